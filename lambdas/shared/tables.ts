@@ -1,0 +1,52 @@
+/**
+ * DynamoDB tables, defined once: the local runtime creates them in dynalite from these
+ * definitions and the CDK data stack creates them in AWS from the same ones.
+ */
+
+export interface TableDefinition {
+  /** Logical id, also the suffix of the physical name (`fa-<stage>-<id>` in AWS, the bare id locally). */
+  readonly id: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Attribute holding an epoch-seconds expiry. DynamoDB deletes late; code must also check it. */
+  readonly ttlAttribute?: string;
+  readonly description: string;
+}
+
+export const TABLES = {
+  /**
+   * Summaries: `pk = TICKER#<t>`; `sk = LATEST` for the current summary, `sk = RUN#<asOf>#<runId>`
+   * for history (one item per run and ticker, so re-writing the same run is idempotent).
+   */
+  summaries: {
+    id: 'summaries',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Latest and historical summaries with citations and verification per stock',
+  },
+  /** Chunks and vectors: `pk = TICKER#<t>`, `sk = CHUNK#<docId>#<index>`. */
+  chunks: {
+    id: 'chunks',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Section-aware chunks of source documents with their embedding vectors',
+  },
+  /** Batch runs: `pk = RUN#<runId>`; `sk = AUDIT` for the run, `sk = STOCK#<t>` per stock outcome. */
+  runs: {
+    id: 'runs',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Batch run audits and per-stock outcomes',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof TABLES;
+
+/** Physical table names, resolved once from the environment (AWS) or defaults (local). */
+export type TableNames = Record<TableKey, string>;
+
+export function tableNamesFor(prefix: string): TableNames {
+  return Object.fromEntries(
+    Object.entries(TABLES).map(([key, def]) => [key, prefix ? `${prefix}-${def.id}` : def.id]),
+  ) as TableNames;
+}
