@@ -5,6 +5,12 @@
 import type {
   CompanyFactsJson,
   CompanyProfile,
+  DocumentRef as StoredDocumentRef,
+  FactSnapshot,
+  SourceFailure,
+  SummaryDraft,
+  VerificationResult,
+  VerificationStatus,
   FilingDocument,
   FundamentalsRecord,
   IsoDate,
@@ -109,4 +115,124 @@ export interface EmbeddingHashCache {
   getMany(keys: string[]): Promise<Array<string | null>>;
   setMany(entries: Array<[key: string, hash: string]>): Promise<void>;
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage (DynamoDB in both runtimes; dynalite locally).
+
+/** One model call, as the cost ledger needs it. */
+export interface ModelCallRecord {
+  task: LlmTask;
+  modelId: string;
+  usage: TokenUsage;
+  costUsd: number;
+  estimated: boolean;
+  latencyMs: number;
+}
+
+export interface StoredSummary {
+  ticker: string;
+  asOf: IsoDate;
+  runId: string;
+  status: Exclude<VerificationStatus, 'failed'>;
+  summary: SummaryDraft;
+  verification: VerificationResult;
+  /** 0–1: lower when sources were missing, stale or in conflict, or when the draft needed help. */
+  confidence: number;
+  snapshot: FactSnapshot;
+  documents: StoredDocumentRef[];
+  sourceHash: string;
+  promptVersion: string;
+  modelId: string;
+  experimentVariant: string;
+  calls: ModelCallRecord[];
+  costUsd: number;
+  costEstimated: boolean;
+  generatedAt: string;
+}
+
+export interface SummaryRepository {
+  getLatest(ticker: string): Promise<StoredSummary | undefined>;
+  /** Idempotent on (runId, ticker): writes the history item, then moves LATEST forward (never back in as-of). */
+  putSummary(summary: StoredSummary): Promise<void>;
+  history(ticker: string, limit: number): Promise<StoredSummary[]>;
+}
+
+export interface StoredChunk {
+  ticker: string;
+  chunkId: string;
+  docId: string;
+  kind: string;
+  section: string;
+  text: string;
+  contentHash: string;
+  modelId: string;
+  vector: Uint8Array;
+  asOf: IsoDate;
+}
+
+export interface ChunkRepository {
+  putChunks(chunks: StoredChunk[]): Promise<void>;
+  /** Remove chunks of documents that are no longer in the stock's source set. Returns how many went. */
+  pruneChunks(ticker: string, keepChunkIds: Set<string>): Promise<number>;
+  countChunks(ticker: string): Promise<number>;
+}
+
+export type StockStatus = VerificationStatus;
+
+export interface StockOutcome {
+  runId: string;
+  ticker: string;
+  asOf: IsoDate;
+  status: StockStatus;
+  skippedUnchanged: boolean;
+  embedding: { hits: number; misses: number; chunks: number; degraded: number };
+  claimsChecked: number;
+  findings: number;
+  sourceFailures: SourceFailure[];
+  costUsd: number;
+  costEstimated: boolean;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  durationMs: number;
+  error?: string;
+  completedAt: string;
+}
+
+export interface RunAudit {
+  runId: string;
+  asOf: IsoDate;
+  status: 'running' | 'succeeded' | 'interrupted';
+  /** The tickers this run was asked to process: a ticker with no outcome at the end was lost. */
+  tickers: string[];
+  startedAt: string;
+  finishedAt?: string;
+  concurrency: number;
+  totals?: RunTotals;
+}
+
+export interface RunTotals {
+  stocks: number;
+  succeeded: number;
+  failed: number;
+  skippedUnchanged: number;
+  verified: number;
+  regenerated: number;
+  factsOnly: number;
+  durationMs: number;
+  embeddingCache: { hits: number; misses: number; hitRate: number; degraded: number };
+  verification: { passRate: number; claimsChecked: number; findings: number };
+  cost: { totalUsd: number; perStockUsd: number; estimated: boolean };
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  failures: Array<{ ticker: string; error: string }>;
+}
+
+export interface RunRepository {
+  createRun(audit: RunAudit): Promise<void>;
+  getRun(runId: string): Promise<RunAudit | undefined>;
+  /** Runs still marked running (a killed batch never finalised them). */
+  runningRuns(): Promise<RunAudit[]>;
+  updateRun(audit: RunAudit): Promise<void>;
+  getStockOutcome(runId: string, ticker: string): Promise<StockOutcome | undefined>;
+  putStockOutcome(outcome: StockOutcome): Promise<void>;
+  listStockOutcomes(runId: string): Promise<StockOutcome[]>;
 }

@@ -1,0 +1,186 @@
+/**
+ * One Distributed Map child: gather → normalise → embed (cache) → skip unchanged → write → verify
+ * → store, for one ticker and as-of date (DESIGN §5). Every dependency is injected.
+ */
+import type {
+  ChunkRepository,
+  EmbedderPort,
+  EmbeddingHashCache,
+  RunRepository,
+  Sources,
+  StockOutcome,
+  StoredSummary,
+  SummaryRepository,
+} from '../../adapters/ports';
+import type { CompanyFactsJson, CompanyProfile, FactSnapshot, IsoDate, SourceBundle, SourceFailure, SourceKind } from '../model';
+import { describeError, NotFoundError } from '../../shared/errors';
+import type { FiledMetric } from '../facts/normalise';
+import { buildFactSnapshot } from '../facts/normalise';
+import { briefInputFrom } from '../summary/brief-input';
+import { PROMPT_VERSION } from '../summary/writer-prompt';
+import { chunkSourcesOf, embedChangedChunks } from './embed-chunks';
+import type { EmbedStats } from './embed-chunks';
+import { costOfUsage } from '../cost/price-table';
+import { writeAndVerify } from './write-and-verify';
+import type { WriteDeps } from './write-and-verify';
+
+export interface ProcessStockDeps extends WriteDeps {
+  sources: Sources;
+  extractMetrics: (facts: CompanyFactsJson, options: { asOf: IsoDate; fiscalYearEndMonth?: number }) => FiledMetric[];
+  summaries: SummaryRepository;
+  runs: RunRepository;
+  chunks: ChunkRepository;
+  cache: EmbeddingHashCache;
+  embedder: EmbedderPort;
+  /** Variant of the running experiment, recorded on every output (A/B tests come later). */
+  experimentVariant: string;
+  /** Cache degradations seen while this stock ran (the adapter counts them). */
+  cacheDegradations: () => number;
+  now: () => Date;
+}
+
+export interface ProcessStockInput {
+  runId: string;
+  asOf: IsoDate;
+  ticker: string;
+}
+
+async function settle<T>(source: SourceKind, failures: SourceFailure[], fallback: T, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    failures.push({ source, reason: describeError(error) });
+    return fallback;
+  }
+}
+
+/** Each source through its port, in parallel; a failed source is recorded, never guessed. */
+export async function gatherSources(company: CompanyProfile, asOf: IsoDate, sources: Sources): Promise<SourceBundle> {
+  const failures: SourceFailure[] = [];
+  const [companyFacts, filings, fundamentals, notes, news] = await Promise.all([
+    settle('filings', failures, undefined, () => sources.filings.companyFacts(company, asOf)),
+    settle('filings', failures, [], () => sources.filings.filings(company, asOf)),
+    settle('fundamentals', failures, undefined, () => sources.fundamentals.fundamentals(company, asOf)),
+    settle('research', failures, [], () => sources.research.notes(company, asOf)),
+    settle('news', failures, [], () => sources.news.news(company, asOf)),
+  ]);
+  failures.sort((a, b) => a.source.localeCompare(b.source) || a.reason.localeCompare(b.reason));
+  return { ticker: company.ticker, asOf, profile: company, companyFacts, filings, fundamentals, notes, news, failures };
+}
+
+/** 0–1: starts from how the draft fared and loses ground for every gap in what the brief could see. */
+export function confidenceOf(status: StoredSummary['status'], snapshot: FactSnapshot): number {
+  const base = { verified: 0.95, regenerated: 0.85, facts_only: 0.7 }[status];
+  const penalty = 0.1 * snapshot.missingSources.length + 0.05 * snapshot.staleSources.length + 0.02 * snapshot.conflicts.length;
+  return Math.max(0.1, Math.round((base - penalty) * 100) / 100);
+}
+
+function isReusable(latest: StoredSummary | undefined, sourceHash: string): latest is StoredSummary {
+  return (
+    latest !== undefined &&
+    latest.sourceHash === sourceHash &&
+    latest.promptVersion === PROMPT_VERSION &&
+    (latest.status === 'verified' || latest.status === 'regenerated')
+  );
+}
+
+export async function processStock(input: ProcessStockInput, deps: ProcessStockDeps): Promise<StockOutcome> {
+  const started = deps.now().getTime();
+  // Idempotent on (runId, ticker): a redelivered or retried item that already finished is a no-op.
+  const previous = await deps.runs.getStockOutcome(input.runId, input.ticker);
+  if (previous && previous.status !== 'failed') return previous;
+
+  const company = await deps.sources.universe.get(input.ticker);
+  if (!company) throw new NotFoundError(`ticker ${input.ticker} is not in the universe`);
+  const degradedBefore = deps.cacheDegradations();
+
+  const bundle = await gatherSources(company, input.asOf, deps.sources);
+  const filedMetrics = bundle.companyFacts
+    ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
+    : [];
+  const snapshot = buildFactSnapshot(bundle, filedMetrics);
+  const embedding: EmbedStats = await embedChangedChunks(
+    { ticker: input.ticker, asOf: input.asOf, sources: chunkSourcesOf(bundle) },
+    { cache: deps.cache, embedder: deps.embedder, chunks: deps.chunks },
+  );
+  const embeddingUsage = { inputTokens: embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+  const embeddingCost = embedding.inputTokens > 0 ? costOfUsage(deps.prices, deps.embedder.modelId, embeddingUsage) : 0;
+
+  const latest = await deps.summaries.getLatest(input.ticker);
+  const base = {
+    runId: input.runId,
+    ticker: input.ticker,
+    asOf: input.asOf,
+    sourceFailures: bundle.failures,
+  };
+  const embeddingStats = () => ({
+    hits: embedding.hits,
+    misses: embedding.misses,
+    chunks: embedding.chunks,
+    degraded: deps.cacheDegradations() - degradedBefore,
+  });
+
+  if (isReusable(latest, snapshot.sourceHash)) {
+    const outcome: StockOutcome = {
+      ...base,
+      status: latest.status,
+      skippedUnchanged: true,
+      embedding: embeddingStats(),
+      claimsChecked: 0,
+      findings: 0,
+      costUsd: embeddingCost,
+      costEstimated: embedding.estimated,
+      tokens: { input: embedding.inputTokens, output: 0, cacheRead: 0, cacheWrite: 0 },
+      durationMs: deps.now().getTime() - started,
+      completedAt: deps.now().toISOString(),
+    };
+    await deps.runs.putStockOutcome(outcome);
+    return outcome;
+  }
+
+  const written = await writeAndVerify(snapshot, briefInputFrom(snapshot, bundle), deps);
+  const modelCost = written.calls.reduce((sum, c) => sum + c.costUsd, 0);
+  const estimated = written.calls.some((c) => c.estimated) || embedding.estimated;
+  const summary: StoredSummary = {
+    ticker: input.ticker,
+    asOf: input.asOf,
+    runId: input.runId,
+    status: written.status,
+    summary: written.summary,
+    verification: written.verification,
+    confidence: confidenceOf(written.status, snapshot),
+    snapshot,
+    documents: snapshot.documents,
+    sourceHash: snapshot.sourceHash,
+    promptVersion: PROMPT_VERSION,
+    modelId: written.modelId,
+    experimentVariant: deps.experimentVariant,
+    calls: written.calls,
+    costUsd: modelCost + embeddingCost,
+    costEstimated: estimated,
+    generatedAt: deps.now().toISOString(),
+  };
+  await deps.summaries.putSummary(summary);
+
+  const sum = (pick: (c: (typeof written.calls)[number]) => number) => written.calls.reduce((total, c) => total + pick(c), 0);
+  const outcome: StockOutcome = {
+    ...base,
+    status: written.status,
+    skippedUnchanged: false,
+    embedding: embeddingStats(),
+    claimsChecked: written.drafts.reduce((n, d) => n + d.claimsChecked, 0),
+    findings: written.drafts.reduce((n, d) => n + d.findings.length, 0),
+    costUsd: summary.costUsd,
+    costEstimated: estimated,
+    tokens: {
+      input: sum((c) => c.usage.inputTokens) + embedding.inputTokens,
+      output: sum((c) => c.usage.outputTokens),
+      cacheRead: sum((c) => c.usage.cacheReadInputTokens),
+      cacheWrite: sum((c) => c.usage.cacheWriteInputTokens),
+    },
+    durationMs: deps.now().getTime() - started,
+    completedAt: deps.now().toISOString(),
+  };
+  await deps.runs.putStockOutcome(outcome);
+  return outcome;
+}

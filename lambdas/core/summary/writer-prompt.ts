@@ -1,0 +1,85 @@
+/**
+ * The summary-writing prompt and the shape of the model's answer. Static instructions come first
+ * (a Bedrock cache point follows them), then the per-stock material as tagged JSON blocks.
+ */
+import { z } from 'zod';
+import { SUMMARY_SECTIONS } from '../model';
+import type { SummaryDraft, VerificationFinding } from '../model';
+import { BriefInputSchema } from './brief-input';
+import type { BriefInput } from './brief-input';
+
+/** Bump when the instructions or output contract change: stored summaries are then rewritten. */
+export const PROMPT_VERSION = 'brief-v1';
+
+export const WRITER_SYSTEM_PROMPT = `You write stock briefs for financial advisors. Prompt version ${PROMPT_VERSION}.
+
+Rules:
+1. Use only the material in <facts>, <conflicts>, <excerpts> and <gaps>. Never add a figure, date or claim that is not there.
+2. Copy every figure exactly as its "display" string shows it, with the period label of the same fact.
+3. Every sentence that carries a figure cites the "docIds" of the facts it uses; prose taken from an excerpt cites that excerpt's docId. Cite only docIds listed in <documents>.
+4. When sources disagree (<conflicts>), say so and say which source the brief uses.
+5. Say what the brief could not see (<gaps>).
+6. No recommendations, no promises about returns.
+
+Answer with JSON only, in this shape:
+{"hook": Body, "medium": Body, "expanded": Body}
+Body = {"sections": [{"section": one of ${SUMMARY_SECTIONS.map((s) => `"${s}"`).join(', ')}, "sentences": [{"text": string, "citations": [docId, ...]}]}]}
+- hook: one sentence of about 25 words.
+- medium: about 150 words across the sections.
+- expanded: about 500 words, all six sections where material exists.
+If <findings> is present, your previous draft failed fact-checking: fix every finding and change nothing else.`;
+
+function block(tag: string, value: unknown): string {
+  return `<${tag}>\n${JSON.stringify(value)}\n</${tag}>`;
+}
+
+export function renderWriterPrompt(input: BriefInput, findings?: VerificationFinding[]): string {
+  const parts = [
+    block('company', input.company),
+    block('facts', input.facts),
+    block('conflicts', input.conflicts),
+    block('documents', input.documents),
+    block('excerpts', input.excerpts),
+    block('gaps', input.gaps),
+  ];
+  if (findings && findings.length > 0) parts.push(block('findings', findings));
+  return parts.join('\n');
+}
+
+function readBlock(prompt: string, tag: string): unknown {
+  const match = new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(prompt);
+  return match ? JSON.parse(match[1]!) : undefined;
+}
+
+/** Inverse of `renderWriterPrompt`, for the local provider. Throws on a prompt it cannot read. */
+export function parseWriterPrompt(prompt: string): { input: BriefInput; findings: unknown[] } {
+  const input = BriefInputSchema.parse({
+    company: readBlock(prompt, 'company'),
+    facts: readBlock(prompt, 'facts'),
+    conflicts: readBlock(prompt, 'conflicts'),
+    documents: readBlock(prompt, 'documents'),
+    excerpts: readBlock(prompt, 'excerpts'),
+    gaps: readBlock(prompt, 'gaps'),
+  });
+  const findings = readBlock(prompt, 'findings');
+  return { input, findings: Array.isArray(findings) ? findings : [] };
+}
+
+const SentenceSchema = z.object({ text: z.string().min(1).max(2000), citations: z.array(z.string()).max(20) });
+const BodySchema = z.object({
+  sections: z.array(z.object({ section: z.enum(SUMMARY_SECTIONS), sentences: z.array(SentenceSchema).min(1) })).min(1),
+});
+export const SummaryDraftSchema = z.object({ hook: BodySchema, medium: BodySchema, expanded: BodySchema });
+
+/** Parse a model's answer; tolerates a fenced code block around the JSON. */
+export function parseDraft(text: string): { draft: SummaryDraft } | { error: string } {
+  const json = text.replace(/^[\s\S]*?(\{)/, '$1').replace(/\}[^}]*$/, '}');
+  try {
+    const parsed = SummaryDraftSchema.safeParse(JSON.parse(json));
+    if (parsed.success) return { draft: parsed.data };
+    const issue = parsed.error.issues[0]!;
+    return { error: `draft does not match the output contract at ${issue.path.join('.')}: ${issue.message}` };
+  } catch {
+    return { error: 'draft is not valid JSON' };
+  }
+}

@@ -1,0 +1,25 @@
+/** Step Functions Task `FinalizeBatch`: aggregate the run's outcomes into its audit and emit run metrics. */
+import middy from '@middy/core';
+import type { RunTotals } from '../adapters/ports';
+import { finalizeRun } from '../core/pipeline/batch-run';
+import { FinalizeBatchEventSchema, parseEvent } from '../shared/batch-events';
+import { batchDependencies } from '../shared/dependencies';
+import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
+
+export async function finalizeBatch(event: unknown): Promise<{ runId: string; asOf: string } & RunTotals> {
+  const { runId } = parseEvent(FinalizeBatchEventSchema, event);
+  const deps = await batchDependencies();
+  const { audit, totals } = await finalizeRun(runId, { runs: deps.repositories.runs, now: () => new Date() });
+  metrics.addMetadata('runId', runId);
+  metrics.addMetric('BatchStocks', MetricUnit.Count, totals.stocks);
+  metrics.addMetric('BatchFailures', MetricUnit.Count, totals.failed);
+  metrics.addMetric('BatchDurationMs', MetricUnit.Milliseconds, totals.durationMs);
+  metrics.addMetric('CostPerStockUsd', MetricUnit.NoUnit, totals.cost.perStockUsd);
+  metrics.addMetric('VerificationPassRate', MetricUnit.Percent, totals.verification.passRate * 100);
+  metrics.addMetric('EmbeddingCacheHitRate', MetricUnit.Percent, totals.embeddingCache.hitRate * 100);
+  metrics.addMetric('BatchCompleted', MetricUnit.Count, 1);
+  logger.info('batch finished', { runId, asOf: audit.asOf, totals: { ...totals, failures: totals.failures.length } });
+  return { runId, asOf: audit.asOf, ...totals };
+}
+
+export const handler = middy(finalizeBatch).use(emitMetrics());

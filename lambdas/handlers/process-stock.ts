@@ -1,0 +1,36 @@
+/**
+ * Step Functions Map child `ProcessStock`: one ticker through the whole pipeline. Retryable errors
+ * (throttling, timeouts) propagate with their names for the state machine's Retry; anything else
+ * reaches the Catch and becomes a recorded failure.
+ */
+import middy from '@middy/core';
+import type { StockOutcome } from '../adapters/ports';
+import { processStock } from '../core/pipeline/process-stock';
+import { parseEvent, StockItemSchema } from '../shared/batch-events';
+import { batchDependencies } from '../shared/dependencies';
+import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
+
+const STATUS_METRIC = { verified: 'StockVerified', regenerated: 'StockRegenerated', facts_only: 'StockFactsOnly', failed: 'StockFailed' } as const;
+
+export type ProcessStockResult = Pick<StockOutcome, 'ticker' | 'status' | 'skippedUnchanged' | 'costUsd'>;
+
+export async function processStockHandler(event: unknown): Promise<ProcessStockResult> {
+  const item = parseEvent(StockItemSchema, event);
+  const deps = await batchDependencies();
+  const outcome = await deps.withDegradationScope(() => processStock(item, deps.processStock));
+  metrics.addMetadata('ticker', item.ticker);
+  metrics.addMetadata('runId', item.runId);
+  metrics.addMetric('StockProcessed', MetricUnit.Count, 1);
+  metrics.addMetric(outcome.skippedUnchanged ? 'StockSkippedUnchanged' : STATUS_METRIC[outcome.status], MetricUnit.Count, 1);
+  metrics.addMetric('EmbeddingCacheHits', MetricUnit.Count, outcome.embedding.hits);
+  metrics.addMetric('EmbeddingCacheMisses', MetricUnit.Count, outcome.embedding.misses);
+  metrics.addMetric('StockCostUsd', MetricUnit.NoUnit, outcome.costUsd);
+  metrics.addMetric('StockDurationMs', MetricUnit.Milliseconds, outcome.durationMs);
+  if (outcome.sourceFailures.length > 0) {
+    metrics.addMetric('SourceFailures', MetricUnit.Count, outcome.sourceFailures.length);
+    logger.warn('sources unavailable for stock', { ticker: item.ticker, failures: outcome.sourceFailures });
+  }
+  return { ticker: outcome.ticker, status: outcome.status, skippedUnchanged: outcome.skippedUnchanged, costUsd: outcome.costUsd };
+}
+
+export const handler = middy(processStockHandler).use(emitMetrics());

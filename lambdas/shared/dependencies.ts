@@ -1,0 +1,124 @@
+/**
+ * The composition root: builds every adapter once per process from the parsed environment, so
+ * handlers stay thin and the core stays pure. The same wiring serves AWS and the embedded runtime.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { EmbedderPort, EmbeddingHashCache, LlmPort, Sources } from '../adapters/ports';
+import type { CacheDegradation } from '../adapters/ports';
+import { createDocumentClient, createRepositories } from '../adapters/store/dynamo-repositories';
+import type { Repositories } from '../adapters/store/dynamo-repositories';
+import { createDemoSources } from '../adapters/sources/demo';
+import { extractMetrics } from '../adapters/sources/edgar/companyfacts';
+import { FileHashCache } from '../adapters/cache/file-hash-cache';
+import { RedisHashCache } from '../adapters/cache/redis-hash-cache';
+import { LocalEmbedder } from '../adapters/embedder/local-embedder';
+import { TitanEmbedder } from '../adapters/embedder/titan-embedder';
+import { LocalGroundedLlm } from '../adapters/llm/local-grounded-llm';
+import { BedrockConverseLlm } from '../adapters/llm/bedrock-converse';
+import { createBedrockRuntimeClient } from '../adapters/llm/bedrock-client';
+import { loadModelConfig } from '../adapters/llm/model-config';
+import { ModelRouter } from '../core/routing/model-router';
+import { PriceTableSchema } from '../core/cost/price-table';
+import type { PriceTable } from '../core/cost/price-table';
+import type { ProcessStockDeps } from '../core/pipeline/process-stock';
+import type { ModelChoice } from '../core/pipeline/write-and-verify';
+import { ConfigError } from './errors';
+import { env } from './env';
+import type { Env } from './env';
+import { logger, metrics, MetricUnit } from './powertools';
+import { tableNamesFor } from './tables';
+
+export interface BatchDependencies {
+  repositories: Repositories;
+  sources: Sources;
+  processStock: ProcessStockDeps;
+  /** Run `work` with its own count of embedding-cache degradations (exact under concurrency). */
+  withDegradationScope<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function loadPriceTable(path: string): PriceTable {
+  const parsed = PriceTableSchema.safeParse(parseYaml(readFileSync(resolve(path), 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`price table ${path} is invalid at ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+const degradationScope = new AsyncLocalStorage<{ degraded: number }>();
+
+function onCacheDegraded(reason: CacheDegradation, detail: string): void {
+  const scope = degradationScope.getStore();
+  if (scope) scope.degraded += 1;
+  metrics.addMetric('EmbeddingCacheDegraded', MetricUnit.Count, 1);
+  // The breaker makes most of these `breaker_open`, which need no log line of their own.
+  if (reason !== 'breaker_open') logger.warn('embedding cache degraded; treating as a miss', { reason, detail });
+}
+
+function createHashCache(config: Env): EmbeddingHashCache {
+  if (config.REDIS_URL) return new RedisHashCache({ url: config.REDIS_URL, onDegraded: onCacheDegraded });
+  return new FileHashCache({ directory: resolve(config.FA_DATA_DIR, 'embedding-cache'), onDegraded: onCacheDegraded });
+}
+
+function createModels(config: Env): { llm: LlmPort; embedder: EmbedderPort; chooseModel: (task: Parameters<ModelRouter['route']>[0]) => ModelChoice } {
+  const models = loadModelConfig(config.FA_MODELS_CONFIG);
+  const router = new ModelRouter(models);
+  const chooseModel = (task: Parameters<ModelRouter['route']>[0]): ModelChoice => router.route(task);
+  if (config.FA_LLM === 'local') {
+    return {
+      llm: new LocalGroundedLlm({ slipRate: config.FA_LOCAL_SLIP_RATE }),
+      embedder: new LocalEmbedder({ dimensions: models.embeddings.dimensions }),
+      chooseModel,
+    };
+  }
+  const client = createBedrockRuntimeClient({ region: models.region, endpoint: config.FA_BEDROCK_ENDPOINT });
+  return {
+    llm: new BedrockConverseLlm({ client }),
+    embedder: new TitanEmbedder({ client, modelId: models.embeddings.modelId, dimensions: models.embeddings.dimensions }),
+    chooseModel,
+  };
+}
+
+let cached: Promise<BatchDependencies> | undefined;
+
+/** The batch's dependencies, built on first use and reused by every invocation of the process. */
+export function batchDependencies(): Promise<BatchDependencies> {
+  cached ??= (async () => {
+    const config = env();
+    const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
+    const repositories = createRepositories(doc, tableNamesFor(config.FA_TABLE_PREFIX));
+    const sources = createDemoSources({ seed: config.FA_DEMO_SEED });
+    const cache = createHashCache(config);
+    const { llm, embedder, chooseModel } = createModels(config);
+    const processStock: ProcessStockDeps = {
+      sources,
+      extractMetrics,
+      summaries: repositories.summaries,
+      runs: repositories.runs,
+      chunks: repositories.chunks,
+      cache,
+      embedder,
+      llm,
+      chooseModel,
+      prices: loadPriceTable(config.FA_PRICES_CONFIG),
+      experimentVariant: 'control',
+      cacheDegradations: () => degradationScope.getStore()?.degraded ?? 0,
+      now: () => new Date(),
+    };
+    return {
+      repositories,
+      sources,
+      processStock,
+      withDegradationScope: (work) => degradationScope.run({ degraded: 0 }, work),
+      close: async () => {
+        await cache.close();
+        doc.destroy();
+      },
+    };
+  })();
+  return cached;
+}

@@ -1,0 +1,38 @@
+/**
+ * The embedded runtime: everything AWS provides, on this machine. It points the same handlers at
+ * dynalite and the data dir through the same environment variables the CDK sets in AWS, so it
+ * must run before any handler module is imported (the CLIs import handlers dynamically).
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tableNamesFor } from '../lambdas/shared/tables';
+import { connectOrStartDynalite, ensureTables } from './dynalite';
+import type { LocalDynamo } from './dynalite';
+
+export interface LocalRuntime {
+  dataDir: string;
+  dynamo: LocalDynamo;
+  emfFile: string;
+  logFile: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalRuntime(): Promise<LocalRuntime> {
+  const dataDir = resolve(process.env.FA_DATA_DIR || '.fa-data');
+  mkdirSync(dataDir, { recursive: true });
+  const dynamo = await connectOrStartDynalite(dataDir);
+  const emfFile = join(dataDir, 'metrics.emf.jsonl');
+  const logFile = join(dataDir, 'logs.jsonl');
+  Object.assign(process.env, {
+    FA_DATA_DIR: dataDir,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    FA_EMF_FILE: emfFile,
+    FA_LOG_FILE: logFile,
+    FA_STAGE: process.env.FA_STAGE || 'local',
+    POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME || 'fa-advisor-ai',
+    POWERTOOLS_METRICS_NAMESPACE: 'FAAdvisorAI',
+    AWS_REGION: process.env.AWS_REGION || 'us-east-1',
+  });
+  await ensureTables(dynamo.endpoint, tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''));
+  return { dataDir, dynamo, emfFile, logFile, close: () => dynamo.close() };
+}

@@ -1,0 +1,22 @@
+/** `npm start`: the main job on the embedded default — the nightly batch over the whole demo universe. */
+import { printJson, runMain } from './lib/cli';
+import { describeRun, runBatch } from './lib/run-batch';
+
+runMain(async () => {
+  process.stderr.write('FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, local model)\n');
+  const summary = await runBatch({ concurrency: 100, progress: true });
+  process.stderr.write(`${describeRun(summary)}\n`);
+  const example = 'a ticker from the run';
+  process.stderr.write(
+    [
+      '',
+      'Where to look:',
+      `  npm run show -- <TICKER>            a stored brief with citations and verification (${example})`,
+      `  npm run batch -- --json             run again: unchanged stocks are reused without a model call`,
+      `  ${summary.dataDir}/                 local data: dynamodb/, embedding-cache/, metrics.emf.jsonl, logs.jsonl`,
+      '',
+    ].join('\n'),
+  );
+  if (process.argv.includes('--json')) printJson(summary);
+  if (summary.failed > 0) process.exitCode = 1;
+});
