@@ -106,20 +106,17 @@ export function mapBedrockError(error: unknown, context: { modelId: string; dead
   return new ModelServiceError(message, options);
 }
 
+/** Reject a request Bedrock would reject (or bill for) before spending a network round trip on it. */
 function validate(request: LlmRequest, timeoutMs: number): void {
-  const problem =
-    !Number.isInteger(request.maxTokens) || request.maxTokens <= 0
-      ? `maxTokens must be a positive integer, got ${request.maxTokens}`
-      : request.temperature !== undefined && !(request.temperature >= 0 && request.temperature <= 1)
-        ? `temperature must be within [0, 1], got ${request.temperature}`
-        : !(Number.isFinite(timeoutMs) && timeoutMs > 0)
-          ? `timeoutMs must be positive, got ${timeoutMs}`
-          : request.prompt.trim() === ''
-            ? 'the prompt is empty'
-            : request.modelId.trim() === ''
-              ? 'the model id is empty'
-              : undefined;
-  if (problem) throw new ModelValidationError(`Converse request for ${request.task}: ${problem}`);
+  const checks: Array<[ok: boolean, problem: string]> = [
+    [Number.isInteger(request.maxTokens) && request.maxTokens > 0, `maxTokens must be a positive integer, got ${request.maxTokens}`],
+    [request.temperature === undefined || (request.temperature >= 0 && request.temperature <= 1), `temperature must be within [0, 1], got ${request.temperature}`],
+    [Number.isFinite(timeoutMs) && timeoutMs > 0, `timeoutMs must be positive, got ${timeoutMs}`],
+    [request.prompt.trim() !== '', 'the prompt is empty'],
+    [request.modelId.trim() !== '', 'the model id is empty'],
+  ];
+  const failed = checks.find(([ok]) => !ok);
+  if (failed) throw new ModelValidationError(`Converse request for ${request.task}: ${failed[1]}`);
 }
 
 /** The Converse output as an LlmResponse: text blocks joined, usage with cache counts defaulted to 0. */
@@ -161,7 +158,7 @@ export class BedrockConverseLlm implements LlmPort {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** The Converse input for a request (exported through the class for tests and the simulator). */
+  /** The Converse input for a request: system text, then a cache point, then the prompt as one user message. */
   buildInput(request: LlmRequest): ConverseCommandInput {
     const system: SystemContentBlock[] = [];
     if (request.system.trim() !== '') {
