@@ -19,7 +19,8 @@ import { TitanEmbedder } from '../adapters/embedder/titan-embedder';
 import { LocalGroundedLlm } from '../adapters/llm/local-grounded-llm';
 import { BedrockConverseLlm } from '../adapters/llm/bedrock-converse';
 import { createBedrockRuntimeClient } from '../adapters/llm/bedrock-client';
-import { loadModelConfig } from '../adapters/llm/model-config';
+import { loadModelConfig, promptCachingFor } from '../adapters/llm/model-config';
+import { withFallback } from '../core/routing/routed-llm';
 import { ModelRouter } from '../core/routing/model-router';
 import { PriceTableSchema } from '../core/cost/price-table';
 import type { PriceTable } from '../core/cost/price-table';
@@ -68,6 +69,8 @@ function createModels(config: Env): { llm: LlmPort; embedder: EmbedderPort; choo
   const models = loadModelConfig(config.FA_MODELS_CONFIG);
   const router = new ModelRouter(models);
   const chooseModel = (task: Parameters<ModelRouter['route']>[0]): ModelChoice => router.route(task);
+  // Locally the grounded model stands in for whichever Bedrock model a task is routed to, so the
+  // routed ids are kept and local cost estimates price each task as it would be priced on Bedrock.
   if (config.FA_LLM === 'local') {
     return {
       llm: new LocalGroundedLlm({ slipRate: config.FA_LOCAL_SLIP_RATE }),
@@ -76,8 +79,11 @@ function createModels(config: Env): { llm: LlmPort; embedder: EmbedderPort; choo
     };
   }
   const client = createBedrockRuntimeClient({ region: models.region, endpoint: config.FA_BEDROCK_ENDPOINT });
+  const bedrock = new BedrockConverseLlm({ client, promptCaching: promptCachingFor(models) });
   return {
-    llm: new BedrockConverseLlm({ client }),
+    llm: withFallback(bedrock, router, {
+      onFallback: () => metrics.addMetric('ModelFallbacks', MetricUnit.Count, 1),
+    }),
     embedder: new TitanEmbedder({ client, modelId: models.embeddings.modelId, dimensions: models.embeddings.dimensions }),
     chooseModel,
   };
