@@ -35,7 +35,7 @@ const messyText = fc
 
 const sectionArb = (id: number) =>
   fc.record({
-    section: fc.constant(`item_${id}`),
+    section: fc.constant<string>(`item_${id}`),
     title: fc.oneof(fc.constant(''), fc.constantFrom('Risk Factors', 'Business', "Management's  Discussion\nand Analysis")),
     text: messyText,
   });
