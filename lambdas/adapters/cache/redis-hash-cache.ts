@@ -218,18 +218,37 @@ export class RedisHashCache implements EmbeddingHashCache {
     const status = this.redis.status;
     if (status === 'ready') return Promise.resolve();
     if (status === 'reconnecting') return Promise.reject(new Error('Redis connection lost; reconnecting'));
-    this.readyWaiter ??= new Promise<void>((resolve) => {
-      this.redis.once('ready', () => {
-        this.readyWaiter = undefined;
-        resolve();
-      });
-    });
+    this.readyWaiter ??= this.nextReady();
     if (status === 'wait' || status === 'end') {
       // Lazy first connect (or a client that gave up): a failure surfaces as this call's timeout or
       // the next call's "reconnecting", and the client keeps retrying in the background.
       this.redis.connect().catch(() => undefined);
     }
     return this.readyWaiter;
+  }
+
+  /**
+   * One shared wait for the connection: resolves on `ready`, rejects when the attempt ends without
+   * it (refused, reset, auth failure), so such calls fail at once instead of waiting out the deadline.
+   */
+  private nextReady(): Promise<void> {
+    const waiter = new Promise<void>((resolve, reject) => {
+      const onReady = (): void => {
+        this.redis.off('close', onClose);
+        this.readyWaiter = undefined;
+        resolve();
+      };
+      const onClose = (): void => {
+        this.redis.off('ready', onReady);
+        this.readyWaiter = undefined;
+        reject(new Error('Redis connection closed before it was ready'));
+      };
+      this.redis.once('ready', onReady);
+      this.redis.once('close', onClose);
+    });
+    // Nobody may be waiting when the attempt fails; that must not be an unhandled rejection.
+    waiter.catch(() => undefined);
+    return waiter;
   }
 }
 
