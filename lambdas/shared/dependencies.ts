@@ -3,9 +3,7 @@
  * handlers stay thin and the core stays pure. The same wiring serves AWS and the embedded runtime.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { EmbedderPort, EmbeddingHashCache, LlmPort, Sources } from '../adapters/ports';
 import type { CacheDegradation } from '../adapters/ports';
 import { createDocumentClient, createRepositories } from '../adapters/store/dynamo-repositories';
@@ -22,11 +20,9 @@ import { createBedrockRuntimeClient } from '../adapters/llm/bedrock-client';
 import { loadModelConfig, promptCachingFor } from '../adapters/llm/model-config';
 import { withFallback } from '../core/routing/routed-llm';
 import { ModelRouter } from '../core/routing/model-router';
-import { PriceTableSchema } from '../core/cost/price-table';
-import type { PriceTable } from '../core/cost/price-table';
+import { loadPriceTable } from '../adapters/price-table-file';
 import type { ProcessStockDeps } from '../core/pipeline/process-stock';
 import type { ModelChoice } from '../core/pipeline/write-and-verify';
-import { ConfigError } from './errors';
 import { env } from './env';
 import type { Env } from './env';
 import { logger, metrics, MetricUnit } from './powertools';
@@ -39,15 +35,6 @@ export interface BatchDependencies {
   /** Run `work` with its own count of embedding-cache degradations (exact under concurrency). */
   withDegradationScope<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
-}
-
-export function loadPriceTable(path: string): PriceTable {
-  const parsed = PriceTableSchema.safeParse(parseYaml(readFileSync(resolve(path), 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`price table ${path} is invalid at ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 const degradationScope = new AsyncLocalStorage<{ degraded: number }>();

@@ -1,0 +1,133 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LlmPort, LlmRequest } from '../../lambdas/adapters/ports';
+import { FileHashCache } from '../../lambdas/adapters/cache/file-hash-cache';
+import { LocalEmbedder } from '../../lambdas/adapters/embedder/local-embedder';
+import { LocalGroundedLlm } from '../../lambdas/adapters/llm/local-grounded-llm';
+import { loadModelConfig } from '../../lambdas/adapters/llm/model-config';
+import { ModelRouter } from '../../lambdas/core/routing/model-router';
+import { processStock } from '../../lambdas/core/pipeline/process-stock';
+import type { ProcessStockDeps } from '../../lambdas/core/pipeline/process-stock';
+import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
+import { extractClaims } from '../../lambdas/core/verify/claims';
+import { memoryUniverse } from '../support/memory-sources';
+import { startTestDynamo } from '../support/dynalite';
+import type { TestDynamo } from '../support/dynalite';
+
+let dynamo: TestDynamo;
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+});
+afterAll(async () => dynamo.close());
+
+/** Counts model calls, so "no model call" can be asserted. */
+function counting(llm: LlmPort): LlmPort & { requests: LlmRequest[] } {
+  const requests: LlmRequest[] = [];
+  return { requests, converse: (request) => (requests.push(request), llm.converse(request)) };
+}
+
+function deps(overrides: Partial<ProcessStockDeps> & { llm: LlmPort }): ProcessStockDeps & { universe: ReturnType<typeof memoryUniverse> } {
+  const universe = memoryUniverse();
+  const router = new ModelRouter(loadModelConfig('config/models.yaml'));
+  return {
+    universe,
+    sources: universe.sources,
+    extractMetrics: () => [],
+    summaries: dynamo.repositories.summaries,
+    runs: dynamo.repositories.runs,
+    chunks: dynamo.repositories.chunks,
+    cache: new FileHashCache({ directory: mkdtempSync(join(tmpdir(), 'fa-cache-')) }),
+    embedder: new LocalEmbedder(),
+    chooseModel: (task) => router.route(task),
+    prices: loadPriceTable('config/prices.yaml'),
+    experimentVariant: 'control',
+    cacheDegradations: () => 0,
+    now: () => new Date(),
+    ...overrides,
+  };
+}
+
+describe('processing one stock end to end on dynalite', () => {
+  it('stores three verified lengths whose every figure is cited to a document of the snapshot', async () => {
+    const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
+    const outcome = await processStock({ runId: 'run-1', asOf: '2026-11-24', ticker: 'QZXV' }, d);
+    expect(outcome).toMatchObject({ status: 'verified', skippedUnchanged: false, findings: 0 });
+    expect(outcome.costUsd).toBeGreaterThan(0);
+    const stored = (await d.summaries.getLatest('QZXV'))!;
+    const documents = new Set(stored.documents.map((doc) => doc.docId));
+    for (const length of ['hook', 'medium', 'expanded'] as const) {
+      const sentences = stored.summary[length].sections.flatMap((s) => s.sentences);
+      expect(sentences.length).toBeGreaterThan(0);
+      for (const sentence of sentences) {
+        if (extractClaims(sentence.text).numbers.length > 0) expect(sentence.citations.length).toBeGreaterThan(0);
+        for (const docId of sentence.citations) expect(documents).toContain(docId);
+      }
+    }
+    expect(stored.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await d.chunks.countChunks('QZXV')).toBeGreaterThan(0);
+  });
+
+  it('reuses the stored brief with no model call when no source changed, and embeds nothing new', async () => {
+    const llm = counting(new LocalGroundedLlm({ slipRate: 0 }));
+    const d = deps({ llm });
+    await processStock({ runId: 'run-2a', asOf: '2026-11-25', ticker: 'QZXV' }, d);
+    const calls = llm.requests.length;
+    const again = await processStock({ runId: 'run-2b', asOf: '2026-11-25', ticker: 'QZXV' }, d);
+    expect(llm.requests.length).toBe(calls);
+    expect(again).toMatchObject({ skippedUnchanged: true, status: 'verified' });
+    expect(again.embedding.misses).toBe(0);
+    expect(again.embedding.hits).toBeGreaterThan(0);
+  });
+
+  it('re-embeds only the new document when one news item arrives', async () => {
+    const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
+    const first = await processStock({ runId: 'run-3a', asOf: '2026-11-26', ticker: 'QZXV' }, d);
+    d.universe.news.unshift({ docId: 'nws-2', ticker: 'QZXV', published: '2026-11-26T12:00:00Z', source: 'Wire', headline: 'Quorvex opens a new plant', body: 'The plant adds capacity for sensing modules.' });
+    const second = await processStock({ runId: 'run-3b', asOf: '2026-11-26', ticker: 'QZXV' }, d);
+    expect(second.skippedUnchanged).toBe(false);
+    expect(second.embedding.misses).toBe(1);
+    expect(second.embedding.hits).toBe(first.embedding.chunks);
+  });
+
+  it('regenerates once when the first draft slips, and the published brief verifies', async () => {
+    const d = deps({ llm: new LocalGroundedLlm({ slipRate: 1 }) });
+    const outcome = await processStock({ runId: 'run-4', asOf: '2026-11-27', ticker: 'QZXV' }, d);
+    expect(['regenerated', 'facts_only']).toContain(outcome.status);
+    expect(outcome.findings).toBeGreaterThan(0);
+    expect((await d.summaries.getLatest('QZXV'))!.verification.passed).toBe(true);
+  });
+
+  it('publishes a facts-only brief, still verified, when the model keeps failing', async () => {
+    const garbage: LlmPort = {
+      converse: async (request) => ({ text: 'I cannot help with that.', modelId: request.modelId, usage: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, estimated: true, latencyMs: 1, stopReason: 'end_turn' }),
+    };
+    const d = deps({ llm: garbage });
+    const outcome = await processStock({ runId: 'run-5', asOf: '2026-11-28', ticker: 'QZXV' }, d);
+    expect(outcome.status).toBe('facts_only');
+    const stored = (await d.summaries.getLatest('QZXV'))!;
+    expect(stored.verification.passed).toBe(true);
+    expect(stored.summary.expanded.sections.map((s) => s.section)).toContain('valuation_and_estimates');
+  });
+
+  it('records a failed source and says what the brief could not see', async () => {
+    const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
+    d.universe.fundamentals = 'down';
+    const outcome = await processStock({ runId: 'run-6', asOf: '2026-11-29', ticker: 'QZXV' }, d);
+    expect(outcome.sourceFailures).toEqual([{ source: 'fundamentals', reason: 'SourceUnavailableError: vendor API answered 503 three times' }]);
+    const text = JSON.stringify((await d.summaries.getLatest('QZXV'))!.summary.expanded);
+    expect(text).toContain('could not see fundamentals data');
+  });
+
+  it('is idempotent on (run, ticker): a redelivered item does no work twice', async () => {
+    const llm = counting(new LocalGroundedLlm({ slipRate: 0 }));
+    const d = deps({ llm });
+    d.universe.notes = [];
+    const first = await processStock({ runId: 'run-7', asOf: '2026-11-30', ticker: 'QZXV' }, d);
+    const calls = llm.requests.length;
+    const again = await processStock({ runId: 'run-7', asOf: '2026-11-30', ticker: 'QZXV' }, d);
+    expect(again).toEqual(first);
+    expect(llm.requests.length).toBe(calls);
+  });
+});
