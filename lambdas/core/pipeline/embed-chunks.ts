@@ -53,8 +53,10 @@ export async function embedChangedChunks(
   deps: { cache: EmbeddingHashCache; embedder: EmbedderPort; chunks: ChunkRepository },
 ): Promise<EmbedStats> {
   const chunks = chunkDocuments(input.sources);
+  // The vector size is part of the model identity: changing dimensions must re-embed everything.
+  const modelKey = `${deps.embedder.modelId}@${deps.embedder.dimensions}`;
   const keys = chunks.map((c) =>
-    embeddingCacheKey({ ticker: input.ticker, docId: c.docId, chunkIndex: c.index, chunkerVersion: CHUNKER_VERSION, modelId: deps.embedder.modelId }),
+    embeddingCacheKey({ ticker: input.ticker, docId: c.docId, chunkIndex: c.index, chunkerVersion: CHUNKER_VERSION, modelId: modelKey }),
   );
   const cached = await deps.cache.getMany(keys);
   const changed = chunks.map((chunk, i) => ({ chunk, key: keys[i]! })).filter(({ chunk }, i) => cached[i] !== chunk.contentHash);
