@@ -16,8 +16,6 @@ export const EnvSchema = z.object({
   FA_DATA_DIR: z.string().min(1).default('.fa-data'),
   /** `local`: deterministic grounded provider; `sim`: Bedrock adapter against the loopback simulator; `bedrock`: real Bedrock. */
   FA_LLM: z.enum(['local', 'sim', 'bedrock']).default('local'),
-  /** `demo`: the generated fictional universe; `edgar`: real SEC EDGAR for filings. */
-  FA_SOURCES: z.enum(['demo', 'edgar']).default('demo'),
   FA_DEMO_SEED: z.coerce.number().int().nonnegative().optional(),
   FA_TABLE_PREFIX: z.string().default(''),
   DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),

@@ -113,5 +113,8 @@ export function describeRun(summary: BatchSummary): string {
     `  cost $${t.cost.totalUsd.toFixed(4)} total, $${t.cost.perStockUsd.toFixed(5)} per stock${t.cost.estimated ? ' (estimated from local token counts)' : ''}`,
     `  peak RSS ${t.peakRssMb} MB`,
     ...t.failures.slice(0, 10).map((f) => `  failed ${f.ticker}: ${f.error}`),
+    ...(t.embeddingCache.degraded > 0
+      ? [`warning: the embedding cache was unavailable for ${t.embeddingCache.degraded} lookups; they were treated as misses (details in ${t.dataDir}/logs.jsonl)`]
+      : []),
   ].join('\n');
 }
