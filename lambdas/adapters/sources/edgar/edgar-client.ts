@@ -1,0 +1,206 @@
+/**
+ * HTTP client for SEC EDGAR's JSON APIs on data.sec.gov. It owns the I/O policy SEC and our batch
+ * need:
+ * - a declared User-Agent on every request (SEC rejects undeclared automated tools with 403);
+ * - a shared rate limiter taken before every attempt, retries included (SEC: 10 requests/s);
+ * - a deadline per attempt (`AbortSignal.timeout`, which also covers reading the body);
+ * - retries with exponential backoff and full jitter on 429, 5xx, timeouts and network errors,
+ *   honouring `Retry-After`, within a bounded number of attempts;
+ * - named errors otherwise: 404 → NotFoundError, other 4xx → SourceUnavailableError (status in the
+ *   message), a body that is not JSON or not the documented shape → SourceFormatError.
+ */
+import type { CompanyFactsJson } from '../../../core/model';
+import { ConfigError, describeError, NotFoundError, SourceFormatError, SourceUnavailableError } from '../../../shared/errors';
+import { padCik } from './cik';
+import { validateCompanyFacts } from './companyfacts';
+import type { RateLimiter, Sleep } from './rate-limiter';
+import { realSleep } from './rate-limiter';
+import { parseSubmissions } from './submissions';
+import type { Submissions } from './submissions';
+
+export interface EdgarRetryEvent {
+  path: string;
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  /** Why: `HTTP 429`, `HTTP 503`, `timed out after 10000 ms`, `network error: …`. */
+  reason: string;
+  delayMs: number;
+}
+
+export interface EdgarClientOptions {
+  /**
+   * Required by SEC: who is calling and how to reach them, e.g. `"Acme Advisors admin@acme.com"`.
+   * @see https://www.sec.gov/os/accessing-edgar-data
+   */
+  userAgent: string | undefined;
+  /** Default `https://data.sec.gov`. */
+  baseUrl?: string;
+  /** Shared by every client and worker that calls EDGAR (see rate-limiter.ts). */
+  rateLimiter: RateLimiter;
+  fetch?: typeof globalThis.fetch;
+  /** Attempts per request, the first included. Default 4. */
+  maxAttempts?: number;
+  /** Deadline per attempt, headers and body. Default 10 s. */
+  timeoutMs?: number;
+  /** Backoff before retry n is uniform in [0, min(maxDelayMs, baseDelayMs · 2^(n−1))). Default 500 ms. */
+  baseDelayMs?: number;
+  /** Default 10 s. */
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this is not waited for: the request fails at once. Default 30 s. */
+  maxRetryAfterMs?: number;
+  sleep?: Sleep;
+  /** Uniform in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** Wall clock, for `Retry-After` given as an HTTP date. Default `Date.now`. */
+  now?: () => number;
+  /** Told before each retry: wire a metric or a log line here. */
+  onRetry?: (event: EdgarRetryEvent) => void;
+}
+
+/** "Name contact@domain.tld": a name and an e-mail address, as SEC's guidance asks. */
+export function isDeclaredUserAgent(userAgent: string): boolean {
+  const words = userAgent.trim().split(/\s+/).filter((word) => word !== '');
+  return (
+    userAgent.length <= 200 &&
+    words.some((word) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(word)) &&
+    words.some((word) => !word.includes('@'))
+  );
+}
+
+type AttemptOutcome =
+  | { kind: 'ok'; body: string }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'fail'; error: Error };
+
+export class EdgarClient {
+  private readonly userAgent: string;
+  private readonly baseUrl: string;
+  private readonly rateLimiter: RateLimiter;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly maxAttempts: number;
+  private readonly timeoutMs: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly onRetry: (event: EdgarRetryEvent) => void;
+
+  /** @throws ConfigError without a declared User-Agent or with out-of-range limits. */
+  constructor(options: EdgarClientOptions) {
+    const userAgent = options.userAgent?.trim() ?? '';
+    if (!isDeclaredUserAgent(userAgent)) {
+      throw new ConfigError(
+        'EDGAR requires a declared User-Agent such as "Company Name admin@example.com" (set EDGAR_USER_AGENT); ' +
+          (userAgent === '' ? 'none was given' : 'the one given has no name and e-mail address'),
+      );
+    }
+    this.userAgent = userAgent;
+    this.baseUrl = options.baseUrl ?? 'https://data.sec.gov';
+    this.rateLimiter = options.rateLimiter;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 10_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.onRetry = options.onRetry ?? (() => undefined);
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
+      throw new ConfigError(`EDGAR maxAttempts must be an integer of at least 1, got ${this.maxAttempts}`);
+    }
+    if (!(this.timeoutMs > 0)) throw new ConfigError(`EDGAR timeoutMs must be positive, got ${this.timeoutMs}`);
+  }
+
+  /** All XBRL facts of a company, validated. @throws NotFoundError when EDGAR has none for the CIK. */
+  async companyFacts(cik: string | number): Promise<CompanyFactsJson> {
+    return validateCompanyFacts(await this.getJson(`/api/xbrl/companyfacts/CIK${padCik(cik)}.json`));
+  }
+
+  /** Company metadata and recent filings, validated. @throws NotFoundError for an unknown CIK. */
+  async submissions(cik: string | number): Promise<Submissions> {
+    return parseSubmissions(await this.getJson(`/submissions/CIK${padCik(cik)}.json`));
+  }
+
+  private async getJson(path: string): Promise<unknown> {
+    const url = new URL(path, this.baseUrl);
+    let lastReason = '';
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      await this.rateLimiter.acquire();
+      const outcome = await this.attempt(url);
+      if (outcome.kind === 'fail') throw outcome.error;
+      if (outcome.kind === 'ok') return parseJsonBody(outcome.body, path);
+      lastReason = outcome.reason;
+      if (attempt === this.maxAttempts) break;
+      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.maxRetryAfterMs) {
+        throw new SourceUnavailableError(
+          `EDGAR ${path}: ${outcome.reason} with Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s, longer than the ${this.maxRetryAfterMs} ms we wait`,
+        );
+      }
+      const delayMs = outcome.retryAfterMs ?? this.backoffMs(attempt);
+      this.onRetry({ path, attempt, reason: outcome.reason, delayMs });
+      await this.sleep(delayMs);
+    }
+    throw new SourceUnavailableError(`EDGAR ${path}: gave up after ${this.maxAttempts} attempts; last: ${lastReason}`);
+  }
+
+  /** Full jitter: uniform in [0, min(cap, base · 2^(attempt−1))), so retrying workers spread out. */
+  private backoffMs(attempt: number): number {
+    return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
+  }
+
+  private async attempt(url: URL): Promise<AttemptOutcome> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        headers: { 'User-Agent': this.userAgent, Accept: 'application/json' },
+        signal,
+      });
+    } catch (error) {
+      return { kind: 'retry', reason: this.transportFailure(error, signal) };
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      try {
+        return { kind: 'ok', body: await response.text() };
+      } catch (error) {
+        return { kind: 'retry', reason: this.transportFailure(error, signal) };
+      }
+    }
+    // Free the connection: an unread body would hold the socket until it is garbage-collected.
+    await response.body?.cancel().catch(() => undefined);
+    if (status === 429 || status >= 500) {
+      const retryAfterMs = this.retryAfterMs(response.headers.get('retry-after'));
+      return retryAfterMs === undefined ? { kind: 'retry', reason: `HTTP ${status}` } : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
+    }
+    if (status === 404) return { kind: 'fail', error: new NotFoundError(`EDGAR has nothing at ${url.pathname} (HTTP 404)`) };
+    const hint = status === 403 ? ' (SEC answers 403 to undeclared or over-limit clients)' : '';
+    return { kind: 'fail', error: new SourceUnavailableError(`EDGAR ${url.pathname} answered HTTP ${status}${hint}`) };
+  }
+
+  private transportFailure(error: unknown, signal: AbortSignal): string {
+    if (signal.aborted) return `timed out after ${this.timeoutMs} ms`;
+    return `network error: ${describeError(error)}`;
+  }
+
+  /** `Retry-After` as delta-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+  private retryAfterMs(header: string | null): number | undefined {
+    if (header === null) return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value)) return Number(value) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - this.now());
+  }
+}
+
+function parseJsonBody(body: string, path: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new SourceFormatError(`EDGAR ${path} did not return JSON: ${describeError(error)}`);
+  }
+}
