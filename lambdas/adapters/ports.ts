@@ -151,8 +151,12 @@ export interface StoredSummary {
   generatedAt: string;
 }
 
+/** What the skip-unchanged check needs of the latest brief, without reading the brief itself. */
+export type SummaryFingerprint = Pick<StoredSummary, 'sourceHash' | 'promptVersion' | 'status' | 'asOf'>;
+
 export interface SummaryRepository {
   getLatest(ticker: string): Promise<StoredSummary | undefined>;
+  getLatestFingerprint(ticker: string): Promise<SummaryFingerprint | undefined>;
   /** Idempotent on (runId, ticker): writes the history item, then moves LATEST forward (never back in as-of). */
   putSummary(summary: StoredSummary): Promise<void>;
   history(ticker: string, limit: number): Promise<StoredSummary[]>;

@@ -21,6 +21,7 @@ import type {
   StockOutcome,
   StoredChunk,
   StoredSummary,
+  SummaryFingerprint,
   SummaryRepository,
 } from '../ports';
 import type { TableNames } from '../../shared/tables';
@@ -80,6 +81,18 @@ export class DynamoSummaryRepository implements SummaryRepository {
   async getLatest(ticker: string): Promise<StoredSummary | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: tickerKey(ticker), sk: 'LATEST' } }));
     return strip<StoredSummary>(result.Item);
+  }
+
+  async getLatestFingerprint(ticker: string): Promise<SummaryFingerprint | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: tickerKey(ticker), sk: 'LATEST' },
+        ProjectionExpression: 'sourceHash, promptVersion, #status, asOf',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    return result.Item as SummaryFingerprint | undefined;
   }
 
   async putSummary(summary: StoredSummary): Promise<void> {

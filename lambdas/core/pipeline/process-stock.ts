@@ -10,6 +10,7 @@ import type {
   Sources,
   StockOutcome,
   StoredSummary,
+  SummaryFingerprint,
   SummaryRepository,
 } from '../../adapters/ports';
 import type { CompanyFactsJson, CompanyProfile, FactSnapshot, IsoDate, SourceBundle, SourceFailure, SourceKind } from '../model';
@@ -75,7 +76,7 @@ export function confidenceOf(status: StoredSummary['status'], snapshot: FactSnap
   return Math.max(0.1, Math.round((base - penalty) * 100) / 100);
 }
 
-function isReusable(latest: StoredSummary | undefined, sourceHash: string): latest is StoredSummary {
+function isReusable(latest: SummaryFingerprint | undefined, sourceHash: string): latest is SummaryFingerprint {
   return (
     latest !== undefined &&
     latest.sourceHash === sourceHash &&
@@ -106,7 +107,7 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   const embeddingUsage = { inputTokens: embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
   const embeddingCost = embedding.inputTokens > 0 ? costOfUsage(deps.prices, deps.embedder.modelId, embeddingUsage) : 0;
 
-  const latest = await deps.summaries.getLatest(input.ticker);
+  const latest = await deps.summaries.getLatestFingerprint(input.ticker);
   const base = {
     runId: input.runId,
     ticker: input.ticker,
