@@ -250,8 +250,6 @@ function collapse(reports: ClassifiedFact[]): { winner: ClassifiedFact; restatem
   return { winner, restatements };
 }
 
-const FISCAL_YEAR_DAYS = { min: 350, max: 380 };
-
 /** The month most fiscal-year periods end in, or undefined when none is reported. */
 export function inferFiscalYearEndMonth(facts: readonly XbrlFact[]): number | undefined {
   const months: number[] = [];
@@ -401,7 +399,7 @@ function isFactList(input: readonly XbrlFact[] | CompanyFactsJson): input is rea
   return Array.isArray(input);
 }
 
-const METRIC_ORDER = new Map(METRIC_MAPPINGS.map((mapping, index) => [mapping.metric as MetricName, index]));
+const METRIC_ORDER = new Map<MetricName, number>(METRIC_MAPPINGS.map((mapping, index) => [mapping.metric, index]));
 const PERIOD_ORDER: Record<FiscalPeriod['fiscalPeriod'], number> = { Q1: 0, Q2: 1, Q3: 2, Q4: 3, FY: 4, spot: 5 };
 
 function compareMetricValues(a: MetricValue, b: MetricValue): number {

@@ -93,7 +93,7 @@ export function fiscalPeriodOf(
   return undefined;
 }
 
-/** The most common value, ties broken by the value seen last (the most recent, for date-ordered input). */
+/** The most common value; of values tied on count, the one that reached that count last (the most recent, for date-ordered input). */
 export function mostCommon<T>(values: readonly T[]): T | undefined {
   const counts = new Map<T, number>();
   let best: T | undefined;
