@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EdgarClient } from '../../lambdas/adapters/sources/edgar/edgar-client';
 import type { EdgarRetryEvent } from '../../lambdas/adapters/sources/edgar/edgar-client';
 import { EdgarFilingsSource } from '../../lambdas/adapters/sources/edgar/edgar-filings-source';
+import { createEdgarFilingsSource } from '../../lambdas/adapters/sources/edgar/create-edgar-filings-source';
 import { TokenBucketRateLimiter } from '../../lambdas/adapters/sources/edgar/rate-limiter';
 import type { RateLimiter } from '../../lambdas/adapters/sources/edgar/rate-limiter';
 import type { CompanyProfile } from '../../lambdas/core/model';
@@ -259,6 +260,18 @@ describe('EdgarFilingsSource over HTTP', () => {
     expect(facts?.facts['us-gaap']?.Revenues?.units.USD?.map((e) => e.accn)).toEqual(['0000001234-25-000001']);
     expect(await source.companyFacts(company, '2025-01-01')).toBeUndefined();
     expect(await source.companyFacts({ ...company, cik: '0000009999' }, '2025-03-01')).toBeUndefined();
+  });
+
+  it('is built by the factory with the process-wide limiter, and not at all without a User-Agent', async () => {
+    expect(() => createEdgarFilingsSource({ userAgent: undefined })).toThrow(ConfigError);
+    reply(SUBMISSIONS_PATH, json(SUBMISSIONS));
+    const source = createEdgarFilingsSource({ userAgent: USER_AGENT, baseUrl });
+    expect((await source.filings(company, '2025-12-31')).map((d) => d.docId)).toEqual([
+      '0000001234-25-000001',
+      '0000001234-25-000002',
+      '0000001234-25-000003',
+    ]);
+    expect(received.every((r) => r.headers['user-agent'] === USER_AGENT)).toBe(true);
   });
 
   it('lists the latest 10-K and the 10-Qs after it, as of the date, with empty sections', async () => {
