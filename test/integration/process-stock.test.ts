@@ -131,3 +131,18 @@ describe('processing one stock end to end on dynalite', () => {
     expect(llm.requests.length).toBe(calls);
   });
 });
+
+describe('a malformed filing payload', () => {
+  it('is recorded as a failed filings source, not a failed stock', async () => {
+    const d = deps({
+      llm: new LocalGroundedLlm({ slipRate: 0 }),
+      extractMetrics: () => {
+        throw Object.assign(new Error('facts.us-gaap is not an object'), { name: 'SourceFormatError' });
+      },
+    });
+    d.sources.filings.companyFacts = async () => ({ cik: 1, entityName: 'x', facts: {} });
+    const outcome = await processStock({ runId: 'run-8', asOf: '2026-12-01', ticker: 'QZXV' }, d);
+    expect(outcome.status).not.toBe('failed');
+    expect(outcome.sourceFailures).toContainEqual({ source: 'filings', reason: 'SourceFormatError: facts.us-gaap is not an object' });
+  });
+});

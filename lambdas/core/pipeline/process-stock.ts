@@ -96,9 +96,11 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   const degradedBefore = deps.cacheDegradations();
 
   const bundle = await gatherSources(company, input.asOf, deps.sources);
-  const filedMetrics = bundle.companyFacts
-    ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
-    : [];
+  const filedMetrics = await settle('filings', bundle.failures, [], async () =>
+    bundle.companyFacts
+      ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
+      : [],
+  );
   const snapshot = buildFactSnapshot(bundle, filedMetrics);
   const embedding: EmbedStats = await embedChangedChunks(
     { ticker: input.ticker, asOf: input.asOf, sources: chunkSourcesOf(bundle) },
