@@ -1,0 +1,28 @@
+/**
+ * CDK entry: load and validate the stage configuration (cdk.json context `fa:stages`), then create
+ * the stacks of the selected stage (`-c stage=NAME`) or of every stage. Nothing else.
+ */
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadModelConfig } from '../lambdas/adapters/llm/model-config';
+import { parseStages, selectStages } from '../lib/config';
+import { BedrockModels } from '../lib/constructs/bedrock-models';
+import { createStageStacks } from '../lib/fa-advisor-app';
+import { handlerEntry, handlerExists, REPO_ROOT } from '../lib/paths';
+
+const app = new App();
+const stages = selectStages(parseStages(app.node.tryGetContext('fa:stages')), app.node.tryGetContext('stage'));
+const models = loadModelConfig(join(REPO_ROOT, 'config', 'models.yaml'));
+const bedrock = new BedrockModels({
+  region: models.region,
+  generationModelIds: Object.keys(models.models),
+  embeddingModelId: models.embeddings.modelId,
+});
+// The query API joins the app once its handler exists (a later issue writes it).
+const queryEntry = handlerExists('query-api') ? handlerEntry('query-api') : undefined;
+
+for (const stage of stages) createStageStacks(app, stage, { bedrock, queryEntry });
+
+// The security gate runs on every synth: an unacknowledged finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
