@@ -113,3 +113,12 @@ describe('briefs composed from any snapshot', () => {
     );
   });
 });
+
+describe('quoting source prose', () => {
+  it('splits sentences at their ends, not after company abbreviations or inside quotes', async () => {
+    const { splitSentences, numberFreeSentences } = await import('../../lambdas/core/summary/brief-input');
+    const text = 'Zyora Corp. ("Zyora," the "Company") provides hotels. Our stock trades under the symbol "ZQRR." We grew 8% last year.';
+    expect(splitSentences(text)).toEqual(['Zyora Corp. ("Zyora," the "Company") provides hotels.', 'Our stock trades under the symbol "ZQRR."', 'We grew 8% last year.']);
+    expect(numberFreeSentences(text, 5)).toEqual(['Zyora Corp. ("Zyora," the "Company") provides hotels.', 'Our stock trades under the symbol "ZQRR."']);
+  });
+});

@@ -55,10 +55,29 @@ export type BriefInput = z.infer<typeof BriefInputSchema>;
 
 const HAS_DIGIT = /\d/;
 
+/** Abbreviations that end in a full stop without ending the sentence. */
+const ABBREVIATION = /\b(?:Inc|Corp|Co|Ltd|Plc|LLC|L\.P|N\.A|U\.S|No|Nos|St|Mr|Ms|Dr|vs|etc|e\.g|i\.e)\.$/;
+
+/** Split prose into sentences: at . ! ? (and a closing quote) before a capital, not after an abbreviation. */
+export function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  let current = '';
+  for (const piece of text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?]["”’)]?)\s+(?=["“(]?[A-Z])/)) {
+    current = current ? `${current} ${piece}` : piece;
+    if (!ABBREVIATION.test(current)) {
+      sentences.push(current);
+      current = '';
+    }
+  }
+  if (current) sentences.push(current);
+  return sentences;
+}
+
 /** Sentences of a text that carry no figures: safe to quote without a fact to check them against. */
 export function numberFreeSentences(text: string, limit: number): string[] {
-  return (text.match(/[^.!?]+[.!?]/g) ?? [])
+  return splitSentences(text)
     .map((s) => s.trim())
+    .filter((s) => /[.!?]["”’)]?$/.test(s) && (s.match(/["“”]/g) ?? []).length % 2 === 0)
     .filter((s) => s.length > 20 && s.length < 320 && !HAS_DIGIT.test(s))
     .slice(0, limit);
 }

@@ -131,7 +131,9 @@ function cap(text: string): string {
 function analystSentences(ix: FactIndex, input: BriefInput, style: Style, limit: number): SummarySentence[] {
   const targets = new Map(ix.all('price_target').map((f) => [f.docId, f]));
   const out: SummarySentence[] = [];
-  for (const rating of input.excerpts.filter((e) => e.kind === 'rating').slice(0, limit)) {
+  // Excerpts arrive newest first: one view per broker, its latest.
+  const latestPerBroker = input.excerpts.filter((e, i, all) => e.kind === 'rating' && all.findIndex((o) => o.kind === 'rating' && o.broker === e.broker) === i);
+  for (const rating of latestPerBroker.slice(0, limit)) {
     const target = targets.get(rating.docId);
     out.push({
       text: `${rating.broker} rates the stock ${rating.rating}${target ? ` with a price target of ${target.display}` : ''}.`,
