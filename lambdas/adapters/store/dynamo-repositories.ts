@@ -13,6 +13,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type {
   ChunkRepository,
@@ -75,12 +76,33 @@ function strip<T>(item: Item | undefined): T | undefined {
 
 const tickerKey = (ticker: string) => `TICKER#${ticker}`;
 
+/**
+ * A brief's bulky parts (three summaries, verification, fact snapshot, calls) travel as one gzipped
+ * JSON attribute: one attribute to marshal and validate instead of thousands of nested ones, and
+ * an item far below DynamoDB's 400 KB limit. The fields queries filter on stay top-level.
+ */
+const SUMMARY_BODY_FIELDS = ['summary', 'verification', 'snapshot', 'documents', 'calls'] as const;
+type SummaryBody = Pick<StoredSummary, (typeof SUMMARY_BODY_FIELDS)[number]>;
+
+function summaryItem(summary: StoredSummary, sk: string): Item {
+  const { summary: draft, verification, snapshot, documents, calls, ...scalars } = summary;
+  const body: SummaryBody = { summary: draft, verification, snapshot, documents, calls };
+  return { ...scalars, pk: tickerKey(summary.ticker), sk, body: gzipSync(JSON.stringify(body)) };
+}
+
+function summaryFrom(item: Item | undefined): StoredSummary | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, body, ...scalars } = item;
+  const parts = JSON.parse(gunzipSync(body as Uint8Array).toString('utf8')) as SummaryBody;
+  return { ...(scalars as Omit<StoredSummary, keyof SummaryBody>), ...parts };
+}
+
 export class DynamoSummaryRepository implements SummaryRepository {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
 
   async getLatest(ticker: string): Promise<StoredSummary | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: tickerKey(ticker), sk: 'LATEST' } }));
-    return strip<StoredSummary>(result.Item);
+    return summaryFrom(result.Item);
   }
 
   async getLatestFingerprint(ticker: string): Promise<SummaryFingerprint | undefined> {
@@ -96,13 +118,12 @@ export class DynamoSummaryRepository implements SummaryRepository {
   }
 
   async putSummary(summary: StoredSummary): Promise<void> {
-    const pk = tickerKey(summary.ticker);
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...summary, pk, sk: `RUN#${summary.asOf}#${summary.runId}` } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: summaryItem(summary, `RUN#${summary.asOf}#${summary.runId}`) }));
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...summary, pk, sk: 'LATEST' },
+          Item: summaryItem(summary, 'LATEST'),
           // A late run for an older as-of date must never replace a newer brief.
           ConditionExpression: 'attribute_not_exists(pk) OR #asOf <= :asOf',
           ExpressionAttributeNames: { '#asOf': 'asOf' },
@@ -124,7 +145,7 @@ export class DynamoSummaryRepository implements SummaryRepository {
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map((item) => strip<StoredSummary>(item)!);
+    return (page.Items ?? []).map((item) => summaryFrom(item)!);
   }
 }
 

@@ -16,8 +16,11 @@ export function scaleFactor(word: string | undefined): number {
   return SCALE_WORDS.find(([w]) => w === word.toLowerCase())?.[1] ?? 1;
 }
 
+/** `1234567.891` → `1,234,567.89`. Plain arithmetic: Intl formatting was a measurable share of a batch. */
 function grouped(value: number, decimals: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  const [whole, fraction] = value.toFixed(decimals).split('.') as [string, string | undefined];
+  const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? withCommas : `${withCommas}.${fraction}`;
 }
 
 /** `$1,234.5 million`, `$12.3 billion`; the sign is left to the words around it ("a loss of"). */
