@@ -2,8 +2,8 @@
  * The embedding-hash cache: ElastiCache Serverless for Valkey in isolated subnets. TLS is always on
  * for serverless caches; clients authenticate as an RBAC user whose password Secrets Manager
  * generates (it never appears in a template: CloudFormation resolves a dynamic reference). Only
- * functions bound with bindClient reach it: they get the client security group, the only peer the
- * cache's security group admits.
+ * functions bound with bindClient reach it: the cache's security group admits exactly their
+ * security groups, on the Valkey ports.
  */
 import { Validations } from 'aws-cdk-lib';
 import { aws_ec2 as ec2, aws_elasticache as elasticache, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
@@ -28,8 +28,6 @@ export class EmbeddingCache extends Construct {
   public readonly cache: elasticache.CfnServerlessCache;
   /** `{ "username": …, "password": … }` of the application's RBAC user. */
   public readonly credentials: secretsmanager.Secret;
-  /** Attached to every client function; the cache admits this group and nothing else. */
-  public readonly clientSecurityGroup: ec2.SecurityGroup;
   public readonly cacheSecurityGroup: ec2.SecurityGroup;
   /** `rediss://host:port` (TLS). */
   public readonly url: string;
@@ -45,16 +43,9 @@ export class EmbeddingCache extends Construct {
 
     this.cacheSecurityGroup = new ec2.SecurityGroup(this, 'CacheSecurityGroup', {
       vpc: props.vpc,
-      description: 'Embedding-hash cache: admits only the cache client security group',
+      description: 'Embedding-hash cache: admits only the functions bound as its clients',
       allowAllOutbound: false,
     });
-    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Functions allowed to reach the embedding-hash cache',
-      allowAllOutbound: false,
-    });
-    this.cacheSecurityGroup.addIngressRule(this.clientSecurityGroup, CACHE_PORTS, 'Valkey over TLS from cache clients');
-    this.clientSecurityGroup.addEgressRule(this.cacheSecurityGroup, CACHE_PORTS, 'Valkey over TLS to the cache');
 
     this.credentials = new secretsmanager.Secret(this, 'AppUserCredentials', {
       description: `RBAC credentials of ${appUserName} on the ${this.cacheName} cache`,
@@ -120,14 +111,28 @@ export class EmbeddingCache extends Construct {
   }
 
   /**
-   * Let a VPC-attached function use the cache: network path (client security group), credentials
-   * (read the secret) and configuration (REDIS_URL, REDIS_SECRET_ARN), together.
+   * Let a VPC-attached function use the cache: network path (ingress from the function's security
+   * groups, egress to the cache's), credentials (read the secret) and configuration (REDIS_URL,
+   * REDIS_SECRET_ARN), together. Across stacks CDK places the rules in the function's stack, so the
+   * long-lived network stack never depends on a code stack.
    */
   bindClient(fn: ServiceFunction): void {
     if (!fn.function.isBoundToVpc) {
       throw new Error(`EmbeddingCache: ${fn.node.path} is not attached to the VPC, so it could never reach the cache.`);
     }
-    fn.function.connections.addSecurityGroup(this.clientSecurityGroup);
+    fn.function.connections.securityGroups.forEach((group, index) => {
+      // The ingress rule is created in the function's scope (and stack) on purpose: CDK would put it
+      // in the cache's stack, which would then depend on the code stack and form a cycle.
+      new ec2.CfnSecurityGroupIngress(fn, `CacheIngress${index}`, {
+        groupId: this.cacheSecurityGroup.securityGroupId,
+        sourceSecurityGroupId: group.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 6379,
+        toPort: 6380,
+        description: `Valkey over TLS from ${fn.functionName}`,
+      });
+      group.addEgressRule(this.cacheSecurityGroup, CACHE_PORTS, 'Valkey over TLS to the embedding cache');
+    });
     this.credentials.grantRead(fn.grantPrincipal);
     fn.addEnvironment('REDIS_URL', this.url);
     fn.addEnvironment('REDIS_SECRET_ARN', this.credentials.secretArn);

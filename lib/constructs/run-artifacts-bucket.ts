@@ -51,7 +51,6 @@ export class RunArtifactsBucket extends Construct {
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...common,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
     });
 

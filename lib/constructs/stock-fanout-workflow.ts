@@ -138,7 +138,8 @@ export class StockFanoutWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(props.definitionFile),
+      // Inline (not an S3 asset) so the template itself carries the Distributed Map settings.
+      definitionBody: sfn.DefinitionBody.fromString(definition),
       definitionSubstitutions: {
         PrepareBatchFunctionArn: prepareBatch.alias.functionArn,
         ProcessStockFunctionArn: processStock.alias.functionArn,

@@ -18,6 +18,13 @@ import { METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES } from '../metric-names
 import { deploymentTarget, stageNames } from '../names';
 import type { DataStack } from './data-stack';
 import { BATCH_BUNDLED_FILES } from './pipeline-stack';
+import { TABLES } from '../../lambdas/shared/tables';
+import type { TableKey } from '../../lambdas/shared/tables';
+
+/** Tables the batch writes and the query API only reads. */
+const BATCH_OUTPUT_TABLES: readonly TableKey[] = ['summaries', 'chunks'];
+/** Every other table except run audits belongs to the query side. */
+const QUERY_OWNED_TABLES: readonly TableKey[] = (Object.keys(TABLES) as TableKey[]).filter((key) => key !== 'runs' && !BATCH_OUTPUT_TABLES.includes(key));
 
 export interface ApiStackProps extends StackProps {
   readonly stage: string;
@@ -55,7 +62,9 @@ export class ApiStack extends Stack {
       provisionedConcurrency: config.api.provisionedConcurrency,
       bundledFiles: BATCH_BUNDLED_FILES,
     });
-    data.tables.bindRead(this.queryFunction, ['summaries', 'chunks']);
+    // Reads what the batch wrote; reads and writes its own tables (sessions, answer cache, …).
+    data.tables.bindRead(this.queryFunction, BATCH_OUTPUT_TABLES);
+    data.tables.bindReadWrite(this.queryFunction, QUERY_OWNED_TABLES);
     props.bedrock.bind(this.queryFunction);
 
     this.identity = new FaIdentity(this, 'FaIdentity', { prefix, toolIds: config.api.clients.map((client) => client.id), protectData: config.protectData });

@@ -1,7 +1,7 @@
 /** Shared fixtures for infrastructure tests: the real stage configuration and fresh apps without bundling. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack as StackClass } from 'aws-cdk-lib';
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseStages } from '../../lib/config';
@@ -39,6 +39,17 @@ export const TEST_BEDROCK = new BedrockModels({
 
 /** A stand-in for the query handler (lambdas/handlers/query-api.ts does not exist yet). */
 export const STAND_IN_QUERY_ENTRY = handlerEntry('pre-traffic-check');
+
+/** A fresh stack in an app with the feature flags of cdk.json and bundling skipped (one per test). */
+export function freshStack(): Stack {
+  const app = new App({ context: { ...featureFlags(), ...NO_BUNDLING } });
+  return new StackClass(app, 'Test', { env: { region: 'us-east-1' } });
+}
+
+/** The feature flags of cdk.json (every context key except the stage configuration). */
+function featureFlags(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(cdkJson.context).filter(([key]) => key !== 'fa:stages'));
+}
 
 /** A fresh app with one stage's stacks, bundling skipped. */
 export function buildStage(target: Stage, options: { withApi?: boolean; context?: Record<string, unknown> } = {}): { app: App; stacks: StageStacks } {
