@@ -169,6 +169,9 @@ export class ServiceFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_SHIM,
         minify: true,
+        // Error classes set `name` from their class name, and Step Functions Retry/Catch and the
+        // pre-traffic checks match on it: minification must not rename them.
+        keepNames: true,
         sourceMap: true,
         // Bundle the SDK: the versions we test against, not whatever the runtime ships this month.
         bundleAwsSDK: true,
