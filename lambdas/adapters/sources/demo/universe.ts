@@ -146,27 +146,36 @@ const TICKER_OPENINGS: ReadonlyMap<string, readonly string[]> = new Map([
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 
+/** Vowel pairs that read naturally in an English-looking name; any other pair is rejected. */
+const VOWEL_PAIRS = new Set(['ia', 'io', 'ei', 'ai', 'eo', 'ea', 'ya', 'yo', 'ye', 'ey', 'ay', 'oy']);
+const DOUBLE_CONSONANTS = new Set(['ll', 'nn', 'rr', 'ss', 'tt']);
+
 function readable(stem: string): boolean {
+  const lower = stem.toLowerCase();
   let vowels = 0;
   let consonants = 0;
-  for (const ch of stem.toLowerCase()) {
+  for (let i = 0; i < lower.length; i++) {
+    const ch = lower[i]!;
     if (VOWELS.has(ch)) {
       vowels++;
       consonants = 0;
+      if (vowels === 2 && !VOWEL_PAIRS.has(lower.slice(i - 1, i + 1))) return false;
     } else {
       consonants++;
       vowels = 0;
+      if (consonants === 2 && lower[i - 1] === ch && !DOUBLE_CONSONANTS.has(ch + ch)) return false;
     }
     if (vowels >= 3 || consonants >= 3) return false;
   }
-  return !/(.)\1\1/.test(stem) && stem.length >= 5 && stem.length <= 10;
+  return stem.length >= 6 && stem.length <= 11;
 }
 
 function nameStem(rng: Rng): string {
   const initial = rng.pick([...NAME_OPENINGS.keys()]);
   for (;;) {
     const opening = rng.pick(NAME_OPENINGS.get(initial)!);
-    const middle = rng.chance(0.75) ? rng.pick(NAME_MIDDLES) : '';
+    // Always three parts: two-part stems (Hal+eon, Xer+is) too often spell real names.
+    const middle = rng.pick(NAME_MIDDLES);
     const ending = rng.pick(NAME_ENDINGS);
     const stem = opening + middle + ending;
     if (readable(stem)) return stem;
@@ -329,7 +338,7 @@ function traitsFor(key: number, sector: SectorProfile, industry: IndustryProfile
   };
 }
 
-function hardCasesFor(key: number, fiscalMonth: number, sector: SectorProfile): Set<DemoHardCase> {
+function hardCasesFor(key: number, fiscalMonth: number, sector: SectorProfile, industry: IndustryProfile): Set<DemoHardCase> {
   const cases = new Set<DemoHardCase>();
   const draw = (salt: number) => unit(mix(key, 0x4ca5e, salt));
   const vendor = draw(1);
@@ -345,7 +354,8 @@ function hardCasesFor(key: number, fiscalMonth: number, sector: SectorProfile): 
   else if (research < 0.09) cases.add('stale_research');
   if (draw(5) < 0.03) cases.add('news_outage');
   if (draw(6) < 0.04) cases.add('restatement');
-  if (draw(7) < sector.lossShare) cases.add('negative_earnings');
+  // Banks that lose money are rare enough to leave out; their income statement has no room for it here.
+  if (draw(7) < sector.lossShare && !industry.bank) cases.add('negative_earnings');
   const size = draw(8);
   if (size < 0.02) cases.add('huge_numbers');
   else if (size < 0.05) cases.add('tiny_numbers');
@@ -370,7 +380,7 @@ export function buildUniverse(seed: number, size: number): DemoCompany[] {
     const ticker = tickerCandidates(stem, rng).find((t) => !tickers.has(t)) ?? fallbackTicker(stem, rng, tickers);
     tickers.add(ticker);
     const word = rng.chance(0.75) ? rng.pick(industry.nameWords ?? sector.nameWords) : undefined;
-    const suffix = sectorName === 'Real Estate' && rng.chance(0.4) ? 'Trust' : rng.pick(CORPORATE_SUFFIXES);
+    const suffix = word?.endsWith('Trust') ? 'Inc.' : sectorName === 'Real Estate' && rng.chance(0.4) ? 'Trust' : rng.pick(CORPORATE_SUFFIXES);
     const name = [stem, word, suffix].filter(Boolean).join(' ');
 
     const key = hashString(`${seed}|${ticker}`);
@@ -379,7 +389,7 @@ export function buildUniverse(seed: number, size: number): DemoCompany[] {
     const exchange = /Information Technology|Health Care|Communication Services/.test(sectorName)
       ? profileRng.chance(0.7) ? 'NASDAQ' : 'NYSE'
       : profileRng.chance(0.7) ? 'NYSE' : 'NASDAQ';
-    const hardCases = hardCasesFor(key, fiscalMonth, sector);
+    const hardCases = hardCasesFor(key, fiscalMonth, sector, industry);
     const covered = !hardCases.has('no_research_coverage');
     const brokerCount = covered ? 2 + profileRng.int(0, 6) : 0;
     const traits = traitsFor(key, sector, industry, hardCases, brokerCount);

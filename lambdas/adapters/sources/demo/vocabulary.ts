@@ -573,8 +573,8 @@ export const NAME_OPENINGS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 export const NAME_MIDDLES = [
-  'a', 'e', 'i', 'o', 'ar', 'en', 'or', 'an', 'el', 'ir', 'on', 'ri', 'ta', 'ne', 'vo', 'ma', 'li', 'de', 'ra', 'sa',
-  'tri', 'qui', 'ven', 'dal', 'mer', 'bri', 'cor', 'thy', 'lu', 'ze',
+  'ar', 'en', 'or', 'an', 'el', 'ir', 'on', 'ri', 'ta', 'ne', 'vo', 'ma', 'li', 'de', 'ra', 'sa', 'tri', 'qui', 'ven',
+  'dal', 'mer', 'bri', 'cor', 'thy', 'lu', 'ze', 'mo', 'ni', 'va', 'te',
 ] as const;
 
 export const NAME_ENDINGS = [
