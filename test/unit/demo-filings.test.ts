@@ -118,6 +118,21 @@ describe('demo companyfacts: the EDGAR shape', () => {
         if (framed.length === 0 && ((length > 80 && length < 100) || length > 350)) framesMissing++;
       }
       expect(revenue.some((e) => e.frame === undefined)).toBe(true);
+      // fy, fp and form describe the filing: every entry of one accession agrees on them.
+      const filingOf = new Map<string, string>();
+      for (const concept of Object.values(facts.facts['us-gaap']!)) {
+        for (const list of Object.values(concept.units)) {
+          for (const e of list) {
+            const described = `${e.fy}|${e.fp}|${e.form}|${e.filed}`;
+            expect(filingOf.get(e.accn) ?? described).toBe(described);
+            filingOf.set(e.accn, described);
+          }
+        }
+      }
+      // The prior year-end balance sheet appears in the 10-K and again in the 10-Qs that follow it.
+      const assetsByEnd = new Map<string, Set<string>>();
+      for (const e of entries(facts, 'Assets')) assetsByEnd.set(e.end, (assetsByEnd.get(e.end) ?? new Set()).add(e.form));
+      expect([...assetsByEnd.values()].some((forms) => forms.has('10-K') && forms.has('10-Q'))).toBe(true);
       expect(revenue.some((e) => /^CY\d{4}(Q[1-4])?$/.test(e.frame ?? ''))).toBe(true);
       expect(entries(facts, 'Assets').some((e) => /^CY\d{4}Q[1-4]I$/.test(e.frame ?? ''))).toBe(true);
     }

@@ -48,11 +48,6 @@ export function civilOf(dayNumber: number): [number, number, number] {
   return [year, month, day];
 }
 
-/** Day number of a `YYYY-MM-DD` string this module produced (no validation). */
-export function dayOfTrusted(iso: IsoDate): number {
-  return daysFromCivil(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
-}
-
 const isoCache = new Map<number, IsoDate>();
 
 /** `YYYY-MM-DD` of a day number. */
@@ -92,10 +87,6 @@ function weekdayFromMonday(day: number): number {
   return (((day + 3) % 7) + 7) % 7;
 }
 
-export function isBusinessDay(day: number): boolean {
-  return weekdayFromMonday(day) < 5;
-}
-
 /** Index of a business day (consecutive business days have consecutive indexes). Weekends map to the Friday before. */
 export function businessIndexOf(day: number): number {
   const week = Math.floor((day + 3) / 7);
@@ -112,9 +103,4 @@ export function dayOfBusinessIndex(index: number): number {
 export function businessDayOnOrAfter(day: number): number {
   const weekday = weekdayFromMonday(day);
   return weekday < 5 ? day : day + (7 - weekday);
-}
-
-/** Calendar days from `from` to `to`. */
-export function daysBetween(from: number, to: number): number {
-  return to - from;
 }

@@ -13,7 +13,11 @@ import type { DemoFiling } from './financials';
 import { mix, SALT, unit } from './random';
 import type { DemoCompany } from './universe';
 
-/** Share of filings that come with a same-day press release. */
+/**
+ * Share of filings that come with a same-day press release. Real companies often release earnings
+ * days before the 10-Q; here the release lands on the filing day so its figures are the filing's.
+ * Kept below one so earnings-season days stay within the daily-change band.
+ */
 const EARNINGS_RELEASE_SHARE = 0.6;
 /** Chance of a covering analyst publishing on each of the two business days after a filing. */
 const POST_FILING_NOTE_CHANCE = 0.15;
@@ -22,23 +26,18 @@ export const FUNDAMENTALS_MAX_GAP = 7;
 /** How far back a scan looks before giving up (about eight years). */
 export const SCAN_LIMIT = 2_000;
 
-export interface DayEvents {
-  filing: DemoFiling | undefined;
-  earningsRelease: boolean;
-  news: boolean;
-  note: boolean;
-}
-
 /** The last business day on which a stale-research company was covered: a fixed day in the first half of 2024. */
 export function coverageEndIndex(company: DemoCompany): number {
-  const offset = Math.floor(unit(mix(company.key, SALT.note, 0x5a1e)) * 150);
+  const offset = Math.floor(unit(mix(company.key, SALT.coverage)) * 150);
   return businessIndexOf(dayFromParts(2024, 1, 15) + offset);
 }
 
+/** The filing made on business day `index`, if any. */
 export function filingOnIndex(company: DemoCompany, index: number): DemoFiling | undefined {
   return filingOn(company, dayOfBusinessIndex(index));
 }
 
+/** A research note on business day `index`: the broker's own cadence, or a reaction in the two days after a filing. */
 export function hasNote(company: DemoCompany, index: number): boolean {
   const t = company.traits;
   if (t.brokers.length === 0) return false;
@@ -49,22 +48,14 @@ export function hasNote(company: DemoCompany, index: number): boolean {
   return recent !== undefined && recent.form !== '10-K/A';
 }
 
+/** An ordinary news item (not an earnings release) on business day `index`. */
 export function hasNews(company: DemoCompany, index: number): boolean {
   return unit(mix(company.key, SALT.news, index)) < company.traits.newsRate;
 }
 
+/** A press release with the figures of the filing made that day. */
 export function hasEarningsRelease(company: DemoCompany, index: number, filing: DemoFiling | undefined): boolean {
   return filing !== undefined && unit(mix(company.key, SALT.earningsNews, index)) < EARNINGS_RELEASE_SHARE;
-}
-
-export function eventsOn(company: DemoCompany, index: number): DayEvents {
-  const filing = filingOnIndex(company, index);
-  return {
-    filing,
-    earningsRelease: hasEarningsRelease(company, index, filing),
-    news: hasNews(company, index),
-    note: hasNote(company, index),
-  };
 }
 
 function isEventDay(company: DemoCompany, index: number): boolean {

@@ -10,7 +10,7 @@
  * over weighted shares, rounded to cents. Restated years change only the annual figures reported
  * by filings made on or after the restatement.
  */
-import { businessDayOnOrAfter, dayFromParts, isoOf, monthEnd, yearOf } from './calendar';
+import { businessDayOnOrAfter, dayFromParts, monthEnd, yearOf } from './calendar';
 import { gaussian, mix, SALT, unit } from './random';
 import type { DemoCompany } from './universe';
 
@@ -444,4 +444,3 @@ export function latestAnnualFiling(company: DemoCompany, day: number): DemoFilin
   return undefined;
 }
 
-export { isoOf };

@@ -73,10 +73,6 @@ export function longDate(day: number): string {
   return `${MONTH_NAMES[month - 1]} ${date}, ${year}`;
 }
 
-export function wordCount(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
-}
-
 /** "net income of $12.3 million" or "a net loss of $4.5 million". */
 export function netIncomePhrase(value: number, money: (v: number) => string = filingUsd): string {
   return value < 0 ? `a net loss of ${money(value)}` : `net income of ${money(value)}`;

@@ -59,6 +59,7 @@ export const SALT = {
   newsKind: 12,
   note: 21,
   postEarningsNote: 22,
+  coverage: 24,
   earningsNews: 23,
   outage: 31,
   quarter: 41,

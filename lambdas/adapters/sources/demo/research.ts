@@ -133,13 +133,25 @@ export function noteOn(company: DemoCompany, index: number): ResearchNote {
         ? `We remain on the sidelines: the shares look ${theme.startsWith('fairly') ? theme : `reasonably valued, and we are ${theme}`}.`
         : `We remain cautious: ${theme}, and we see downside if ${rng.pick(['demand softens further', 'pricing weakens', 'costs stay elevated'])}.`,
   );
+  const bullish = rating === 'Buy' || rating === 'Overweight';
+  const bearish = rating === 'Sell' || rating === 'Underweight';
   sentences.push(
-    rng.pick([
-      `We think investors underestimate the durability of ${short}'s position in ${company.traits.offering}.`,
-      `Our model assumes steady execution in ${company.traits.segments[0]}, with ${company.traits.segments[1]} the main swing factor.`,
-      `Management's recent commentary on demand and pricing was ${rating === 'Sell' || rating === 'Underweight' ? 'less convincing than the market seems to believe' : 'consistent with our view'}.`,
-      `The debate centres on how much of the recent improvement in ${company.traits.segments[0]} is cyclical rather than structural.`,
-    ]),
+    rng.pick(
+      bullish
+        ? [
+            `We think investors underestimate the durability of ${short}'s position in ${company.traits.offering}.`,
+            `Management's recent commentary on demand and pricing was consistent with our view.`,
+          ]
+        : bearish
+          ? [
+              `We think the market is too optimistic about ${short}'s position in ${company.traits.offering}.`,
+              `Management's recent commentary on demand and pricing was less convincing than the market seems to believe.`,
+            ]
+          : [
+              `Our model assumes steady execution in ${company.traits.segments[0]}, with ${company.traits.segments[1]} the main swing factor.`,
+              `The debate centres on how much of the recent change in ${company.traits.segments[0]} is cyclical rather than structural.`,
+            ],
+    ),
   );
   if (annual) {
     const estimate = consensusFor(company, annual.fy, 1, index * 16 + broker);
