@@ -38,6 +38,29 @@ export const TABLES = {
     sortKey: 'sk',
     description: 'Batch run audits and per-stock outcomes',
   },
+  /**
+   * FA conversation memory: `pk = FA#<faId>#SESSION#<sessionId>`, `sk = TURN#<epochMs>#<turnId>`.
+   * The FA id is part of the key, so one FA's session id can never address another FA's turns.
+   * Expiry is also checked in code (dynalite has no TTL and DynamoDB deletes late).
+   */
+  sessions: {
+    id: 'sessions',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    description: 'FA conversation turns per FA and session, expiring after a day',
+  },
+  /**
+   * Answers to identical questions about unchanged data: `pk = ANSWER#<sha256 of the cache key>`,
+   * `sk = ENTRY`. The key covers the question, tickers, summary versions and prompt variant.
+   */
+  answerCache: {
+    id: 'answer-cache',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    description: 'Cached answers keyed by normalised question, tickers, summary versions and prompt variant',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

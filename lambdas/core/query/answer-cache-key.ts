@@ -1,0 +1,52 @@
+/**
+ * The answer-cache key (DESIGN §6: identical questions about unchanged data): the normalised
+ * question, the tickers, the version of each stock's brief (its source hash and prompt version), the
+ * answer prompt version and variant, the depth, and — for follow-ups that carry conversation
+ * history into the prompt — a digest of that history. Any change to the data, the prompt or the
+ * experiment variant makes a new key, so the cache never needs invalidating. Pure.
+ */
+import { createHash } from 'node:crypto';
+import type { AnswerDepth } from './answer-types';
+import type { HistoryTurn } from './context';
+
+export interface AnswerCacheKeyParts {
+  question: string;
+  tickers: readonly string[];
+  /** Per ticker: what identifies the brief's data (source hash, brief prompt version). */
+  briefVersions: ReadonlyArray<{ ticker: string; sourceHash: string; promptVersion: string }>;
+  promptVersion: string;
+  promptVariant: string;
+  depth: AnswerDepth;
+  history: readonly HistoryTurn[];
+}
+
+/**
+ * The question as the cache compares it: lower case, curly quotes straightened, punctuation other
+ * than what changes meaning dropped, whitespace collapsed. "What drove KQRV's last quarter?" and
+ * "what drove kqrv’s last quarter" are the same question.
+ */
+export function normaliseQuestionForCache(question: string): string {
+  return question
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[^\p{L}\p{N}$%.,'/\- ]+/gu, ' ')
+    .replace(/[.,]+(?=\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** sha256 hex of the canonical key parts. */
+export function answerCacheKey(parts: AnswerCacheKeyParts): string {
+  const canonical = JSON.stringify({
+    q: normaliseQuestionForCache(parts.question),
+    t: [...parts.tickers].sort(),
+    b: [...parts.briefVersions].sort((a, b) => a.ticker.localeCompare(b.ticker)).map((v) => [v.ticker, v.sourceHash, v.promptVersion]),
+    p: parts.promptVersion,
+    v: parts.promptVariant,
+    d: parts.depth,
+    h: parts.history.length > 0 ? createHash('sha256').update(JSON.stringify(parts.history)).digest('hex') : null,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}

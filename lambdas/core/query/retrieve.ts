@@ -1,0 +1,97 @@
+/**
+ * Retrieval (DESIGN §6): the latest brief of each stock (with its fact snapshot and documents) and
+ * the stored chunks most similar to the question, by cosine similarity of their vectors, within
+ * those stocks only. Pure orchestration over injected readers and the embedder.
+ */
+import type { EmbedderPort, StoredChunk, StoredSummary } from '../../adapters/ports';
+import { cosine, decodeVector } from '../embedding/vector-codec';
+import type { ChunkReader, SummaryReader } from './ports';
+
+export interface RankedChunk {
+  chunk: StoredChunk;
+  /** Cosine similarity to the question, in [-1, 1]. */
+  score: number;
+}
+
+export interface RetrievedStock {
+  ticker: string;
+  summary: StoredSummary;
+  /** Best first. */
+  chunks: RankedChunk[];
+}
+
+export interface Retrieval {
+  stocks: RetrievedStock[];
+  /** Tickers with no stored brief yet. */
+  missing: string[];
+  embedding: { inputTokens: number; estimated: boolean; modelId: string };
+  /** True when stored vectors came from another embedding model and were ranked by order instead. */
+  modelMismatch: boolean;
+}
+
+export interface RetrievalDeps {
+  summaries: SummaryReader;
+  chunks: ChunkReader;
+  embedder: EmbedderPort;
+}
+
+export interface RetrievalOptions {
+  chunksPerTicker: number;
+}
+
+// Decoding is cheap but not free under load; stored chunks are shared by the reader's cache, so
+// their decoded vectors can be kept alongside them for as long as the chunks live.
+const decoded = new WeakMap<StoredChunk, Float32Array | null>();
+
+function vectorOf(chunk: StoredChunk, dimensions: number): Float32Array | null {
+  let vector = decoded.get(chunk);
+  if (vector === undefined) {
+    try {
+      vector = decodeVector(chunk.vector, dimensions);
+    } catch {
+      vector = null; // stored with other dimensions: unusable for this embedder
+    }
+    decoded.set(chunk, vector);
+  }
+  return vector;
+}
+
+/** Retrieve the briefs and the best chunks of `tickers` for `question`. */
+export async function retrieve(
+  tickers: readonly string[],
+  question: string,
+  deps: RetrievalDeps,
+  options: RetrievalOptions = { chunksPerTicker: 4 },
+): Promise<Retrieval> {
+  const [embedding, perTicker] = await Promise.all([
+    deps.embedder.embed([question]),
+    Promise.all(tickers.map(async (ticker) => ({ ticker, summary: await deps.summaries.getLatest(ticker), chunks: await deps.chunks.chunksOf(ticker) }))),
+  ]);
+  const query = embedding.vectors[0]!;
+  let modelMismatch = false;
+  const stocks: RetrievedStock[] = [];
+  const missing: string[] = [];
+  for (const { ticker, summary, chunks } of perTicker) {
+    if (!summary) {
+      missing.push(ticker);
+      continue;
+    }
+    const ranked = chunks.map((chunk, index) => {
+      const vector = chunk.modelId === deps.embedder.modelId ? vectorOf(chunk, deps.embedder.dimensions) : null;
+      if (!vector) {
+        modelMismatch = true;
+        // Without a comparable vector, keep document order with scores below any real match.
+        return { chunk, score: -1 - index / chunks.length };
+      }
+      return { chunk, score: cosine(query, vector) };
+    });
+    ranked.sort((a, b) => b.score - a.score || a.chunk.chunkId.localeCompare(b.chunk.chunkId));
+    stocks.push({ ticker, summary, chunks: ranked.slice(0, options.chunksPerTicker) });
+  }
+  return {
+    stocks,
+    missing,
+    embedding: { inputTokens: embedding.inputTokens, estimated: embedding.estimated, modelId: deps.embedder.modelId },
+    modelMismatch,
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * The FA query API: one Lambda handler for API Gateway REST proxy events (the local server,
+ * local/http-api.ts, builds the same events). Thin: identity from the authorizer, zod at the edge,
+ * one core call per route, results and errors mapped to HTTP with reason codes.
+ *
+ * Routes: POST /v1/query · GET /v1/stocks/{ticker}/summary · GET /v1/sessions/{id} · GET /health ·
+ * GET /openapi.json. Every route but /health needs an FA identity, which comes only from the
+ * authorizer context — Cognito's `claims.sub` in AWS, the local key store's FA id locally — never
+ * from the request. Bad input is always a 4xx with a reason, never a 5xx.
+ *
+ * Logs and metrics carry no question text: only the redacted question ever leaves the core, and it
+ * is returned to its FA and stored in their session, never logged.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { appendFileSync } from 'node:fs';
+import { answerQuery } from '../core/query/query-service';
+import type { QueryDeps, QueryTelemetry } from '../core/query/query-service';
+import { sessionView, summaryView } from '../core/query/views';
+import {
+  API_VERSION,
+  MAX_BODY_BYTES,
+  openApiDocument,
+  QueryRequestSchema,
+  SessionIdSchema,
+  SummaryQuerySchema,
+  TickerParamSchema,
+} from '../shared/api-schemas';
+import type { ErrorCode } from '../shared/api-schemas';
+import { describeError } from '../shared/errors';
+import { logger, METRICS_NAMESPACE } from '../shared/powertools';
+
+/** What the handler needs beyond the query core. */
+export interface QueryApiDeps extends QueryDeps {
+  stage: string;
+  /** AWS_LAMBDA_FUNCTION_VERSION: the canary's alarms watch the new version by this dimension. */
+  functionVersion?: string;
+  /** Origins allowed to call from a browser (FA tools); echoed back when they match. */
+  corsOrigins: readonly string[];
+  /** Where EMF lines go locally (stdout belongs to the CLI); unset in AWS. */
+  emfFile?: string;
+}
+
+/** An FA id as Cognito (`sub`, a UUID) or the local key store issues them. */
+const FaIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/);
+
+const StringMap = z.record(z.string(), z.string().nullable().optional()).nullable().optional();
+
+// Only the parts of the proxy event the handler reads; anything else is ignored.
+const ProxyEventSchema = z.object({
+  httpMethod: z.string().min(1).max(16),
+  path: z.string().max(2048),
+  headers: StringMap,
+  queryStringParameters: StringMap,
+  body: z.string().nullable().optional(),
+  isBase64Encoded: z.boolean().nullable().optional(),
+  requestContext: z
+    .object({
+      requestId: z.string().optional(),
+      authorizer: z
+        .object({
+          claims: z.object({ sub: z.unknown().optional() }).loose().nullable().optional(),
+          faId: z.unknown().optional(),
+          principalId: z.unknown().optional(),
+        })
+        .loose()
+        .nullable()
+        .optional(),
+    })
+    .loose()
+    .nullable()
+    .optional(),
+});
+type ProxyEvent = z.infer<typeof ProxyEventSchema>;
+
+type Route = 'query' | 'summary' | 'session' | 'health' | 'openapi';
+
+interface Response {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const ROUTES: Array<{ route: Route; method: string; pattern: RegExp }> = [
+  { route: 'query', method: 'POST', pattern: /^\/v1\/query$/ },
+  { route: 'summary', method: 'GET', pattern: /^\/v1\/stocks\/([^/]+)\/summary$/ },
+  { route: 'session', method: 'GET', pattern: /^\/v1\/sessions\/([^/]+)$/ },
+  { route: 'health', method: 'GET', pattern: /^\/health$/ },
+  { route: 'openapi', method: 'GET', pattern: /^\/openapi\.json$/ },
+];
+
+function header(event: ProxyEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name && typeof value === 'string') return value;
+  return undefined;
+}
+
+function error(status: number, code: ErrorCode, message: string, extra: { rule?: string; field?: string; headers?: Record<string, string> } = {}): Response {
+  const { headers, ...details } = extra;
+  return { status, body: { error: { code, message: message.split('\n')[0]!.slice(0, 500), ...details } }, headers };
+}
+
+/** The FA behind the request, from the authorizer context only. */
+function identityOf(event: ProxyEvent): { faId: string } | { status: 401 | 403 } {
+  const authorizer = event.requestContext?.authorizer;
+  const candidate = authorizer?.claims?.sub ?? authorizer?.faId ?? authorizer?.principalId;
+  if (candidate === undefined || candidate === null || candidate === '') return { status: 401 };
+  const parsed = FaIdSchema.safeParse(candidate);
+  return parsed.success ? { faId: parsed.data } : { status: 403 };
+}
+
+function zodReason(issues: z.core.$ZodIssue[]): { field?: string; message: string } {
+  const issue = issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
+  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+}
+
+function decodedBody(event: ProxyEvent): string {
+  const body = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+}
+
+async function queryRoute(event: ProxyEvent, faId: string, requestId: string, deps: QueryApiDeps, telemetry: { value?: QueryTelemetry }): Promise<Response> {
+  const contentType = header(event, 'content-type');
+  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    return error(415, 'unsupported_media_type', 'send the request body as application/json');
+  }
+  const raw = decodedBody(event);
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return error(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return error(400, 'invalid_json', 'the request body is not valid JSON');
+  }
+  const parsed = QueryRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    const reason = zodReason(parsed.error.issues);
+    return error(400, 'invalid_request', reason.message, reason.field ? { field: reason.field } : {});
+  }
+  const outcome = await answerQuery(faId, parsed.data, deps, requestId);
+  telemetry.value = outcome.telemetry;
+  if (outcome.kind === 'rejected') return error(outcome.status, outcome.code, outcome.message, outcome.rule ? { rule: outcome.rule } : {});
+  const answer = outcome.answer;
+  return {
+    status: 200,
+    body: answer,
+    headers: {
+      'server-timing': `total;dur=${answer.latency.totalMs}, llm;dur=${answer.latency.llmMs}`,
+      'x-fa-answer-cache': answer.cache.hit ? 'hit' : 'miss',
+      'x-fa-cost-usd': String(answer.cost.usd),
+      'x-fa-llm-ms': String(answer.latency.llmMs),
+    },
+  };
+}
+
+async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, telemetry: { value?: QueryTelemetry }): Promise<Response> {
+  const path = event.path.length > 1 ? event.path.replace(/\/+$/, '') : event.path;
+  const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(path) })).filter((r) => r.match);
+  const found = matches.find((r) => r.method === event.httpMethod.toUpperCase());
+  if (found?.route === 'health') return { status: 200, body: { status: 'ok', version: API_VERSION, stage: deps.stage } };
+
+  // Identity before anything else: an unauthenticated caller learns nothing, not even which routes exist.
+  const identity = identityOf(event);
+  if ('status' in identity) {
+    return identity.status === 401
+      ? error(401, 'unauthorized', 'authentication required: send your API key (x-api-key) or ID token', { headers: { 'www-authenticate': 'ApiKey' } })
+      : error(403, 'forbidden', 'the credentials do not identify a financial advisor');
+  }
+  if (!found) {
+    if (matches.length > 0) return error(405, 'method_not_allowed', `use ${matches.map((m) => m.method).join(' or ')} here`, { headers: { allow: matches.map((m) => m.method).join(', ') } });
+    return error(404, 'not_found', 'no such route; see /openapi.json');
+  }
+  const param = (() => {
+    try {
+      return decodeURIComponent(found.match![1] ?? '');
+    } catch {
+      return '\u0000'; // malformed escape: fails the parameter's schema below
+    }
+  })();
+  switch (found.route) {
+    case 'openapi':
+      return { status: 200, body: openApiDocument() };
+    case 'query':
+      return queryRoute(event, identity.faId, requestId, deps, telemetry);
+    case 'summary': {
+      const ticker = TickerParamSchema.safeParse(param);
+      if (!ticker.success) return error(400, 'invalid_request', `ticker: ${ticker.error.issues[0]!.message}`, { field: 'ticker' });
+      const query = SummaryQuerySchema.safeParse(Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter(([, v]) => v !== undefined && v !== null)));
+      if (!query.success) {
+        const reason = zodReason(query.error.issues);
+        return error(400, 'invalid_request', reason.message, reason.field ? { field: reason.field } : {});
+      }
+      const lookup = await summaryView(ticker.data, query.data.length, deps);
+      return lookup.kind === 'found' ? { status: 200, body: lookup.view } : error(404, lookup.kind, lookup.message);
+    }
+    case 'session': {
+      const id = SessionIdSchema.safeParse(param);
+      if (!id.success) return error(400, 'invalid_request', `id: ${id.error.issues[0]!.message}`, { field: 'id' });
+      const view = await sessionView(identity.faId, id.data, deps);
+      // The same answer whether the session never existed, expired or belongs to another FA.
+      return view ? { status: 200, body: view } : error(404, 'session_not_found', 'no such session for this advisor (sessions expire a day after their last turn)');
+    }
+  }
+}
+
+/** Query metrics (lib/metric-names.ts QUERY_METRICS), one EMF record per dimension set, per request. */
+function emitQueryMetrics(deps: QueryApiDeps, status: number, telemetry: QueryTelemetry | undefined): void {
+  const records: Metrics[] = [];
+  const record = (dimensions: Record<string, string>) => {
+    const m = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fa-query-api', defaultDimensions: { stage: deps.stage } });
+    m.addDimensions(dimensions);
+    records.push(m);
+    return m;
+  };
+  const dimensionSets: Array<Record<string, string>> = [{}];
+  if (deps.functionVersion) dimensionSets.push({ functionVersion: deps.functionVersion });
+  for (const dims of dimensionSets) {
+    const m = record(dims);
+    m.addMetric('QueryCount', MetricUnit.Count, 1);
+    if (status >= 500) m.addMetric('QueryErrors', MetricUnit.Count, 1);
+    if (telemetry?.blockedCode && status === 422) m.addMetric('GuardrailBlocked', MetricUnit.Count, 1);
+    if (telemetry && status === 200) {
+      m.addMetric('QueryLatencyMs', MetricUnit.Milliseconds, telemetry.totalMs);
+      m.addMetric('QueryCostUsd', MetricUnit.NoUnit, telemetry.costUsd);
+      m.addMetric('HallucinationFlagged', MetricUnit.Count, telemetry.hallucinationFlagged ? 1 : 0);
+      m.addMetric(telemetry.cacheHit ? 'AnswerCacheHits' : 'AnswerCacheMisses', MetricUnit.Count, 1);
+      m.addMetric('QueryLlmLatencyMs', MetricUnit.Milliseconds, telemetry.llmMs);
+      if (telemetry.redactions.length > 0) m.addMetric('PiiRedacted', MetricUnit.Count, 1);
+    }
+    if (telemetry) m.addMetadata('requestId', telemetry.requestId);
+  }
+  if (telemetry?.depth && status === 200) record({ depth: telemetry.depth }).addMetric('QueryLatencyMs', MetricUnit.Milliseconds, telemetry.totalMs);
+  for (const m of records) {
+    if (deps.emfFile) {
+      appendFileSync(deps.emfFile, `${JSON.stringify(m.serializeMetrics())}\n`);
+      m.clearMetrics();
+    } else {
+      m.publishStoredMetrics();
+    }
+  }
+}
+
+function corsHeaders(event: ProxyEvent, deps: QueryApiDeps): Record<string, string> {
+  const origin = header(event, 'origin');
+  if (!origin || !deps.corsOrigins.includes(origin)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+
+/**
+ * The raw handler over a dependency provider (tests pass their own). Never throws: an unexpected
+ * failure is a 500 with a reason code and a log line.
+ */
+export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>): (event: unknown) => Promise<APIGatewayProxyResult> {
+  return async (event: unknown) => {
+    const deps = await dependencies();
+    const parsed = ProxyEventSchema.safeParse(event);
+    const requestId = (parsed.success ? parsed.data.requestContext?.requestId : undefined) ?? deps.newId();
+    const telemetry: { value?: QueryTelemetry } = {};
+    let response: Response;
+    let routeName = 'unknown';
+    if (!parsed.success) {
+      response = error(400, 'invalid_request', 'the event is not an API Gateway proxy request');
+    } else {
+      routeName = `${parsed.data.httpMethod.toUpperCase()} ${parsed.data.path.replace(/\/v1\/(stocks|sessions)\/[^/]+/, '/v1/$1/{id}').slice(0, 80)}`;
+      try {
+        response = await route(parsed.data, requestId, deps, telemetry);
+      } catch (caught) {
+        logger.error('query API request failed', { requestId, route: routeName, error: describeError(caught) });
+        response = error(500, 'internal_error', 'the request could not be completed; try again, and quote the request id if it keeps failing');
+      }
+    }
+    const t = telemetry.value;
+    logger.info('query API request', {
+      requestId,
+      route: routeName,
+      status: response.status,
+      ...(t
+        ? {
+            depth: t.depth,
+            tickers: t.tickers,
+            cacheHit: t.cacheHit,
+            costUsd: t.costUsd,
+            totalMs: Math.round(t.totalMs),
+            llmMs: Math.round(t.llmMs),
+            blockedCode: t.blockedCode,
+            blockedRule: t.blockedRule,
+            redactions: t.redactions.map((r) => r.kind),
+            hallucinationFlagged: t.hallucinationFlagged,
+            removedSentences: t.removedSentences,
+            flags: t.flags,
+            modelErrors: t.modelErrors,
+          }
+        : {}),
+    });
+    if (routeName.startsWith('POST /v1/query')) emitQueryMetrics(deps, response.status, t);
+    const body = response.status >= 400 && response.body && typeof response.body === 'object' ? { ...response.body, requestId } : response.body;
+    return {
+      statusCode: response.status,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-request-id': requestId,
+        ...(parsed.success ? corsHeaders(parsed.data, deps) : {}),
+        ...response.headers,
+      },
+      body: JSON.stringify(body),
+    };
+  };
+}
+
+let cachedDeps: Promise<QueryApiDeps> | undefined;
+
+/** The deployed handler: dependencies built once per execution environment, on first use. */
+export const handler = middy(
+  createQueryApiHandler(async () => {
+    cachedDeps ??= import('../shared/query-dependencies').then((m) => m.queryDependencies());
+    return cachedDeps;
+  }),
+);
