@@ -144,6 +144,8 @@ export interface StoredSummary {
   sourceHash: string;
   promptVersion: string;
   modelId: string;
+  /** Chunker version, embedding model and dimensions the stock's chunks were embedded with. */
+  embeddingKey: string;
   experimentVariant: string;
   calls: ModelCallRecord[];
   costUsd: number;
@@ -152,7 +154,7 @@ export interface StoredSummary {
 }
 
 /** What the skip-unchanged check needs of the latest brief, without reading the brief itself. */
-export type SummaryFingerprint = Pick<StoredSummary, 'sourceHash' | 'promptVersion' | 'status' | 'asOf'>;
+export type SummaryFingerprint = Pick<StoredSummary, 'sourceHash' | 'promptVersion' | 'embeddingKey' | 'status' | 'asOf'>;
 
 export interface SummaryRepository {
   getLatest(ticker: string): Promise<StoredSummary | undefined>;
@@ -239,4 +241,105 @@ export interface RunRepository {
   getStockOutcome(runId: string, ticker: string): Promise<StockOutcome | undefined>;
   putStockOutcome(outcome: StockOutcome): Promise<void>;
   listStockOutcomes(runId: string): Promise<StockOutcome[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost ledger (DESIGN §7): what every unit of work (a stock in a run, a query) cost, by agent,
+// model and task, with atomic counters per run and one row per unit.
+
+/** What a unit of spend belongs to. */
+export type CostUnitKind = 'stock' | 'query';
+
+/** Where a unit stands against its budget. */
+export type BudgetStatus = 'within_target' | 'over_target' | 'over_cap';
+
+/**
+ * One line of spend within a unit: the calls of one agent on one model for one task, or one AWS
+ * service's share (agent `infrastructure`, model `aws:<service>`).
+ */
+export interface CostLedgerEntry {
+  /** The component that spent: writer, verifier, answerer, guardrails, router, embedder, infrastructure. */
+  agent: string;
+  /** The LlmTask, `embed`, or the AWS unit for infrastructure lines. */
+  task: string;
+  modelId: string;
+  calls: number;
+  usage: TokenUsage;
+  costUsd: number;
+  /** True when the figures are estimates (the local provider's token counts, infrastructure assumptions). */
+  estimated: boolean;
+  /** Calls moved to a cheaper model by the budget. */
+  downgrades: number;
+}
+
+/** One unit's spend in one attempt (a retried stock records each attempt; the ledger adds them up). */
+export interface CostUnitRecord {
+  /** The batch run, or `queries-<YYYY-MM-DD>` for queries. */
+  runId: string;
+  kind: CostUnitKind;
+  /** Ticker or query id. */
+  unitId: string;
+  /** Experiment variant the unit ran under. */
+  variant: string;
+  /** Price table version the figures were computed with. */
+  priceVersion: string;
+  modelUsd: number;
+  embeddingUsd: number;
+  infrastructureUsd: number;
+  /** All attempts so far, this one included (the budget status is judged on it). */
+  unitTotalUsd: number;
+  budget: { capUsd: number; targetUsd: number; status: BudgetStatus };
+  downgrades: number;
+  /** Optional steps the budget skipped (e.g. `regenerate_summary`). */
+  skippedSteps: string[];
+  estimated: boolean;
+  /** ISO time of the record. */
+  at: string;
+}
+
+/** What a run's ledger holds, read back for reports. */
+export interface CostLedgerRun {
+  runId: string;
+  total: {
+    costUsd: number;
+    modelUsd: number;
+    embeddingUsd: number;
+    infrastructureUsd: number;
+    attempts: number;
+    calls: number;
+    tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+    estimated: boolean;
+    firstAt: string;
+    lastAt: string;
+    priceVersion: string;
+  };
+  /** Counters per agent, model and task. */
+  lines: CostLedgerEntry[];
+  units: Array<{
+    kind: CostUnitKind;
+    unitId: string;
+    variant: string;
+    costUsd: number;
+    modelUsd: number;
+    embeddingUsd: number;
+    infrastructureUsd: number;
+    attempts: number;
+    downgrades: number;
+    skippedSteps: string[];
+    budget: { capUsd: number; targetUsd: number; status: BudgetStatus };
+    estimated: boolean;
+  }>;
+}
+
+export interface CostLedgerPort {
+  /** Spend already recorded for a unit by earlier attempts (0 when none). */
+  unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<{ costUsd: number; attempts: number }>;
+  /** Add one attempt's spend: run counters, per agent/model/task counters, and the unit's row. */
+  record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void>;
+}
+
+export interface CostLedgerReader {
+  /** Runs with ledger rows, newest first. */
+  listRuns(limit: number): Promise<Array<{ runId: string; lastAt: string; costUsd: number; attempts: number }>>;
+  readRun(runId: string): Promise<CostLedgerRun | undefined>;
 }

@@ -35,6 +35,7 @@ function summary(asOf: string, runId: string): StoredSummary {
     sourceHash: `hash-${asOf}`,
     promptVersion: 'brief-v1',
     modelId: 'm',
+    embeddingKey: 'sec-v1|local/feature-hash-v1@256',
     experimentVariant: 'control',
     calls: [],
     costUsd: 0.01,

@@ -110,7 +110,7 @@ export class DynamoSummaryRepository implements SummaryRepository {
       new GetCommand({
         TableName: this.table,
         Key: { pk: tickerKey(ticker), sk: 'LATEST' },
-        ProjectionExpression: 'sourceHash, promptVersion, #status, asOf',
+        ProjectionExpression: 'sourceHash, promptVersion, embeddingKey, #status, asOf',
         ExpressionAttributeNames: { '#status': 'status' },
       }),
     );

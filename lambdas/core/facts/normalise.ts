@@ -288,8 +288,11 @@ export function sourceHashOf(bundle: SourceBundle): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Build the fact snapshot for one stock. `filedMetrics` come from the XBRL parser over `bundle.companyFacts`. */
-export function buildFactSnapshot(bundle: SourceBundle, filedMetrics: FiledMetric[]): FactSnapshot {
+/**
+ * Build the fact snapshot for one stock. `filedMetrics` come from the XBRL parser over
+ * `bundle.companyFacts`; `sourceHash` may be passed when the caller already computed it.
+ */
+export function buildFactSnapshot(bundle: SourceBundle, filedMetrics: FiledMetric[], sourceHash = sourceHashOf(bundle)): FactSnapshot {
   const filed = filedFacts(filedMetrics);
   const resolved = rankAndResolve([...filed.facts, ...vendorFacts(bundle), ...researchFacts(bundle)]);
   const facts = [...resolved.facts, ...derivedFacts(resolved.facts)];
@@ -310,6 +313,6 @@ export function buildFactSnapshot(bundle: SourceBundle, filedMetrics: FiledMetri
     documents: documents(bundle, usedAccessions),
     missingSources: bundle.failures,
     staleSources: staleSources(bundle),
-    sourceHash: sourceHashOf(bundle),
+    sourceHash,
   };
 }

@@ -22,6 +22,11 @@ export interface EmbedStats {
   pruned: number;
 }
 
+/** Identifies how chunks were embedded; a change to any part means every chunk is embedded again. */
+export function embeddingKeyOf(embedder: Pick<EmbedderPort, 'modelId' | 'dimensions'>): string {
+  return `${CHUNKER_VERSION}|${embedder.modelId}@${embedder.dimensions}`;
+}
+
 export function chunkSourcesOf(bundle: SourceBundle): ChunkSource[] {
   return [
     ...bundle.filings.map((f) => ({

@@ -16,10 +16,10 @@ import type {
 import type { CompanyFactsJson, CompanyProfile, FactSnapshot, IsoDate, SourceBundle, SourceFailure, SourceKind } from '../model';
 import { describeError, NotFoundError } from '../../shared/errors';
 import type { FiledMetric } from '../facts/normalise';
-import { buildFactSnapshot } from '../facts/normalise';
+import { buildFactSnapshot, sourceHashOf } from '../facts/normalise';
 import { briefInputFrom } from '../summary/brief-input';
 import { PROMPT_VERSION } from '../summary/writer-prompt';
-import { chunkSourcesOf, embedChangedChunks } from './embed-chunks';
+import { chunkSourcesOf, embedChangedChunks, embeddingKeyOf } from './embed-chunks';
 import type { EmbedStats } from './embed-chunks';
 import { costOfUsage } from '../cost/price-table';
 import { writeAndVerify } from './write-and-verify';
@@ -76,10 +76,11 @@ export function confidenceOf(status: StoredSummary['status'], snapshot: FactSnap
   return Math.max(0.1, Math.round((base - penalty) * 100) / 100);
 }
 
-function isReusable(latest: SummaryFingerprint | undefined, sourceHash: string): latest is SummaryFingerprint {
+function isReusable(latest: SummaryFingerprint | undefined, sourceHash: string, embeddingKey: string): latest is SummaryFingerprint {
   return (
     latest !== undefined &&
     latest.sourceHash === sourceHash &&
+    latest.embeddingKey === embeddingKey &&
     latest.promptVersion === PROMPT_VERSION &&
     (latest.status === 'verified' || latest.status === 'regenerated')
   );
@@ -96,50 +97,49 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   const degradedBefore = deps.cacheDegradations();
 
   const bundle = await gatherSources(company, input.asOf, deps.sources);
-  const filedMetrics = await settle('filings', bundle.failures, [], async () =>
-    bundle.companyFacts
-      ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
-      : [],
-  );
-  const snapshot = buildFactSnapshot(bundle, filedMetrics);
-  const embedding: EmbedStats = await embedChangedChunks(
-    { ticker: input.ticker, asOf: input.asOf, sources: chunkSourcesOf(bundle) },
-    { cache: deps.cache, embedder: deps.embedder, chunks: deps.chunks },
-  );
-  const embeddingUsage = { inputTokens: embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
-  const embeddingCost = embedding.inputTokens > 0 ? costOfUsage(deps.prices, deps.embedder.modelId, embeddingUsage) : 0;
+  const sourceHash = sourceHashOf(bundle);
+  const embeddingKey = embeddingKeyOf(deps.embedder);
+  const base = { runId: input.runId, ticker: input.ticker, asOf: input.asOf, sourceFailures: bundle.failures };
 
+  // Skip unchanged first: when no source changed, neither did any chunk, so there is nothing to
+  // parse, embed or write, and the stored brief is reused with no model call.
   const latest = await deps.summaries.getLatestFingerprint(input.ticker);
-  const base = {
-    runId: input.runId,
-    ticker: input.ticker,
-    asOf: input.asOf,
-    sourceFailures: bundle.failures,
-  };
-  const embeddingStats = () => ({
-    hits: embedding.hits,
-    misses: embedding.misses,
-    chunks: embedding.chunks,
-    degraded: deps.cacheDegradations() - degradedBefore,
-  });
-
-  if (isReusable(latest, snapshot.sourceHash)) {
+  if (isReusable(latest, sourceHash, embeddingKey)) {
     const outcome: StockOutcome = {
       ...base,
       status: latest.status,
       skippedUnchanged: true,
-      embedding: embeddingStats(),
+      embedding: { hits: 0, misses: 0, chunks: 0, degraded: 0 },
       claimsChecked: 0,
       findings: 0,
-      costUsd: embeddingCost,
-      costEstimated: embedding.estimated,
-      tokens: { input: embedding.inputTokens, output: 0, cacheRead: 0, cacheWrite: 0 },
+      costUsd: 0,
+      costEstimated: false,
+      tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
       durationMs: deps.now().getTime() - started,
       completedAt: deps.now().toISOString(),
     };
     await deps.runs.putStockOutcome(outcome);
     return outcome;
   }
+
+  const filedMetrics = await settle('filings', bundle.failures, [], async () =>
+    bundle.companyFacts
+      ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
+      : [],
+  );
+  const snapshot = buildFactSnapshot(bundle, filedMetrics, sourceHash);
+  const embedding: EmbedStats = await embedChangedChunks(
+    { ticker: input.ticker, asOf: input.asOf, sources: chunkSourcesOf(bundle) },
+    { cache: deps.cache, embedder: deps.embedder, chunks: deps.chunks },
+  );
+  const embeddingUsage = { inputTokens: embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+  const embeddingCost = embedding.inputTokens > 0 ? costOfUsage(deps.prices, deps.embedder.modelId, embeddingUsage) : 0;
+  const embeddingStats = () => ({
+    hits: embedding.hits,
+    misses: embedding.misses,
+    chunks: embedding.chunks,
+    degraded: deps.cacheDegradations() - degradedBefore,
+  });
 
   const written = await writeAndVerify(snapshot, briefInputFrom(snapshot, bundle), deps);
   const modelCost = written.calls.reduce((sum, c) => sum + c.costUsd, 0);
@@ -157,6 +157,7 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
     sourceHash: snapshot.sourceHash,
     promptVersion: PROMPT_VERSION,
     modelId: written.modelId,
+    embeddingKey,
     experimentVariant: deps.experimentVariant,
     calls: written.calls,
     costUsd: modelCost + embeddingCost,
