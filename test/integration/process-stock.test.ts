@@ -13,6 +13,7 @@ import type { ProcessStockDeps } from '../../lambdas/core/pipeline/process-stock
 import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
 import { extractClaims } from '../../lambdas/core/verify/claims';
 import { memoryUniverse } from '../support/memory-sources';
+import { note } from '../support/snapshots';
 import { startTestDynamo } from '../support/dynalite';
 import type { TestDynamo } from '../support/dynalite';
 
@@ -83,6 +84,7 @@ describe('processing one stock end to end on dynalite', () => {
 
   it('re-embeds only the new document when one news item arrives', async () => {
     const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
+    d.universe.notes = [note('bmx-3', { title: 'A fresh view', thesis: 'Sensing demand is broadening across industrial customers. We like the setup.' })];
     await processStock({ runId: 'run-3a', asOf: '2026-11-26', ticker: 'QZXV' }, d);
     d.universe.news.unshift({ docId: 'nws-2', ticker: 'QZXV', published: '2026-11-26T12:00:00Z', source: 'Wire', headline: 'Quorvex opens a new plant', body: 'The plant adds capacity for sensing modules.' });
     const second = await processStock({ runId: 'run-3b', asOf: '2026-11-26', ticker: 'QZXV' }, d);
