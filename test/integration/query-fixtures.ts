@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
   ChunkRepository,
+  LlmPort,
+  LlmRequest,
   RunAudit,
   RunRepository,
   Sources,
@@ -28,6 +30,11 @@ import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
 import { ModelRouter } from '../../lambdas/core/routing/model-router';
 import { processStock } from '../../lambdas/core/pipeline/process-stock';
 import { filed } from '../support/snapshots';
+import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
+import { TickerResolver } from '../../lambdas/core/query/ticker-resolver';
+import { DEFAULT_QUERY_SETTINGS } from '../../lambdas/core/query/query-service';
+import type { QueryDeps } from '../../lambdas/core/query/query-service';
+import type { AnswerCacheStore, CachedAnswer, SessionStore, SessionTurn } from '../../lambdas/core/query/ports';
 
 export const AS_OF = '2026-11-24';
 
@@ -239,6 +246,7 @@ export async function seedBriefs(
   tickers: string[] = COMPANIES.map((c) => c.ticker),
 ): Promise<void> {
   const router = new ModelRouter(loadModelConfig('config/models.yaml'));
+  const cache = new FileHashCache({ directory: mkdtempSync(join(tmpdir(), 'fa-query-cache-')) });
   for (const ticker of tickers) {
     await processStock(
       { runId: 'fixture-run', asOf: AS_OF, ticker },
@@ -248,7 +256,7 @@ export async function seedBriefs(
         summaries: store.summaries,
         runs: store.runs,
         chunks: store.chunks,
-        cache: new FileHashCache({ directory: mkdtempSync(join(tmpdir(), 'fa-query-cache-')) }),
+        cache,
         embedder: new LocalEmbedder(),
         llm: new LocalGroundedLlm({ slipRate: 0 }),
         chooseModel: (task) => router.route(task),
@@ -259,6 +267,7 @@ export async function seedBriefs(
       },
     );
   }
+  await cache.close();
 }
 
 let memory: Promise<MemoryStore> | undefined;
@@ -271,4 +280,66 @@ export function memoryBriefs(): Promise<MemoryStore> {
     return store;
   })();
   return memory;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The query path over the fixture briefs, with in-memory sessions and answer cache.
+
+/** Sessions in memory, with the same contract as the DynamoDB repository (expiry in code). */
+export class MemorySessions implements SessionStore {
+  readonly turns: SessionTurn[] = [];
+  async recentTurns(faId: string, sessionId: string, limit: number, now: number) {
+    return this.turns.filter((t) => t.faId === faId && t.sessionId === sessionId && t.expiresAt > now).slice(-limit);
+  }
+  async appendTurn(turn: SessionTurn) {
+    this.turns.push(turn);
+  }
+}
+
+export class MemoryAnswerCache implements AnswerCacheStore {
+  readonly entries = new Map<string, CachedAnswer>();
+  async get(key: string, now: number) {
+    const entry = this.entries.get(key);
+    return entry && entry.expiresAt > now ? entry : undefined;
+  }
+  async put(entry: CachedAnswer) {
+    this.entries.set(entry.key, entry);
+  }
+}
+
+/** An LlmPort that records every request it passes on. */
+export function recording(llm: LlmPort): LlmPort & { requests: LlmRequest[] } {
+  const requests: LlmRequest[] = [];
+  return { requests, converse: (request) => (requests.push(request), llm.converse(request)) };
+}
+
+export interface TestQueryDeps extends QueryDeps {
+  sessions: MemorySessions;
+  answerCache: MemoryAnswerCache;
+  clock: { now: number };
+}
+
+/** Query dependencies over the fixture briefs; override any part. */
+export async function testQueryDeps(overrides: Partial<QueryDeps> = {}): Promise<TestQueryDeps> {
+  const store = await memoryBriefs();
+  const router = new ModelRouter(loadModelConfig('config/models.yaml'));
+  const clock = { now: Date.parse(`${AS_OF}T15:00:00Z`) };
+  let id = 0;
+  return {
+    resolver: new TickerResolver(COMPANIES),
+    summaries: store,
+    chunks: store,
+    embedder: new LocalEmbedder(),
+    llm: new LocalAnswerLlm(),
+    route: (task, context) => router.route(task, context),
+    prices: loadPriceTable('config/prices.yaml'),
+    sessions: new MemorySessions(),
+    answerCache: new MemoryAnswerCache(),
+    promptVariant: 'control',
+    now: () => clock.now,
+    newId: () => `id-${(id += 1)}`,
+    settings: DEFAULT_QUERY_SETTINGS,
+    ...overrides,
+    clock,
+  } as TestQueryDeps;
 }

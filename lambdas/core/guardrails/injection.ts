@@ -77,11 +77,26 @@ export interface InjectionFinding {
   description: string;
 }
 
+/**
+ * The core phrases again, for text read with every non-letter removed: "i g n o r e  a l l" and
+ * "ignore_all-previous.instructions" both squash to "ignoreallpreviousinstructions".
+ */
+const SQUASHED_RULES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
+  { id: 'override_instructions', pattern: /(?:ignore|disregard|forget|override|bypass)(?:all|any|the|your|previous|prior|above|earlier|system)*(?:instructions?|prompts?|rules|guidelines|guardrails)/ },
+  { id: 'prompt_exfiltration', pattern: /(?:reveal|show|print|repeat|dump|leak)(?:me|us)?(?:your|the)(?:system|hidden|initial|original|secret)*(?:prompt|instructions)/ },
+  { id: 'role_play', pattern: /youarenow(?:a|an|the|dan|free|unrestricted)/ },
+  { id: 'jailbreak', pattern: /jailbreak|danmode|developermode|doanythingnow/ },
+];
+
 /** The first injection rule the text trips, or undefined. */
 export function detectInjection(text: string): InjectionFinding | undefined {
   const form = skeleton(text);
   for (const rule of INJECTION_RULES) {
     if (rule.pattern.test(form)) return { ruleId: rule.id, description: rule.description };
+  }
+  const squashed = form.replace(/[^a-z]+/g, '');
+  for (const rule of SQUASHED_RULES) {
+    if (rule.pattern.test(squashed)) return { ruleId: rule.id, description: INJECTION_RULES.find((r) => r.id === rule.id)!.description };
   }
   return undefined;
 }

@@ -2,8 +2,8 @@
  * Ticker resolution: which covered stocks a question is about, from symbols ("KQRV", "$kqrv",
  * "KQRV's") and company names, exact or misspelt ("Kelorix", "Kelorixx Instruments").
  *
- * Names are matched on their distinctive words: a word that appears in at most two company names of
- * the universe ("Kelorix"), never the generic ones ("Instruments", "Holdings", "Inc."). A misspelt
+ * Names are matched on their distinctive words: a word that appears in one company name of the
+ * universe ("Kelorix"), never the shared ones ("Instruments", "Energy", "Inc."), which only break ties. A misspelt
  * word matches within a small edit distance (optimal string alignment: insertions, deletions,
  * substitutions and transpositions), one edit for short words and two for long ones, and only words
  * that are not everyday English or finance vocabulary are tried, so "margin" never becomes a company.
@@ -72,7 +72,7 @@ interface IndexedCompany {
 export class TickerResolver {
   private readonly byTicker = new Map<string, CompanyProfile>();
   private readonly companies: IndexedCompany[] = [];
-  /** Distinctive name word → companies whose names contain it. */
+  /** Distinctive name word → the company whose name contains it (a list, as fuzzy matches can tie). */
   private readonly byWord = new Map<string, number[]>();
   /** Distinctive words bucketed by length, for the fuzzy pass. */
   private readonly wordsByLength = new Map<number, string[]>();
@@ -87,7 +87,8 @@ export class TickerResolver {
     }
     this.companies.forEach(({ words }, index) => {
       for (const word of words) {
-        if (word.length < 3 || (frequency.get(word) ?? 0) > 2 || COMMON_WORDS.has(word)) continue;
+        // Only words unique to one name trigger a match; shared words ("Energy") only break ties.
+        if (word.length < 3 || (frequency.get(word) ?? 0) > 1 || COMMON_WORDS.has(word)) continue;
         const list = this.byWord.get(word);
         if (list) list.push(index);
         else {
