@@ -70,7 +70,7 @@ describe('answering a question', () => {
     const answer = answered(await answerQuery('fa-1', { question: 'Compare Kelorix and Hajelon on valuation and analyst views' }, deps));
     expect(answer.depth).toBe('deep');
     expect(answer.tickers).toEqual(['KQRV', 'HJLN']);
-    const steps = answer.cost.calls.map((c) => [c.step, c.modelId]);
+    const steps = answer.cost.calls.map((c) => [c.step, c.modelId] as const);
     expect(steps.at(-1)).toEqual(['synthesis', SONNET]);
     expect(steps.slice(0, -1).every(([step, model]) => step.startsWith('specialist:') && model === HAIKU)).toBe(true);
     expect(steps.length).toBeGreaterThanOrEqual(3);
