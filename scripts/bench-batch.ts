@@ -29,7 +29,7 @@ function nextBusinessDay(date: string): string {
 
 async function timedBatch(dataDir: string, args: string[]): Promise<{ wallMs: number; summary: BatchSummary }> {
   const started = performance.now();
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['scripts/batch.ts', ...args, '--json'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/batch.ts', ...args, '--json'], {
     env: { ...process.env, FA_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
