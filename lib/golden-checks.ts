@@ -54,7 +54,8 @@ function proxyEvent(method: 'GET' | 'POST', path: string, body?: unknown): Recor
  * configured.
  */
 export function queryGoldenChecks(goldenStock?: { ticker: string }): GoldenCheck[] {
-  const question = goldenStock ? `What drove ${goldenStock.ticker}'s most recent quarter?` : 'Summarize the most recent quarter of the largest holding.';
+  // Without a golden stock the question names no ticker; the handler must still answer it with citations.
+  const question = goldenStock ? `What drove ${goldenStock.ticker}'s most recent quarter?` : 'Which covered stocks had new filings this week?';
   return [
     {
       name: 'answers a golden question with citations',

@@ -242,6 +242,11 @@ describe('PipelineStack (prod)', () => {
       expect(variables.FA_TARGET_FUNCTION_ARN).toEqual({ Ref: expect.stringMatching(/^ProcessStockFunctionCurrentVersion/) });
       const checks = JSON.parse(variables.FA_GOLDEN_CHECKS);
       expect(checks[0]).toMatchObject({ name: 'rejects a malformed stock item', expect: { errorType: 'InputValidationError' } });
+      const golden = stage('prod').config.batch.goldenStock!;
+      expect(checks[1]).toMatchObject({
+        event: { runId: 'pre-traffic-check', ticker: golden.ticker, asOf: golden.asOf },
+        expect: { fieldOneOf: { status: ['verified', 'regenerated', 'facts_only'] } },
+      });
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
