@@ -8,6 +8,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { aws_apigateway as apigw, aws_cognito as cognito, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DepthSchema, MAX_REQUEST_TICKERS, QUESTION_MAX_CHARS } from '../../lambdas/shared/api-schemas';
 import type { ApiClientConfig } from '../config';
 import { managedPolicyFinding } from '../nag';
 import type { ServiceFunction } from './service-function';
@@ -15,7 +16,10 @@ import type { ServiceFunction } from './service-function';
 /** The API Gateway stage, also in the URL (`…/live/v1/query`). */
 export const API_STAGE_NAME = 'live';
 
-/** Body of POST /v1/query, validated by API Gateway before the function runs (and again by zod inside). */
+/**
+ * Body of POST /v1/query, validated by API Gateway before the function runs. It mirrors the zod
+ * schema the handler validates with again (lambdas/shared/api-schemas.ts) and shares its limits.
+ */
 export const QUERY_REQUEST_SCHEMA: apigw.JsonSchema = {
   schema: apigw.JsonSchemaVersion.DRAFT4,
   title: 'QueryRequest',
@@ -23,14 +27,14 @@ export const QUERY_REQUEST_SCHEMA: apigw.JsonSchema = {
   required: ['question'],
   additionalProperties: false,
   properties: {
-    question: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 2000 },
+    question: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: QUESTION_MAX_CHARS },
     sessionId: { type: apigw.JsonSchemaType.STRING, pattern: '^[A-Za-z0-9_-]{1,64}$' },
     tickers: {
       type: apigw.JsonSchemaType.ARRAY,
-      maxItems: 10,
-      items: { type: apigw.JsonSchemaType.STRING, pattern: '^[A-Z][A-Z0-9.\\-]{0,9}$' },
+      maxItems: MAX_REQUEST_TICKERS,
+      items: { type: apigw.JsonSchemaType.STRING, pattern: '^[A-Za-z][A-Za-z0-9.\\-]{0,9}$' },
     },
-    depth: { type: apigw.JsonSchemaType.STRING, enum: ['auto', 'simple', 'deep'] },
+    depth: { type: apigw.JsonSchemaType.STRING, enum: [...DepthSchema.options] },
   },
 };
 
@@ -144,6 +148,8 @@ export class QueryApi extends Construct {
       apiKeyRequired: true,
     };
 
+    // The routes of lambdas/handlers/query-api.ts; anything else never reaches the function.
+    const parameters = new apigw.RequestValidator(this, 'ParameterValidator', { restApi: this.api, validateRequestParameters: true });
     const v1 = this.api.root.addResource('v1');
     v1.addResource('query').addMethod('POST', integration, {
       ...secured,
@@ -163,15 +169,23 @@ export class QueryApi extends Construct {
       },
       requestParameters: { 'method.request.header.Content-Type': true },
     });
-    v1.addResource('summaries').addResource('{ticker}').addMethod('GET', integration, {
+    v1.addResource('stocks').addResource('{ticker}').addResource('summary').addMethod('GET', integration, {
       ...secured,
       operationName: 'GetSummary',
-      requestValidator: new apigw.RequestValidator(this, 'ParameterValidator', {
-        restApi: this.api,
-        validateRequestParameters: true,
-      }),
+      requestValidator: parameters,
       requestParameters: { 'method.request.path.ticker': true, 'method.request.querystring.length': false },
     });
+    v1.addResource('sessions').addResource('{id}').addMethod('GET', integration, {
+      ...secured,
+      operationName: 'GetSession',
+      requestValidator: parameters,
+      requestParameters: { 'method.request.path.id': true },
+    });
+    this.api.root.addResource('openapi.json').addMethod('GET', integration, { ...secured, operationName: 'GetOpenApi' });
+    // Liveness for FA tools and load balancers: answers {status, version, stage} and nothing else.
+    const health = this.api.root.addResource('health').addMethod('GET', integration, { operationName: 'Health', apiKeyRequired: false });
+    Validations.of(health).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'GET /health is a liveness probe: it returns only status, API version and stage, no FA or market data.' });
+    Validations.of(health).acknowledge({ id: 'AwsSolutions-COG4', reason: 'GET /health is a liveness probe answered without identity; every data route uses the Cognito authorizer.' });
 
     const keys: Record<string, apigw.IApiKey> = {};
     for (const client of props.clients) {

@@ -42,8 +42,9 @@ describe('ApiStack (prod)', () => {
   });
 
   describe('REST API', () => {
-    it('proxies both routes to the live alias behind the Cognito authorizer and an API key', () => {
-      for (const [method, operation] of [['POST', 'AskQuestion'], ['GET', 'GetSummary']] as const) {
+    it('proxies every data route of the handler to the live alias behind the Cognito authorizer and an API key', () => {
+      const operations = [['POST', 'AskQuestion'], ['GET', 'GetSummary'], ['GET', 'GetSession'], ['GET', 'GetOpenApi']] as const;
+      for (const [method, operation] of operations) {
         template.hasResourceProperties('AWS::ApiGateway::Method', {
           HttpMethod: method,
           OperationName: operation,
@@ -60,10 +61,16 @@ describe('ApiStack (prod)', () => {
       template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', IdentitySource: 'method.request.header.Authorization' });
     });
 
-    it('leaves only CORS preflight unauthenticated', () => {
+    it('leaves only CORS preflight and the liveness probe unauthenticated', () => {
       const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((method) => method.Properties.AuthorizationType === 'NONE');
-      expect(open.length).toBeGreaterThan(0);
-      expect(open.every((method) => method.Properties.HttpMethod === 'OPTIONS')).toBe(true);
+      const notPreflight = open.filter((method) => method.Properties.HttpMethod !== 'OPTIONS');
+      expect(notPreflight.map((method) => method.Properties.OperationName)).toEqual(['Health']);
+      expect(notPreflight[0]!.Properties.ApiKeyRequired).toBe(false);
+    });
+
+    it('exposes exactly the routes the handler serves', () => {
+      const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
+      expect(resources.sort()).toEqual(['health', 'openapi.json', 'query', 'sessions', 'stocks', 'summary', 'v1', '{id}', '{ticker}'].sort());
     });
 
     it('validates the question body against a model before the function runs', () => {
@@ -78,7 +85,11 @@ describe('ApiStack (prod)', () => {
         Schema: Match.objectLike({
           required: ['question'],
           additionalProperties: false,
-          properties: Match.objectLike({ question: { type: 'string', minLength: 1, maxLength: 2000 } }),
+          properties: Match.objectLike({
+            question: { type: 'string', minLength: 1, maxLength: 2000 },
+            depth: { type: 'string', enum: ['simple', 'deep', 'auto'] },
+            tickers: { type: 'array', maxItems: 10, items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.\\-]{0,9}$' } },
+          }),
         }),
       });
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'BAD_REQUEST_BODY', StatusCode: '400' });

@@ -9,7 +9,7 @@ import type { Stage, StageConfig } from '../../lib/config';
 import { BedrockModels } from '../../lib/constructs/bedrock-models';
 import { createStageStacks } from '../../lib/fa-advisor-app';
 import type { StageStacks } from '../../lib/fa-advisor-app';
-import { handlerEntry, REPO_ROOT } from '../../lib/paths';
+import { handlerEntry, handlerExists, REPO_ROOT } from '../../lib/paths';
 
 /** Context that skips asset bundling (no esbuild run per function; tests stay fast). */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
@@ -37,8 +37,8 @@ export const TEST_BEDROCK = new BedrockModels({
   embeddingModelId: 'amazon.titan-embed-text-v2:0',
 });
 
-/** A stand-in for the query handler (lambdas/handlers/query-api.ts does not exist yet). */
-export const STAND_IN_QUERY_ENTRY = handlerEntry('pre-traffic-check');
+/** The query handler, or a stand-in while it does not exist (bundling is skipped, any module will do). */
+export const STAND_IN_QUERY_ENTRY = handlerExists('query-api') ? handlerEntry('query-api') : handlerEntry('pre-traffic-check');
 
 /** A fresh stack in an app with the feature flags of cdk.json and bundling skipped (one per test). */
 export function freshStack(): Stack {
