@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { tableNamesFor } from '../lambdas/shared/tables';
 import { connectOrStartDynalite, ensureTables } from './dynalite';
 import type { LocalDynamo } from './dynalite';
+import { connectOrStartBedrockSimulator } from './bedrock-simulator';
+import type { LocalBedrockSimulator } from './bedrock-simulator';
 
 export interface LocalRuntime {
   dataDir: string;
@@ -34,5 +36,23 @@ export async function startLocalRuntime(): Promise<LocalRuntime> {
     AWS_REGION: process.env.AWS_REGION || 'us-east-1',
   });
   await ensureTables(dynamo.endpoint, tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''));
-  return { dataDir, dynamo, emfFile, logFile, close: () => dynamo.close() };
+  // FA_LLM=sim without an endpoint: the data dir's Bedrock simulator (started here if none runs).
+  let simulator: LocalBedrockSimulator | undefined;
+  if (process.env.FA_LLM === 'sim' && !process.env.FA_BEDROCK_ENDPOINT?.trim()) {
+    simulator = await connectOrStartBedrockSimulator(dataDir);
+    process.env.FA_BEDROCK_ENDPOINT = simulator.endpoint;
+  }
+  return {
+    dataDir,
+    dynamo,
+    emfFile,
+    logFile,
+    close: async () => {
+      if (simulator) {
+        if (process.env.FA_BEDROCK_ENDPOINT === simulator.endpoint) delete process.env.FA_BEDROCK_ENDPOINT;
+        await simulator.close();
+      }
+      await dynamo.close();
+    },
+  };
 }

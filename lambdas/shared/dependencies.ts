@@ -3,6 +3,7 @@
  * handlers stay thin and the core stays pure. The same wiring serves AWS and the embedded runtime.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EmbedderPort, EmbeddingHashCache, LlmPort, Sources } from '../adapters/ports';
 import type { CacheDegradation } from '../adapters/ports';
@@ -23,9 +24,16 @@ import { ModelRouter } from '../core/routing/model-router';
 import { loadPriceTable } from '../adapters/price-table-file';
 import type { ProcessStockDeps } from '../core/pipeline/process-stock';
 import type { ModelChoice } from '../core/pipeline/write-and-verify';
+import type { RouteContext } from '../core/routing/model-router';
+import type { CostDeps } from '../core/cost/unit-cost';
+import { DynamoCostLedger } from '../adapters/store/cost-ledger-repository';
+import { EmfCostLedger } from '../adapters/cost/emf-cost-ledger';
+import { meterConsumedCapacity } from '../adapters/cost/dynamo-capacity-meter';
+import { loadBudgets } from '../adapters/cost/budgets-file';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { env } from './env';
 import type { Env } from './env';
-import { logger, metrics, MetricUnit } from './powertools';
+import { logger, metrics, MetricUnit, METRICS_NAMESPACE } from './powertools';
 import { tableNamesFor } from './tables';
 
 export interface BatchDependencies {
@@ -37,7 +45,8 @@ export interface BatchDependencies {
   close(): Promise<void>;
 }
 
-const degradationScope = new AsyncLocalStorage<{ degraded: number }>();
+/** Per stock: embedding-cache degradations and DynamoDB capacity consumed (exact under concurrency). */
+const degradationScope = new AsyncLocalStorage<{ degraded: number; readUnits: number; writeUnits: number }>();
 
 function onCacheDegraded(reason: CacheDegradation, detail: string): void {
   const scope = degradationScope.getStore();
@@ -48,14 +57,22 @@ function onCacheDegraded(reason: CacheDegradation, detail: string): void {
 }
 
 function createHashCache(config: Env): EmbeddingHashCache {
+  // The naive cost baseline: every lookup misses, so every chunk is embedded again.
+  if (config.FA_EMBEDDING_CACHE === 'off') {
+    return { getMany: async (keys) => keys.map(() => null), setMany: async () => {}, close: async () => {} };
+  }
   if (config.REDIS_URL) return new RedisHashCache({ url: config.REDIS_URL, onDegraded: onCacheDegraded });
   return new FileHashCache({ directory: resolve(config.FA_DATA_DIR, 'embedding-cache'), onDegraded: onCacheDegraded });
 }
 
-function createModels(config: Env): { llm: LlmPort; embedder: EmbedderPort; chooseModel: (task: Parameters<ModelRouter['route']>[0]) => ModelChoice } {
+function createModels(config: Env): {
+  llm: LlmPort;
+  embedder: EmbedderPort;
+  chooseModel: (task: Parameters<ModelRouter['route']>[0], context?: RouteContext) => ModelChoice;
+} {
   const models = loadModelConfig(config.FA_MODELS_CONFIG);
   const router = new ModelRouter(models);
-  const chooseModel = (task: Parameters<ModelRouter['route']>[0]): ModelChoice => router.route(task);
+  const chooseModel = (task: Parameters<ModelRouter['route']>[0], context?: RouteContext): ModelChoice => router.route(task, context);
   // Locally the grounded model stands in for whichever Bedrock model a task is routed to, so the
   // routed ids are kept and local cost estimates price each task as it would be priced on Bedrock.
   if (config.FA_LLM === 'local') {
@@ -76,6 +93,44 @@ function createModels(config: Env): { llm: LlmPort; embedder: EmbedderPort; choo
   };
 }
 
+/** EMF lines: to the local EMF file when set (stdout belongs to the CLI), else stdout for CloudWatch. */
+function writeEmf(config: Env): (line: string) => void {
+  const file = config.FA_EMF_FILE;
+  return file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`);
+}
+
+/** The cost ledger (DynamoDB + EMF) and budgets, with DynamoDB capacity metered per stock scope. */
+function createCost(config: Env, doc: DynamoDBDocumentClient): Omit<CostDeps, 'prices' | 'now'> | undefined {
+  if (config.FA_COST_LEDGER === 'off') return undefined;
+  meterConsumedCapacity(doc, (consumed) => {
+    const scope = degradationScope.getStore();
+    if (!scope) return;
+    scope.readUnits += consumed.readUnits;
+    scope.writeUnits += consumed.writeUnits;
+  });
+  const dynamo = new DynamoCostLedger({
+    doc,
+    tableName: tableNamesFor(config.FA_TABLE_PREFIX).costLedger,
+    onError: (operation, error) => {
+      metrics.addMetric('CostLedgerErrors', MetricUnit.Count, 1);
+      logger.warn('cost ledger unavailable; the EMF line still carries the cost', { operation, error: error instanceof Error ? error.message : String(error) });
+    },
+  });
+  return {
+    ledger: new EmfCostLedger(dynamo, {
+      write: writeEmf(config),
+      namespace: METRICS_NAMESPACE,
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fa-advisor-ai',
+      stage: config.FA_STAGE,
+    }),
+    budgets: loadBudgets(config.FA_BUDGETS_CONFIG),
+    consumedCapacity: () => {
+      const scope = degradationScope.getStore();
+      return { readUnits: scope?.readUnits ?? 0, writeUnits: scope?.writeUnits ?? 0 };
+    },
+  };
+}
+
 let cached: Promise<BatchDependencies> | undefined;
 
 /** The batch's dependencies, built on first use and reused by every invocation of the process. */
@@ -87,6 +142,7 @@ export function batchDependencies(): Promise<BatchDependencies> {
     const sources = createDemoSources({ seed: config.FA_DEMO_SEED });
     const cache = createHashCache(config);
     const { llm, embedder, chooseModel } = createModels(config);
+    const cost = createCost(config, doc);
     const processStock: ProcessStockDeps = {
       sources,
       extractMetrics,
@@ -101,12 +157,14 @@ export function batchDependencies(): Promise<BatchDependencies> {
       experimentVariant: 'control',
       cacheDegradations: () => degradationScope.getStore()?.degraded ?? 0,
       now: () => new Date(),
+      ...(cost ? { cost } : {}),
+      skipUnchanged: config.FA_SKIP_UNCHANGED === 'on',
     };
     return {
       repositories,
       sources,
       processStock,
-      withDegradationScope: (work) => degradationScope.run({ degraded: 0 }, work),
+      withDegradationScope: (work) => degradationScope.run({ degraded: 0, readUnits: 0, writeUnits: 0 }, work),
       close: async () => {
         await cache.close();
         doc.destroy();

@@ -24,6 +24,16 @@ export const EnvSchema = z.object({
   FA_BEDROCK_ENDPOINT: optionalString.pipe(z.url().optional()),
   FA_MODELS_CONFIG: z.string().min(1).default('config/models.yaml'),
   FA_PRICES_CONFIG: z.string().min(1).default('config/prices.yaml'),
+  /** Cost budgets per stock and per query (cap and target). */
+  FA_BUDGETS_CONFIG: z.string().min(1).default('config/budgets.yaml'),
+  /** `on`: every unit's spend goes to the cost ledger (DynamoDB) and EMF; `off`: neither (tests). */
+  FA_COST_LEDGER: z.enum(['on', 'off']).default('on'),
+  /**
+   * Switches for the naive cost baseline (`npm run bench:cost`): `off` reprocesses unchanged stocks
+   * and re-embeds every chunk. Never turned off in production.
+   */
+  FA_SKIP_UNCHANGED: z.enum(['on', 'off']).default('on'),
+  FA_EMBEDDING_CACHE: z.enum(['on', 'off']).default('on'),
   EDGAR_USER_AGENT: optionalString,
   /** Locally, EMF lines and logs go to these files instead of stdout (which belongs to the CLI). */
   FA_EMF_FILE: optionalString,

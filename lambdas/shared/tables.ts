@@ -61,6 +61,18 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
     description: 'Cached answers keyed by normalised question, tickers, summary versions and prompt variant',
   },
+  /**
+   * Cost ledger (DESIGN §7), atomic counters updated with UpdateItem ADD: `pk = RUNS`,
+   * `sk = RUN#<runId>` holds a run's totals; `pk = RUN#<runId>` holds `sk = LINE#<agent>#<model>#<task>`
+   * counters and one `sk = UNIT#<stock|query>#<id>` row per unit of work. Queries use the run id
+   * `queries-<YYYY-MM-DD>`.
+   */
+  costLedger: {
+    id: 'cost-ledger',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Cost ledger: spend per run, per agent/model/task and per stock or query, with budget status',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

@@ -24,6 +24,8 @@ import type { EmbedStats } from './embed-chunks';
 import { costOfUsage } from '../cost/price-table';
 import { writeAndVerify } from './write-and-verify';
 import type { WriteDeps } from './write-and-verify';
+import { UnitCostTracker } from '../cost/unit-cost';
+import type { CostDeps } from '../cost/unit-cost';
 
 export interface ProcessStockDeps extends WriteDeps {
   sources: Sources;
@@ -38,6 +40,10 @@ export interface ProcessStockDeps extends WriteDeps {
   /** Cache degradations seen while this stock ran (the adapter counts them). */
   cacheDegradations: () => number;
   now: () => Date;
+  /** Cost ledger and budgets (DESIGN §7). Without them nothing is recorded and calls go as routed. */
+  cost?: Omit<CostDeps, 'prices' | 'now'>;
+  /** Reuse the latest brief when no source changed (default true; the naive cost baseline turns it off). */
+  skipUnchanged?: boolean;
 }
 
 export interface ProcessStockInput {
@@ -91,7 +97,27 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   // Idempotent on (runId, ticker): a redelivered or retried item that already finished is a no-op.
   const previous = await deps.runs.getStockOutcome(input.runId, input.ticker);
   if (previous && previous.status !== 'failed') return previous;
+  const tracker = deps.cost
+    ? await UnitCostTracker.begin(
+        { ...deps.cost, prices: deps.prices, now: deps.now },
+        { runId: input.runId, kind: 'stock', unitId: input.ticker, variant: deps.experimentVariant },
+      )
+    : undefined;
+  try {
+    return await processChangedStock(input, deps, started, tracker);
+  } catch (error) {
+    // What a failed attempt spent is in the ledger too; a retry adds its own.
+    await tracker?.abandon();
+    throw error;
+  }
+}
 
+async function processChangedStock(
+  input: ProcessStockInput,
+  deps: ProcessStockDeps,
+  started: number,
+  tracker: UnitCostTracker | undefined,
+): Promise<StockOutcome> {
   const company = await deps.sources.universe.get(input.ticker);
   if (!company) throw new NotFoundError(`ticker ${input.ticker} is not in the universe`);
   const degradedBefore = deps.cacheDegradations();
@@ -104,7 +130,8 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   // Skip unchanged first: when no source changed, neither did any chunk, so there is nothing to
   // parse, embed or write, and the stored brief is reused with no model call.
   const latest = await deps.summaries.getLatestFingerprint(input.ticker);
-  if (isReusable(latest, sourceHash, embeddingKey)) {
+  if (deps.skipUnchanged !== false && isReusable(latest, sourceHash, embeddingKey)) {
+    const cost = await tracker?.finish();
     const outcome: StockOutcome = {
       ...base,
       status: latest.status,
@@ -112,7 +139,8 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
       embedding: { hits: 0, misses: 0, chunks: 0, degraded: 0 },
       claimsChecked: 0,
       findings: 0,
-      costUsd: 0,
+      // Infrastructure only: the reused brief needed no model call.
+      costUsd: cost?.unitTotalUsd ?? 0,
       costEstimated: false,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
       durationMs: deps.now().getTime() - started,
@@ -134,6 +162,7 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   );
   const embeddingUsage = { inputTokens: embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
   const embeddingCost = embedding.inputTokens > 0 ? costOfUsage(deps.prices, deps.embedder.modelId, embeddingUsage) : 0;
+  tracker?.addEmbedding(deps.embedder.modelId, embedding.inputTokens, embedding.misses, embedding.estimated);
   const embeddingStats = () => ({
     hits: embedding.hits,
     misses: embedding.misses,
@@ -141,7 +170,13 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
     degraded: deps.cacheDegradations() - degradedBefore,
   });
 
-  const written = await writeAndVerify(snapshot, briefInputFrom(snapshot, bundle), deps);
+  const written = await writeAndVerify(
+    snapshot,
+    briefInputFrom(snapshot, bundle),
+    tracker ? { ...deps, llm: tracker.meter(deps.llm) } : deps,
+    tracker ? { budget: tracker.writeBudget() } : {},
+  );
+  tracker?.addBudgetActions(written.downgradedCalls, written.skippedSteps);
   const modelCost = written.calls.reduce((sum, c) => sum + c.costUsd, 0);
   const estimated = written.calls.some((c) => c.estimated) || embedding.estimated;
   const summary: StoredSummary = {
@@ -167,6 +202,8 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   await deps.summaries.putSummary(summary);
 
   const sum = (pick: (c: (typeof written.calls)[number]) => number) => written.calls.reduce((total, c) => total + pick(c), 0);
+  // The unit's full cost in this run: every attempt's models, embeddings and infrastructure.
+  const cost = await tracker?.finish({ cacheLookups: embedding.chunks, cacheWrites: embedding.misses });
   const outcome: StockOutcome = {
     ...base,
     status: written.status,
@@ -174,7 +211,7 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
     embedding: embeddingStats(),
     claimsChecked: written.drafts.reduce((n, d) => n + d.claimsChecked, 0),
     findings: written.drafts.reduce((n, d) => n + d.findings.length, 0),
-    costUsd: summary.costUsd,
+    costUsd: cost?.unitTotalUsd ?? summary.costUsd,
     costEstimated: estimated,
     tokens: {
       input: sum((c) => c.usage.inputTokens) + embedding.inputTokens,

@@ -6,6 +6,9 @@ import type { LlmPort, LlmTask, ModelCallRecord } from '../../adapters/ports';
 import type { FactSnapshot, SummaryDraft, VerificationResult, VerificationStatus } from '../model';
 import type { PriceTable } from '../cost/price-table';
 import { costOfUsage } from '../cost/price-table';
+import type { UnitBudget } from '../cost/budget';
+import { planCall, planningTokens } from '../cost/budget';
+import type { RouteContext } from '../routing/model-router';
 import type { BriefInput } from '../summary/brief-input';
 import { composeBrief } from '../summary/compose-brief';
 import { parseDraft, renderWriterPrompt, WRITER_SYSTEM_PROMPT } from '../summary/writer-prompt';
@@ -20,8 +23,18 @@ export interface ModelChoice {
 
 export interface WriteDeps {
   llm: LlmPort;
-  chooseModel: (task: LlmTask) => ModelChoice;
+  /** The model router: with a context carrying the remaining budget it may downgrade. */
+  chooseModel: (task: LlmTask, context?: RouteContext) => ModelChoice;
   prices: PriceTable;
+}
+
+/** The unit's budget while it writes: calls are planned so none can take it past the cap. */
+export interface WriteBudget {
+  budget: UnitBudget;
+  /** Already spent on the unit before writing (embeddings, earlier attempts). */
+  spentUsd: number;
+  /** Tasks that may be skipped when even the cheaper model cannot be afforded. */
+  optionalTasks: readonly LlmTask[];
 }
 
 export interface WriteResult {
@@ -32,6 +45,16 @@ export interface WriteResult {
   drafts: VerificationResult[];
   calls: ModelCallRecord[];
   modelId: string;
+  /** Indexes into `calls` of the calls the budget moved to a cheaper model. */
+  downgradedCalls: number[];
+  /** Steps the budget skipped (a skipped regeneration publishes facts-only). */
+  skippedSteps: string[];
+}
+
+interface Spend {
+  calls: ModelCallRecord[];
+  downgradedCalls: number[];
+  skippedSteps: string[];
 }
 
 async function draft(
@@ -39,10 +62,38 @@ async function draft(
   prompt: string,
   snapshot: FactSnapshot,
   deps: WriteDeps,
-  calls: ModelCallRecord[],
-): Promise<{ summary?: SummaryDraft; verification: VerificationResult; modelId: string }> {
-  const choice = deps.chooseModel(task);
-  const response = await deps.llm.converse({ task, system: WRITER_SYSTEM_PROMPT, prompt, ...choice });
+  spend: Spend,
+  budget: WriteBudget | undefined,
+): Promise<{ summary?: SummaryDraft; verification: VerificationResult; modelId: string } | { skipped: true }> {
+  const { calls } = spend;
+  let choice = deps.chooseModel(task);
+  let downgraded = false;
+  if (budget) {
+    const plan = planCall({
+      route: (context) => deps.chooseModel(task, context),
+      prices: deps.prices,
+      budget: budget.budget,
+      spentUsd: budget.spentUsd + calls.reduce((sum, c) => sum + c.costUsd, 0),
+      inputTokens: planningTokens(WRITER_SYSTEM_PROMPT) + planningTokens(prompt),
+      optional: budget.optionalTasks.includes(task),
+    });
+    if (plan.skip) {
+      spend.skippedSteps.push(task);
+      return { skipped: true };
+    }
+    choice = plan.choice;
+    downgraded = plan.downgraded;
+  }
+  const response = await deps.llm.converse({
+    task,
+    system: WRITER_SYSTEM_PROMPT,
+    prompt,
+    modelId: choice.modelId,
+    maxTokens: choice.maxTokens,
+    ...(choice.temperature !== undefined ? { temperature: choice.temperature } : {}),
+    ...(choice.timeoutMs !== undefined ? { timeoutMs: choice.timeoutMs } : {}),
+  });
+  if (downgraded) spend.downgradedCalls.push(calls.length);
   calls.push({
     task,
     modelId: response.modelId,
@@ -65,14 +116,26 @@ async function draft(
   return { summary: parsed.draft, verification: verifySummary(parsed.draft, snapshot), modelId: response.modelId };
 }
 
-export async function writeAndVerify(snapshot: FactSnapshot, input: BriefInput, deps: WriteDeps): Promise<WriteResult> {
-  const calls: ModelCallRecord[] = [];
-  const first = await draft('write_summary', renderWriterPrompt(input), snapshot, deps, calls);
+/**
+ * Draft, verify, regenerate once, else facts-only. With `options.budget` every call is planned
+ * against the unit's cap (downgraded, or the optional regeneration skipped, when it cannot be
+ * afforded); without it calls go as routed.
+ */
+export async function writeAndVerify(
+  snapshot: FactSnapshot,
+  input: BriefInput,
+  deps: WriteDeps,
+  options: { budget?: WriteBudget } = {},
+): Promise<WriteResult> {
+  const spend: Spend = { calls: [], downgradedCalls: [], skippedSteps: [] };
+  const { calls, downgradedCalls, skippedSteps } = spend;
+  const first = await draft('write_summary', renderWriterPrompt(input), snapshot, deps, spend, options.budget);
+  if ('skipped' in first) throw new Error('the first draft is never optional'); // planCall never skips a required task
   if (first.summary && first.verification.passed) {
-    return { status: 'verified', summary: first.summary, verification: first.verification, drafts: [first.verification], calls, modelId: first.modelId };
+    return { status: 'verified', summary: first.summary, verification: first.verification, drafts: [first.verification], calls, modelId: first.modelId, downgradedCalls, skippedSteps };
   }
-  const second = await draft('regenerate_summary', renderWriterPrompt(input, first.verification.findings), snapshot, deps, calls);
-  if (second.summary && second.verification.passed) {
+  const second = await draft('regenerate_summary', renderWriterPrompt(input, first.verification.findings), snapshot, deps, spend, options.budget);
+  if (!('skipped' in second) && second.summary && second.verification.passed) {
     return {
       status: 'regenerated',
       summary: second.summary,
@@ -80,6 +143,8 @@ export async function writeAndVerify(snapshot: FactSnapshot, input: BriefInput, 
       drafts: [first.verification, second.verification],
       calls,
       modelId: second.modelId,
+      downgradedCalls,
+      skippedSteps,
     };
   }
   const factsOnly = composeBrief(input, 'facts_only');
@@ -87,8 +152,10 @@ export async function writeAndVerify(snapshot: FactSnapshot, input: BriefInput, 
     status: 'facts_only',
     summary: factsOnly,
     verification: verifySummary(factsOnly, snapshot),
-    drafts: [first.verification, second.verification],
+    drafts: 'skipped' in second ? [first.verification] : [first.verification, second.verification],
     calls,
     modelId: 'facts-only',
+    downgradedCalls,
+    skippedSteps,
   };
 }

@@ -1,0 +1,109 @@
+/**
+ * The cost ledger as CloudWatch metrics: a decorator over any CostLedgerPort that, for every
+ * recorded attempt, also writes Embedded Metric Format lines (serialised by Powertools Metrics, so
+ * the format is CloudWatch's own). Dimensions stay low-cardinality (stage, unit kind, agent, model);
+ * run, unit and variant ids travel as EMF properties.
+ *
+ * Lines are handed to `write` rather than printed: in Lambda that is stdout, locally the EMF file
+ * in the data dir (stdout there belongs to the CLI's JSON line).
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CostLedgerEntry, CostLedgerPort, CostUnitKind, CostUnitRecord } from '../ports';
+
+export const COST_METRICS = {
+  /** This attempt's spend (model + embeddings + infrastructure), per unit kind. */
+  costUsd: 'CostUsd',
+  modelCostUsd: 'ModelCostUsd',
+  embeddingCostUsd: 'EmbeddingCostUsd',
+  infrastructureCostUsd: 'InfrastructureCostUsd',
+  /** 1 when the unit's total passed its cap: alarm on Sum > 0. */
+  budgetBreached: 'CostBudgetBreached',
+  /** 1 when the unit's total passed its target. */
+  overTarget: 'CostOverTarget',
+  downgrades: 'CostBudgetDowngrades',
+  skippedSteps: 'CostBudgetSkippedSteps',
+  /** Per agent and model: spend, calls and tokens. */
+  calls: 'ModelCalls',
+  inputTokens: 'InputTokens',
+  outputTokens: 'OutputTokens',
+  cacheReadTokens: 'CacheReadInputTokens',
+  cacheWriteTokens: 'CacheWriteInputTokens',
+} as const;
+
+export interface EmfCostLedgerOptions {
+  /** Where a serialised EMF line goes (one JSON object, no newline). */
+  write: (line: string) => void;
+  namespace: string;
+  serviceName: string;
+  stage: string;
+}
+
+export class EmfCostLedger implements CostLedgerPort {
+  private readonly metrics: Metrics;
+
+  constructor(
+    private readonly inner: CostLedgerPort,
+    private readonly options: EmfCostLedgerOptions,
+  ) {
+    this.metrics = new Metrics({ namespace: options.namespace, serviceName: options.serviceName, defaultDimensions: { stage: options.stage } });
+  }
+
+  unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<{ costUsd: number; attempts: number }> {
+    return this.inner.unitSpendUsd(runId, kind, unitId);
+  }
+
+  async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void> {
+    this.emitUnit(unit);
+    for (const entry of entries) this.emitEntry(unit, entry);
+    await this.inner.record(unit, entries);
+  }
+
+  private emitUnit(unit: CostUnitRecord): void {
+    const m = this.metrics;
+    m.addDimensions({ unitKind: unit.kind });
+    m.addMetric(COST_METRICS.costUsd, MetricUnit.NoUnit, unit.modelUsd + unit.embeddingUsd + unit.infrastructureUsd);
+    m.addMetric(COST_METRICS.modelCostUsd, MetricUnit.NoUnit, unit.modelUsd);
+    m.addMetric(COST_METRICS.embeddingCostUsd, MetricUnit.NoUnit, unit.embeddingUsd);
+    m.addMetric(COST_METRICS.infrastructureCostUsd, MetricUnit.NoUnit, unit.infrastructureUsd);
+    m.addMetric(COST_METRICS.budgetBreached, MetricUnit.Count, unit.budget.status === 'over_cap' ? 1 : 0);
+    m.addMetric(COST_METRICS.overTarget, MetricUnit.Count, unit.budget.status === 'within_target' ? 0 : 1);
+    m.addMetric(COST_METRICS.downgrades, MetricUnit.Count, unit.downgrades);
+    m.addMetric(COST_METRICS.skippedSteps, MetricUnit.Count, unit.skippedSteps.length);
+    m.addMetadata('runId', unit.runId);
+    m.addMetadata('unitId', unit.unitId);
+    m.addMetadata('variant', unit.variant);
+    m.addMetadata('priceVersion', unit.priceVersion);
+    m.addMetadata('budgetStatus', unit.budget.status);
+    m.addMetadata('unitTotalUsd', unit.unitTotalUsd.toFixed(6));
+    m.addMetadata('estimated', String(unit.estimated));
+    this.flush();
+  }
+
+  private emitEntry(unit: CostUnitRecord, entry: CostLedgerEntry): void {
+    const m = this.metrics;
+    m.addDimensions({ agent: entry.agent, model: entry.modelId });
+    m.addMetric(COST_METRICS.costUsd, MetricUnit.NoUnit, entry.costUsd);
+    if (entry.calls > 0) {
+      m.addMetric(COST_METRICS.calls, MetricUnit.Count, entry.calls);
+      m.addMetric(COST_METRICS.inputTokens, MetricUnit.Count, entry.usage.inputTokens);
+      m.addMetric(COST_METRICS.outputTokens, MetricUnit.Count, entry.usage.outputTokens);
+      m.addMetric(COST_METRICS.cacheReadTokens, MetricUnit.Count, entry.usage.cacheReadInputTokens);
+      m.addMetric(COST_METRICS.cacheWriteTokens, MetricUnit.Count, entry.usage.cacheWriteInputTokens);
+    }
+    m.addMetadata('runId', unit.runId);
+    m.addMetadata('unitKind', unit.kind);
+    m.addMetadata('unitId', unit.unitId);
+    m.addMetadata('task', entry.task);
+    m.addMetadata('estimated', String(entry.estimated));
+    this.flush();
+  }
+
+  /** Serialise, hand over, and clear (synchronous, so concurrent units never mix their lines). */
+  private flush(): void {
+    const line = JSON.stringify(this.metrics.serializeMetrics());
+    this.metrics.clearMetrics();
+    this.metrics.clearDimensions();
+    this.metrics.clearMetadata();
+    this.options.write(line);
+  }
+}
