@@ -20,9 +20,13 @@ import { stockProcessorGoldenChecks } from '../golden-checks';
 import { SERVICE_NAMES } from '../metric-names';
 import { deploymentTarget, stageNames } from '../names';
 import { handlerEntry, STOCK_BATCH_ASL } from '../paths';
+import type { TableKey } from '../../lambdas/shared/tables';
 
 /** Configuration files every batch function loads at start-up (lambdas/shared/dependencies.ts). */
 export const BATCH_BUNDLED_FILES = { FA_MODELS_CONFIG: 'config/models.yaml', FA_PRICES_CONFIG: 'config/prices.yaml' } as const;
+
+/** The tables the batch reads and writes; the query-side tables (sessions, answer cache) stay out of reach. */
+export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger'];
 
 export interface PipelineStackProps extends StackProps {
   readonly stage: string;
@@ -91,7 +95,7 @@ export class PipelineStack extends Stack {
     });
     this.functions = { prepareBatch, processStock, recordFailure, finalizeBatch };
 
-    for (const fn of [prepareBatch, processStock, recordFailure, finalizeBatch]) data.tables.bindReadWrite(fn, ['summaries', 'chunks', 'runs']);
+    for (const fn of [prepareBatch, processStock, recordFailure, finalizeBatch]) data.tables.bindReadWrite(fn, BATCH_TABLES);
     network.cache.bindClient(processStock);
     props.bedrock.bind(processStock);
     data.artifacts.bindReportWriter(finalizeBatch);

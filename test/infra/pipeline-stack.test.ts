@@ -92,6 +92,14 @@ describe('PipelineStack (prod)', () => {
       template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6380, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('CacheSecurityGroup') } });
     });
 
+    it('lets the batch read and write its tables, and not the query side\'s', () => {
+      const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ProcessStockRoleDefaultPolicy'))!;
+      const text = JSON.stringify(policy[1].Properties.PolicyDocument);
+      for (const table of ['Summaries', 'Chunks', 'Runs', 'CostLedger']) expect(text).toMatch(new RegExp(`Tables${table}[0-9A-F]{8}`));
+      for (const table of ['Sessions', 'AnswerCache']) expect(text).not.toMatch(new RegExp(`Tables${table}[0-9A-F]{8}`));
+      expect(text).toContain('dynamodb:PutItem');
+    });
+
     it('puts a live alias on every batch function', () => {
       for (const name of ['PrepareBatch', 'ProcessStock', 'RecordFailure', 'FinalizeBatch']) {
         template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', FunctionName: { Ref: Match.stringLikeRegexp(`^${name}Function`) } });
