@@ -8,7 +8,7 @@ import { describeRun, runBatch } from './lib/run-batch';
 const OptionsSchema = z
   .object({
     limit: z.coerce.number().int().positive().optional(),
-    concurrency: z.coerce.number().int().min(1).max(1000).default(100),
+    concurrency: z.coerce.number().int().min(1).max(100).default(100),
     asOf: IsoDateSchema.optional(),
     tickers: z
       .string()

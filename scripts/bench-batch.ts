@@ -16,7 +16,7 @@ import { fail, parseOptions, printJson, runMain } from './lib/cli';
 const OptionsSchema = z.object({
   stocks: z.coerce.number().int().positive().max(1000).default(1000),
   asOf: IsoDateSchema.default('2026-11-23'),
-  concurrency: z.coerce.number().int().min(1).max(1000).default(100),
+  concurrency: z.coerce.number().int().min(1).max(100).default(100),
   json: z.boolean().default(false),
 });
 

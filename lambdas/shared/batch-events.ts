@@ -18,8 +18,8 @@ export const PrepareBatchEventSchema = z
     asOf: IsoDateSchema.optional(),
     limit: z.number().int().positive().optional(),
     tickers: z.array(TickerSchema).min(1).max(5000).optional(),
-    /** Map MaxConcurrency; AWS caps a Distributed Map child fleet, locally it bounds in-process work. */
-    concurrency: z.number().int().min(1).max(1000).default(100),
+    /** Map MaxConcurrency: at most 100 children at once, the Bedrock and DynamoDB budget the design is sized for. */
+    concurrency: z.number().int().min(1).max(100).default(100),
     runId: z.string().regex(/^[\w.-]{1,80}$/).optional(),
   })
   .strict();
