@@ -57,8 +57,6 @@ export const StageConfigSchema = z
         maxConcurrency: z.number().int().min(1).max(100),
         /** SEC requires a User-Agent naming the requester with a contact address. */
         edgarUserAgent: z.string().regex(/^.+\s\S+@\S+\.\S+$/, 'must name the company and a contact e-mail, such as "Example Corp ops@example.com"'),
-        /** FA_SOURCES of the batch functions: `demo` (generated universe) or `edgar` (real SEC filings). */
-        sources: z.enum(['demo', 'edgar']).default('demo'),
         processorMemoryMb: z.number().int().min(128).max(10240),
         processorTimeoutSeconds: z.number().int().min(30).max(900),
         /** A stock (fixed past as-of date) the pre-traffic hook runs through a new processor version. */

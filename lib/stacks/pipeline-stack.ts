@@ -57,7 +57,7 @@ export class PipelineStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       protectData: config.protectData,
       bundledFiles: BATCH_BUNDLED_FILES,
-      environment: { EDGAR_USER_AGENT: config.batch.edgarUserAgent, FA_SOURCES: config.batch.sources },
+      environment: { EDGAR_USER_AGENT: config.batch.edgarUserAgent },
     } satisfies Partial<ServiceFunctionProps>;
 
     const prepareBatch = new ServiceFunction(this, 'PrepareBatch', {
