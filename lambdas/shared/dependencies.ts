@@ -12,12 +12,8 @@ import type { Repositories } from '../adapters/store/dynamo-repositories';
 import { createDemoSources } from '../adapters/sources/demo';
 import { extractMetrics } from '../adapters/sources/edgar/companyfacts';
 import { FileHashCache } from '../adapters/cache/file-hash-cache';
-import { RedisHashCache } from '../adapters/cache/redis-hash-cache';
 import { LocalEmbedder } from '../adapters/embedder/local-embedder';
-import { TitanEmbedder } from '../adapters/embedder/titan-embedder';
 import { LocalGroundedLlm } from '../adapters/llm/local-grounded-llm';
-import { BedrockConverseLlm } from '../adapters/llm/bedrock-converse';
-import { createBedrockRuntimeClient } from '../adapters/llm/bedrock-client';
 import { loadModelConfig, promptCachingFor } from '../adapters/llm/model-config';
 import { withFallback } from '../core/routing/routed-llm';
 import { ModelRouter } from '../core/routing/model-router';
@@ -31,6 +27,8 @@ import { EmfCostLedger } from '../adapters/cost/emf-cost-ledger';
 import { meterConsumedCapacity } from '../adapters/cost/dynamo-capacity-meter';
 import { loadBudgets } from '../adapters/cost/budgets-file';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ConfigError } from './errors';
 import { env } from './env';
 import type { Env } from './env';
 import { logger, metrics, MetricUnit, METRICS_NAMESPACE } from './powertools';
@@ -56,20 +54,45 @@ function onCacheDegraded(reason: CacheDegradation, detail: string): void {
   if (reason !== 'breaker_open') logger.warn('embedding cache degraded; treating as a miss', { reason, detail });
 }
 
-function createHashCache(config: Env): EmbeddingHashCache {
+/**
+ * ElastiCache RBAC credentials live in Secrets Manager as `{username, password}`; they are read
+ * once per process. Adapters that only some modes use are imported when used, so the default
+ * local start stays quick.
+ */
+async function redisCredentials(secretArn: string | undefined): Promise<{ username?: string; password?: string }> {
+  if (!secretArn) return {};
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({});
+  try {
+    const secret = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const parsed = RedisSecretSchema.safeParse(JSON.parse(secret.SecretString ?? '{}'));
+    if (!parsed.success) throw new ConfigError(`the secret ${secretArn} is not {"username", "password"}`);
+    return parsed.data;
+  } finally {
+    client.destroy();
+  }
+}
+
+const RedisSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+async function createHashCache(config: Env): Promise<EmbeddingHashCache> {
   // The naive cost baseline: every lookup misses, so every chunk is embedded again.
   if (config.FA_EMBEDDING_CACHE === 'off') {
     return { getMany: async (keys) => keys.map(() => null), setMany: async () => {}, close: async () => {} };
   }
-  if (config.REDIS_URL) return new RedisHashCache({ url: config.REDIS_URL, onDegraded: onCacheDegraded });
+  if (config.REDIS_URL) {
+    const { RedisHashCache } = await import('../adapters/cache/redis-hash-cache');
+    const credentials = await redisCredentials(config.REDIS_SECRET_ARN);
+    return new RedisHashCache({ url: config.REDIS_URL, ...credentials, onDegraded: onCacheDegraded });
+  }
   return new FileHashCache({ directory: resolve(config.FA_DATA_DIR, 'embedding-cache'), onDegraded: onCacheDegraded });
 }
 
-function createModels(config: Env): {
+async function createModels(config: Env): Promise<{
   llm: LlmPort;
   embedder: EmbedderPort;
   chooseModel: (task: Parameters<ModelRouter['route']>[0], context?: RouteContext) => ModelChoice;
-} {
+}> {
   const models = loadModelConfig(config.FA_MODELS_CONFIG);
   const router = new ModelRouter(models);
   const chooseModel = (task: Parameters<ModelRouter['route']>[0], context?: RouteContext): ModelChoice => router.route(task, context);
@@ -82,6 +105,11 @@ function createModels(config: Env): {
       chooseModel,
     };
   }
+  const [{ createBedrockRuntimeClient }, { BedrockConverseLlm }, { TitanEmbedder }] = await Promise.all([
+    import('../adapters/llm/bedrock-client'),
+    import('../adapters/llm/bedrock-converse'),
+    import('../adapters/embedder/titan-embedder'),
+  ]);
   const client = createBedrockRuntimeClient({ region: models.region, endpoint: config.FA_BEDROCK_ENDPOINT });
   const bedrock = new BedrockConverseLlm({ client, promptCaching: promptCachingFor(models) });
   return {
@@ -140,8 +168,8 @@ export function batchDependencies(): Promise<BatchDependencies> {
     const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
     const repositories = createRepositories(doc, tableNamesFor(config.FA_TABLE_PREFIX));
     const sources = createDemoSources({ seed: config.FA_DEMO_SEED });
-    const cache = createHashCache(config);
-    const { llm, embedder, chooseModel } = createModels(config);
+    const cache = await createHashCache(config);
+    const { llm, embedder, chooseModel } = await createModels(config);
     const cost = createCost(config, doc);
     const processStock: ProcessStockDeps = {
       sources,

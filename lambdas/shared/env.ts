@@ -20,6 +20,8 @@ export const EnvSchema = z.object({
   FA_TABLE_PREFIX: z.string().default(''),
   DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
   REDIS_URL: optionalString,
+  /** Secrets Manager secret with the ElastiCache RBAC `{username, password}` (set by CDK in AWS). */
+  REDIS_SECRET_ARN: optionalString,
   AWS_REGION: z.string().min(1).default('us-east-1'),
   FA_BEDROCK_ENDPOINT: optionalString.pipe(z.url().optional()),
   FA_MODELS_CONFIG: z.string().min(1).default('config/models.yaml'),
