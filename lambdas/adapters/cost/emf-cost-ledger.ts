@@ -31,7 +31,7 @@ export const COST_METRICS = {
 } as const;
 
 export interface EmfCostLedgerOptions {
-  /** Where a serialised EMF line goes (one JSON object, no newline). */
+  /** Where serialised EMF lines go (JSON objects separated by newlines, no trailing newline). */
   write: (line: string) => void;
   namespace: string;
   serviceName: string;
@@ -53,12 +53,13 @@ export class EmfCostLedger implements CostLedgerPort {
   }
 
   async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void> {
-    this.emitUnit(unit);
-    for (const entry of entries) this.emitEntry(unit, entry);
+    // One write for all of a unit's lines: locally each write is a synchronous file append.
+    const lines = [this.unitLine(unit), ...entries.map((entry) => this.entryLine(unit, entry))];
+    this.options.write(lines.join('\n'));
     await this.inner.record(unit, entries);
   }
 
-  private emitUnit(unit: CostUnitRecord): void {
+  private unitLine(unit: CostUnitRecord): string {
     const m = this.metrics;
     m.addDimensions({ unitKind: unit.kind });
     m.addMetric(COST_METRICS.costUsd, MetricUnit.NoUnit, unit.modelUsd + unit.embeddingUsd + unit.infrastructureUsd);
@@ -76,10 +77,10 @@ export class EmfCostLedger implements CostLedgerPort {
     m.addMetadata('budgetStatus', unit.budget.status);
     m.addMetadata('unitTotalUsd', unit.unitTotalUsd.toFixed(6));
     m.addMetadata('estimated', String(unit.estimated));
-    this.flush();
+    return this.serialise();
   }
 
-  private emitEntry(unit: CostUnitRecord, entry: CostLedgerEntry): void {
+  private entryLine(unit: CostUnitRecord, entry: CostLedgerEntry): string {
     const m = this.metrics;
     m.addDimensions({ agent: entry.agent, model: entry.modelId });
     m.addMetric(COST_METRICS.costUsd, MetricUnit.NoUnit, entry.costUsd);
@@ -95,15 +96,15 @@ export class EmfCostLedger implements CostLedgerPort {
     m.addMetadata('unitId', unit.unitId);
     m.addMetadata('task', entry.task);
     m.addMetadata('estimated', String(entry.estimated));
-    this.flush();
+    return this.serialise();
   }
 
-  /** Serialise, hand over, and clear (synchronous, so concurrent units never mix their lines). */
-  private flush(): void {
+  /** Serialise and clear (synchronous, so concurrent units never mix their lines). */
+  private serialise(): string {
     const line = JSON.stringify(this.metrics.serializeMetrics());
     this.metrics.clearMetrics();
     this.metrics.clearDimensions();
     this.metrics.clearMetadata();
-    this.options.write(line);
+    return line;
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The cost ledger in DynamoDB (table `costLedger`, see lambdas/shared/tables.ts). Every figure is
  * an atomic counter updated with `UpdateItem ... ADD`, so 100 concurrent stock processors add to
- * the same run and agent/model/task rows without reading them first and without transactions
- * (which dynalite lacks). Rows:
+ * the same counters without reading them first and without transactions (which dynalite lacks).
+ * Two items per recorded attempt:
  *
- * - `pk = RUNS`, `sk = RUN#<runId>`: the run's totals (cost split, tokens, calls, attempts).
- * - `pk = RUN#<runId>`, `sk = LINE#<agent>#<model>#<task>`: counters per agent, model and task;
- *   infrastructure is one row, `LINE#infrastructure`, with a counter per AWS service.
+ * - `pk = RUNS`, `sk = RUN#<runId>`: the run's counters — totals (cost split, tokens, calls,
+ *   attempts) and, per agent/model/task line, `L|<agent>|<model>|<task>|<counter>` attributes.
+ *   One item per run keeps a stock's ledger write to one UpdateItem for the run however many
+ *   agents it used (a few KB; DynamoDB sustains thousands of updates a second on one key, a batch
+ *   makes a few).
  * - `pk = RUN#<runId>`, `sk = UNIT#<stock|query>#<id>`: one row per unit, its attempts added up,
  *   with the budget status of its latest attempt.
  *
@@ -17,22 +19,25 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { CostLedgerEntry, CostLedgerPort, CostLedgerReader, CostLedgerRun, CostUnitKind, CostUnitRecord } from '../ports';
-import { INFRASTRUCTURE_AGENT } from '../../core/cost/ledger';
 
 const RUNS_PK = 'RUNS';
 const runKey = (runId: string) => `RUN#${runId}`;
 const unitKey = (kind: CostUnitKind, unitId: string) => `UNIT#${kind}#${unitId}`;
-const lineKey = (entry: Pick<CostLedgerEntry, 'agent' | 'modelId' | 'task'>) => `LINE#${entry.agent}#${entry.modelId}#${entry.task}`;
-const INFRASTRUCTURE_LINE = `LINE#${INFRASTRUCTURE_AGENT}`;
+
+/** Line counters, as attribute suffixes. */
+const LINE_COUNTERS = ['costUsd', 'calls', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'downgrades', 'estimatedCalls'] as const;
+type LineCounter = (typeof LINE_COUNTERS)[number];
+const LINE_PREFIX = 'L|';
+
+/** `|` separates the parts of a line attribute; it never occurs in agents, model ids or tasks we write. */
+function lineAttribute(entry: Pick<CostLedgerEntry, 'agent' | 'modelId' | 'task'>, counter: LineCounter): string {
+  const clean = (part: string) => part.replace(/\|/g, '/');
+  return `${LINE_PREFIX}${clean(entry.agent)}|${clean(entry.modelId)}|${clean(entry.task)}|${counter}`;
+}
 
 /** USD to 12 decimals: DynamoDB adds decimals exactly, so sums never drift, but JS floats must not carry noise in. */
 function usd(value: number): number {
   return Number(value.toFixed(12));
-}
-
-/** Attribute-name-safe service key: `aws:lambda` → `lambda`. */
-function serviceOf(modelId: string): string {
-  return modelId.replace(/^aws:/, '').replace(/[^A-Za-z0-9]/g, '_');
 }
 
 const n = z.number().default(0);
@@ -53,19 +58,6 @@ const TotalRowSchema = z.object({
   lastAt: z.string().default(''),
   priceVersion: z.string().default(''),
 });
-const LineRowSchema = z.object({
-  agent: z.string(),
-  modelId: z.string(),
-  task: z.string(),
-  costUsd: n,
-  calls: n,
-  inputTokens: n,
-  outputTokens: n,
-  cacheReadTokens: n,
-  cacheWriteTokens: n,
-  downgrades: n,
-  estimatedCalls: n,
-});
 const UnitRowSchema = z.object({
   kind: z.enum(['stock', 'query']),
   unitId: z.string(),
@@ -82,6 +74,13 @@ const UnitRowSchema = z.object({
   budgetStatus: z.enum(['within_target', 'over_target', 'over_cap']).default('within_target'),
   estimated: z.boolean().default(false),
 });
+
+interface UpdateParts {
+  add: Record<string, number>;
+  set?: Record<string, unknown>;
+  setIfAbsent?: Record<string, unknown>;
+  appendList?: Record<string, unknown[]>;
+}
 
 export interface DynamoCostLedgerOptions {
   doc: DynamoDBDocumentClient;
@@ -115,43 +114,43 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
   }
 
   async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void> {
-    const models = entries.filter((e) => e.agent !== INFRASTRUCTURE_AGENT);
-    const infrastructure = entries.filter((e) => e.agent === INFRASTRUCTURE_AGENT);
-    const sum = (pick: (e: CostLedgerEntry) => number) => models.reduce((total, e) => total + pick(e), 0);
     const attemptUsd = unit.modelUsd + unit.embeddingUsd + unit.infrastructureUsd;
-    const updates: UpdateCommand[] = [
+    const sum = (pick: (e: CostLedgerEntry) => number) => entries.reduce((total, e) => total + pick(e), 0);
+    const runAdd: Record<string, number> = {
+      costUsd: usd(attemptUsd),
+      modelUsd: usd(unit.modelUsd),
+      embeddingUsd: usd(unit.embeddingUsd),
+      infrastructureUsd: usd(unit.infrastructureUsd),
+      attempts: 1,
+      calls: sum((e) => e.calls),
+      inputTokens: sum((e) => e.usage.inputTokens),
+      outputTokens: sum((e) => e.usage.outputTokens),
+      cacheReadTokens: sum((e) => e.usage.cacheReadInputTokens),
+      cacheWriteTokens: sum((e) => e.usage.cacheWriteInputTokens),
+      estimatedAttempts: unit.estimated ? 1 : 0,
+    };
+    for (const entry of entries) {
+      const counters: Record<LineCounter, number> = {
+        costUsd: usd(entry.costUsd),
+        calls: entry.calls,
+        inputTokens: entry.usage.inputTokens,
+        outputTokens: entry.usage.outputTokens,
+        cacheReadTokens: entry.usage.cacheReadInputTokens,
+        cacheWriteTokens: entry.usage.cacheWriteInputTokens,
+        downgrades: entry.downgrades,
+        estimatedCalls: entry.estimated ? Math.max(1, entry.calls) : 0,
+      };
+      for (const counter of LINE_COUNTERS) {
+        const attribute = lineAttribute(entry, counter);
+        runAdd[attribute] = (runAdd[attribute] ?? 0) + counters[counter];
+      }
+    }
+    const updates = [
       this.update(RUNS_PK, runKey(unit.runId), {
-        add: {
-          costUsd: usd(attemptUsd),
-          modelUsd: usd(unit.modelUsd),
-          embeddingUsd: usd(unit.embeddingUsd),
-          infrastructureUsd: usd(unit.infrastructureUsd),
-          attempts: 1,
-          calls: sum((e) => e.calls),
-          inputTokens: sum((e) => e.usage.inputTokens),
-          outputTokens: sum((e) => e.usage.outputTokens),
-          cacheReadTokens: sum((e) => e.usage.cacheReadInputTokens),
-          cacheWriteTokens: sum((e) => e.usage.cacheWriteInputTokens),
-          estimatedAttempts: unit.estimated ? 1 : 0,
-        },
+        add: runAdd,
         set: { runId: unit.runId, lastAt: unit.at, priceVersion: unit.priceVersion },
         setIfAbsent: { firstAt: unit.at },
       }),
-      ...models.map((entry) =>
-        this.update(runKey(unit.runId), lineKey(entry), {
-          add: {
-            costUsd: usd(entry.costUsd),
-            calls: entry.calls,
-            inputTokens: entry.usage.inputTokens,
-            outputTokens: entry.usage.outputTokens,
-            cacheReadTokens: entry.usage.cacheReadInputTokens,
-            cacheWriteTokens: entry.usage.cacheWriteInputTokens,
-            downgrades: entry.downgrades,
-            estimatedCalls: entry.estimated ? entry.calls : 0,
-          },
-          set: { agent: entry.agent, modelId: entry.modelId, task: entry.task },
-        }),
-      ),
       this.update(runKey(unit.runId), unitKey(unit.kind, unit.unitId), {
         add: {
           costUsd: usd(attemptUsd),
@@ -174,29 +173,70 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
         appendList: { skippedSteps: unit.skippedSteps },
       }),
     ];
-    if (infrastructure.length > 0) {
-      const add: Record<string, number> = { costUsd: usd(infrastructure.reduce((total, e) => total + e.costUsd, 0)) };
-      const set: Record<string, unknown> = { agent: INFRASTRUCTURE_AGENT, modelId: 'aws', task: 'infrastructure' };
-      for (const entry of infrastructure) {
-        add[`usd_${serviceOf(entry.modelId)}`] = usd(entry.costUsd);
-        set[`units_${serviceOf(entry.modelId)}`] = entry.task;
-      }
-      updates.push(this.update(runKey(unit.runId), INFRASTRUCTURE_LINE, { add, set }));
-    }
     const results = await Promise.allSettled(updates.map((update) => this.doc.send(update)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) this.onError('write', failed.reason);
   }
 
+  async listRuns(limit: number): Promise<Array<{ runId: string; lastAt: string; costUsd: number; attempts: number }>> {
+    const rows = await this.queryAll(RUNS_PK, 'runId, lastAt, costUsd, attempts');
+    return rows
+      .map((row) => TotalRowSchema.safeParse(row))
+      .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
+      .sort((a, b) => b.lastAt.localeCompare(a.lastAt))
+      .slice(0, limit)
+      .map((r) => ({ runId: r.runId, lastAt: r.lastAt, costUsd: r.costUsd, attempts: r.attempts }));
+  }
+
+  async readRun(runId: string): Promise<CostLedgerRun | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: RUNS_PK, sk: runKey(runId) } }));
+    if (!Item) return undefined;
+    const total = TotalRowSchema.parse(Item);
+    const units: CostLedgerRun['units'] = [];
+    for (const row of await this.queryAll(runKey(runId))) {
+      const parsed = UnitRowSchema.safeParse(row);
+      if (!parsed.success) continue;
+      const unit = parsed.data;
+      units.push({
+        kind: unit.kind,
+        unitId: unit.unitId,
+        variant: unit.variant,
+        costUsd: unit.costUsd,
+        modelUsd: unit.modelUsd,
+        embeddingUsd: unit.embeddingUsd,
+        infrastructureUsd: unit.infrastructureUsd,
+        attempts: unit.attempts,
+        downgrades: unit.downgrades,
+        skippedSteps: unit.skippedSteps,
+        budget: { capUsd: unit.capUsd, targetUsd: unit.targetUsd, status: unit.budgetStatus },
+        estimated: unit.estimated,
+      });
+    }
+    return {
+      runId,
+      total: {
+        costUsd: total.costUsd,
+        modelUsd: total.modelUsd,
+        embeddingUsd: total.embeddingUsd,
+        infrastructureUsd: total.infrastructureUsd,
+        attempts: total.attempts,
+        calls: total.calls,
+        tokens: { input: total.inputTokens, output: total.outputTokens, cacheRead: total.cacheReadTokens, cacheWrite: total.cacheWriteTokens },
+        estimated: total.estimatedAttempts > 0,
+        firstAt: total.firstAt,
+        lastAt: total.lastAt,
+        priceVersion: total.priceVersion,
+      },
+      lines: linesOf(Item),
+      units,
+    };
+  }
+
   /**
    * One UpdateItem: ADD counters, SET fields, SET if absent, append to lists. Every attribute goes
-   * through a `#name` placeholder (several of ours, such as `agent`, are DynamoDB reserved words).
+   * through a `#name` placeholder (several of ours are DynamoDB reserved words, and line names hold `|`).
    */
-  private update(
-    pk: string,
-    sk: string,
-    parts: { add: Record<string, number>; set?: Record<string, unknown>; setIfAbsent?: Record<string, unknown>; appendList?: Record<string, unknown[]> },
-  ): UpdateCommand {
+  private update(pk: string, sk: string, parts: UpdateParts): UpdateCommand {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     let next = 0;
@@ -228,86 +268,17 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
     });
   }
 
-  async listRuns(limit: number): Promise<Array<{ runId: string; lastAt: string; costUsd: number; attempts: number }>> {
-    const rows = await this.queryAll(RUNS_PK);
-    return rows
-      .map((row) => TotalRowSchema.safeParse(row))
-      .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
-      .sort((a, b) => b.lastAt.localeCompare(a.lastAt))
-      .slice(0, limit)
-      .map((r) => ({ runId: r.runId, lastAt: r.lastAt, costUsd: r.costUsd, attempts: r.attempts }));
-  }
-
-  async readRun(runId: string): Promise<CostLedgerRun | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: RUNS_PK, sk: runKey(runId) } }));
-    if (!Item) return undefined;
-    const total = TotalRowSchema.parse(Item);
-    const rows = await this.queryAll(runKey(runId));
-    const lines: CostLedgerEntry[] = [];
-    const units: CostLedgerRun['units'] = [];
-    for (const row of rows) {
-      const sk = typeof row.sk === 'string' ? row.sk : '';
-      if (sk === INFRASTRUCTURE_LINE) lines.push(...infrastructureLines(row));
-      else if (sk.startsWith('LINE#')) {
-        const line = LineRowSchema.parse(row);
-        lines.push({
-          agent: line.agent,
-          task: line.task,
-          modelId: line.modelId,
-          calls: line.calls,
-          usage: { inputTokens: line.inputTokens, outputTokens: line.outputTokens, cacheReadInputTokens: line.cacheReadTokens, cacheWriteInputTokens: line.cacheWriteTokens },
-          costUsd: line.costUsd,
-          estimated: line.estimatedCalls > 0,
-          downgrades: line.downgrades,
-        });
-      } else if (sk.startsWith('UNIT#')) {
-        const unit = UnitRowSchema.parse(row);
-        units.push({
-          kind: unit.kind,
-          unitId: unit.unitId,
-          variant: unit.variant,
-          costUsd: unit.costUsd,
-          modelUsd: unit.modelUsd,
-          embeddingUsd: unit.embeddingUsd,
-          infrastructureUsd: unit.infrastructureUsd,
-          attempts: unit.attempts,
-          downgrades: unit.downgrades,
-          skippedSteps: unit.skippedSteps,
-          budget: { capUsd: unit.capUsd, targetUsd: unit.targetUsd, status: unit.budgetStatus },
-          estimated: unit.estimated,
-        });
-      }
-    }
-    return {
-      runId,
-      total: {
-        costUsd: total.costUsd,
-        modelUsd: total.modelUsd,
-        embeddingUsd: total.embeddingUsd,
-        infrastructureUsd: total.infrastructureUsd,
-        attempts: total.attempts,
-        calls: total.calls,
-        tokens: { input: total.inputTokens, output: total.outputTokens, cacheRead: total.cacheReadTokens, cacheWrite: total.cacheWriteTokens },
-        estimated: total.estimatedAttempts > 0,
-        firstAt: total.firstAt,
-        lastAt: total.lastAt,
-        priceVersion: total.priceVersion,
-      },
-      lines,
-      units,
-    };
-  }
-
-  private async queryAll(pk: string): Promise<Array<Record<string, unknown>>> {
+  private async queryAll(pk: string, projection?: string): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
-    // Bounded: a run has at most a few thousand rows (1 MB pages).
+    // Bounded: a run has one row per unit (1 MB pages).
     for (let page = 0; page < 10_000; page += 1) {
       const result = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': pk },
+          ...(projection ? { ProjectionExpression: projection } : {}),
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
@@ -319,23 +290,35 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
   }
 }
 
-/** The per-service counters of the infrastructure row, as ledger lines. */
-function infrastructureLines(row: Record<string, unknown>): CostLedgerEntry[] {
-  const lines: CostLedgerEntry[] = [];
-  for (const [name, value] of Object.entries(row)) {
-    if (!name.startsWith('usd_') || typeof value !== 'number') continue;
-    const service = name.slice('usd_'.length);
-    const units = row[`units_${service}`];
-    lines.push({
-      agent: INFRASTRUCTURE_AGENT,
-      task: typeof units === 'string' ? units : 'usage',
-      modelId: `aws:${service}`,
+/** The per-line counters of a run item, as ledger lines. */
+function linesOf(item: Record<string, unknown>): CostLedgerEntry[] {
+  const lines = new Map<string, CostLedgerEntry & { estimatedCalls: number }>();
+  for (const [attribute, value] of Object.entries(item)) {
+    if (!attribute.startsWith(LINE_PREFIX) || typeof value !== 'number') continue;
+    const parts = attribute.slice(LINE_PREFIX.length).split('|');
+    if (parts.length !== 4) continue;
+    const [agent, modelId, task, counter] = parts as [string, string, string, string];
+    const key = `${agent}|${modelId}|${task}`;
+    const line = lines.get(key) ?? {
+      agent,
+      modelId,
+      task,
       calls: 0,
       usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
-      costUsd: value,
-      estimated: true,
+      costUsd: 0,
+      estimated: false,
       downgrades: 0,
-    });
+      estimatedCalls: 0,
+    };
+    if (counter === 'costUsd') line.costUsd = value;
+    else if (counter === 'calls') line.calls = value;
+    else if (counter === 'inputTokens') line.usage.inputTokens = value;
+    else if (counter === 'outputTokens') line.usage.outputTokens = value;
+    else if (counter === 'cacheReadTokens') line.usage.cacheReadInputTokens = value;
+    else if (counter === 'cacheWriteTokens') line.usage.cacheWriteInputTokens = value;
+    else if (counter === 'downgrades') line.downgrades = value;
+    else if (counter === 'estimatedCalls') line.estimatedCalls = value;
+    lines.set(key, line);
   }
-  return lines;
+  return [...lines.values()].map(({ estimatedCalls, ...line }) => ({ ...line, estimated: estimatedCalls > 0 }));
 }

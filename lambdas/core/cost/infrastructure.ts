@@ -9,6 +9,17 @@ import type { PriceTable } from './price-table';
 
 export type InfrastructureService = 'lambda' | 'stepfunctions' | 's3' | 'dynamodb' | 'elasticache' | 'cloudwatch' | 'apigateway';
 
+/** The units each service bills this product in (a stable label for ledger lines). */
+export const SERVICE_UNITS: Record<InfrastructureService, string> = {
+  lambda: 'GB-seconds, requests',
+  stepfunctions: 'state transitions',
+  s3: 'PUT requests',
+  dynamodb: 'read and write request units',
+  elasticache: 'ECPUs, GB-hours',
+  cloudwatch: 'log GB, metric-months',
+  apigateway: 'requests',
+};
+
 /** One priced quantity: `quantity` of `unit` on `service`. */
 export interface InfrastructureLine {
   service: InfrastructureService;

@@ -5,7 +5,8 @@
  */
 import type { CostLedgerEntry, LlmTask, ModelCallRecord } from '../../adapters/ports';
 import type { TokenUsage } from '../model';
-import type { InfrastructureLine } from './infrastructure';
+import type { InfrastructureLine, InfrastructureService } from './infrastructure';
+import { SERVICE_UNITS } from './infrastructure';
 
 /** The agent behind each task: the component a reader of the cost report recognises. */
 export const AGENT_OF_TASK: Record<LlmTask, string> = {
@@ -71,20 +72,15 @@ export function embeddingEntries(modelId: string, inputTokens: number, texts: nu
 }
 
 /**
- * Infrastructure as ledger entries: one per AWS service, its units joined in `task`
- * (e.g. `GB-second+request`). Always marked estimated: they rest on stated assumptions.
+ * Infrastructure as ledger entries: one per AWS service, with the units it bills in as `task`.
+ * Always marked estimated: they rest on stated assumptions.
  */
 export function infrastructureEntries(lines: readonly InfrastructureLine[]): CostLedgerEntry[] {
-  const byService = new Map<string, { units: string[]; usd: number }>();
-  for (const l of lines) {
-    const service = byService.get(l.service) ?? { units: [], usd: 0 };
-    service.units.push(l.unit);
-    service.usd += l.usd;
-    byService.set(l.service, service);
-  }
-  return [...byService].map(([service, { units, usd }]) => ({
+  const byService = new Map<InfrastructureService, number>();
+  for (const l of lines) byService.set(l.service, (byService.get(l.service) ?? 0) + l.usd);
+  return [...byService].map(([service, usd]) => ({
     agent: INFRASTRUCTURE_AGENT,
-    task: units.join('+'),
+    task: SERVICE_UNITS[service],
     modelId: `aws:${service}`,
     calls: 0,
     usage: NO_TOKENS,
