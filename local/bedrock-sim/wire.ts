@@ -19,7 +19,7 @@ export const ConverseRequestSchema = z
     messages: z
       .array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(ContentBlockSchema).min(1) }))
       .min(1, 'messages must not be empty')
-      .refine((messages) => messages[0]!.role === 'user', 'a conversation must start with a user message'),
+      .refine((messages) => messages.length === 0 || messages[0]!.role === 'user', 'a conversation must start with a user message'),
     system: z.array(ContentBlockSchema).optional(),
     inferenceConfig: z
       .object({
