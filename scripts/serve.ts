@@ -5,6 +5,7 @@
  *   --write-openapi FILE             write the OpenAPI document generated from the zod schemas and exit
  * On first start, with no key in the store, it creates a demo key and prints it with a curl example.
  */
+import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -26,6 +27,7 @@ const OptionsSchema = z
     newKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be an FA id such as fa-jane.doe').optional(),
     label: z.string().max(200).default(''),
     writeOpenapi: z.string().min(1).optional(),
+    workers: z.coerce.number().int().min(1).max(64).default(1),
   })
   .strict();
 
@@ -36,9 +38,26 @@ const program = new Command('serve')
   .option('--new-key <faId>', 'create an API key for this FA, print it once, and exit')
   .option('--label <text>', 'a note stored with a new key')
   .option('--write-openapi <file>', 'write the OpenAPI document to this file and exit')
+  .option('--workers <n>', 'serve from N processes sharing the port (default 1)')
   .allowExcessArguments(false)
   .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
   .configureOutput({ writeErr: () => {} });
+
+/** Start the V8 profiler in this process; `stop()` returns the profile (a .cpuprofile document). */
+async function startCpuProfile(): Promise<{ stop(): Promise<unknown> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
 
 function curlExamples(url: string, apiKey: string, ticker: string): string {
   return [
@@ -69,7 +88,102 @@ async function aCoveredTicker(endpoint: string): Promise<string | undefined> {
   }
 }
 
+interface Served {
+  url: string;
+  port: number;
+  /** Processes serving requests (this one, or the workers). */
+  pids: number[];
+  close(): Promise<void>;
+}
+
+/** Serve in this process (and profile it when FA_CPU_PROFILE names a file). */
+async function serveHere(port: number, keys: KeyStore): Promise<Served> {
+  const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
+  const { queryDependencies } = await import('../lambdas/shared/query-dependencies');
+  const deps = await queryDependencies();
+  let api;
+  try {
+    api = await startHttpApi({
+      port,
+      handler: createQueryApiHandler(async () => deps),
+      authenticate: (key) => keys.authenticate(key),
+      publicPaths: ['/health'],
+      maxBodyBytes: MAX_BODY_BYTES,
+      stage: process.env.FA_STAGE ?? 'local',
+    });
+  } catch (error) {
+    await deps.close();
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    throw new Error(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use: pick another with --port` : String(error));
+  }
+  const profileFile = process.env.FA_CPU_PROFILE ? `${process.env.FA_CPU_PROFILE}${cluster.isWorker ? `.${cluster.worker!.id}` : ''}` : undefined;
+  const profile = profileFile ? await startCpuProfile() : undefined;
+  return {
+    url: api.url,
+    port: api.port,
+    pids: [process.pid],
+    close: async () => {
+      if (profile && profileFile) {
+        writeFileSync(profileFile, JSON.stringify(await profile.stop()));
+        process.stderr.write(`wrote a CPU profile to ${profileFile}\n`);
+      }
+      await api.close();
+      await deps.close();
+    },
+  };
+}
+
+/** Fork `count` workers that serve on one shared port (the primary keeps the database). */
+async function startWorkers(count: number, port: number): Promise<Served> {
+  cluster.setupPrimary({ args: process.argv.slice(2) });
+  const workers = Array.from({ length: count }, () => cluster.fork({ FA_SERVE_WORKER_PORT: String(port) }));
+  const ports = await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<number>((resolvePort, reject) => {
+          worker.once('exit', (code) => reject(new Error(`worker ${worker.id} exited with code ${code} before it was ready`)));
+          worker.once('listening', (address) => resolvePort(address.port));
+        }),
+    ),
+  );
+  return {
+    url: `http://127.0.0.1:${ports[0]}`,
+    port: ports[0]!,
+    pids: workers.flatMap((w) => (w.process.pid === undefined ? [] : [w.process.pid])),
+    close: async () => {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((done) => {
+              if (worker.isDead()) return done();
+              worker.once('exit', () => done());
+              worker.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** A worker of --workers: serve on the shared port until told to stop. */
+async function runWorker(): Promise<void> {
+  const runtime = await startLocalRuntime();
+  const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyStorePath(runtime.dataDir)));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await served.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => {}); // the primary decides when workers stop
+  await new Promise<never>(() => {});
+}
+
 runMain(async () => {
+  if (cluster.isWorker) return runWorker();
   program.parse();
   const options = parseOptions(OptionsSchema, program.opts());
 
@@ -95,30 +209,15 @@ runMain(async () => {
     demoKey = createApiKey(keyFile, DEMO_FA_ID, 'demo key created by the first npm run serve').apiKey;
   }
   const keys = new KeyStore(keyFile);
-  const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
-  const { queryDependencies } = await import('../lambdas/shared/query-dependencies');
-  const deps = await queryDependencies();
-  const handler = createQueryApiHandler(async () => deps);
 
-  let api;
-  try {
-    api = await startHttpApi({
-      port: options.port,
-      handler,
-      authenticate: (key) => keys.authenticate(key),
-      publicPaths: ['/health'],
-      maxBodyBytes: MAX_BODY_BYTES,
-      stage: process.env.FA_STAGE ?? 'local',
-    });
-  } catch (error) {
-    await deps.close();
-    await runtime.close();
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    fail(code === 'EADDRINUSE' ? `port ${options.port} on 127.0.0.1 is in use: pick another with --port` : String(error));
-  }
+  // One process serves all FAs by default; --workers N runs N processes on the same port, like
+  // Lambda runs many instances, so a busy machine can use more than one core.
+  const served = options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys);
 
   const ticker = await aCoveredTicker(runtime.dynamo.endpoint);
-  const lines = [`FA query API listening on ${api.url} (data dir ${runtime.dataDir}, FA_LLM=${process.env.FA_LLM ?? 'local'})`];
+  const lines = [
+    `FA query API listening on ${served.url} (data dir ${runtime.dataDir}, FA_LLM=${process.env.FA_LLM ?? 'local'}${options.workers > 1 ? `, ${options.workers} worker processes` : ''})`,
+  ];
   if (demoKey) {
     lines.push(
       '',
@@ -129,17 +228,16 @@ runMain(async () => {
     lines.push(`API keys: ${keys.size} in ${keyFile} (create another: npm run serve -- --new-key <fa-id>)`);
   }
   if (!ticker) lines.push('', 'No briefs are stored yet: run `npm start` (or `npm run batch -- --limit 50`) so questions have something to cite.');
-  lines.push('', 'Try:', curlExamples(api.url, demoKey ?? '<your API key>', ticker ?? 'TICKER'), '', 'OpenAPI: GET /openapi.json (with your key) · Ctrl-C stops the server', '');
+  lines.push('', 'Try:', curlExamples(served.url, demoKey ?? '<your API key>', ticker ?? 'TICKER'), '', 'OpenAPI: GET /openapi.json (with your key) · Ctrl-C stops the server', '');
   process.stderr.write(`${lines.join('\n')}\n`);
-  if (options.json) printJson({ url: api.url, port: api.port, pid: process.pid });
+  if (options.json) printJson({ url: served.url, port: served.port, pid: process.pid, pids: served.pids });
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     process.stderr.write('stopping the query API\n');
-    await api.close();
-    await deps.close();
+    await served.close();
     await runtime.close();
     process.exit(0);
   };

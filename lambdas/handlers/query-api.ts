@@ -206,41 +206,56 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
   }
 }
 
-/** Query metrics (lib/metric-names.ts QUERY_METRICS), one EMF record per dimension set, per request. */
+// One Metrics instance, reused: adding and flushing happen in one synchronous stretch below, so
+// concurrent requests in one process (the local server) never interleave their values.
+let queryMetrics: Metrics | undefined;
+
+/**
+ * Query metrics (lib/metric-names.ts QUERY_METRICS) as one EMF document per request, published
+ * under {service, stage}, {service, stage, functionVersion} (the canary's alarms) and, for answers,
+ * {service, stage, depth}.
+ */
 function emitQueryMetrics(deps: QueryApiDeps, status: number, telemetry: QueryTelemetry | undefined): void {
-  const records: Metrics[] = [];
-  const record = (dimensions: Record<string, string>) => {
-    const m = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fa-query-api', defaultDimensions: { stage: deps.stage } });
-    m.addDimensions(dimensions);
-    records.push(m);
-    return m;
-  };
-  const dimensionSets: Array<Record<string, string>> = [{}];
-  if (deps.functionVersion) dimensionSets.push({ functionVersion: deps.functionVersion });
-  for (const dims of dimensionSets) {
-    const m = record(dims);
-    m.addMetric('QueryCount', MetricUnit.Count, 1);
-    if (status >= 500) m.addMetric('QueryErrors', MetricUnit.Count, 1);
-    if (telemetry?.blockedCode && status === 422) m.addMetric('GuardrailBlocked', MetricUnit.Count, 1);
-    if (telemetry && status === 200) {
-      m.addMetric('QueryLatencyMs', MetricUnit.Milliseconds, telemetry.totalMs);
-      m.addMetric('QueryCostUsd', MetricUnit.NoUnit, telemetry.costUsd);
-      m.addMetric('HallucinationFlagged', MetricUnit.Count, telemetry.hallucinationFlagged ? 1 : 0);
-      m.addMetric(telemetry.cacheHit ? 'AnswerCacheHits' : 'AnswerCacheMisses', MetricUnit.Count, 1);
-      m.addMetric('QueryLlmLatencyMs', MetricUnit.Milliseconds, telemetry.llmMs);
-      if (telemetry.redactions.length > 0) m.addMetric('PiiRedacted', MetricUnit.Count, 1);
-    }
-    if (telemetry) m.addMetadata('requestId', telemetry.requestId);
+  queryMetrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fa-query-api', defaultDimensions: { stage: deps.stage } });
+  const m = queryMetrics;
+  m.addDimensions({});
+  if (deps.functionVersion) m.addDimensions({ functionVersion: deps.functionVersion });
+  if (telemetry?.depth && status === 200) m.addDimensions({ depth: telemetry.depth });
+  m.addMetric('QueryCount', MetricUnit.Count, 1);
+  if (status >= 500) m.addMetric('QueryErrors', MetricUnit.Count, 1);
+  if (telemetry?.blockedCode && status === 422) m.addMetric('GuardrailBlocked', MetricUnit.Count, 1);
+  if (telemetry && status === 200) {
+    m.addMetric('QueryLatencyMs', MetricUnit.Milliseconds, telemetry.totalMs);
+    m.addMetric('QueryCostUsd', MetricUnit.NoUnit, telemetry.costUsd);
+    m.addMetric('HallucinationFlagged', MetricUnit.Count, telemetry.hallucinationFlagged ? 1 : 0);
+    m.addMetric(telemetry.cacheHit ? 'AnswerCacheHits' : 'AnswerCacheMisses', MetricUnit.Count, 1);
+    m.addMetric('QueryLlmLatencyMs', MetricUnit.Milliseconds, telemetry.llmMs);
+    if (telemetry.redactions.length > 0) m.addMetric('PiiRedacted', MetricUnit.Count, 1);
   }
-  if (telemetry?.depth && status === 200) record({ depth: telemetry.depth }).addMetric('QueryLatencyMs', MetricUnit.Milliseconds, telemetry.totalMs);
-  for (const m of records) {
-    if (deps.emfFile) {
-      appendFileSync(deps.emfFile, `${JSON.stringify(m.serializeMetrics())}\n`);
-      m.clearMetrics();
-    } else {
-      m.publishStoredMetrics();
-    }
+  if (telemetry) m.addMetadata('requestId', telemetry.requestId);
+  if (deps.emfFile) {
+    bufferEmf(deps.emfFile, JSON.stringify(m.serializeMetrics()));
+    m.clearMetrics();
+    m.clearMetadata();
+    m.clearDimensions();
+  } else {
+    m.publishStoredMetrics();
   }
+}
+
+// Locally, EMF lines of requests finishing in the same turn of the event loop are appended to the
+// file in one write instead of one each.
+const emfBuffer: string[] = [];
+let emfFlushScheduled = false;
+
+function bufferEmf(file: string, line: string): void {
+  emfBuffer.push(line);
+  if (emfFlushScheduled) return;
+  emfFlushScheduled = true;
+  setImmediate(() => {
+    emfFlushScheduled = false;
+    appendFileSync(file, `${emfBuffer.splice(0).join('\n')}\n`);
+  });
 }
 
 function corsHeaders(event: ProxyEvent, deps: QueryApiDeps): Record<string, string> {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EmbedderPort, LlmPort } from '../adapters/ports';
 import { createDocumentClient, DynamoChunkRepository, DynamoSummaryRepository } from '../adapters/store/dynamo-repositories';
-import { DynamoSessionRepository } from '../adapters/store/session-repository';
+import { BatchedPutWriter, DynamoSessionRepository } from '../adapters/store/session-repository';
 import { DynamoAnswerCacheRepository } from '../adapters/store/answer-cache-repository';
 import { createDemoSources } from '../adapters/sources/demo';
 import { LocalEmbedder } from '../adapters/embedder/local-embedder';
@@ -22,7 +22,7 @@ import type { PriceTable } from '../core/cost/price-table';
 import { withFallback } from '../core/routing/routed-llm';
 import { ModelRouter } from '../core/routing/model-router';
 import { TickerResolver } from '../core/query/ticker-resolver';
-import { cachedChunkReader, cachedSummaryReader } from '../core/query/ttl-cache';
+import { cachedChunkReader, cachedSummaryReader, layeredAnswerCache } from '../core/query/ttl-cache';
 import { DEFAULT_QUERY_SETTINGS } from '../core/query/query-service';
 import type { QueryApiDeps } from '../handlers/query-api';
 import { env } from './env';
@@ -38,7 +38,7 @@ export const QueryEnvSchema = z.object({
   /** Prompt variant of the running experiment; recorded on every answer and part of the cache key. */
   FA_PROMPT_VARIANT: z.string().regex(/^[\w.-]{1,40}$/).default('control'),
   /** How long a warm process keeps a stock's brief and chunks before reading them again. */
-  FA_BRIEF_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  FA_BRIEF_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   FA_CORS_ORIGINS: z
     .string()
     .default('')
@@ -111,6 +111,7 @@ export function queryDependencies(): Promise<QueryDependencies> {
     const answerRoutes = [router.route('answer'), router.route('answer_deep')];
     assertPriced(prices, [...answerRoutes.flatMap((r) => [r.modelId, ...(r.fallbackModelId ? [r.fallbackModelId] : [])]), embedder.modelId]);
     const universe = await createDemoSources({ seed: config.FA_DEMO_SEED }).universe.list();
+    const writer = new BatchedPutWriter(doc);
     const cacheOptions = { ttlMs: queryConfig.FA_BRIEF_CACHE_SECONDS * 1000, maxEntries: 2_000, now: () => Date.now() };
     return {
       resolver: new TickerResolver(universe),
@@ -120,8 +121,8 @@ export function queryDependencies(): Promise<QueryDependencies> {
       llm,
       route: (task, context) => router.route(task, context),
       prices,
-      sessions: new DynamoSessionRepository(doc, names.sessions),
-      answerCache: new DynamoAnswerCacheRepository(doc, names.answerCache),
+      sessions: new DynamoSessionRepository(doc, names.sessions, writer),
+      answerCache: layeredAnswerCache(new DynamoAnswerCacheRepository(doc, names.answerCache, writer), { ttlMs: 5 * 60_000, maxEntries: 5_000, now: () => Date.now() }),
       promptVariant: queryConfig.FA_PROMPT_VARIANT,
       now: () => Date.now(),
       newId: () => randomUUID(),

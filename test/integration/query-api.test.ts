@@ -11,7 +11,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { startTestDynamo } from '../support/dynalite';
 import type { TestDynamo } from '../support/dynalite';
 import { createDocumentClient } from '../../lambdas/adapters/store/dynamo-repositories';
-import { DynamoSessionRepository } from '../../lambdas/adapters/store/session-repository';
+import { BatchedPutWriter, DynamoSessionRepository } from '../../lambdas/adapters/store/session-repository';
 import { DynamoAnswerCacheRepository } from '../../lambdas/adapters/store/answer-cache-repository';
 import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
 import { TABLES, tableNamesFor } from '../../lambdas/shared/tables';
@@ -38,12 +38,14 @@ beforeAll(async () => {
   await seedBriefs(dynamo.repositories);
   llm = recording(new LocalAnswerLlm());
   const names = tableNamesFor('');
+  // Writes grouped as in production wiring (query-dependencies.ts).
+  const writer = new BatchedPutWriter(doc);
   const base = await testQueryDeps({
     llm,
     summaries: dynamo.repositories.summaries,
     chunks: dynamo.repositories.chunks,
-    sessions: new DynamoSessionRepository(doc, names.sessions),
-    answerCache: new DynamoAnswerCacheRepository(doc, names.answerCache),
+    sessions: new DynamoSessionRepository(doc, names.sessions, writer),
+    answerCache: new DynamoAnswerCacheRepository(doc, names.answerCache, writer),
   });
   deps = { ...base, stage: 'test', corsOrigins: ['https://fa-tool.example'], emfFile: files.emf };
   const { createQueryApiHandler } = await import('../../lambdas/handlers/query-api');

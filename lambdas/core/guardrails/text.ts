@@ -59,8 +59,21 @@ function foldLeet(word: string): string {
   return word.replace(/[0-9@$]/g, (c) => CONFUSABLES[c] ?? c);
 }
 
+// Every check of a question reads its skeleton (injection, compliance, scope): compute it once.
+const recentSkeletons = new Map<string, string>();
+const SKELETON_MEMO = 256;
+
 /** The form pattern checks read: see the module comment. */
 export function skeleton(text: string): string {
+  const known = recentSkeletons.get(text);
+  if (known !== undefined) return known;
+  const form = computeSkeleton(text);
+  if (recentSkeletons.size >= SKELETON_MEMO) recentSkeletons.delete(recentSkeletons.keys().next().value!);
+  recentSkeletons.set(text, form);
+  return form;
+}
+
+function computeSkeleton(text: string): string {
   const lowered = normaliseInput(text).toLowerCase();
   const folded = [...lowered].map((c) => (/[a-z0-9@$]/.test(c) ? c : (CONFUSABLES[c] ?? c))).join('');
   return (

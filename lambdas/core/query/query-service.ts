@@ -165,11 +165,14 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   }
   for (const match of deps.resolver.resolve(question)) if (!tickers.includes(match.ticker)) tickers.push(match.ticker);
   const sessionId = input.sessionId ?? deps.newId();
-  const turns = input.sessionId ? await deps.sessions.recentTurns(faId, input.sessionId, deps.settings.historyTurns + 3, nowSeconds()) : [];
+  // Only a follow-up (a question that names no stock) needs the session's earlier turns.
   let history: HistoryTurn[] = [];
-  if (tickers.length === 0 && turns.length > 0) {
-    tickers.push(...turns.at(-1)!.tickers);
-    history = turns.slice(-deps.settings.historyTurns).map((t) => ({ question: t.question, answer: t.answer.slice(0, 400) }));
+  if (tickers.length === 0 && input.sessionId) {
+    const turns = await deps.sessions.recentTurns(faId, input.sessionId, deps.settings.historyTurns, nowSeconds());
+    if (turns.length > 0) {
+      tickers.push(...turns.at(-1)!.tickers);
+      history = turns.map((t) => ({ question: t.question, answer: t.answer.slice(0, 400) }));
+    }
   }
 
   // 3. Scope, still before any model call.

@@ -164,7 +164,19 @@ export class TickerResolver {
     }
   }
 
+  /** Fuzzy lookups by (word, limit): questions repeat their words, and the universe never changes. */
+  private readonly fuzzyMemo = new Map<string, number[] | undefined>();
+
   private fuzzy(word: string, max: number): number[] | undefined {
+    const key = `${max}:${word}`;
+    if (this.fuzzyMemo.has(key)) return this.fuzzyMemo.get(key);
+    const found = this.fuzzySearch(word, max);
+    if (this.fuzzyMemo.size >= 20_000) this.fuzzyMemo.clear();
+    this.fuzzyMemo.set(key, found);
+    return found;
+  }
+
+  private fuzzySearch(word: string, max: number): number[] | undefined {
     let bestDistance = max + 1;
     let best: number[] = [];
     for (let length = word.length - max; length <= word.length + max; length += 1) {

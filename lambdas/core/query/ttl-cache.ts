@@ -8,7 +8,7 @@
  * Pure: the clock is injected.
  */
 import type { StoredChunk, StoredSummary } from '../../adapters/ports';
-import type { ChunkReader, SummaryReader } from './ports';
+import type { AnswerCacheStore, CachedAnswer, ChunkReader, SummaryReader } from './ports';
 
 export interface TtlCacheOptions {
   ttlMs: number;
@@ -66,4 +66,31 @@ export function cachedSummaryReader(reader: SummaryReader, options: TtlCacheOpti
 export function cachedChunkReader(reader: ChunkReader, options: TtlCacheOptions): ChunkReader {
   const cache = new TtlCache<StoredChunk[]>(options);
   return { chunksOf: (ticker) => cache.get(ticker, () => reader.chunksOf(ticker)) };
+}
+
+/**
+ * An answer cache with an in-process first level in front of the shared store: a warm process
+ * serves repeated questions without a DynamoDB read, and every process still shares the store.
+ * Entries keep their own expiry; the first level never serves one past it.
+ */
+export function layeredAnswerCache(store: AnswerCacheStore, options: TtlCacheOptions): AnswerCacheStore {
+  const local = new Map<string, { entry: CachedAnswer; until: number }>();
+  const remember = (entry: CachedAnswer) => {
+    local.delete(entry.key);
+    local.set(entry.key, { entry, until: options.now() + options.ttlMs });
+    while (local.size > options.maxEntries) local.delete(local.keys().next().value!);
+  };
+  return {
+    async get(key, nowEpochSeconds) {
+      const hit = local.get(key);
+      if (hit && hit.until > options.now() && hit.entry.expiresAt > nowEpochSeconds) return hit.entry;
+      const entry = await store.get(key, nowEpochSeconds);
+      if (entry) remember(entry);
+      return entry;
+    },
+    async put(entry) {
+      await store.put(entry);
+      remember(entry);
+    },
+  };
 }
