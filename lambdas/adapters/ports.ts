@@ -272,7 +272,10 @@ export interface CostLedgerEntry {
   downgrades: number;
 }
 
-/** One unit's spend in one attempt (a retried stock records each attempt; the ledger adds them up). */
+/**
+ * One unit's spend in one attempt (a retried stock records each attempt; the ledger adds them up).
+ * Its budget status is judged on the unit's total across attempts, which the ledger returns.
+ */
 export interface CostUnitRecord {
   /** The batch run, or `queries-<YYYY-MM-DD>` for queries. */
   runId: string;
@@ -286,9 +289,7 @@ export interface CostUnitRecord {
   modelUsd: number;
   embeddingUsd: number;
   infrastructureUsd: number;
-  /** All attempts so far, this one included (the budget status is judged on it). */
-  unitTotalUsd: number;
-  budget: { capUsd: number; targetUsd: number; status: BudgetStatus };
+  budget: { capUsd: number; targetUsd: number };
   downgrades: number;
   /** Optional steps the budget skipped (e.g. `regenerate_summary`). */
   skippedSteps: string[];
@@ -331,11 +332,21 @@ export interface CostLedgerRun {
   }>;
 }
 
+/** A unit's spend across all its attempts in a run. */
+export interface CostUnitTotals {
+  costUsd: number;
+  attempts: number;
+}
+
 export interface CostLedgerPort {
   /** Spend already recorded for a unit by earlier attempts (0 when none). */
-  unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<{ costUsd: number; attempts: number }>;
-  /** Add one attempt's spend: run counters, per agent/model/task counters, and the unit's row. */
-  record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void>;
+  unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<CostUnitTotals>;
+  /**
+   * Add one attempt's spend: run counters, per agent/model/task counters, and the unit's row.
+   * Resolves with the unit's totals after this attempt, or undefined when the ledger could not be
+   * written (a ledger outage never fails the unit).
+   */
+  record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<CostUnitTotals | undefined>;
 }
 
 export interface CostLedgerReader {

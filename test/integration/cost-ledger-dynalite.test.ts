@@ -53,8 +53,7 @@ function unitRecord(runId: string, unitId: string, modelUsd: number, at: string)
     modelUsd,
     embeddingUsd: 0.0001,
     infrastructureUsd: 0.001,
-    unitTotalUsd: modelUsd + 0.0011,
-    budget: { capUsd: 0.4, targetUsd: 0.1, status: 'within_target' },
+    budget: { capUsd: 0.4, targetUsd: 0.1 },
     downgrades: 0,
     skippedSteps: [],
     estimated: false,
@@ -100,12 +99,14 @@ describe('the cost ledger in DynamoDB', () => {
   });
 
   it('adds a retried unit’s attempts into its one row and tells the next attempt what was spent', async () => {
-    await ledger.record(unitRecord('run-b', 'RTRY', 0.02, '2026-11-24T11:00:00Z'), [writerEntry(0.02)]);
+    expect(await ledger.record(unitRecord('run-b', 'RTRY', 0.02, '2026-11-24T11:00:00Z'), [writerEntry(0.02)])).toEqual({ costUsd: 0.0211, attempts: 1 });
     expect(await ledger.unitSpendUsd('run-b', 'stock', 'RTRY')).toEqual({ costUsd: 0.0211, attempts: 1 });
-    await ledger.record({ ...unitRecord('run-b', 'RTRY', 0.05, '2026-11-24T11:00:05Z'), skippedSteps: ['regenerate_summary'] }, [writerEntry(0.05)]);
+    const totals = await ledger.record({ ...unitRecord('run-b', 'RTRY', 0.45, '2026-11-24T11:00:05Z'), skippedSteps: ['regenerate_summary'] }, [writerEntry(0.45)]);
+    expect(totals).toEqual({ costUsd: 0.4722, attempts: 2 });
     const run = (await ledger.readRun('run-b'))!;
     expect(run.units).toEqual([expect.objectContaining({ unitId: 'RTRY', attempts: 2, skippedSteps: ['regenerate_summary'] })]);
-    expect(run.units[0]!.costUsd).toBeCloseTo(0.0722, 12);
+    expect(run.units[0]!.costUsd).toBeCloseTo(0.4722, 12);
+    expect(run.units[0]!.budget.status).toBe('over_cap');
     expect(await ledger.unitSpendUsd('run-b', 'stock', 'NEVER')).toEqual({ costUsd: 0, attempts: 0 });
   });
 
@@ -117,7 +118,7 @@ describe('the cost ledger in DynamoDB', () => {
   it('reports a failed write instead of throwing it', async () => {
     const errors: string[] = [];
     const broken = new DynamoCostLedger({ doc, tableName: 'no-such-table', onError: (operation) => errors.push(operation) });
-    await expect(broken.record(unitRecord('run-x', 'X', 0.01, 'now'), [writerEntry(0.01)])).resolves.toBeUndefined();
+    expect(await broken.record(unitRecord('run-x', 'X', 0.01, 'now'), [writerEntry(0.01)])).toBeUndefined();
     expect(await broken.unitSpendUsd('run-x', 'stock', 'X')).toEqual({ costUsd: 0, attempts: 0 });
     expect(errors).toEqual(['write', 'read']);
   });

@@ -8,7 +8,8 @@
  * in the data dir (stdout there belongs to the CLI's JSON line).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CostLedgerEntry, CostLedgerPort, CostUnitKind, CostUnitRecord } from '../ports';
+import type { CostLedgerEntry, CostLedgerPort, CostUnitKind, CostUnitRecord, CostUnitTotals } from '../ports';
+import { budgetStatus } from '../../core/cost/budget';
 
 export const COST_METRICS = {
   /** This attempt's spend (model + embeddings + infrastructure), per unit kind. */
@@ -48,34 +49,38 @@ export class EmfCostLedger implements CostLedgerPort {
     this.metrics = new Metrics({ namespace: options.namespace, serviceName: options.serviceName, defaultDimensions: { stage: options.stage } });
   }
 
-  unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<{ costUsd: number; attempts: number }> {
+  unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<CostUnitTotals> {
     return this.inner.unitSpendUsd(runId, kind, unitId);
   }
 
-  async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void> {
+  async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<CostUnitTotals | undefined> {
+    const totals = await this.inner.record(unit, entries);
+    // Without the ledger's totals (an outage) the attempt alone is judged: a breach may be missed, never invented.
+    const unitTotalUsd = totals?.costUsd ?? unit.modelUsd + unit.embeddingUsd + unit.infrastructureUsd;
     // One write for all of a unit's lines: locally each write is a synchronous file append.
-    const lines = [this.unitLine(unit), ...entries.map((entry) => this.entryLine(unit, entry))];
+    const lines = [this.unitLine(unit, unitTotalUsd), ...entries.map((entry) => this.entryLine(unit, entry))];
     this.options.write(lines.join('\n'));
-    await this.inner.record(unit, entries);
+    return totals;
   }
 
-  private unitLine(unit: CostUnitRecord): string {
+  private unitLine(unit: CostUnitRecord, unitTotalUsd: number): string {
+    const status = budgetStatus(unitTotalUsd, unit.budget);
     const m = this.metrics;
     m.addDimensions({ unitKind: unit.kind });
     m.addMetric(COST_METRICS.costUsd, MetricUnit.NoUnit, unit.modelUsd + unit.embeddingUsd + unit.infrastructureUsd);
     m.addMetric(COST_METRICS.modelCostUsd, MetricUnit.NoUnit, unit.modelUsd);
     m.addMetric(COST_METRICS.embeddingCostUsd, MetricUnit.NoUnit, unit.embeddingUsd);
     m.addMetric(COST_METRICS.infrastructureCostUsd, MetricUnit.NoUnit, unit.infrastructureUsd);
-    m.addMetric(COST_METRICS.budgetBreached, MetricUnit.Count, unit.budget.status === 'over_cap' ? 1 : 0);
-    m.addMetric(COST_METRICS.overTarget, MetricUnit.Count, unit.budget.status === 'within_target' ? 0 : 1);
+    m.addMetric(COST_METRICS.budgetBreached, MetricUnit.Count, status === 'over_cap' ? 1 : 0);
+    m.addMetric(COST_METRICS.overTarget, MetricUnit.Count, status === 'within_target' ? 0 : 1);
     m.addMetric(COST_METRICS.downgrades, MetricUnit.Count, unit.downgrades);
     m.addMetric(COST_METRICS.skippedSteps, MetricUnit.Count, unit.skippedSteps.length);
     m.addMetadata('runId', unit.runId);
     m.addMetadata('unitId', unit.unitId);
     m.addMetadata('variant', unit.variant);
     m.addMetadata('priceVersion', unit.priceVersion);
-    m.addMetadata('budgetStatus', unit.budget.status);
-    m.addMetadata('unitTotalUsd', unit.unitTotalUsd.toFixed(6));
+    m.addMetadata('budgetStatus', status);
+    m.addMetadata('unitTotalUsd', unitTotalUsd.toFixed(6));
     m.addMetadata('estimated', String(unit.estimated));
     return this.serialise();
   }

@@ -18,7 +18,8 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { CostLedgerEntry, CostLedgerPort, CostLedgerReader, CostLedgerRun, CostUnitKind, CostUnitRecord } from '../ports';
+import type { CostLedgerEntry, CostLedgerPort, CostLedgerReader, CostLedgerRun, CostUnitKind, CostUnitRecord, CostUnitTotals } from '../ports';
+import { budgetStatus } from '../../core/cost/budget';
 
 const RUNS_PK = 'RUNS';
 const runKey = (runId: string) => `RUN#${runId}`;
@@ -71,15 +72,17 @@ const UnitRowSchema = z.object({
   skippedSteps: z.array(z.string()).default([]),
   capUsd: n,
   targetUsd: n,
-  budgetStatus: z.enum(['within_target', 'over_target', 'over_cap']).default('within_target'),
   estimated: z.boolean().default(false),
 });
+const TotalsSchema = z.object({ costUsd: n, attempts: n });
 
 interface UpdateParts {
   add: Record<string, number>;
   set?: Record<string, unknown>;
   setIfAbsent?: Record<string, unknown>;
   appendList?: Record<string, unknown[]>;
+  /** Return the item's counters after the update (the unit row's totals). */
+  returnNew?: boolean;
 }
 
 export interface DynamoCostLedgerOptions {
@@ -100,12 +103,12 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
     this.onError = options.onError ?? (() => {});
   }
 
-  async unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<{ costUsd: number; attempts: number }> {
+  async unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<CostUnitTotals> {
     try {
       const { Item } = await this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: runKey(runId), sk: unitKey(kind, unitId) }, ProjectionExpression: 'costUsd, attempts' }),
       );
-      const row = z.object({ costUsd: n, attempts: n }).safeParse(Item ?? {});
+      const row = TotalsSchema.safeParse(Item ?? {});
       return row.success ? row.data : { costUsd: 0, attempts: 0 };
     } catch (error) {
       this.onError('read', error);
@@ -113,7 +116,7 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
     }
   }
 
-  async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<void> {
+  async record(unit: CostUnitRecord, entries: CostLedgerEntry[]): Promise<CostUnitTotals | undefined> {
     const attemptUsd = unit.modelUsd + unit.embeddingUsd + unit.infrastructureUsd;
     const sum = (pick: (e: CostLedgerEntry) => number) => entries.reduce((total, e) => total + pick(e), 0);
     const runAdd: Record<string, number> = {
@@ -166,16 +169,19 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
           variant: unit.variant,
           capUsd: unit.budget.capUsd,
           targetUsd: unit.budget.targetUsd,
-          budgetStatus: unit.budget.status,
           estimated: unit.estimated,
           lastAt: unit.at,
         },
         appendList: { skippedSteps: unit.skippedSteps },
+        returnNew: true,
       }),
     ];
-    const results = await Promise.allSettled(updates.map((update) => this.doc.send(update)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const [run, row] = await Promise.allSettled(updates.map((update) => this.doc.send(update)));
+    const failed = [run, row].find((r): r is PromiseRejectedResult => r?.status === 'rejected');
     if (failed) this.onError('write', failed.reason);
+    if (row?.status !== 'fulfilled') return undefined;
+    const totals = TotalsSchema.safeParse(row.value.Attributes ?? {});
+    return totals.success ? totals.data : undefined;
   }
 
   async listRuns(limit: number): Promise<Array<{ runId: string; lastAt: string; costUsd: number; attempts: number }>> {
@@ -208,7 +214,8 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
         attempts: unit.attempts,
         downgrades: unit.downgrades,
         skippedSteps: unit.skippedSteps,
-        budget: { capUsd: unit.capUsd, targetUsd: unit.targetUsd, status: unit.budgetStatus },
+        // Judged on the unit's total across attempts, against the budget it ran under.
+        budget: { capUsd: unit.capUsd, targetUsd: unit.targetUsd, status: budgetStatus(unit.costUsd, { capUsd: unit.capUsd, targetUsd: unit.targetUsd }) },
         estimated: unit.estimated,
       });
     }
@@ -246,25 +253,32 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
       values[`:v${next}`] = value;
       return [`#a${next}`, `:v${next}`];
     };
-    const adds = Object.entries(parts.add).map(([attribute, value]) => bind(attribute, value).join(' '));
+    // Adding 0 changes nothing (readers default a missing counter to 0), and every clause costs
+    // expression parsing on each update: only the counters that move are sent.
+    const adds = Object.entries(parts.add)
+      .filter(([, value]) => value !== 0)
+      .map(([attribute, value]) => bind(attribute, value).join(' '));
     const sets = [
       ...Object.entries(parts.set ?? {}).map(([attribute, value]) => bind(attribute, value).join(' = ')),
       ...Object.entries(parts.setIfAbsent ?? {}).map(([attribute, value]) => {
         const [name, placeholder] = bind(attribute, value);
         return `${name} = if_not_exists(${name}, ${placeholder})`;
       }),
-      ...Object.entries(parts.appendList ?? {}).map(([attribute, value]) => {
-        const [name, placeholder] = bind(attribute, value);
-        values[':empty'] = [];
-        return `${name} = list_append(if_not_exists(${name}, :empty), ${placeholder})`;
-      }),
+      ...Object.entries(parts.appendList ?? {})
+        .filter(([, value]) => value.length > 0)
+        .map(([attribute, value]) => {
+          const [name, placeholder] = bind(attribute, value);
+          values[':empty'] = [];
+          return `${name} = list_append(if_not_exists(${name}, :empty), ${placeholder})`;
+        }),
     ];
     return new UpdateCommand({
       TableName: this.table,
       Key: { pk, sk },
-      UpdateExpression: `ADD ${adds.join(', ')}${sets.length > 0 ? ` SET ${sets.join(', ')}` : ''}`,
+      UpdateExpression: [adds.length > 0 ? `ADD ${adds.join(', ')}` : '', sets.length > 0 ? `SET ${sets.join(', ')}` : ''].filter(Boolean).join(' '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
+      ...(parts.returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
     });
   }
 

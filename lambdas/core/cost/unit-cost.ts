@@ -3,13 +3,17 @@
  * calls are recorded when each response arrives (so an attempt that fails halfway still records
  * what it spent), embeddings and infrastructure are added by the caller, and the budget is judged
  * on everything the unit has cost in this run, earlier attempts included. `finish` (or `abandon`
- * for a failed attempt) writes it all to the cost ledger once. Pure: I/O goes through the ports.
+ * for a failed attempt) writes it all to the cost ledger once, and the ledger answers with the
+ * unit's totals. Earlier attempts' spend is read only when a model call must be planned against
+ * the budget, so a unit that calls no model (a stock reused unchanged) costs two ledger writes and
+ * no read. Pure: I/O goes through the ports.
  */
 import type {
   BudgetStatus,
   CostLedgerEntry,
   CostLedgerPort,
   CostUnitKind,
+  CostUnitTotals,
   LlmPort,
   LlmRequest,
   LlmResponse,
@@ -62,38 +66,50 @@ export class UnitCostTracker {
   private readonly downgraded = new Set<number>();
   private readonly skipped: string[] = [];
   private recorded = false;
+  /** Spend and attempts recorded for this unit before this attempt, once read. */
+  private prior: CostUnitTotals | undefined;
+  private readonly capacityAtStart: ConsumedCapacity;
 
   private constructor(
     private readonly deps: CostDeps,
     readonly unit: UnitRef,
-    /** Spend and attempts recorded for this unit before this attempt. */
-    readonly prior: { costUsd: number; attempts: number },
-    private readonly capacityAtStart: ConsumedCapacity,
-  ) {}
+  ) {
+    this.capacityAtStart = deps.consumedCapacity();
+  }
 
-  /** Start accounting for an attempt: reads what earlier attempts at the unit already spent. */
+  /** Start accounting for an attempt. */
   static async begin(deps: CostDeps, unit: UnitRef): Promise<UnitCostTracker> {
-    const prior = await deps.ledger.unitSpendUsd(unit.runId, unit.kind, unit.unitId);
-    return new UnitCostTracker(deps, unit, prior, deps.consumedCapacity());
+    return new UnitCostTracker(deps, unit);
+  }
+
+  /** What earlier attempts at this unit spent (read from the ledger once, on first need). */
+  async priorSpend(): Promise<CostUnitTotals> {
+    this.prior ??= await this.deps.ledger.unitSpendUsd(this.unit.runId, this.unit.kind, this.unit.unitId);
+    return this.prior;
   }
 
   get budget(): UnitBudget {
     return budgetFor(this.deps.budgets, this.unit.kind);
   }
 
-  /** This attempt's ordinal: 1 for the first. */
+  /** This attempt's ordinal: 1 for the first (assumed when earlier attempts were never read). */
   get attempt(): number {
-    return this.prior.attempts + 1;
+    return (this.prior?.attempts ?? 0) + 1;
+  }
+
+  /** This attempt's calls and embeddings so far. */
+  private attemptModelUsd(): number {
+    return this.calls.reduce((sum, c) => sum + c.costUsd, 0) + entriesUsd(this.embedding);
   }
 
   /** Spent on the unit so far: earlier attempts plus this one's calls and embeddings. */
-  spentUsd(): number {
-    return this.prior.costUsd + this.calls.reduce((sum, c) => sum + c.costUsd, 0) + entriesUsd(this.embedding);
+  async spentUsd(): Promise<number> {
+    return (await this.priorSpend()).costUsd + this.attemptModelUsd();
   }
 
   /** The unit's budget for the writer (core/pipeline/write-and-verify.ts). */
-  writeBudget(): { budget: UnitBudget; spentUsd: number; optionalTasks: readonly LlmTask[] } {
-    return { budget: this.budget, spentUsd: this.spentUsd(), optionalTasks: this.deps.budgets.optionalTasks };
+  async writeBudget(): Promise<{ budget: UnitBudget; spentUsd: number; optionalTasks: readonly LlmTask[] }> {
+    return { budget: this.budget, spentUsd: await this.spentUsd(), optionalTasks: this.deps.budgets.optionalTasks };
   }
 
   /** `llm`, recording every response's usage and cost on this unit as it arrives. */
@@ -128,10 +144,12 @@ export class UnitCostTracker {
   }
 
   /** Price this attempt's infrastructure and write the attempt to the ledger. */
-  async finish(measures: { cacheLookups: number; cacheWrites: number; estimated?: boolean } = { cacheLookups: 0, cacheWrites: 0 }): Promise<UnitCost> {
+  async finish(measures: { cacheLookups: number; cacheWrites: number } = { cacheLookups: 0, cacheWrites: 0 }): Promise<UnitCost> {
     const cost = this.price(measures);
-    await this.record(cost);
-    return cost;
+    const totals = await this.record(cost);
+    // The ledger's total counts every attempt; without it (an outage) fall back to what is known.
+    const unitTotalUsd = totals?.costUsd ?? (this.prior?.costUsd ?? 0) + cost.attemptUsd;
+    return { ...cost, unitTotalUsd, status: budgetStatus(unitTotalUsd, cost.budget) };
   }
 
   /**
@@ -147,7 +165,7 @@ export class UnitCostTracker {
     }
   }
 
-  private price(measures: { cacheLookups: number; cacheWrites: number }): UnitCost {
+  private price(measures: { cacheLookups: number; cacheWrites: number }): Omit<UnitCost, 'unitTotalUsd' | 'status'> {
     const consumed = this.deps.consumedCapacity();
     const dynamo = {
       readUnits: Math.max(0, consumed.readUnits - this.capacityAtStart.readUnits),
@@ -161,25 +179,21 @@ export class UnitCostTracker {
     const modelUsd = this.calls.reduce((sum, c) => sum + c.costUsd, 0);
     const embeddingUsd = entriesUsd(this.embedding);
     const infrastructureUsd = totalUsd(infrastructure);
-    const attemptUsd = modelUsd + embeddingUsd + infrastructureUsd;
-    const unitTotalUsd = this.prior.costUsd + attemptUsd;
     return {
       modelUsd,
       embeddingUsd,
       infrastructureUsd,
-      attemptUsd,
-      unitTotalUsd,
-      status: budgetStatus(unitTotalUsd, this.budget),
+      attemptUsd: modelUsd + embeddingUsd + infrastructureUsd,
       budget: this.budget,
       infrastructure,
       estimated: this.calls.some((c) => c.estimated) || this.embedding.some((e) => e.estimated),
     };
   }
 
-  private async record(cost: UnitCost): Promise<void> {
+  private async record(cost: Omit<UnitCost, 'unitTotalUsd' | 'status'>): Promise<CostUnitTotals | undefined> {
     this.recorded = true;
     const entries = [...modelCallEntries(this.calls, this.downgraded), ...this.embedding, ...infrastructureEntries(cost.infrastructure)];
-    await this.deps.ledger.record(
+    return this.deps.ledger.record(
       {
         runId: this.unit.runId,
         kind: this.unit.kind,
@@ -189,8 +203,7 @@ export class UnitCostTracker {
         modelUsd: cost.modelUsd,
         embeddingUsd: cost.embeddingUsd,
         infrastructureUsd: cost.infrastructureUsd,
-        unitTotalUsd: cost.unitTotalUsd,
-        budget: { capUsd: cost.budget.capUsd, targetUsd: cost.budget.targetUsd, status: cost.status },
+        budget: { capUsd: cost.budget.capUsd, targetUsd: cost.budget.targetUsd },
         downgrades: this.downgraded.size,
         skippedSteps: [...this.skipped],
         estimated: cost.estimated,

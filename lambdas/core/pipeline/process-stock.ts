@@ -174,7 +174,7 @@ async function processChangedStock(
     snapshot,
     briefInputFrom(snapshot, bundle),
     tracker ? { ...deps, llm: tracker.meter(deps.llm) } : deps,
-    tracker ? { budget: tracker.writeBudget() } : {},
+    tracker ? { budget: await tracker.writeBudget() } : {},
   );
   tracker?.addBudgetActions(written.downgradedCalls, written.skippedSteps);
   const modelCost = written.calls.reduce((sum, c) => sum + c.costUsd, 0);
