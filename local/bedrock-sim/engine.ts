@@ -16,7 +16,7 @@ import type { ModelProfile, SimulatorConfig } from './config';
 import { profileFor } from './config';
 import { PromptCache } from './prompt-cache';
 import type { CacheCheckpoint } from './prompt-cache';
-import { QuotaWindow } from './quota';
+import { QuotaWindow } from '../../lambdas/core/cost/quota-window';
 import { sample, seededRandom } from './random';
 import type { Random } from './random';
 import { countTokens, truncateToTokens } from './tokens';

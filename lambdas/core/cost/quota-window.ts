@@ -2,13 +2,19 @@
  * An account's per-model quota, as Bedrock enforces it: requests per minute and tokens per minute
  * over a sliding one-minute window. Like Bedrock, a request reserves its input plus `maxTokens` ×
  * burndown when it starts (so large `maxTokens` values throttle early) and the reservation is
- * trued up to what it used when it ends. Times are simulated milliseconds, passed in.
+ * trued up to what it used when it ends. Times are milliseconds, passed in. Shared by the Bedrock
+ * simulator (local/bedrock-sim) and the capacity model (capacity-model.ts). Pure.
  */
-import type { Quota } from './config';
+
+/** A per-model quota; an absent limit is unlimited. */
+export interface Quota {
+  tokensPerMinute?: number | undefined;
+  requestsPerMinute?: number | undefined;
+}
 
 export const QUOTA_WINDOW_MS = 60_000;
 
-interface Usage {
+export interface Usage {
   at: number;
   tokens: number;
   /** False once the usage left the window. */
@@ -18,23 +24,23 @@ interface Usage {
 export type Admission = { admitted: true; ticket: Usage } | { admitted: false; limit: 'tokens' | 'requests' };
 
 export class QuotaWindow {
-  private readonly requests: number[] = [];
+  /** Admitted requests in arrival order; those before `head` have left the window. */
   private readonly usages: Usage[] = [];
+  private head = 0;
   private tokensInWindow = 0;
 
   constructor(private readonly quota: Quota) {}
 
-  /** Admit a request arriving at `now` that reserves `tokens`, or say which limit refuses it. */
+  /** Admit a request arriving at `now` (never earlier than the last arrival) that reserves `tokens`, or say which limit refuses it. */
   admit(now: number, tokens: number): Admission {
     this.expire(now);
-    if (this.quota.requestsPerMinute !== undefined && this.requests.length >= this.quota.requestsPerMinute) {
+    if (this.quota.requestsPerMinute !== undefined && this.usages.length - this.head >= this.quota.requestsPerMinute) {
       return { admitted: false, limit: 'requests' };
     }
     // A request bigger than the whole quota can never fit; Bedrock throttles it too.
     if (this.quota.tokensPerMinute !== undefined && this.tokensInWindow + tokens > this.quota.tokensPerMinute) {
       return { admitted: false, limit: 'tokens' };
     }
-    this.requests.push(now);
     const ticket = { at: now, tokens, live: true };
     this.usages.push(ticket);
     this.tokensInWindow += tokens;
@@ -57,20 +63,21 @@ export class QuotaWindow {
   /** Requests counted in the window ending at `now`. */
   requestsUsed(now: number): number {
     this.expire(now);
-    return this.requests.length;
+    return this.usages.length - this.head;
   }
 
   private expire(now: number): void {
     const cutoff = now - QUOTA_WINDOW_MS;
-    let drop = 0;
-    while (drop < this.requests.length && this.requests[drop]! <= cutoff) drop += 1;
-    if (drop > 0) this.requests.splice(0, drop);
-    drop = 0;
-    while (drop < this.usages.length && this.usages[drop]!.at <= cutoff) {
-      this.tokensInWindow -= this.usages[drop]!.tokens;
-      this.usages[drop]!.live = false;
-      drop += 1;
+    while (this.head < this.usages.length && this.usages[this.head]!.at <= cutoff) {
+      const usage = this.usages[this.head]!;
+      this.tokensInWindow -= usage.tokens;
+      usage.live = false;
+      this.head += 1;
     }
-    if (drop > 0) this.usages.splice(0, drop);
+    // Compact now and then, so memory follows the window, not the run.
+    if (this.head > 4_096 && this.head * 2 > this.usages.length) {
+      this.usages.splice(0, this.head);
+      this.head = 0;
+    }
   }
 }
