@@ -17,7 +17,8 @@ import { profileFor } from './config';
 import { PromptCache } from './prompt-cache';
 import type { CacheCheckpoint } from './prompt-cache';
 import { QuotaWindow } from '../../lambdas/core/cost/quota-window';
-import { sample, seededRandom } from './random';
+import { seededRandom } from './random';
+import { callTiming } from './latency';
 import type { Random } from './random';
 import { countTokens, truncateToTokens } from './tokens';
 import { converseResponseBody, ConverseRequestSchema, TitanRequestSchema } from './wire';
@@ -220,15 +221,13 @@ export class SimulatorEngine {
       stats.maxTokensStops += 1;
     }
 
-    const firstTokenMs = sample(profile.firstTokenMs, this.random);
-    const tokensPerSecond = Math.max(1, sample(profile.outputTokensPerSecond, this.random));
     const cacheable = checkpoints.filter((c) => profile.minCacheTokens > 0 && c.prefixTokens >= profile.minCacheTokens);
-    // The cache entry is readable once this request's prompt is processed (an estimate made before
-    // knowing what it will read: the full prompt's prefill).
-    const promptProcessedAt = arrival + firstTokenMs + (totalTokens / profile.prefillTokensPerSecond) * 1000;
-    const cache = this.cache.use(modelId, cacheable, arrival, promptProcessedAt);
+    // Timing is drawn before the cache is consulted (it needs to know when this request's own
+    // write becomes readable); a cache read then saves its share of prompt processing.
+    const timing = callTiming(profile, { uncachedInputTokens: totalTokens, outputTokens }, this.random);
+    const cache = this.cache.use(modelId, cacheable, arrival, arrival + timing.firstTokenMs);
     const inputTokens = totalTokens - cache.readTokens - cache.writeTokens;
-    const latencyMs = firstTokenMs + ((inputTokens + cache.writeTokens) / profile.prefillTokensPerSecond) * 1000 + (outputTokens / tokensPerSecond) * 1000;
+    const latencyMs = timing.totalMs - (cache.readTokens / profile.prefillTokensPerSecond) * 1000;
 
     const usage = {
       inputTokens,
@@ -264,7 +263,7 @@ export class SimulatorEngine {
     const quota = this.admit(profile, stats, this.simulatedNow(), tokens);
     if ('error' in quota) return quota.error;
     const vector = featureHashEmbedding(request.value.inputText, request.value.dimensions);
-    const latencyMs = sample(profile.firstTokenMs, this.random) + (tokens / profile.prefillTokensPerSecond) * 1000;
+    const latencyMs = callTiming(profile, { uncachedInputTokens: tokens, outputTokens: 0 }, this.random).totalMs;
     const usage = { inputTokens: tokens, outputTokens: 0, totalTokens: tokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
     return this.answer(profile, stats, {
       body: JSON.stringify({ embedding: Array.from(vector, (x) => Math.round(x * 1e7) / 1e7), inputTextTokenCount: tokens }),

@@ -70,6 +70,12 @@ describe('the capacity model', () => {
     expect(result.stockRetries).toBeGreaterThan(0);
   });
 
+  it('does not embed again when a stock is retried after its writer call was throttled (the chunks are cached)', () => {
+    const result = simulateCapacity(input({ stocks: 200, quotas: { sonnet: { tokensPerMinute: 500_000 } }, retry: patient }));
+    expect(result.stockRetries).toBeGreaterThan(0);
+    expect(result.requests.titan).toBe(200 * 16);
+  });
+
   it('moves throttled writer calls to the fallback model', () => {
     const result = simulateCapacity(input({ quotas: { sonnet: { requestsPerMinute: 50 } }, fallback: { sonnet: 'haiku' } }));
     expect(result.fallbacks).toBeGreaterThan(0);

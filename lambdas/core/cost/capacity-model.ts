@@ -40,6 +40,8 @@ export interface RetryPolicy {
   stateMachineRetries: number;
   stateMachineIntervalMs: number;
   stateMachineBackoff: number;
+  /** MaxDelaySeconds of the Retry, in ms (no cap when absent). */
+  stateMachineMaxDelayMs?: number;
 }
 
 export interface CapacityInput {
@@ -230,13 +232,18 @@ export function simulateCapacity(input: CapacityInput): CapacityResult {
     done(now, false);
   };
 
-  const runStock = (now: number, demand: StockDemand, retriesLeft: number, retryIndex: number, finished: (at: number) => void): void => {
+  /**
+   * One attempt at a stock. `embedded`: an earlier attempt stored the chunks and their hashes, so
+   * this one finds them in the embedding cache (a failed embedding step stores nothing).
+   */
+  const runStock = (now: number, demand: StockDemand, retriesLeft: number, retryIndex: number, finished: (at: number) => void, embedded = false): void => {
+    let embeddedNow = embedded;
     const fail = (at: number) => {
       if (retriesLeft > 0) {
         stockRetries += 1;
-        const interval = input.retry.stateMachineIntervalMs * input.retry.stateMachineBackoff ** retryIndex;
+        const interval = Math.min(input.retry.stateMachineMaxDelayMs ?? Infinity, input.retry.stateMachineIntervalMs * input.retry.stateMachineBackoff ** retryIndex);
         const delay = random() * interval; // full jitter
-        queue.push(at + delay, () => runStock(at + delay, demand, retriesLeft - 1, retryIndex + 1, finished));
+        queue.push(at + delay, () => runStock(at + delay, demand, retriesLeft - 1, retryIndex + 1, finished, embeddedNow));
       } else {
         failed += 1;
         finished(at);
@@ -257,7 +264,10 @@ export function simulateCapacity(input: CapacityInput): CapacityResult {
       const spec = { model: demand.embedModel, inputTokens: demand.embedTokensPerCall, outputTokens: 0, maxTokens: 0, burndown: 1 };
       const pump = (t: number): void => {
         if (gaveUp) return;
-        if (remaining === 0 && inFlight === 0) return writeCalls(t, 0);
+        if (remaining === 0 && inFlight === 0) {
+          embeddedNow = true;
+          return writeCalls(t, 0);
+        }
         while (remaining > 0 && inFlight < input.embedConcurrency) {
           remaining -= 1;
           inFlight += 1;
@@ -274,7 +284,7 @@ export function simulateCapacity(input: CapacityInput): CapacityResult {
       pump(at);
     };
     const start = now + demand.overheadMs / 2;
-    queue.push(start, () => (demand.embedCalls > 0 ? embed(start) : writeCalls(start, 0)));
+    queue.push(start, () => (demand.embedCalls > 0 && !embedded ? embed(start) : writeCalls(start, 0)));
   };
 
   const startNext = (now: number): void => {
