@@ -127,8 +127,12 @@ function writeEmf(config: Env): (line: string) => void {
   return file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`);
 }
 
-/** The cost ledger (DynamoDB + EMF) and budgets, with DynamoDB capacity metered per stock scope. */
-function createCost(config: Env, doc: DynamoDBDocumentClient): Omit<CostDeps, 'prices' | 'now'> | undefined {
+/**
+ * The cost ledger (DynamoDB + EMF) and budgets, with DynamoDB capacity metered per unit scope (run
+ * the unit inside `withDegradationScope`). Undefined when FA_COST_LEDGER=off. The query path can
+ * use the same: `UnitCostTracker.begin({ ...cost, prices, now }, { runId: 'queries-<date>', kind: 'query', … })`.
+ */
+export function createCostDependencies(config: Env, doc: DynamoDBDocumentClient): Omit<CostDeps, 'prices' | 'now'> | undefined {
   if (config.FA_COST_LEDGER === 'off') return undefined;
   meterConsumedCapacity(doc, (consumed) => {
     const scope = degradationScope.getStore();
@@ -170,7 +174,7 @@ export function batchDependencies(): Promise<BatchDependencies> {
     const sources = createDemoSources({ seed: config.FA_DEMO_SEED });
     const cache = await createHashCache(config);
     const { llm, embedder, chooseModel } = await createModels(config);
-    const cost = createCost(config, doc);
+    const cost = createCostDependencies(config, doc);
     const processStock: ProcessStockDeps = {
       sources,
       extractMetrics,
