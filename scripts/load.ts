@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -38,7 +38,7 @@ const OptionsSchema = z
     fas: z.coerce.number().int().min(1).max(20_000).optional(),
     llm: z.enum(['local', 'sim']).default('local'),
     seed: z.coerce.number().int().nonnegative().default(1),
-    workers: z.coerce.number().int().min(1).max(16).default(2),
+    workers: z.coerce.number().int().min(1).max(16).default(1),
     warmup: z.coerce.number().min(0).max(60).default(5),
     json: z.boolean().default(false),
   })
@@ -51,7 +51,7 @@ const program = new Command('load')
   .option('--fas <n>', 'distinct FAs with their own API keys (default: 2 × connections)')
   .option('--llm <mode>', 'local: local answer model with Bedrock-like latency (default); sim: the Bedrock simulator over HTTP')
   .option('--seed <n>', 'seed of the question mix')
-  .option('--workers <n>', 'API worker processes sharing the port, like Lambda instances (default 2)')
+  .option('--workers <n>', 'API worker processes sharing the port (default 1)')
   .option('--warmup <s>', 'seconds at the start whose latencies are not counted: all connections open at once (default 5)')
   .option('--json', 'print the result as one JSON object on the last line of stdout')
   .allowExcessArguments(false)
@@ -161,6 +161,8 @@ interface Sample {
   atMs: number;
   /** The handler's own time for the request (Server-Timing), NaN when not reported. */
   serverMs: number;
+  /** Of the handler's time, waiting on DynamoDB (Server-Timing), NaN when not reported. */
+  storeMs: number;
   kind: PlannedRequest['kind'];
   latencyMs: number;
   llmMs: number;
@@ -199,7 +201,10 @@ runMain(async () => {
   const database = await startChild('dynalite', ['test/load/dynalite-holder.ts'], env, z.object({ endpoint: z.string(), owner: z.boolean(), pid: z.number() }));
   say(`load: dynalite at ${database.info.endpoint}${database.info.owner ? ' (own process)' : ' (owned by a running process)'}`);
   say(`load: starting the query API (FA_LLM=${options.llm}${options.llm === 'local' ? ', realistic Bedrock latency' : ', simulator at real-time speed'}) on loopback`);
-  const api = await startChild('api', ['scripts/serve.ts', '--port', '0', '--json', '--workers', String(options.workers)], env, z.object({ url: z.string().url(), pid: z.number(), pids: z.array(z.number()) }));
+  // A larger young generation: the API allocates briskly (prompts, answers, SDK requests) and most of
+  // it dies young, so fewer, cheaper scavenges (the same NODE_OPTIONS suits a Lambda under load).
+  const apiEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
+  const api = await startChild('api', ['scripts/serve.ts', '--port', '0', '--json', '--workers', String(options.workers)], apiEnv, z.object({ url: z.string().url(), pid: z.number(), pids: z.array(z.number()) }));
   const { child } = api;
   const { url } = api.info;
   try {
@@ -228,6 +233,7 @@ runMain(async () => {
     const samples: Sample[] = [];
     const inFlight = new WeakMap<object, PlannedRequest>();
     let last: Omit<Sample, 'latencyMs' | 'atMs'> | undefined;
+    const loadBefore = loadavg()[0]!;
     const started = Date.now();
     const apiPids = [...new Set([api.info.pid, ...api.info.pids])];
     const cpuBefore = { api: cpuMsOf(apiPids), dynalite: database.info.owner ? cpuMsOf(database.info.pid) : undefined, load: process.cpuUsage() };
@@ -263,6 +269,7 @@ runMain(async () => {
               kind: planned?.kind ?? 'simple',
               llmMs: Number(header('x-fa-llm-ms') ?? 0),
               serverMs: Number(/total;dur=(\d+)/.exec(header('server-timing') ?? '')?.[1] ?? Number.NaN),
+              storeMs: Number(/store;dur=(\d+)/.exec(header('server-timing') ?? '')?.[1] ?? Number.NaN),
               ...(header('x-fa-cost-usd') !== undefined ? { costUsd: Number(header('x-fa-cost-usd')) } : {}),
               ...(header('x-fa-answer-cache') !== undefined ? { cacheHit: header('x-fa-answer-cache') === 'hit' } : {}),
             };
@@ -293,6 +300,7 @@ runMain(async () => {
     const overhead = measured.map((s) => Math.max(0, s.latencyMs - s.llmMs)).sort((a, b) => a - b);
     const allOverhead = samples.map((s) => Math.max(0, s.latencyMs - s.llmMs)).sort((a, b) => a - b);
     const handler = measured.filter((s) => Number.isFinite(s.serverMs)).map((s) => s.serverMs).sort((a, b) => a - b);
+    const store = measured.filter((s) => Number.isFinite(s.storeMs)).map((s) => s.storeMs).sort((a, b) => a - b);
     const handlerOverhead = measured.filter((s) => Number.isFinite(s.serverMs)).map((s) => Math.max(0, s.serverMs - s.llmMs)).sort((a, b) => a - b);
     const queries = samples.filter((s) => s.kind !== 'summary' && s.status === 200 && s.costUsd !== undefined);
     const costs = queries.map((s) => s.costUsd!).sort((a, b) => a - b);
@@ -317,6 +325,7 @@ runMain(async () => {
         overheadMsP95: round(percentile(allOverhead, 95)),
       },
       handlerMs: { p50: round(percentile(handler, 50)), p95: round(percentile(handler, 95)) },
+      storeMs: { p50: round(percentile(store, 50)), p95: round(percentile(store, 95)) },
       handlerOverheadMs: { p50: round(percentile(handlerOverhead, 50)), p95: round(percentile(handlerOverhead, 95)) },
       throughputRps: round(result.requests.total / elapsedS),
       costPerQueryUsd: { mean: round(costs.reduce((a, b) => a + b, 0) / Math.max(1, costs.length), 6), p95: round(percentile(costs, 95), 6) },
@@ -332,6 +341,8 @@ runMain(async () => {
       mix: { ...mix.counts },
       fas,
       apiWorkers: options.workers,
+      // The machine's 1-minute load average before and after: other work on the box shows here.
+      machineLoadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2), cores: availableParallelism() },
       coveredStocks: tickers.length,
       llm: options.llm === 'local' ? 'local answer model, Bedrock-like latency (FA_LOCAL_LLM_LATENCY=realistic)' : 'Bedrock simulator over HTTP at real-time speed (FA_LLM=sim)',
       costEstimated: true,

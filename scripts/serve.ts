@@ -182,6 +182,11 @@ async function runWorker(): Promise<void> {
   await new Promise<never>(() => {});
 }
 
+// One process serves every FA here (Lambda serves one request per instance) against a
+// single-threaded dynalite, which pays far more per call than per item: few batch calls of each
+// kind at a time, the rest grouped behind them (query-dependencies.ts).
+process.env.FA_STORE_MAX_IN_FLIGHT ??= '1';
+
 runMain(async () => {
   if (cluster.isWorker) return runWorker();
   program.parse();

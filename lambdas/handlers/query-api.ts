@@ -148,7 +148,7 @@ async function queryRoute(event: ProxyEvent, faId: string, requestId: string, de
     status: 200,
     body: answer,
     headers: {
-      'server-timing': `total;dur=${answer.latency.totalMs}, llm;dur=${answer.latency.llmMs}`,
+      'server-timing': `total;dur=${answer.latency.totalMs}, llm;dur=${answer.latency.llmMs}, store;dur=${answer.latency.storeMs}`,
       'x-fa-answer-cache': answer.cache.hit ? 'hit' : 'miss',
       'x-fa-cost-usd': String(answer.cost.usd),
       'x-fa-llm-ms': String(answer.latency.llmMs),

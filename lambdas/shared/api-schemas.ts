@@ -101,7 +101,9 @@ export const QueryResponseSchema = AnswerPayloadSchema.extend({
       ),
     })
     .describe('Model and embedding cost of this request (zero on a cache hit).'),
-  latency: z.object({ totalMs: z.number().nonnegative(), llmMs: z.number().nonnegative(), overheadMs: z.number().nonnegative() }),
+  latency: z
+    .object({ totalMs: z.number().nonnegative(), llmMs: z.number().nonnegative(), overheadMs: z.number().nonnegative(), storeMs: z.number().nonnegative() })
+    .describe('Milliseconds: total in the handler, waiting on models, everything else (overhead), and of that, waiting on storage.'),
   guardrails: z.object({
     input: z.object({ redactions: z.array(RedactionSchema) }),
     output: z.object({ removedSentences: z.number().int().nonnegative(), claimsChecked: z.number().int().nonnegative() }),

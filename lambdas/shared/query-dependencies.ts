@@ -22,7 +22,7 @@ import type { PriceTable } from '../core/cost/price-table';
 import { withFallback } from '../core/routing/routed-llm';
 import { ModelRouter } from '../core/routing/model-router';
 import { TickerResolver } from '../core/query/ticker-resolver';
-import { cachedChunkReader, cachedSummaryReader, layeredAnswerCache } from '../core/query/ttl-cache';
+import { layeredAnswerCache, revalidatedBriefs } from '../core/query/ttl-cache';
 import { DEFAULT_QUERY_SETTINGS } from '../core/query/query-service';
 import type { QueryApiDeps } from '../handlers/query-api';
 import { env } from './env';
@@ -37,13 +37,21 @@ export const QueryEnvSchema = z.object({
   FA_LOCAL_LLM_LATENCY: z.enum(['none', 'realistic']).default('none'),
   /** Prompt variant of the running experiment; recorded on every answer and part of the cache key. */
   FA_PROMPT_VARIANT: z.string().regex(/^[\w.-]{1,40}$/).default('control'),
-  /** How long a warm process keeps a stock's brief and chunks before reading them again. */
+  /** How long a warm process trusts a stock's brief before checking its fingerprint (a new brief shows within this). */
   FA_BRIEF_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   FA_CORS_ORIGINS: z
     .string()
     .default('')
     .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean)),
   AWS_LAMBDA_FUNCTION_VERSION: z.string().optional(),
+  /**
+   * DynamoDB batch calls of one kind in flight at once; more requests wait and go in the next batch
+   * (group commit). A Lambda serves one request at a time, so any value works there; the local
+   * server, which serves every FA from one process against a single-threaded dynalite, uses 1.
+   */
+  FA_STORE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a DynamoDB batch waits for more requests to join it (ms); 0 for Lambda. */
+  FA_STORE_GROUP_MS: z.coerce.number().min(0).max(100).default(0),
 });
 export type QueryEnv = z.infer<typeof QueryEnvSchema>;
 
@@ -111,18 +119,22 @@ export function queryDependencies(): Promise<QueryDependencies> {
     const answerRoutes = [router.route('answer'), router.route('answer_deep')];
     assertPriced(prices, [...answerRoutes.flatMap((r) => [r.modelId, ...(r.fallbackModelId ? [r.fallbackModelId] : [])]), embedder.modelId]);
     const universe = await createDemoSources({ seed: config.FA_DEMO_SEED }).universe.list();
-    const writer = new BatchedPutWriter(doc);
-    const cacheOptions = { ttlMs: queryConfig.FA_BRIEF_CACHE_SECONDS * 1000, maxEntries: 2_000, now: () => Date.now() };
+    const grouping = { maxInFlight: queryConfig.FA_STORE_MAX_IN_FLIGHT, lingerMs: queryConfig.FA_STORE_GROUP_MS };
+    const writer = new BatchedPutWriter(doc, grouping);
+    const briefs = revalidatedBriefs(
+      { summaries: new DynamoSummaryRepository(doc, names.summaries), chunks: new DynamoChunkRepository(doc, names.chunks) },
+      { ttlMs: queryConfig.FA_BRIEF_CACHE_SECONDS * 1000, maxEntries: 2_000, now: () => Date.now() },
+    );
     return {
       resolver: new TickerResolver(universe),
-      summaries: cachedSummaryReader(new DynamoSummaryRepository(doc, names.summaries), cacheOptions),
-      chunks: cachedChunkReader(new DynamoChunkRepository(doc, names.chunks), cacheOptions),
+      summaries: briefs.summaries,
+      chunks: briefs.chunks,
       embedder,
       llm,
       route: (task, context) => router.route(task, context),
       prices,
       sessions: new DynamoSessionRepository(doc, names.sessions, writer),
-      answerCache: layeredAnswerCache(new DynamoAnswerCacheRepository(doc, names.answerCache, writer), { ttlMs: 5 * 60_000, maxEntries: 5_000, now: () => Date.now() }),
+      answerCache: layeredAnswerCache(new DynamoAnswerCacheRepository(doc, names.answerCache, writer, grouping), { ttlMs: 5 * 60_000, maxEntries: 5_000, now: () => Date.now() }),
       promptVariant: queryConfig.FA_PROMPT_VARIANT,
       now: () => Date.now(),
       newId: () => randomUUID(),

@@ -114,7 +114,7 @@ describe('the query API', () => {
     expect(body.citations.length).toBeGreaterThan(0);
     expect(body.answer).toMatch(/\[1\]/);
     expect(response.headers).toMatchObject({ 'x-fa-answer-cache': 'miss', 'content-type': 'application/json; charset=utf-8' });
-    expect(response.headers['server-timing']).toMatch(/^total;dur=\d+, llm;dur=\d+$/);
+    expect(response.headers["server-timing"]).toMatch(/^total;dur=\d+, llm;dur=\d+, store;dur=\d+$/);
     expect(response.headers['x-request-id']).toBe(body.requestId);
     const again = await send({ path: '/v1/query', body: { question: "what drove KQRV's most recent quarter" } });
     expect(again.headers['x-fa-answer-cache']).toBe('hit');
@@ -241,7 +241,19 @@ describe('the query API', () => {
       fc.record({ question: fc.string({ minLength: 2001, maxLength: 2100 }) }),
       fc.record({ question: fc.constant('') }),
       fc.record({ question: wrongType }),
-      fc.record({ question: fc.constant('KQRV revenue?'), tickers: fc.oneof(wrongType, fc.array(fc.string({ minLength: 11 }), { minLength: 1 }), fc.array(ticker, { minLength: 11, maxLength: 12 })) }),
+      fc.record({
+        question: fc.constant('KQRV revenue?'),
+        // Never an array of valid symbols (an empty list is a valid request).
+        tickers: fc.oneof(
+          fc.integer(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.dictionary(fc.string(), fc.string()),
+          fc.array(fc.integer(), { minLength: 1 }),
+          fc.array(fc.string({ minLength: 11 }), { minLength: 1 }),
+          fc.array(ticker, { minLength: 11, maxLength: 12 }),
+        ),
+      }),
       fc.record({ question: fc.constant('KQRV revenue?'), sessionId: fc.oneof(wrongType, fc.string({ minLength: 65, maxLength: 80 }), fc.constant('bad id!')) }),
       fc.record({ question: fc.constant('KQRV revenue?'), depth: fc.oneof(wrongType, fc.constant('deeper')) }),
       fc.record({ question: fc.constant('KQRV revenue?'), faId: fc.string(), extra: fc.anything() }),

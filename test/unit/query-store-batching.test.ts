@@ -79,7 +79,7 @@ describe('grouped writes', () => {
 });
 
 describe('grouped answer-cache reads', () => {
-  const entry = (key: string, expiresAt = 2_000_000_000) => ({ pk: `ANSWER#${key}`, sk: 'ENTRY', key, cachedAt: 'then', expiresAt, answer: payload });
+  const entry = (key: string, expiresAt = 2_000_000_000) => ({ pk: `ANSWER#${key}`, sk: 'ENTRY', key, cachedAt: 'then', expiresAt, answer: JSON.stringify(payload) });
 
   it('reads the keys asked for in one turn of the event loop with one BatchGetItem', async () => {
     mock.on(BatchGetCommand).resolves({ Responses: { 'answer-cache': [entry('a'), entry('b', 10)] } });
@@ -92,7 +92,7 @@ describe('grouped answer-cache reads', () => {
   });
 
   it('reads a lone key with GetItem and treats a damaged entry as a miss', async () => {
-    mock.on(GetCommand).resolves({ Item: { ...entry('a'), answer: { answer: 42 } } });
+    mock.on(GetCommand).resolves({ Item: { ...entry('a'), answer: JSON.stringify({ answer: 42 }) } });
     const cache = new DynamoAnswerCacheRepository(doc, 'answer-cache');
     expect(await cache.get('a', 100)).toBeUndefined();
     expect(mock.commandCalls(GetCommand)).toHaveLength(1);

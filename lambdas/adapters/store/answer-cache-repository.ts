@@ -5,19 +5,35 @@
  * drives DynamoDB TTL, and reads treat an entry at or past it as a miss because TTL deletes late
  * (dynalite never).
  *
- * Reads issued in the same turn of the event loop are grouped into BatchGetItem calls (up to 100
- * keys), writes through a shared BatchedPutWriter: a Lambda serving one request at a time sends
- * single reads and writes as before, a process serving hundreds of FAs at once sends far fewer.
+ * Reads are grouped into BatchGetItem calls (up to 100 keys) and writes go through a shared
+ * BatchedPutWriter, both with group commit (session-repository.ts): a Lambda serving one request at
+ * a time sends single reads and writes as before, a process serving hundreds of FAs sends far fewer.
  */
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AnswerCacheStore, CachedAnswer } from '../../core/query/ports';
 import { AnswerPayloadSchema } from '../../shared/api-schemas';
-import type { BatchedPutWriter } from './session-repository';
+import { GroupCommit } from './session-repository';
+import type { BatchedPutWriter, GroupingOptions } from './session-repository';
 
 // An entry that does not parse (written by an older version, or damaged) is a miss, never half-served.
-const EntrySchema = z.object({ key: z.string(), cachedAt: z.string(), expiresAt: z.number(), answer: AnswerPayloadSchema });
+// The answer is stored as one JSON string: it is only ever read whole, and a string costs a fraction
+// of a deeply nested map to marshal and store.
+const EntrySchema = z.object({
+  key: z.string(),
+  cachedAt: z.string(),
+  expiresAt: z.number(),
+  answer: z.string().transform((text, ctx) => {
+    try {
+      const value: unknown = JSON.parse(text);
+      return value;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'answer is not JSON' });
+      return z.NEVER;
+    }
+  }).pipe(AnswerPayloadSchema),
+});
 
 type Item = Record<string, NativeAttributeValue>;
 
@@ -27,62 +43,41 @@ const MAX_BATCH_GET = 100;
 const pkOf = (key: string) => `ANSWER#${key}`;
 
 export class DynamoAnswerCacheRepository implements AnswerCacheStore {
-  private pending = new Map<string, Array<{ resolve: (item: Item | undefined) => void; reject: (error: unknown) => void }>>();
-  private scheduled = false;
+  private readonly reads: GroupCommit<string, Item | undefined>;
 
-  /** `writer`: group puts with other repositories' (see BatchedPutWriter); without one, each put is sent alone. */
+  /**
+   * `writer`: group puts with other repositories' (see BatchedPutWriter); without one, each put is
+   * sent alone. `grouping`: how many reads may be in flight while more queue for the next batch.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly writer?: BatchedPutWriter,
-  ) {}
+    grouping: GroupingOptions = {},
+  ) {
+    this.reads = new GroupCommit((keys) => this.fetch(keys), MAX_BATCH_GET, grouping.maxInFlight ?? 4, grouping.lingerMs ?? 0);
+  }
 
   async get(key: string, nowEpochSeconds: number): Promise<CachedAnswer | undefined> {
-    const parsed = EntrySchema.safeParse(await this.read(key));
+    const parsed = EntrySchema.safeParse(await this.reads.submit(key));
     if (!parsed.success || parsed.data.key !== key || parsed.data.expiresAt <= nowEpochSeconds) return undefined;
     return { key, cachedAt: parsed.data.cachedAt, expiresAt: parsed.data.expiresAt, answer: parsed.data.answer };
   }
 
   async put(entry: CachedAnswer): Promise<void> {
-    const item = { ...entry, pk: pkOf(entry.key), sk: 'ENTRY' };
+    const item = { key: entry.key, cachedAt: entry.cachedAt, expiresAt: entry.expiresAt, answer: JSON.stringify(entry.answer), pk: pkOf(entry.key), sk: 'ENTRY' };
     if (this.writer) await this.writer.put(this.table, item);
     else await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
-  private read(key: string): Promise<Item | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiting = this.pending.get(key);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.pending.set(key, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const keys = [...this.pending.keys()];
-    const waiting = this.pending;
-    this.pending = new Map();
-    for (let start = 0; start < keys.length; start += MAX_BATCH_GET) {
-      const batch = keys.slice(start, start + MAX_BATCH_GET);
-      void this.fetch(batch).then(
-        (items) => batch.forEach((key) => waiting.get(key)!.forEach((w) => w.resolve(items.get(key)))),
-        (error: unknown) => batch.forEach((key) => waiting.get(key)!.forEach((w) => w.reject(error))),
-      );
-    }
-  }
-
-  private async fetch(keys: string[]): Promise<Map<string, Item>> {
-    const found = new Map<string, Item>();
+  /** One GetItem for a lone key, else BatchGetItem (re-sending unprocessed keys); results in key order. */
+  private async fetch(keys: string[]): Promise<Array<Item | undefined>> {
     if (keys.length === 1) {
       const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: pkOf(keys[0]!), sk: 'ENTRY' } }));
-      if (result.Item) found.set(keys[0]!, result.Item);
-      return found;
+      return [result.Item];
     }
-    let remaining: Item[] = keys.map((key) => ({ pk: pkOf(key), sk: 'ENTRY' }));
+    const found = new Map<string, Item>();
+    let remaining: Item[] = [...new Set(keys)].map((key) => ({ pk: pkOf(key), sk: 'ENTRY' }));
     for (let attempt = 0; remaining.length > 0; attempt += 1) {
       if (attempt > 8) throw new Error('DynamoDB left keys unprocessed after 8 retries');
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
@@ -93,6 +88,6 @@ export class DynamoAnswerCacheRepository implements AnswerCacheStore {
       }
       remaining = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
     }
-    return found;
+    return keys.map((key) => found.get(key));
   }
 }

@@ -26,6 +26,17 @@ const TurnItemSchema = z.object({
   expiresAt: z.number(),
 });
 
+/** The stored turn: the JSON attribute, with the FA and expiry attributes outside it taking precedence. */
+function turnOf(item: Record<string, unknown>): unknown {
+  if (typeof item.turn !== 'string') return item;
+  try {
+    const turn: unknown = JSON.parse(item.turn);
+    return turn && typeof turn === 'object' ? { ...turn, faId: item.faId, expiresAt: item.expiresAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `FA#<faId>#SESSION#<sessionId>`; ids are URI-encoded so a `#` in either cannot forge another key. */
 export function sessionKey(faId: string, sessionId: string): string {
   return `FA#${encodeURIComponent(faId)}#SESSION#${encodeURIComponent(sessionId)}`;
@@ -33,71 +44,119 @@ export function sessionKey(faId: string, sessionId: string): string {
 
 type Item = Record<string, NativeAttributeValue>;
 
-interface PendingPut {
-  table: string;
-  item: Item;
-  resolve: () => void;
+export interface GroupingOptions {
+  /**
+   * Calls of one kind allowed in flight at once. While they are, new requests wait and then go
+   * together in the next call — group commit: a lone request is sent at once (a Lambda, which serves
+   * one request at a time, pays nothing), and under load batches grow to match what the store
+   * absorbs. DynamoDB calls cost far more per call than per item, above all on dynalite, so a
+   * process serving hundreds of FAs at once (the local server) wants this low. Default 4.
+   */
+  maxInFlight?: number;
+  /**
+   * How long a first request waits for others to join its batch, in ms (default 0: only those issued
+   * in the same turn of the event loop). Worth a few ms where one process serves many FAs at once.
+   */
+  lingerMs?: number;
+}
+
+interface Waiting<T, R> {
+  request: T;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit over any batch call: `submit` queues one request; queued requests are sent in
+ * batches of at most `maxBatch` by `send`, with at most `maxInFlight` batches outstanding, and each
+ * caller's promise settles with its own result.
+ */
+export class GroupCommit<T, R> {
+  private pending: Array<Waiting<T, R>> = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly send: (requests: T[]) => Promise<R[]>,
+    private readonly maxBatch: number,
+    private readonly maxInFlight: number,
+    private readonly lingerMs = 0,
+  ) {}
+
+  submit(request: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ request, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.pending.length === 0) return;
+    // Wait for the rest of this turn of the event loop: requests issued together go together.
+    this.scheduled = true;
+    const go = () => {
+      this.scheduled = false;
+      this.drain();
+    };
+    if (this.lingerMs > 0 && this.pending.length < this.maxBatch) setTimeout(go, this.lingerMs);
+    else setImmediate(go);
+  }
+
+  private drain(): void {
+    while (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.inFlight += 1;
+      void this.send(batch.map((w) => w.request))
+        .then(
+          (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+          (error: unknown) => batch.forEach((w) => w.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          this.pump();
+        });
+    }
+  }
 }
 
 /** BatchWriteItem takes at most 25 requests. */
 const MAX_BATCH = 25;
 
 /**
- * Group commit for single-item puts: puts issued while the event loop is busy are written together
- * in BatchWriteItem calls (up to 25 items, across tables) on the next turn of the loop, and each
- * caller's promise settles when its own item is stored. A lone put is sent at once, so a Lambda
- * that serves one request at a time pays nothing; a process serving hundreds of FAs at once (the
- * local server) sends a fraction of the requests. Unprocessed items are re-sent with backoff.
+ * Single-item puts through BatchWriteItem calls (up to 25 items, across tables) with group commit
+ * (see GroupCommit). Two puts of one key in a batch are refused by DynamoDB, so the later one wins
+ * and both callers settle; unprocessed items are re-sent with backoff.
  */
 export class BatchedPutWriter {
-  private pending: PendingPut[] = [];
-  private scheduled = false;
+  private readonly queue: GroupCommit<{ table: string; item: Item }, void>;
 
-  constructor(private readonly doc: DynamoDBDocumentClient) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    options: GroupingOptions = {},
+  ) {
+    this.queue = new GroupCommit((puts) => this.write(puts), MAX_BATCH, options.maxInFlight ?? 4, options.lingerMs ?? 0);
+  }
 
   put(table: string, item: Item): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ table, item, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.queue.submit({ table, item });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const all = this.pending;
-    this.pending = [];
-    for (let start = 0; start < all.length; start += MAX_BATCH) void this.write(all.slice(start, start + MAX_BATCH));
-  }
-
-  private async write(batch: PendingPut[]): Promise<void> {
-    // Two puts of one key in a batch are refused by DynamoDB: the later one wins, both callers settle.
-    const byKey = new Map<string, PendingPut[]>();
-    for (const put of batch) {
-      const key = `${put.table}\u0000${String(put.item.pk)}\u0000${String(put.item.sk)}`;
-      byKey.set(key, [...(byKey.get(key) ?? []), put]);
-    }
-    const winners = [...byKey.values()].map((puts) => puts.at(-1)!);
-    try {
-      let requests: Record<string, Array<{ PutRequest: { Item: Item } }>> = {};
-      for (const put of winners) (requests[put.table] ??= []).push({ PutRequest: { Item: put.item } });
-      for (let attempt = 0; Object.keys(requests).length > 0; attempt += 1) {
-        if (attempt > 8) throw new Error('DynamoDB left items unprocessed after 8 retries');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
-        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: requests }));
-        requests = {};
-        for (const [table, unprocessed] of Object.entries(result.UnprocessedItems ?? {})) {
-          const puts = (unprocessed ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
-          if (puts.length > 0) requests[table] = puts;
-        }
+  private async write(puts: Array<{ table: string; item: Item }>): Promise<void[]> {
+    const winners = new Map<string, { table: string; item: Item }>();
+    for (const put of puts) winners.set(`${put.table}\u0000${String(put.item.pk)}\u0000${String(put.item.sk)}`, put);
+    let requests: Record<string, Array<{ PutRequest: { Item: Item } }>> = {};
+    for (const put of winners.values()) (requests[put.table] ??= []).push({ PutRequest: { Item: put.item } });
+    for (let attempt = 0; Object.keys(requests).length > 0; attempt += 1) {
+      if (attempt > 8) throw new Error('DynamoDB left items unprocessed after 8 retries');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: requests }));
+      requests = {};
+      for (const [table, unprocessed] of Object.entries(result.UnprocessedItems ?? {})) {
+        const again = (unprocessed ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+        if (again.length > 0) requests[table] = again;
       }
-      for (const put of batch) put.resolve();
-    } catch (error) {
-      for (const put of batch) put.reject(error);
     }
+    return puts.map(() => undefined);
   }
 }
 
@@ -124,7 +183,7 @@ export class DynamoSessionRepository implements SessionStore {
     );
     const turns: SessionTurn[] = [];
     for (const item of page.Items ?? []) {
-      const parsed = TurnItemSchema.safeParse(item);
+      const parsed = TurnItemSchema.safeParse(turnOf(item));
       if (!parsed.success) continue; // a malformed item is skipped, never shown half-read
       if (parsed.data.expiresAt <= nowEpochSeconds || parsed.data.faId !== faId) continue;
       turns.push(parsed.data);
@@ -134,7 +193,9 @@ export class DynamoSessionRepository implements SessionStore {
 
   async appendTurn(turn: SessionTurn): Promise<void> {
     const sk = `TURN#${String(Date.parse(turn.createdAt)).padStart(13, '0')}#${turn.turnId}`;
-    const item = { ...turn, pk: sessionKey(turn.faId, turn.sessionId), sk };
+    // The turn travels as one JSON string beside the attributes keys, TTL and isolation need: a turn
+    // is only ever read whole, and one string costs a fraction of a nested map to marshal and store.
+    const item = { pk: sessionKey(turn.faId, turn.sessionId), sk, faId: turn.faId, expiresAt: turn.expiresAt, turn: JSON.stringify(turn) };
     if (this.writer) await this.writer.put(this.table, item);
     else await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
   }

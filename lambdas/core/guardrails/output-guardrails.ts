@@ -15,7 +15,6 @@
  */
 import type { FactSnapshot, SummarySentence, VerificationFinding } from '../model';
 import { verifySummary } from '../verify/verify-summary';
-import { skeleton } from './text';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
 export const ANSWER_DISCLAIMER =
@@ -95,7 +94,8 @@ export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot)
   const removed: RemovedSentence[] = [];
   const candidates: AnswerSentence[] = [];
   for (const sentence of sentences) {
-    const form = skeleton(sentence.text);
+    // A model's sentence needs no de-obfuscation, only case folding; the full skeleton is for input.
+    const form = sentence.text.normalize('NFKC').toLowerCase();
     if (PROMISSORY.test(form)) removed.push({ text: sentence.text, flag: 'promissory_language', detail: 'promises or predicts a gain' });
     else if (RECOMMENDING.test(form)) removed.push({ text: sentence.text, flag: 'recommendation_language', detail: 'recommends a trade' });
     else candidates.push(sentence);

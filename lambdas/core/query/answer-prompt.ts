@@ -141,8 +141,14 @@ export function renderAnswerPrompt(context: AnswerContext, options: RenderOption
 }
 
 function readBlock(prompt: string, tag: string): unknown {
-  const match = new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(prompt);
-  return match ? JSON.parse(match[1]!) : undefined;
+  // Blocks are JSON on one line between their tags (JSON never holds a raw newline), so plain
+  // searches find them; a prompt is read once per local answer, thousands of times under load.
+  const open = `<${tag}>\n`;
+  const start = prompt.startsWith(open) ? 0 : prompt.indexOf(`\n${open}`);
+  if (start < 0) return undefined;
+  const from = start + (start === 0 ? open.length : open.length + 1);
+  const end = prompt.indexOf(`\n</${tag}>`, from);
+  return end < 0 ? undefined : JSON.parse(prompt.slice(from, end));
 }
 
 /** Inverse of `renderAnswerPrompt`, for the local provider. Throws on a prompt it cannot read. */

@@ -103,7 +103,8 @@ export interface QueryAnswer extends AnswerPayload {
   question: string;
   cache: { hit: boolean; cachedAt?: string };
   cost: QueryCost;
-  latency: { totalMs: number; llmMs: number; overheadMs: number };
+  /** Wall time: total, waiting on models, the rest (`overheadMs`), and of that, waiting on storage. */
+  latency: { totalMs: number; llmMs: number; overheadMs: number; storeMs: number };
   guardrails: { input: { redactions: PiiRedaction[] }; output: { removedSentences: number; claimsChecked: number } };
 }
 
@@ -141,6 +142,16 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  */
 export async function answerQuery(faId: string, input: QueryInput, deps: QueryDeps, requestId: string = deps.newId()): Promise<QueryOutcome> {
   const started = deps.now();
+  // Time spent waiting on storage (DynamoDB), reported beside model time so overhead can be read.
+  let storeMs = 0;
+  const timed = async <T>(work: Promise<T>): Promise<T> => {
+    const from = deps.now();
+    try {
+      return await work;
+    } finally {
+      storeMs += deps.now() - from;
+    }
+  };
   const nowSeconds = () => Math.floor(deps.now() / 1000);
 
   // 1. Input guardrails, before anything else sees the text.
@@ -168,7 +179,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   // Only a follow-up (a question that names no stock) needs the session's earlier turns.
   let history: HistoryTurn[] = [];
   if (tickers.length === 0 && input.sessionId) {
-    const turns = await deps.sessions.recentTurns(faId, input.sessionId, deps.settings.historyTurns, nowSeconds());
+    const turns = await timed(deps.sessions.recentTurns(faId, input.sessionId, deps.settings.historyTurns, nowSeconds()));
     if (turns.length > 0) {
       tickers.push(...turns.at(-1)!.tickers);
       history = turns.map((t) => ({ question: t.question, answer: t.answer.slice(0, 400) }));
@@ -187,7 +198,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   telemetry.tickers = covered;
 
   // 4. Briefs (their versions key the answer cache).
-  const briefs = await Promise.all(covered.map(async (ticker) => ({ ticker, brief: await deps.summaries.getLatest(ticker) })));
+  const briefs = await timed(Promise.all(covered.map(async (ticker) => ({ ticker, brief: await deps.summaries.getLatest(ticker) }))));
   const present = briefs.filter((b): b is { ticker: string; brief: NonNullable<typeof b.brief> } => b.brief !== undefined);
   const missing = briefs.filter((b) => b.brief === undefined).map((b) => b.ticker);
   if (present.length === 0) {
@@ -204,7 +215,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   });
 
   // 5. Answer cache, then retrieval and the models.
-  const cached = await deps.answerCache.get(key, nowSeconds());
+  const cached = await timed(deps.answerCache.get(key, nowSeconds()));
   let payload: AnswerPayload;
   let cost: QueryCost = { usd: 0, estimated: false, embeddingUsd: 0, calls: [] };
   let llmMs = 0;
@@ -214,7 +225,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     payload = { ...cached.answer, flags: [...new Set([...cached.answer.flags.filter((f) => f !== 'pii_redacted'), ...flags])].sort() };
     telemetry.cacheHit = true;
   } else {
-    const retrieval = await retrieve(present.map((b) => b.ticker), question, deps, { chunksPerTicker: deps.settings.chunksPerTicker });
+    const retrieval = await timed(retrieve(present.map((b) => b.ticker), question, deps, { chunksPerTicker: deps.settings.chunksPerTicker }));
     if (retrieval.modelMismatch) flags.push('retrieval_model_mismatch');
     const context = buildContext(question, retrieval, history, { factsPerTicker: deps.settings.factsPerTicker, excerptChars: deps.settings.excerptChars });
     const models = await answerWithModels(context, depth, {
@@ -278,12 +289,12 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   const degraded = ['model_unavailable', 'specialist_failed', 'synthesis_failed', 'malformed_model_output'].some((f) => payload.flags.includes(f));
   // Flags about this request (its redactions) are not part of the answer another FA may be served.
   const cacheable: AnswerPayload = { ...payload, flags: payload.flags.filter((f) => f !== 'pii_redacted') };
-  await Promise.all([
+  await timed(Promise.all([
     deps.sessions.appendTurn(turn),
     cached || degraded
       ? Promise.resolve()
       : deps.answerCache.put({ key, answer: cacheable, cachedAt: new Date(now).toISOString(), expiresAt: Math.floor(now / 1000) + deps.settings.answerCacheTtlSeconds }),
-  ]);
+  ]));
 
   const totalMs = deps.now() - started;
   telemetry.costUsd = cost.usd;
@@ -300,7 +311,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
       ...payload,
       cache: cached ? { hit: true, cachedAt: cached.cachedAt } : { hit: false },
       cost,
-      latency: { totalMs: Math.round(totalMs), llmMs: Math.round(llmMs), overheadMs: Math.max(0, Math.round(totalMs - llmMs)) },
+      latency: { totalMs: Math.round(totalMs), llmMs: Math.round(llmMs), overheadMs: Math.max(0, Math.round(totalMs - llmMs)), storeMs: Math.round(storeMs) },
       guardrails: { input: { redactions: checked.redactions }, output: { removedSentences, claimsChecked } },
     },
     telemetry,

@@ -7,7 +7,7 @@
  *
  * Pure: the clock is injected.
  */
-import type { StoredChunk, StoredSummary } from '../../adapters/ports';
+import type { StoredChunk, StoredSummary, SummaryFingerprint } from '../../adapters/ports';
 import type { AnswerCacheStore, CachedAnswer, ChunkReader, SummaryReader } from './ports';
 
 export interface TtlCacheOptions {
@@ -66,6 +66,81 @@ export function cachedSummaryReader(reader: SummaryReader, options: TtlCacheOpti
 export function cachedChunkReader(reader: ChunkReader, options: TtlCacheOptions): ChunkReader {
   const cache = new TtlCache<StoredChunk[]>(options);
   return { chunksOf: (ticker) => cache.get(ticker, () => reader.chunksOf(ticker)) };
+}
+
+/** Reads the small fingerprint of a stock's latest brief (a projection, not the whole item). */
+export interface FingerprintReader {
+  getLatestFingerprint(ticker: string): Promise<SummaryFingerprint | undefined>;
+}
+
+function sameBrief(a: SummaryFingerprint | undefined, b: SummaryFingerprint | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.sourceHash === b.sourceHash && a.promptVersion === b.promptVersion && a.status === b.status && a.asOf === b.asOf;
+}
+
+/**
+ * Briefs and chunks kept in process and revalidated rather than re-read: after `ttlMs` a stock's
+ * brief is checked against its fingerprint (a small projection) and read again only when it changed;
+ * its chunks are read again only when the brief's source hash changed, since the batch writes both
+ * from the same sources. A brief (about 50 KB) and its chunks are read once per change instead of
+ * once a minute, and a new brief is picked up within `ttlMs`.
+ */
+export function revalidatedBriefs(
+  readers: { summaries: SummaryReader & FingerprintReader; chunks: ChunkReader },
+  options: TtlCacheOptions,
+): { summaries: SummaryReader; chunks: ChunkReader } {
+  const briefs = new Map<string, { summary: StoredSummary | undefined; checkedAt: number }>();
+  const inFlight = new Map<string, Promise<StoredSummary | undefined>>();
+  const chunkSets = new Map<string, { sourceHash: string | undefined; chunks: Promise<StoredChunk[]> }>();
+
+  const bound = <V>(map: Map<string, V>) => {
+    while (map.size > options.maxEntries) map.delete(map.keys().next().value!);
+  };
+
+  async function load(ticker: string): Promise<StoredSummary | undefined> {
+    const known = briefs.get(ticker);
+    if (known) {
+      const fingerprint = await readers.summaries.getLatestFingerprint(ticker);
+      if (sameBrief(fingerprint, known.summary)) {
+        briefs.set(ticker, { summary: known.summary, checkedAt: options.now() });
+        return known.summary;
+      }
+    }
+    const summary = await readers.summaries.getLatest(ticker);
+    briefs.delete(ticker);
+    briefs.set(ticker, { summary, checkedAt: options.now() });
+    bound(briefs);
+    return summary;
+  }
+
+  const summaries: SummaryReader = {
+    getLatest(ticker) {
+      const known = briefs.get(ticker);
+      if (known && options.now() - known.checkedAt < options.ttlMs) return Promise.resolve(known.summary);
+      let pending = inFlight.get(ticker);
+      if (!pending) {
+        pending = load(ticker).finally(() => inFlight.delete(ticker));
+        inFlight.set(ticker, pending);
+      }
+      return pending;
+    },
+  };
+  const chunks: ChunkReader = {
+    async chunksOf(ticker) {
+      const sourceHash = (await summaries.getLatest(ticker))?.sourceHash;
+      const known = chunkSets.get(ticker);
+      if (known && known.sourceHash === sourceHash) return known.chunks;
+      const loading = readers.chunks.chunksOf(ticker);
+      chunkSets.delete(ticker);
+      chunkSets.set(ticker, { sourceHash, chunks: loading });
+      bound(chunkSets);
+      loading.catch(() => {
+        if (chunkSets.get(ticker)?.chunks === loading) chunkSets.delete(ticker);
+      });
+      return loading;
+    },
+  };
+  return { summaries, chunks };
 }
 
 /**
