@@ -10,6 +10,7 @@ import { connectOrStartDynalite, ensureTables } from './dynalite';
 import type { LocalDynamo } from './dynalite';
 import { connectOrStartBedrockSimulator } from './bedrock-simulator';
 import type { LocalBedrockSimulator } from './bedrock-simulator';
+import { LocalAnswerLlm } from '../lambdas/adapters/llm/local-answer-llm';
 
 export interface LocalRuntime {
   dataDir: string;
@@ -39,7 +40,9 @@ export async function startLocalRuntime(): Promise<LocalRuntime> {
   // FA_LLM=sim without an endpoint: the data dir's Bedrock simulator (started here if none runs).
   let simulator: LocalBedrockSimulator | undefined;
   if (process.env.FA_LLM === 'sim' && !process.env.FA_BEDROCK_ENDPOINT?.trim()) {
-    simulator = await connectOrStartBedrockSimulator(dataDir);
+    // Brief prompts are written by the local grounded writer inside the simulator; answer prompts
+    // (the query path) by the local answer model.
+    simulator = await connectOrStartBedrockSimulator(dataDir, { content: new LocalAnswerLlm() });
     process.env.FA_BEDROCK_ENDPOINT = simulator.endpoint;
   }
   return {
