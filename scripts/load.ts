@@ -26,6 +26,7 @@ import { createDemoSources } from '../lambdas/adapters/sources/demo';
 import { createDocumentClient, DynamoSummaryRepository } from '../lambdas/adapters/store/dynamo-repositories';
 import { tableNamesFor } from '../lambdas/shared/tables';
 import { connectOrStartDynalite } from '../local/dynalite';
+import { deleteMatching } from '../local/ttl-sweeper';
 import { QuestionMix } from '../test/load/question-mix';
 import type { MixTicker, PlannedRequest } from '../test/load/question-mix';
 import { addKeyRecords, hashKey } from './lib/api-keys';
@@ -186,6 +187,7 @@ runMain(async () => {
     keys.map((key, i) => ({ keyId: `key_${hashKey(key).slice(0, 12)}`, faId: `fa-load-${i}`, label: 'npm run load', sha256: hashKey(key), createdAt: new Date().toISOString() })),
   );
 
+  const variant = `load-${Date.now().toString(36)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FA_DATA_DIR: dataDir,
@@ -193,7 +195,7 @@ runMain(async () => {
     FA_LLM: options.llm,
     // A prompt variant of its own: the run starts with a cold answer cache (the key includes the
     // variant), so its hit rate comes from repeats within the run, not from earlier runs.
-    FA_PROMPT_VARIANT: `load-${Date.now().toString(36)}`,
+    FA_PROMPT_VARIANT: variant,
     ...(options.llm === 'local' ? { FA_LOCAL_LLM_LATENCY: 'realistic' } : { FA_SIM_SPEEDUP: '1', FA_SIM_LATENCY: 'realistic' }),
   };
   // DynamoDB is its own service in AWS: locally dynalite gets its own process too, so the API
@@ -365,6 +367,15 @@ runMain(async () => {
     if (!report.passed) process.exitCode = 1;
   } finally {
     await stopChild(child);
+    // Leave the store as it was: the run's sessions and cached answers go (dynalite never expires them).
+    try {
+      const names = tableNamesFor(process.env.FA_TABLE_PREFIX ?? '');
+      const sessions = await deleteMatching(database.info.endpoint, names.sessions, { expression: 'begins_with(#pk, :fa)', values: { ':fa': 'FA#fa-load-' } });
+      const answers = await deleteMatching(database.info.endpoint, names.answerCache, { expression: 'contains(#answer, :variant)', names: { '#answer': 'answer' }, values: { ':variant': `"promptVariant":"${variant}"` } });
+      say(`load: removed the run's ${sessions} session turns and ${answers} cached answers`);
+    } catch (error) {
+      say(`load: could not remove the run's sessions and cached answers: ${error instanceof Error ? error.message : String(error)}`);
+    }
     await stopChild(database.child);
     rmSync(scratch, { recursive: true, force: true });
   }

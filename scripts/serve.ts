@@ -13,6 +13,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/store/dynamo-repositories';
 import { MAX_BODY_BYTES, openApiDocument } from '../lambdas/shared/api-schemas';
 import { tableNamesFor } from '../lambdas/shared/tables';
+import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
 import { startHttpApi } from '../local/http-api';
 import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from './lib/api-keys';
@@ -237,10 +238,24 @@ runMain(async () => {
   process.stderr.write(`${lines.join('\n')}\n`);
   if (options.json) printJson({ url: served.url, port: served.port, pid: process.pid, pids: served.pids });
 
+  // Expired sessions and cached answers go every 10 minutes, as DynamoDB TTL would delete them.
+  const sweep = async () => {
+    try {
+      const gone = await sweepExpired(runtime.dynamo.endpoint, Math.floor(Date.now() / 1000), tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''));
+      if (gone > 0) process.stderr.write(`removed ${gone} expired sessions turns and cached answers\n`);
+    } catch (error) {
+      process.stderr.write(`could not sweep expired items: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  };
+  void sweep();
+  const sweeper = setInterval(() => void sweep(), 10 * 60_000);
+  sweeper.unref();
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(sweeper);
     process.stderr.write('stopping the query API\n');
     await served.close();
     await runtime.close();
