@@ -23,7 +23,11 @@ import { handlerEntry, STOCK_BATCH_ASL } from '../paths';
 import type { TableKey } from '../../lambdas/shared/tables';
 
 /** Configuration files every batch function loads at start-up (lambdas/shared/dependencies.ts). */
-export const BATCH_BUNDLED_FILES = { FA_MODELS_CONFIG: 'config/models.yaml', FA_PRICES_CONFIG: 'config/prices.yaml' } as const;
+export const BATCH_BUNDLED_FILES = {
+  FA_MODELS_CONFIG: 'config/models.yaml',
+  FA_PRICES_CONFIG: 'config/prices.yaml',
+  FA_BUDGETS_CONFIG: 'config/budgets.yaml',
+} as const;
 
 /** The tables the batch reads and writes; the query-side tables (sessions, answer cache) stay out of reach. */
 export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger'];
