@@ -4,9 +4,10 @@
  * Starts the query API in a child process (`npm run serve` on a free loopback port) and drives it
  * from this process with autocannon: `connections` concurrent FA tools, a realistic mix of questions
  * (test/load/question-mix.ts) from `fas` FAs with their own API keys. The model answers at realistic
- * Bedrock latency: by default the local answer model waits as Bedrock would
- * (FA_LOCAL_LLM_LATENCY=realistic); `--llm sim` sends calls over HTTP to the Bedrock simulator at
- * real-time speed instead. Briefs come from the data dir; with too few, a short batch runs first.
+ * Bedrock latency: by default (FA_LLM=sim) the API's real Bedrock adapters call the Bedrock simulator
+ * over HTTP at real-time speed, the simulator running beside dynalite in a process of its own;
+ * `--llm local` lets the local answer model wait as Bedrock would instead. Briefs come from the data
+ * dir; with too few, a short batch runs first.
  *
  * Prints (last stdout line with --json): {connections, durationS, requests, errors, non2xx,
  * latencyMs {p50, p95, p99, max}, llmLatencyMs {p95}, overheadMsP95, throughputRps,
@@ -37,7 +38,7 @@ const OptionsSchema = z
     connections: z.coerce.number().int().min(1).max(5000).default(500),
     duration: z.coerce.number().min(1).max(3600).default(30),
     fas: z.coerce.number().int().min(1).max(20_000).optional(),
-    llm: z.enum(['local', 'sim']).default('local'),
+    llm: z.enum(['local', 'sim']).default('sim'),
     seed: z.coerce.number().int().nonnegative().default(1),
     workers: z.coerce.number().int().min(1).max(16).default(1),
     warmup: z.coerce.number().min(0).max(60).default(5),
@@ -50,7 +51,7 @@ const program = new Command('load')
   .option('--connections <n>', 'concurrent connections (default 500)')
   .option('--duration <s>', 'seconds of load (default 30)')
   .option('--fas <n>', 'distinct FAs with their own API keys (default: 2 × connections)')
-  .option('--llm <mode>', 'local: local answer model with Bedrock-like latency (default); sim: the Bedrock simulator over HTTP')
+  .option('--llm <mode>', 'sim: the Bedrock simulator over HTTP at real-time speed (default); local: the local answer model waiting as Bedrock would')
   .option('--seed <n>', 'seed of the question mix')
   .option('--workers <n>', 'API worker processes sharing the port (default 1)')
   .option('--warmup <s>', 'seconds at the start whose latencies are not counted: all connections open at once (default 5)')
@@ -198,10 +199,17 @@ runMain(async () => {
     FA_PROMPT_VARIANT: variant,
     ...(options.llm === 'local' ? { FA_LOCAL_LLM_LATENCY: 'realistic' } : { FA_SIM_SPEEDUP: '1', FA_SIM_LATENCY: 'realistic' }),
   };
-  // DynamoDB is its own service in AWS: locally dynalite gets its own process too, so the API
-  // process spends its CPU on the API (unless a running serve or batch already owns the store).
-  const database = await startChild('dynalite', ['test/load/dynalite-holder.ts'], env, z.object({ endpoint: z.string(), owner: z.boolean(), pid: z.number() }));
-  say(`load: dynalite at ${database.info.endpoint}${database.info.owner ? ' (own process)' : ' (owned by a running process)'}`);
+  // DynamoDB and Bedrock are services of their own in AWS: locally dynalite and the simulator get a
+  // process of their own too, so the API process spends its CPU on the API (unless a running serve
+  // or batch already owns them).
+  const database = await startChild(
+    'services',
+    ['test/load/local-services-holder.ts'],
+    env,
+    z.object({ endpoint: z.string(), owner: z.boolean(), pid: z.number(), bedrockEndpoint: z.string().url().optional() }),
+  );
+  say(`load: dynalite at ${database.info.endpoint}${database.info.bedrockEndpoint ? `, Bedrock simulator at ${database.info.bedrockEndpoint}` : ''}${database.info.owner ? ' (own process)' : ' (owned by a running process)'}`);
+  if (database.info.bedrockEndpoint) env.FA_BEDROCK_ENDPOINT = database.info.bedrockEndpoint;
   say(`load: starting the query API (FA_LLM=${options.llm}${options.llm === 'local' ? ', realistic Bedrock latency' : ', simulator at real-time speed'}) on loopback`);
   // A larger young generation: the API allocates briskly (prompts, answers, SDK requests) and most of
   // it dies young, so fewer, cheaper scavenges (the same NODE_OPTIONS suits a Lambda under load).
@@ -347,7 +355,8 @@ runMain(async () => {
       machineLoadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2), cores: availableParallelism() },
       coveredStocks: tickers.length,
       llm: options.llm === 'local' ? 'local answer model, Bedrock-like latency (FA_LOCAL_LLM_LATENCY=realistic)' : 'Bedrock simulator over HTTP at real-time speed (FA_LLM=sim)',
-      costEstimated: true,
+      // The simulator counts the tokens of the prompts actually sent; the local model estimates them.
+      costEstimated: options.llm === 'local',
       targets: TARGETS,
       passed: false,
     };
@@ -360,7 +369,7 @@ runMain(async () => {
     say(
       `load: ${report.requests} requests in ${report.durationS} s (${report.throughputRps}/s), ${report.errors} errors, ${report.non2xx} non-2xx; ` +
         `latency p50 ${report.latencyMs.p50} ms, p95 ${report.latencyMs.p95} ms, p99 ${report.latencyMs.p99} ms; model p95 ${report.llmLatencyMs.p95} ms; ` +
-        `our overhead p95 ${report.overheadMsP95} ms; cost per query mean $${report.costPerQueryUsd.mean} (p95 $${report.costPerQueryUsd.p95}, estimated); ` +
+        `our overhead p95 ${report.overheadMsP95} ms; cost per query mean $${report.costPerQueryUsd.mean} (p95 $${report.costPerQueryUsd.p95}${report.costEstimated ? ', estimated' : ''}); ` +
         `answer-cache hit rate ${(report.answerCacheHitRate * 100).toFixed(1)} % — ${report.passed ? 'all targets met' : 'TARGETS MISSED'}`,
     );
     if (options.json) printJson(report);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LlmPort, LlmRequest, LlmResponse } from '../../lambdas/adapters/ports';
+import { LocalEmbedder } from '../../lambdas/adapters/embedder/local-embedder';
 import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
 import { answerQuery } from '../../lambdas/core/query/query-service';
 import type { QueryAnswer, QueryOutcome } from '../../lambdas/core/query/query-service';
@@ -177,6 +178,20 @@ describe('answering a question', () => {
       await expectWellCited(answer);
       expect(deps.answerCache.entries.size).toBe(0);
     }
+  });
+
+  it('still answers, with chunks in document order and a retrieval_degraded flag, when the question cannot be embedded', async () => {
+    const embedder = new LocalEmbedder();
+    embedder.embed = async () => Promise.reject(new ModelThrottledError('Titan throttled'));
+    const deps = await testQueryDeps({ embedder });
+    const outcome = await answerQuery('fa-1', { question: 'What was KQRV revenue last quarter?' }, deps);
+    const answer = answered(outcome);
+    expect(answer.flags).toContain('retrieval_degraded');
+    expect(answer.flags).not.toContain('retrieval_model_mismatch');
+    expect(answer.cost.embeddingUsd).toBe(0);
+    expect(outcome.telemetry.modelErrors[0]).toMatch(/^ModelThrottledError: Titan throttled/);
+    await expectWellCited(answer);
+    expect(deps.answerCache.entries.size).toBe(0);
   });
 
   it('blocks at the input with a reason code, making no model call and storing nothing', async () => {

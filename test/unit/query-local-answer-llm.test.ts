@@ -10,7 +10,7 @@ import { memoryBriefs } from '../integration/query-fixtures';
 
 async function answerPrompt(question: string): Promise<string> {
   const store = await memoryBriefs();
-  const retrieval = await retrieve(['KQRV'], question, { summaries: store, chunks: store, embedder: new LocalEmbedder() });
+  const retrieval = await retrieve(['KQRV'], question, { summaries: store, chunks: store, embedder: new LocalEmbedder(), now: Date.now });
   return renderAnswerPrompt(buildContext(question, retrieval, [], { factsPerTicker: 8, excerptChars: 400 }), { mode: 'simple' });
 }
 

@@ -20,7 +20,12 @@ export interface BedrockRuntimeClientOptions {
    * abort signals; this only catches a call made without one. Default 120,000 ms.
    */
   requestTimeoutMs?: number;
-  /** With an endpoint override: sockets per host (the SDK's default of 50 queues a 100-wide batch). */
+  /**
+   * With an endpoint override: sockets per host. Default unbounded: the SDK's connection timeout
+   * also runs while a request waits in the agent's queue for a free socket, so any cap below the
+   * calls in flight (a 100-wide batch, or one local API process standing in for 500 Lambdas) turns
+   * queueing into false connection timeouts. The callers bound concurrency themselves.
+   */
   maxSockets?: number;
   /** Explicit credentials. A loopback endpoint gets placeholder credentials when none are given. */
   credentials?: AwsCredentialIdentity;
@@ -56,7 +61,7 @@ export function createBedrockRuntimeClient(options: BedrockRuntimeClientOptions)
       connectionTimeout: options.connectionTimeoutMs ?? 1_000,
       requestTimeout: options.requestTimeoutMs ?? 120_000,
       throwOnRequestTimeout: true,
-      httpAgent: { maxSockets: options.maxSockets ?? 256 },
+      httpAgent: { maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY },
     });
     if (!options.credentials && isLoopback(options.endpoint)) {
       config.credentials = { accessKeyId: 'FA-SIMULATOR', secretAccessKey: 'fa-simulator-not-a-secret' };

@@ -95,7 +95,7 @@ function confidenceOf(input: ComposeInput, removed: number, factsOnly: boolean, 
   if (factsOnly) score -= 0.15;
   if (flags.has('model_unavailable')) score -= 0.1;
   if (flags.has('specialist_failed') || flags.has('synthesis_failed')) score -= 0.05;
-  if (flags.has('retrieval_model_mismatch')) score -= 0.05;
+  if (flags.has('retrieval_model_mismatch') || flags.has('retrieval_degraded')) score -= 0.05;
   score -= 0.1 * input.missingTickers.length;
   return Math.round(Math.max(0.05, Math.min(0.99, score)) * 100) / 100;
 }

@@ -225,8 +225,13 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     payload = { ...cached.answer, flags: [...new Set([...cached.answer.flags.filter((f) => f !== 'pii_redacted'), ...flags])].sort() };
     telemetry.cacheHit = true;
   } else {
-    const retrieval = await timed(retrieve(present.map((b) => b.ticker), question, deps, { chunksPerTicker: deps.settings.chunksPerTicker }));
+    const retrieval = await retrieve(present.map((b) => b.ticker), question, deps, { chunksPerTicker: deps.settings.chunksPerTicker });
+    // Reads and the question's embedding run side by side: the reads count as storage time, and
+    // only the embedding's wait beyond them as model time (the critical path, not the sum).
+    storeMs += retrieval.timing.readMs;
+    const embeddingWaitMs = Math.max(0, retrieval.timing.embedMs - retrieval.timing.readMs);
     if (retrieval.modelMismatch) flags.push('retrieval_model_mismatch');
+    if (retrieval.embeddingError) flags.push('retrieval_degraded');
     const context = buildContext(question, retrieval, history, { factsPerTicker: deps.settings.factsPerTicker, excerptChars: deps.settings.excerptChars });
     const models = await answerWithModels(context, depth, {
       llm: deps.llm,
@@ -235,7 +240,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
       queryBudgetUsd: deps.settings.queryBudgetUsd,
       now: deps.now,
     });
-    telemetry.modelErrors = models.errors;
+    telemetry.modelErrors = retrieval.embeddingError ? [retrieval.embeddingError, ...models.errors] : models.errors;
     const composed = composeAnswer({
       context,
       snapshot: mergeSnapshots(retrieval.stocks.map((s) => s.summary.snapshot)),
@@ -251,7 +256,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     removedSentences = composed.removedSentences;
     claimsChecked = composed.claimsChecked;
     telemetry.hallucinationFlagged = composed.hallucinationFlagged;
-    llmMs = models.llmMs;
+    llmMs = models.llmMs + embeddingWaitMs;
     const embeddingUsage = { inputTokens: retrieval.embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
     const embeddingUsd = costOfUsage(deps.prices, retrieval.embedding.modelId, embeddingUsage);
     cost = {
@@ -286,7 +291,7 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     createdAt: new Date(now).toISOString(),
     expiresAt: Math.floor(now / 1000) + deps.settings.sessionTtlSeconds,
   };
-  const degraded = ['model_unavailable', 'specialist_failed', 'synthesis_failed', 'malformed_model_output'].some((f) => payload.flags.includes(f));
+  const degraded = ['model_unavailable', 'specialist_failed', 'synthesis_failed', 'malformed_model_output', 'retrieval_degraded'].some((f) => payload.flags.includes(f));
   // Flags about this request (its redactions) are not part of the answer another FA may be served.
   const cacheable: AnswerPayload = { ...payload, flags: payload.flags.filter((f) => f !== 'pii_redacted') };
   await timed(Promise.all([

@@ -27,12 +27,20 @@ export interface Retrieval {
   embedding: { inputTokens: number; estimated: boolean; modelId: string };
   /** True when stored vectors came from another embedding model and were ranked by order instead. */
   modelMismatch: boolean;
+  /**
+   * Why the question could not be embedded, when it could not: chunks are then ranked by document
+   * order. A failed embedding degrades retrieval; it never fails the question.
+   */
+  embeddingError?: string;
+  /** Time spent reading briefs and chunks, and embedding the question (the two run side by side). */
+  timing: { readMs: number; embedMs: number };
 }
 
 export interface RetrievalDeps {
   summaries: SummaryReader;
   chunks: ChunkReader;
   embedder: EmbedderPort;
+  now: () => number;
 }
 
 export interface RetrievalOptions {
@@ -63,11 +71,18 @@ export async function retrieve(
   deps: RetrievalDeps,
   options: RetrievalOptions = { chunksPerTicker: 4 },
 ): Promise<Retrieval> {
+  const started = deps.now();
+  const timing = { readMs: 0, embedMs: 0 };
   const [embedding, perTicker] = await Promise.all([
-    deps.embedder.embed([question]),
-    Promise.all(tickers.map(async (ticker) => ({ ticker, summary: await deps.summaries.getLatest(ticker), chunks: await deps.chunks.chunksOf(ticker) }))),
+    deps.embedder.embed([question]).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+    ).finally(() => (timing.embedMs = deps.now() - started)),
+    Promise.all(tickers.map(async (ticker) => ({ ticker, summary: await deps.summaries.getLatest(ticker), chunks: await deps.chunks.chunksOf(ticker) }))).finally(
+      () => (timing.readMs = deps.now() - started),
+    ),
   ]);
-  const query = embedding.vectors[0]!;
+  const query = embedding.ok ? embedding.result.vectors[0]! : undefined;
   let modelMismatch = false;
   const stocks: RetrievedStock[] = [];
   const missing: string[] = [];
@@ -78,8 +93,8 @@ export async function retrieve(
     }
     const ranked = chunks.map((chunk, index) => {
       const vector = chunk.modelId === deps.embedder.modelId ? vectorOf(chunk, deps.embedder.dimensions) : null;
-      if (!vector) {
-        modelMismatch = true;
+      if (!vector || !query) {
+        if (query) modelMismatch = true;
         // Without a comparable vector, keep document order with scores below any real match.
         return { chunk, score: -1 - index / chunks.length };
       }
@@ -91,7 +106,11 @@ export async function retrieve(
   return {
     stocks,
     missing,
-    embedding: { inputTokens: embedding.inputTokens, estimated: embedding.estimated, modelId: deps.embedder.modelId },
+    embedding: embedding.ok
+      ? { inputTokens: embedding.result.inputTokens, estimated: embedding.result.estimated, modelId: deps.embedder.modelId }
+      : { inputTokens: 0, estimated: false, modelId: deps.embedder.modelId },
     modelMismatch,
+    ...(embedding.ok ? {} : { embeddingError: embedding.error }),
+    timing,
   };
 }
