@@ -16,7 +16,7 @@
  *    with the largest lower bound.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -152,8 +152,41 @@ function demandsFrom(run: CostLedgerRun, stocks: number): StockDemand[] {
   }));
 }
 
-/** The SDK's standard retry (3 attempts, 500 ms throttling base) and ProcessStock's Retry in the ASL (4 retries, 2 s × 2ⁿ, at most 60 s, full jitter). */
-const DEPLOYED_RETRY: RetryPolicy = { sdkAttempts: 3, sdkBaseDelayMs: 500, stateMachineRetries: 4, stateMachineIntervalMs: 2_000, stateMachineBackoff: 2, stateMachineMaxDelayMs: 60_000 };
+const RetrierSchema = z.object({
+  ErrorEquals: z.array(z.string()),
+  IntervalSeconds: z.number().default(1),
+  MaxAttempts: z.number().default(3),
+  BackoffRate: z.number().default(2),
+  MaxDelaySeconds: z.number().optional(),
+});
+
+/** The Retry the deployed state machine gives a throttled stock, read from the ASL so the two cannot drift. */
+function throttlingRetrierOfAsl(file: string): z.infer<typeof RetrierSchema> {
+  const found: unknown[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'Retry' && Array.isArray(value)) found.push(...value.filter((r) => (r as { ErrorEquals?: string[] }).ErrorEquals?.includes('ModelThrottledError')));
+        else walk(value);
+      }
+    }
+  };
+  walk(JSON.parse(readFileSync(file, 'utf8')));
+  if (found.length !== 1) fail(`${file}: expected one Retry for ModelThrottledError, found ${found.length}`);
+  return RetrierSchema.parse(found[0]);
+}
+
+const throttlingRetrier = throttlingRetrierOfAsl('statemachines/stock-batch.asl.json');
+/** The SDK's standard retry (3 attempts, 500 ms throttling base) and ProcessStock's Retry for throttling in the ASL. */
+const DEPLOYED_RETRY: RetryPolicy = {
+  sdkAttempts: 3,
+  sdkBaseDelayMs: 500,
+  stateMachineRetries: throttlingRetrier.MaxAttempts,
+  stateMachineIntervalMs: throttlingRetrier.IntervalSeconds * 1_000,
+  stateMachineBackoff: throttlingRetrier.BackoffRate,
+  stateMachineMaxDelayMs: (throttlingRetrier.MaxDelaySeconds ?? 3_600) * 1_000,
+};
 /** The same, but retrying a throttled stock until the quota admits it: what the quota itself allows. */
 const TOLERANT_RETRY: RetryPolicy = { ...DEPLOYED_RETRY, stateMachineRetries: 10_000 };
 
@@ -225,7 +258,7 @@ runMain(async () => {
     const sample = simulateCapacity(capacityInput(config, demands, options.stocks, options.concurrency, 1));
     const deployed = simulateCapacity(capacityInput(config, demands, options.project, options.concurrency, 2));
     const tolerant = simulateCapacity(capacityInput(config, demands, options.project, options.concurrency, 2, TOLERANT_RETRY));
-    // The fastest MaxConcurrency at which the deployed Retry loses no stock under these quotas.
+    // The fastest MaxConcurrency at which no stock fails with the deployed Retry under these quotas.
     const sweep = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
       .filter((c) => c <= options.concurrency)
       .map((c) => {
@@ -277,14 +310,14 @@ runMain(async () => {
         `modelled: the same sample in ${minutes(sample.wallMs)} minutes, ${sample.failed} failed`,
         `projection for ${options.project} stocks at MaxConcurrency ${options.concurrency} on AWS: ${minutes(headline.wallMs)} minutes (target < ${targetMinutes})`,
         `  binding limit: ${b.limit}${b.model ? ` of ${b.model}` : ''} (alone it would need ${minutes(b.boundMs)} min${headline.fallbacks > 0 ? `; the fallback model's own quota takes the overflow: ${headline.fallbacks} writer calls` : ''})`,
-        `  lower bounds: concurrency ${minutes(bounds.concurrencyMs)} min; ` +
+        `  bounds if every call stayed on its planned model: concurrency ${minutes(bounds.concurrencyMs)} min; ` +
           [
             ...Object.entries(bounds.tokensPerMinuteMs).filter(([, ms]) => ms > 0).map(([m, ms]) => `${m} TPM ${minutes(ms)} min`),
             ...Object.entries(bounds.requestsPerMinuteMs).filter(([, ms]) => ms > 0).map(([m, ms]) => `${m} RPM ${minutes(ms)} min`),
           ].join(', '),
-        `  with the deployed Retry (4 retries, ≤ 60 s): ${minutes(deployed.wallMs)} min, ${deployed.failed} stocks failed, ${deployed.fallbacks} fallbacks to the small model`,
+        `  with the deployed Retry (${DEPLOYED_RETRY.stateMachineRetries} retries, ≤ ${(DEPLOYED_RETRY.stateMachineMaxDelayMs ?? 0) / 1000} s): ${minutes(deployed.wallMs)} min, ${deployed.failed} stocks failed (recorded, finished by a re-run), ${deployed.fallbacks} fallbacks to the small model`,
         `  retrying throttled stocks until admitted: ${minutes(tolerant.wallMs)} min, ${tolerant.failed} failed`,
-        safe ? `  fastest MaxConcurrency that loses no stock with the deployed Retry: ${safe.concurrency} (${safe.wallMinutes} min)` : '  no MaxConcurrency up to the limit loses no stock with the deployed Retry',
+        safe ? `  fastest MaxConcurrency at which no stock fails with the deployed Retry: ${safe.concurrency} (${safe.wallMinutes} min)` : '  at every MaxConcurrency tried some stock fails with the deployed Retry',
         '',
       ].join('\n'),
     );

@@ -142,6 +142,16 @@ describe('PipelineStack (prod)', () => {
       }
       const processStock = definition.States.ProcessStocks!.ItemProcessor!.States.ProcessStock!;
       expect(processStock.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+      // Throttled stocks wait out the Bedrock quota window: bench:capacity shows 6 retries at most a
+      // minute apart lose no stock at MaxConcurrency 100 under the assumed quotas.
+      expect(processStock.Retry![0]).toEqual({
+        ErrorEquals: ['ModelThrottledError', 'ModelTimeoutError', 'ModelServiceError', 'States.Timeout'],
+        IntervalSeconds: 2,
+        MaxAttempts: 6,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: 'FULL',
+      });
     });
 
     it('logs ALL with execution data and traces with X-Ray', () => {
