@@ -9,7 +9,7 @@ import { loadModelConfig } from '../lambdas/adapters/llm/model-config';
 import { parseStages, selectStages } from '../lib/config';
 import { BedrockModels } from '../lib/constructs/bedrock-models';
 import { createStageStacks } from '../lib/fa-advisor-app';
-import { handlerEntry, handlerExists, REPO_ROOT } from '../lib/paths';
+import { handlerEntry, REPO_ROOT } from '../lib/paths';
 
 const app = new App();
 const stages = selectStages(parseStages(app.node.tryGetContext('fa:stages')), app.node.tryGetContext('stage'));
@@ -19,10 +19,7 @@ const bedrock = new BedrockModels({
   generationModelIds: Object.keys(models.models),
   embeddingModelId: models.embeddings.modelId,
 });
-// The query API joins the app once its handler exists (a later issue writes it).
-const queryEntry = handlerExists('query-api') ? handlerEntry('query-api') : undefined;
-
-for (const stage of stages) createStageStacks(app, stage, { bedrock, queryEntry });
+for (const stage of stages) createStageStacks(app, stage, { bedrock, queryEntry: handlerEntry('query-api') });
 
 // The security gate runs on every synth: an unacknowledged finding fails it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -15,7 +15,7 @@ import { PipelineStack } from './stacks/pipeline-stack';
 
 export interface StageStacksOptions {
   readonly bedrock: BedrockModels;
-  /** Path of the query handler; without it the Api stack is not created (yet). */
+  /** Path of the query handler. Infrastructure tests leave it out to build the batch stacks alone, faster. */
   readonly queryEntry?: string;
 }
 

@@ -1,5 +1,4 @@
 /** Paths of the files CDK bundles and reads, resolved from this module so cwd does not matter. */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -9,11 +8,6 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Absolute path of a Lambda handler module under lambdas/handlers/. */
 export function handlerEntry(name: string): string {
   return join(REPO_ROOT, 'lambdas', 'handlers', `${name}.ts`);
-}
-
-/** Whether a handler module exists yet (stacks for handlers still being written are skipped). */
-export function handlerExists(name: string): boolean {
-  return existsSync(handlerEntry(name));
 }
 
 /** The batch state machine definition, the single source of truth shared with the local runtime. */

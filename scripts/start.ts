@@ -6,13 +6,14 @@ runMain(async () => {
   process.stderr.write('FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, local model)\n');
   const summary = await runBatch({ concurrency: 100, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
-  const example = 'a ticker from the run';
+  const ticker = summary.exampleTicker ?? '<TICKER>';
   process.stderr.write(
     [
       '',
       'Where to look:',
-      `  npm run show -- <TICKER>            a stored brief with citations and verification (${example})`,
+      `  npm run show -- ${ticker.padEnd(16)} a stored brief with its citations and verification`,
       `  npm run batch -- --json             run again: unchanged stocks are reused without a model call`,
+      `  npm run serve                       ask questions over the API (prints a demo key and a curl line)`,
       `  ${summary.dataDir}/                 local data: dynamodb/, embedding-cache/, metrics.emf.jsonl, logs.jsonl`,
       '',
     ].join('\n'),

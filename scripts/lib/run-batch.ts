@@ -20,7 +20,7 @@ export interface BatchOptions {
   progress: boolean;
 }
 
-export type BatchSummary = { runId: string; asOf: string } & RunTotals & { peakRssMb: number; dataDir: string };
+export type BatchSummary = { runId: string; asOf: string } & RunTotals & { peakRssMb: number; dataDir: string; /** The run's first stock, for the hints a person sees. */ exampleTicker?: string };
 
 function alive(pid: number): boolean {
   try {
@@ -74,6 +74,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = Date.now();
   let done = 0;
   let failed = 0;
+  let exampleTicker: string | undefined;
   try {
     const input = {
       concurrency: options.concurrency,
@@ -83,6 +84,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     };
     const result = (await runStockBatch(input, handlers, {
       prepared: (run) => {
+        exampleTicker = run.tickers[0];
         if (options.progress) bar.start(run.tickers.length, 0, { rate: '0.0', failed: 0 });
       },
       stockDone: ({ failed: isFailure }) => {
@@ -92,7 +94,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         if (options.progress) bar.update(done, { rate, failed });
       },
     })) as { runId: string; asOf: string } & RunTotals;
-    return { ...result, peakRssMb: peakRssMb(), dataDir: runtime.dataDir };
+    return { ...result, peakRssMb: peakRssMb(), dataDir: runtime.dataDir, ...(exampleTicker ? { exampleTicker } : {}) };
   } finally {
     if (options.progress) bar.stop();
     releaseLock();

@@ -9,7 +9,7 @@ import type { Stage, StageConfig } from '../../lib/config';
 import { BedrockModels } from '../../lib/constructs/bedrock-models';
 import { createStageStacks } from '../../lib/fa-advisor-app';
 import type { StageStacks } from '../../lib/fa-advisor-app';
-import { handlerEntry, handlerExists, REPO_ROOT } from '../../lib/paths';
+import { handlerEntry, REPO_ROOT } from '../../lib/paths';
 
 /** Context that skips asset bundling (no esbuild run per function; tests stay fast). */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
@@ -37,8 +37,8 @@ export const TEST_BEDROCK = new BedrockModels({
   embeddingModelId: 'amazon.titan-embed-text-v2:0',
 });
 
-/** The query handler, or a stand-in while it does not exist (bundling is skipped, any module will do). */
-export const STAND_IN_QUERY_ENTRY = handlerExists('query-api') ? handlerEntry('query-api') : handlerEntry('pre-traffic-check');
+/** The query handler (bundling is skipped in tests, so only its path matters). */
+export const QUERY_ENTRY = handlerEntry('query-api');
 
 /** A fresh stack in an app with the feature flags of cdk.json and bundling skipped (one per test). */
 export function freshStack(): Stack {
@@ -54,7 +54,7 @@ function featureFlags(): Record<string, unknown> {
 /** A fresh app with one stage's stacks, bundling skipped. */
 export function buildStage(target: Stage, options: { withApi?: boolean; context?: Record<string, unknown> } = {}): { app: App; stacks: StageStacks } {
   const app = new App({ context: { ...cdkJson.context, ...NO_BUNDLING, ...options.context } });
-  const stacks = createStageStacks(app, target, { bedrock: TEST_BEDROCK, queryEntry: options.withApi === false ? undefined : STAND_IN_QUERY_ENTRY });
+  const stacks = createStageStacks(app, target, { bedrock: TEST_BEDROCK, queryEntry: options.withApi === false ? undefined : QUERY_ENTRY });
   return { app, stacks };
 }
 
