@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { StockOutcome } from '../adapters/ports';
 import { processStock } from '../core/pipeline/process-stock';
 import { parseEvent, StockItemSchema } from '../shared/batch-events';
+import { describeError } from '../shared/errors';
 import { batchDependencies } from '../shared/dependencies';
 import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
 
@@ -17,7 +18,11 @@ export type ProcessStockResult = Pick<StockOutcome, 'ticker' | 'status' | 'skipp
 export async function processStockHandler(event: unknown): Promise<ProcessStockResult> {
   const item = parseEvent(StockItemSchema, event);
   const deps = await batchDependencies();
-  const outcome = await deps.withDegradationScope(() => processStock(item, deps.processStock));
+  const outcome = await deps.withDegradationScope(() => processStock(item, deps.processStock)).catch((error: unknown) => {
+    // The state machine retries or catches it; the log says which stock failed an attempt, and why.
+    logger.warn('stock attempt failed', { ticker: item.ticker, runId: item.runId, error: describeError(error) });
+    throw error;
+  });
   metrics.addMetadata('ticker', item.ticker);
   metrics.addMetadata('runId', item.runId);
   metrics.addMetric('StockProcessed', MetricUnit.Count, 1);

@@ -13,7 +13,12 @@ export interface BedrockRuntimeClientOptions {
   endpoint?: string;
   /** Attempts per call including the first (SDK standard retry, with backoff). Default 3. */
   maxAttempts?: number;
-  /** With an endpoint override: give up connecting after this long. Default 1,000 ms. */
+  /**
+   * With an endpoint override: give up connecting after this long. Default 5,000 ms: a refused
+   * loopback connection fails at once anyway, and locally one busy process (a 100-wide batch with
+   * the simulator beside it) can lag its event loop past a second, which a 1 s limit misread as a
+   * dead endpoint. Per-call deadlines still bound every call.
+   */
   connectionTimeoutMs?: number;
   /**
    * With an endpoint override: a backstop for a whole attempt. Per-call deadlines are the adapters'
@@ -58,7 +63,7 @@ export function createBedrockRuntimeClient(options: BedrockRuntimeClientOptions)
   if (options.endpoint !== undefined) {
     config.endpoint = options.endpoint;
     config.requestHandler = new NodeHttpHandler({
-      connectionTimeout: options.connectionTimeoutMs ?? 1_000,
+      connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       requestTimeout: options.requestTimeoutMs ?? 120_000,
       throwOnRequestTimeout: true,
       httpAgent: { maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY },
