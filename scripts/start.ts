@@ -3,21 +3,17 @@ import { printJson, runMain } from './lib/cli';
 import { describeRun, runBatch } from './lib/run-batch';
 
 runMain(async () => {
-  process.stderr.write('FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, local model)\n');
+  process.stderr.write(`FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, FA_LLM=${process.env.FA_LLM || 'local'})\n`);
   const summary = await runBatch({ concurrency: 100, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
-  const ticker = summary.exampleTicker ?? '<TICKER>';
-  process.stderr.write(
-    [
-      '',
-      'Where to look:',
-      `  npm run show -- ${ticker.padEnd(16)} a stored brief with its citations and verification`,
-      `  npm run batch -- --json             run again: unchanged stocks are reused without a model call`,
-      `  npm run serve                       ask questions over the API (prints a demo key and a curl line)`,
-      `  ${summary.dataDir}/                 local data: dynamodb/, embedding-cache/, metrics.emf.jsonl, logs.jsonl`,
-      '',
-    ].join('\n'),
-  );
+  const hints: Array<[string, string]> = [
+    [`npm run show -- ${summary.exampleTicker ?? '<TICKER>'}`, 'a stored brief with its citations and verification'],
+    ['npm run batch -- --json', 'run again: unchanged stocks are reused without a model call'],
+    ['npm run serve', 'ask questions over the API (prints a demo key and a curl line)'],
+    [`${summary.dataDir}/`, 'local data: dynamodb/, embedding-cache/, metrics.emf.jsonl, logs.jsonl'],
+  ];
+  const width = Math.max(...hints.map(([left]) => left.length)) + 2;
+  process.stderr.write(['', 'Where to look:', ...hints.map(([left, right]) => `  ${left.padEnd(width)}${right}`), ''].join('\n'));
   if (process.argv.includes('--json')) printJson(summary);
   if (summary.failed > 0) process.exitCode = 1;
 });
