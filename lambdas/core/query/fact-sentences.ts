@@ -46,6 +46,8 @@ export function factSentence(fact: ContextFact, subject: string): NumberedSenten
         return `Consensus expects revenue of ${d} for ${subject} ${w}.`;
       case 'operating_cash_flow':
         return `${subject}'s operating cash flow was ${fact.negative ? 'an outflow of ' : ''}${d} ${w}.`;
+      case 'dividends_per_share':
+        return `${subject}'s dividends were ${d} a share ${w}.`;
       case 'gross_margin':
       case 'operating_margin':
       case 'net_margin':
