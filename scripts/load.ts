@@ -24,7 +24,9 @@ import autocannon from 'autocannon';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createDemoSources } from '../lambdas/adapters/sources/demo';
-import { createDocumentClient, DynamoSummaryRepository } from '../lambdas/adapters/store/dynamo-repositories';
+import { createDocumentClient, DynamoChunkRepository, DynamoSummaryRepository } from '../lambdas/adapters/store/dynamo-repositories';
+import { loadModelConfig } from '../lambdas/adapters/llm/model-config';
+import { FEATURE_HASH_MODEL_ID } from '../lambdas/core/embedding/feature-hash-embedder';
 import { tableNamesFor } from '../lambdas/shared/tables';
 import { connectOrStartDynalite } from '../local/dynalite';
 import { deleteMatching } from '../local/ttl-sweeper';
@@ -115,11 +117,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Covered tickers: stocks of the universe with a stored brief (read through the shared dynalite). */
-async function coveredTickers(dataDir: string, limit: number): Promise<MixTicker[]> {
+/** The stocks with a brief (up to `limit`), and the embedding model their stored chunks were embedded with. */
+async function coveredTickers(dataDir: string, limit: number): Promise<{ tickers: MixTicker[]; chunkModel?: string }> {
   const dynamo = await connectOrStartDynalite(dataDir);
   const doc = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
   try {
-    const summaries = new DynamoSummaryRepository(doc, tableNamesFor(process.env.FA_TABLE_PREFIX ?? '').summaries);
+    const tables = tableNamesFor(process.env.FA_TABLE_PREFIX ?? '');
+    const summaries = new DynamoSummaryRepository(doc, tables.summaries);
     const universe = (await createDemoSources({ seed: process.env.FA_DEMO_SEED ? Number(process.env.FA_DEMO_SEED) : undefined }).universe.list()).slice(0, limit);
     const covered: MixTicker[] = [];
     for (let i = 0; i < universe.length; i += 25) {
@@ -127,7 +131,8 @@ async function coveredTickers(dataDir: string, limit: number): Promise<MixTicker
       const prints = await Promise.all(batch.map((c) => summaries.getLatestFingerprint(c.ticker)));
       batch.forEach((c, j) => prints[j] && covered.push({ ticker: c.ticker, name: c.name }));
     }
-    return covered;
+    const chunks = covered[0] ? await new DynamoChunkRepository(doc, tables.chunks).chunksOf(covered[0].ticker) : [];
+    return { tickers: covered, ...(chunks[0] ? { chunkModel: chunks[0].modelId } : {}) };
   } finally {
     doc.destroy();
     await dynamo.close();
@@ -218,12 +223,20 @@ runMain(async () => {
   const { child } = api;
   const { url } = api.info;
   try {
-    let tickers = await coveredTickers(dataDir, 150);
-    if (tickers.length < 20) {
+    let covered = await coveredTickers(dataDir, 150);
+    if (covered.tickers.length < 20) {
       await runBatch(env, 60);
-      tickers = await coveredTickers(dataDir, 150);
+      covered = await coveredTickers(dataDir, 150);
     }
+    const { tickers } = covered;
     if (tickers.length === 0) fail('no stock has a brief to ask about: run `npm start` first');
+    // Questions are embedded with the mode's model; chunks stored by a batch in another mode carry
+    // another model's vectors, which retrieval cannot compare (it then ranks by document order).
+    const questionModel = options.llm === 'local' ? FEATURE_HASH_MODEL_ID : loadModelConfig('config/models.yaml').embeddings.modelId;
+    const retrieval = { chunkModel: covered.chunkModel ?? null, questionModel, comparable: covered.chunkModel === questionModel };
+    if (!retrieval.comparable) {
+      say(`load: note: the briefs' chunks were embedded with ${retrieval.chunkModel}, questions under FA_LLM=${options.llm} with ${questionModel}; retrieval ranks chunks by document order (run the batch with FA_LLM=${options.llm} first for comparable vectors)`);
+    }
     say(`load: ${tickers.length} covered stocks to ask about, ${fas} FAs, ${options.connections} connections for ${options.duration} s`);
 
     const mix = new QuestionMix(tickers, fas, options.seed);
@@ -354,6 +367,7 @@ runMain(async () => {
       // The machine's 1-minute load average before and after: other work on the box shows here.
       machineLoadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2), cores: availableParallelism() },
       coveredStocks: tickers.length,
+      retrieval,
       llm: options.llm === 'local' ? 'local answer model, Bedrock-like latency (FA_LOCAL_LLM_LATENCY=realistic)' : 'Bedrock simulator over HTTP at real-time speed (FA_LLM=sim)',
       // The simulator counts the tokens of the prompts actually sent; the local model estimates them.
       costEstimated: options.llm === 'local',
