@@ -207,14 +207,14 @@ runMain(async () => {
   // DynamoDB and Bedrock are services of their own in AWS: locally dynalite and the simulator get a
   // process of their own too, so the API process spends its CPU on the API (unless a running serve
   // or batch already owns them).
-  const database = await startChild(
+  const services = await startChild(
     'services',
     ['test/load/local-services-holder.ts'],
     env,
     z.object({ endpoint: z.string(), owner: z.boolean(), pid: z.number(), bedrockEndpoint: z.string().url().optional() }),
   );
-  say(`load: dynalite at ${database.info.endpoint}${database.info.bedrockEndpoint ? `, Bedrock simulator at ${database.info.bedrockEndpoint}` : ''}${database.info.owner ? ' (own process)' : ' (owned by a running process)'}`);
-  if (database.info.bedrockEndpoint) env.FA_BEDROCK_ENDPOINT = database.info.bedrockEndpoint;
+  say(`load: dynalite at ${services.info.endpoint}${services.info.bedrockEndpoint ? `, Bedrock simulator at ${services.info.bedrockEndpoint}` : ''}${services.info.owner ? ' (own process)' : ' (owned by a running process)'}`);
+  if (services.info.bedrockEndpoint) env.FA_BEDROCK_ENDPOINT = services.info.bedrockEndpoint;
   say(`load: starting the query API (FA_LLM=${options.llm}${options.llm === 'local' ? ', realistic Bedrock latency' : ', simulator at real-time speed'}) on loopback`);
   // A larger young generation: the API allocates briskly (prompts, answers, SDK requests) and most of
   // it dies young, so fewer, cheaper scavenges (the same NODE_OPTIONS suits a Lambda under load).
@@ -259,7 +259,7 @@ runMain(async () => {
     const loadBefore = loadavg()[0]!;
     const started = Date.now();
     const apiPids = [...new Set([api.info.pid, ...api.info.pids])];
-    const cpuBefore = { api: cpuMsOf(apiPids), dynalite: database.info.owner ? cpuMsOf(database.info.pid) : undefined, load: process.cpuUsage() };
+    const cpuBefore = { api: cpuMsOf(apiPids), localServices: services.info.owner ? cpuMsOf(services.info.pid) : undefined, load: process.cpuUsage() };
     const result = await autocannon({
       url,
       connections: options.connections,
@@ -308,7 +308,7 @@ runMain(async () => {
       },
     });
     const elapsedS = (Date.now() - started) / 1000;
-    const cpuAfter = { api: cpuMsOf(apiPids), dynalite: database.info.owner ? cpuMsOf(database.info.pid) : undefined, load: process.cpuUsage(cpuBefore.load) };
+    const cpuAfter = { api: cpuMsOf(apiPids), localServices: services.info.owner ? cpuMsOf(services.info.pid) : undefined, load: process.cpuUsage(cpuBefore.load) };
     const perRequest = (before?: number, after?: number) =>
       before !== undefined && after !== undefined ? Math.round(((after - before) / Math.max(1, result.requests.total)) * 100) / 100 : undefined;
 
@@ -357,7 +357,8 @@ runMain(async () => {
       // CPU per request of each process during the run: where the machine's time went.
       cpuMsPerRequest: {
         api: perRequest(cpuBefore.api, cpuAfter.api),
-        dynalite: perRequest(cpuBefore.dynalite, cpuAfter.dynalite),
+        // The holder process: dynalite and, under FA_LLM=sim, the Bedrock simulator.
+        localServices: perRequest(cpuBefore.localServices, cpuAfter.localServices),
         loadGenerator: Math.round(((cpuAfter.load.user + cpuAfter.load.system) / 1000 / Math.max(1, result.requests.total)) * 100) / 100,
       },
       statusCounts,
@@ -393,13 +394,13 @@ runMain(async () => {
     // Leave the store as it was: the run's sessions and cached answers go (dynalite never expires them).
     try {
       const names = tableNamesFor(process.env.FA_TABLE_PREFIX ?? '');
-      const sessions = await deleteMatching(database.info.endpoint, names.sessions, { expression: 'begins_with(#pk, :fa)', values: { ':fa': 'FA#fa-load-' } });
-      const answers = await deleteMatching(database.info.endpoint, names.answerCache, { expression: 'contains(#answer, :variant)', names: { '#answer': 'answer' }, values: { ':variant': `"promptVariant":"${variant}"` } });
+      const sessions = await deleteMatching(services.info.endpoint, names.sessions, { expression: 'begins_with(#pk, :fa)', values: { ':fa': 'FA#fa-load-' } });
+      const answers = await deleteMatching(services.info.endpoint, names.answerCache, { expression: 'contains(#answer, :variant)', names: { '#answer': 'answer' }, values: { ':variant': `"promptVariant":"${variant}"` } });
       say(`load: removed the run's ${sessions} session turns and ${answers} cached answers`);
     } catch (error) {
       say(`load: could not remove the run's sessions and cached answers: ${error instanceof Error ? error.message : String(error)}`);
     }
-    await stopChild(database.child);
+    await stopChild(services.child);
     rmSync(scratch, { recursive: true, force: true });
   }
 });

@@ -4,6 +4,7 @@
  * those stocks only. Pure orchestration over injected readers and the embedder.
  */
 import type { EmbedderPort, StoredChunk, StoredSummary } from '../../adapters/ports';
+import { describeError } from '../../shared/errors';
 import { cosine, decodeVector } from '../embedding/vector-codec';
 import type { ChunkReader, SummaryReader } from './ports';
 
@@ -76,7 +77,7 @@ export async function retrieve(
   const [embedding, perTicker] = await Promise.all([
     deps.embedder.embed([question]).then(
       (result) => ({ ok: true as const, result }),
-      (error: unknown) => ({ ok: false as const, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+      (error: unknown) => ({ ok: false as const, error: describeError(error) }),
     ).finally(() => (timing.embedMs = deps.now() - started)),
     Promise.all(tickers.map(async (ticker) => ({ ticker, summary: await deps.summaries.getLatest(ticker), chunks: await deps.chunks.chunksOf(ticker) }))).finally(
       () => (timing.readMs = deps.now() - started),

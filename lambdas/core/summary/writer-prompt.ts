@@ -2,7 +2,7 @@
  * The summary-writing prompt and the shape of the model's answer. Static instructions come first
  * (a Bedrock cache point follows them), then the per-stock material as tagged JSON blocks; the
  * facts, about 85 % of the material, as a table (a header line, then one JSON array per fact), which
- * is a third of the tokens of the same facts as JSON objects with their keys repeated.
+ * takes about 40 % of the characters of the same facts as JSON objects with their keys repeated.
  */
 import { z } from 'zod';
 import { SUMMARY_SECTIONS } from '../model';
