@@ -17,7 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { LlmPort } from '../lambdas/adapters/ports';
+import type { LlmPort } from '../lambdas/core/ports';
 import type { SimulatorConfig } from './bedrock-sim/config';
 import { simulatorConfigFromEnv } from './bedrock-sim/config';
 import { SimulatorEngine } from './bedrock-sim/engine';

@@ -28,7 +28,7 @@ import { loadPriceTable } from '../lambdas/adapters/price-table-file';
 import { simulateCapacity } from '../lambdas/core/cost/capacity-model';
 import type { CallDemand, CapacityInput, CapacityResult, RetryPolicy, StockDemand } from '../lambdas/core/cost/capacity-model';
 import type { Quota } from '../lambdas/core/cost/quota-window';
-import type { CostLedgerRun } from '../lambdas/adapters/ports';
+import type { CostLedgerRun } from '../lambdas/core/model';
 import { tableNamesFor } from '../lambdas/shared/tables';
 import { parseSimulatorConfig, profileFor, simulatorConfigFromEnv } from '../local/bedrock-sim/config';
 import type { SimulatorConfig } from '../local/bedrock-sim/config';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { SUMMARY_LENGTHS } from '../lambdas/core/model';
-import type { StoredSummary } from '../lambdas/adapters/ports';
+import type { StoredSummary } from '../lambdas/core/model';
 import { TickerSchema } from '../lambdas/shared/batch-events';
 import { startLocalRuntime } from '../local/runtime';
 import { fail, parseOptions, printJson, runMain } from './lib/cli';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PriceTableSchema } from '../core/cost/price-table';
 import type { PriceTable } from '../core/cost/price-table';
-import { ConfigError } from '../shared/errors';
+import { ConfigError } from '../core/errors';
 
 export function loadPriceTable(path: string): PriceTable {
   const parsed = PriceTableSchema.safeParse(parseYaml(readFileSync(resolve(path), 'utf8')));

@@ -1,6 +1,6 @@
 /** Step Functions Task `FinalizeBatch`: aggregate the run's outcomes into its audit and emit run metrics. */
 import middy from '@middy/core';
-import type { RunTotals } from '../adapters/ports';
+import type { RunTotals } from '../core/model';
 import { finalizeRun } from '../core/pipeline/batch-run';
 import { FinalizeBatchEventSchema, parseEvent } from '../shared/batch-events';
 import { batchDependencies } from '../shared/dependencies';

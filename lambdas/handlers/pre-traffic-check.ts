@@ -11,7 +11,7 @@ import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { ConfigError, describeError } from '../shared/errors';
+import { ConfigError, describeError } from '../core/errors';
 import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
 
 const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -4,10 +4,10 @@
  * reaches the Catch and becomes a recorded failure.
  */
 import middy from '@middy/core';
-import type { StockOutcome } from '../adapters/ports';
+import type { StockOutcome } from '../core/model';
 import { processStock } from '../core/pipeline/process-stock';
 import { parseEvent, StockItemSchema } from '../shared/batch-events';
-import { describeError } from '../shared/errors';
+import { describeError } from '../core/errors';
 import { batchDependencies } from '../shared/dependencies';
 import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
 

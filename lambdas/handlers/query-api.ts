@@ -29,7 +29,7 @@ import {
   TickerParamSchema,
 } from '../shared/api-schemas';
 import type { ErrorCode } from '../shared/api-schemas';
-import { describeError } from '../shared/errors';
+import { describeError } from '../core/errors';
 import { logger, METRICS_NAMESPACE } from '../shared/powertools';
 
 /** What the handler needs beyond the query core. */

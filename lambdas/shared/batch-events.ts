@@ -1,6 +1,6 @@
 /** zod schemas for the events the batch state machine passes to its Task states. */
 import { z } from 'zod';
-import { InputValidationError } from './errors';
+import { InputValidationError } from '../core/errors';
 
 export const IsoDateSchema = z
   .string()

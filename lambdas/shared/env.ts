@@ -3,7 +3,7 @@
  * CDK function wrapper sets them, locally the embedded runtime (local/runtime.ts) does.
  */
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { ConfigError } from '../core/errors';
 
 const optionalString = z
   .string()

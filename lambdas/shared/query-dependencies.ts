@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { EmbedderPort, LlmPort } from '../adapters/ports';
+import type { EmbedderPort, LlmPort } from '../core/ports';
 import { createDocumentClient, DynamoChunkRepository, DynamoSummaryRepository } from '../adapters/store/dynamo-repositories';
 import { BatchedPutWriter, DynamoSessionRepository } from '../adapters/store/session-repository';
 import { DynamoAnswerCacheRepository } from '../adapters/store/answer-cache-repository';
@@ -27,7 +27,7 @@ import { DEFAULT_QUERY_SETTINGS } from '../core/query/query-service';
 import type { QueryApiDeps } from '../handlers/query-api';
 import { env } from './env';
 import type { Env } from './env';
-import { ConfigError } from './errors';
+import { ConfigError } from '../core/errors';
 import { metrics, MetricUnit } from './powertools';
 import { tableNamesFor } from './tables';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../../lambdas/shared/errors';
+import { ConfigError } from '../../lambdas/core/errors';
 
 /** A random quantity: a constant, a uniform range, or a log-normal given by its median and P95. */
 export const DistributionSchema = z.discriminatedUnion('kind', [

@@ -8,10 +8,10 @@
  * the usage is computed from the prompts actually sent, never taken from the provider's estimate.
  */
 import { createHash } from 'node:crypto';
-import type { LlmPort, LlmRequest, LlmTask } from '../../lambdas/adapters/ports';
+import type { LlmPort, LlmRequest, LlmTask } from '../../lambdas/core/ports';
 import { LocalGroundedLlm } from '../../lambdas/adapters/llm/local-grounded-llm';
 import { featureHashEmbedding } from '../../lambdas/core/embedding/feature-hash-embedder';
-import { describeError } from '../../lambdas/shared/errors';
+import { describeError } from '../../lambdas/core/errors';
 import type { ModelProfile, SimulatorConfig } from './config';
 import { profileFor } from './config';
 import { PromptCache } from './prompt-cache';

@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, describeError } from '../../lambdas/shared/errors';
+import { ConfigError, describeError } from '../../lambdas/core/errors';
 
 export const KEY_STORE_FILE = 'api-keys.json';
 

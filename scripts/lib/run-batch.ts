@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import type { RunTotals } from '../../lambdas/adapters/ports';
+import type { RunTotals } from '../../lambdas/core/model';
 import { startLocalRuntime } from '../../local/runtime';
 import type { LocalRuntime } from '../../local/runtime';
 import { runStockBatch } from '../../local/state-machine';

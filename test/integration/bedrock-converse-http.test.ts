@@ -11,8 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createBedrockRuntimeClient } from '../../lambdas/adapters/llm/bedrock-client';
 import { BedrockConverseLlm } from '../../lambdas/adapters/llm/bedrock-converse';
-import type { LlmRequest } from '../../lambdas/adapters/ports';
-import { ModelThrottledError, ModelTimeoutError } from '../../lambdas/shared/errors';
+import type { LlmRequest } from '../../lambdas/core/ports';
+import { ModelThrottledError, ModelTimeoutError } from '../../lambdas/core/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 

@@ -24,7 +24,7 @@ import { gatherSources } from '../../lambdas/core/pipeline/process-stock';
 import { buildFactSnapshot, sourceHashOf } from '../../lambdas/core/facts/normalise';
 import { briefInputFrom } from '../../lambdas/core/summary/brief-input';
 import { parseDraft, renderWriterPrompt, WRITER_SYSTEM_PROMPT } from '../../lambdas/core/summary/writer-prompt';
-import { ModelServiceError, ModelThrottledError, ModelTimeoutError } from '../../lambdas/shared/errors';
+import { ModelServiceError, ModelThrottledError, ModelTimeoutError } from '../../lambdas/core/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CostLedgerEntry, CostUnitRecord } from '../../lambdas/adapters/ports';
+import type { CostLedgerEntry, CostUnitRecord } from '../../lambdas/core/model';
 import { createDocumentClient, createRepositories } from '../../lambdas/adapters/store/dynamo-repositories';
 import { DynamoCostLedger } from '../../lambdas/adapters/store/cost-ledger-repository';
 import { meterConsumedCapacity } from '../../lambdas/adapters/cost/dynamo-capacity-meter';

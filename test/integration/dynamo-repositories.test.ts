@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredChunk, StoredSummary } from '../../lambdas/adapters/ports';
+import type { StoredChunk, StoredSummary } from '../../lambdas/core/model';
 import { startTestDynamo } from '../support/dynalite';
 import type { TestDynamo } from '../support/dynalite';
 

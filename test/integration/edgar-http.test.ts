@@ -16,7 +16,7 @@ import { createEdgarFilingsSource } from '../../lambdas/adapters/sources/edgar/c
 import { TokenBucketRateLimiter } from '../../lambdas/adapters/sources/edgar/rate-limiter';
 import type { RateLimiter } from '../../lambdas/adapters/sources/edgar/rate-limiter';
 import type { CompanyProfile } from '../../lambdas/core/model';
-import { ConfigError, NotFoundError, SourceFormatError, SourceUnavailableError } from '../../lambdas/shared/errors';
+import { ConfigError, NotFoundError, SourceFormatError, SourceUnavailableError } from '../../lambdas/core/errors';
 
 const USER_AGENT = 'FA Advisor AI Tests tests@example.com';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LlmPort, LlmRequest } from '../../lambdas/adapters/ports';
+import type { LlmPort, LlmRequest } from '../../lambdas/core/ports';
 import { FileHashCache } from '../../lambdas/adapters/cache/file-hash-cache';
 import { LocalEmbedder } from '../../lambdas/adapters/embedder/local-embedder';
 import { LocalGroundedLlm } from '../../lambdas/adapters/llm/local-grounded-llm';

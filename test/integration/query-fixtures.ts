@@ -7,19 +7,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  ChunkRepository,
-  LlmPort,
-  LlmRequest,
-  RunAudit,
-  RunRepository,
-  Sources,
-  StockOutcome,
-  StoredChunk,
-  StoredSummary,
-  SummaryFingerprint,
-  SummaryRepository,
-} from '../../lambdas/adapters/ports';
+import type { ChunkRepository, LlmPort, LlmRequest, RunRepository, Sources, SummaryRepository } from '../../lambdas/core/ports';
+import type { RunAudit, StockOutcome, StoredChunk, StoredSummary, SummaryFingerprint } from '../../lambdas/core/model';
 import type { CompanyFactsJson, CompanyProfile, FilingDocument, FundamentalsRecord, NewsItem, ResearchNote } from '../../lambdas/core/model';
 import type { FiledMetric } from '../../lambdas/core/facts/normalise';
 import { FileHashCache } from '../../lambdas/adapters/cache/file-hash-cache';
@@ -34,7 +23,8 @@ import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
 import { TickerResolver } from '../../lambdas/core/query/ticker-resolver';
 import { DEFAULT_QUERY_SETTINGS } from '../../lambdas/core/query/query-service';
 import type { QueryDeps } from '../../lambdas/core/query/query-service';
-import type { AnswerCacheStore, CachedAnswer, SessionStore, SessionTurn } from '../../lambdas/core/query/ports';
+import type { AnswerCacheStore, SessionStore } from '../../lambdas/core/ports';
+import type { CachedAnswer, SessionTurn } from '../../lambdas/core/model';
 
 export const AS_OF = '2026-11-24';
 

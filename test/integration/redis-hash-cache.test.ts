@@ -11,7 +11,7 @@ import type { Server, Socket, AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisHashCache } from '../../lambdas/adapters/cache/redis-hash-cache';
-import type { CacheDegradation } from '../../lambdas/adapters/ports';
+import type { CacheDegradation } from '../../lambdas/core/ports';
 
 /** The live-server tests need the redis-server binary; without it they are skipped, loudly. */
 const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;

@@ -13,7 +13,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { TitanEmbedder } from '../../lambdas/adapters/embedder/titan-embedder';
-import { ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../lambdas/shared/errors';
+import { ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../lambdas/core/errors';
 
 type Behaviour = 'answer' | 'throttle' | 'reject' | 'hang';
 

@@ -4,7 +4,7 @@ import aslValidator from 'asl-validator';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { localDefinition, runStockBatch, STOCK_BATCH_ASL } from '../../local/state-machine';
 import type { BatchHandlers } from '../../local/state-machine';
-import { RETRYABLE_ERROR_NAMES } from '../../lambdas/shared/errors';
+import { RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors';
 
 interface Retrier {
   ErrorEquals: string[];

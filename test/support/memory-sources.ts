@@ -1,7 +1,7 @@
 /** A tiny in-memory universe behind the real source ports, for pipeline tests that need control. */
-import type { Sources } from '../../lambdas/adapters/ports';
+import type { Sources } from '../../lambdas/core/ports';
 import type { FundamentalsRecord, NewsItem, ResearchNote } from '../../lambdas/core/model';
-import { SourceUnavailableError } from '../../lambdas/shared/errors';
+import { SourceUnavailableError } from '../../lambdas/core/errors';
 import { fundamentals, note, profile } from './snapshots';
 
 export interface MemoryUniverse {

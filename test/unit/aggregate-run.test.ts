@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRun } from '../../lambdas/core/pipeline/aggregate-run';
-import type { StockOutcome } from '../../lambdas/adapters/ports';
+import type { StockOutcome } from '../../lambdas/core/model';
 
 function outcome(ticker: string, overrides: Partial<StockOutcome> = {}): StockOutcome {
   return {

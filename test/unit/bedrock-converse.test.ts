@@ -17,14 +17,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BedrockConverseLlm, mapBedrockError } from '../../lambdas/adapters/llm/bedrock-converse';
-import type { LlmRequest } from '../../lambdas/adapters/ports';
-import {
-  ModelAccessError,
-  ModelServiceError,
-  ModelThrottledError,
-  ModelTimeoutError,
-  ModelValidationError,
-} from '../../lambdas/shared/errors';
+import type { LlmRequest } from '../../lambdas/core/ports';
+import { ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../lambdas/core/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 

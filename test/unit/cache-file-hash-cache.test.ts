@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FILE_HASH_CACHE_LOG, FileHashCache } from '../../lambdas/adapters/cache/file-hash-cache';
-import type { CacheDegradation } from '../../lambdas/adapters/ports';
+import type { CacheDegradation } from '../../lambdas/core/ports';
 
 let dir: string;
 

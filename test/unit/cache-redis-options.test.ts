@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisHashCache, hashTagOf, redisConnectionOptions } from '../../lambdas/adapters/cache/redis-hash-cache';
-import { ConfigError } from '../../lambdas/shared/errors';
+import { ConfigError } from '../../lambdas/core/errors';
 
 describe('redisConnectionOptions', () => {
   it('reads host, port and no TLS from a redis:// URL', () => {

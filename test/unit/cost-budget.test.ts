@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LlmPort, LlmRequest, LlmTask } from '../../lambdas/adapters/ports';
+import type { LlmPort, LlmRequest, LlmTask } from '../../lambdas/core/ports';
 import { loadBudgets } from '../../lambdas/adapters/cost/budgets-file';
 import { loadModelConfig } from '../../lambdas/adapters/llm/model-config';
 import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
@@ -12,7 +12,7 @@ import { budgetStatus, parseBudgets, planCall } from '../../lambdas/core/cost/bu
 import { costOfUsage, worstCaseCallUsd } from '../../lambdas/core/cost/price-table';
 import { ModelRouter } from '../../lambdas/core/routing/model-router';
 import { writeAndVerify } from '../../lambdas/core/pipeline/write-and-verify';
-import { ConfigError } from '../../lambdas/shared/errors';
+import { ConfigError } from '../../lambdas/core/errors';
 import { LocalGroundedLlm } from '../../lambdas/adapters/llm/local-grounded-llm';
 import { createDemoSources } from '../../lambdas/adapters/sources/demo';
 import { gatherSources } from '../../lambdas/core/pipeline/process-stock';

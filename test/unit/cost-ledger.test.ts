@@ -4,13 +4,14 @@
  * against the budget, and the report computed from what the ledger holds.
  */
 import { describe, expect, it } from 'vitest';
-import type { CostLedgerEntry, CostLedgerPort, CostLedgerRun, CostUnitRecord, LlmPort, ModelCallRecord } from '../../lambdas/adapters/ports';
+import type { CostLedgerEntry, CostLedgerRun, CostUnitRecord, ModelCallRecord } from '../../lambdas/core/model';
+import type { CostLedgerPort, LlmPort } from '../../lambdas/core/ports';
 import { loadBudgets } from '../../lambdas/adapters/cost/budgets-file';
 import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
 import { infrastructureEntries, modelCallEntries } from '../../lambdas/core/cost/ledger';
 import { costReport, distributionOf } from '../../lambdas/core/cost/report';
 import { UnitCostTracker } from '../../lambdas/core/cost/unit-cost';
-import { ModelThrottledError } from '../../lambdas/shared/errors';
+import { ModelThrottledError } from '../../lambdas/core/errors';
 
 const prices = loadPriceTable('config/prices.yaml');
 const budgets = loadBudgets('config/budgets.yaml');

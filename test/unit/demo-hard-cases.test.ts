@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDemoSources, DEMO_HARD_CASES, plantedHardCases, tickersWithHardCase } from '../../lambdas/adapters/sources/demo';
 import type { DemoHardCase } from '../../lambdas/adapters/sources/demo';
 import type { CompanyFactsEntry, CompanyFactsJson, CompanyProfile } from '../../lambdas/core/model';
-import { SourceUnavailableError } from '../../lambdas/shared/errors';
+import { SourceUnavailableError } from '../../lambdas/core/errors';
 
 const sources = createDemoSources();
 const profiles = await sources.universe.list();

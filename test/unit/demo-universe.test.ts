@@ -4,7 +4,7 @@ import { createDemoSources, DEMO_SEED, plantedHardCases } from '../../lambdas/ad
 import type { DemoSources } from '../../lambdas/adapters/sources/demo';
 import type { CompanyProfile } from '../../lambdas/core/model';
 import { GICS_SECTORS } from '../../lambdas/core/model';
-import { InputValidationError, NotFoundError, SourceUnavailableError } from '../../lambdas/shared/errors';
+import { InputValidationError, NotFoundError, SourceUnavailableError } from '../../lambdas/core/errors';
 
 const sources = createDemoSources();
 const profiles = await sources.universe.list();

@@ -13,7 +13,7 @@ import {
 } from '../../lambdas/adapters/sources/edgar/companyfacts';
 import type { MetricValue, XbrlFact } from '../../lambdas/adapters/sources/edgar/companyfacts';
 import { classifyPeriod, fiscalPositionOf } from '../../lambdas/adapters/sources/edgar/fiscal-periods';
-import { SourceFormatError } from '../../lambdas/shared/errors';
+import { SourceFormatError } from '../../lambdas/core/errors';
 
 function fact(overrides: Partial<XbrlFact> & Pick<XbrlFact, 'end' | 'value' | 'filed'>): XbrlFact {
   return {

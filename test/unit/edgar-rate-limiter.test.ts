@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RedisWindowRateLimiter, TokenBucketRateLimiter } from '../../lambdas/adapters/sources/edgar/rate-limiter';
 import type { RateLimiter, RateLimitRedis } from '../../lambdas/adapters/sources/edgar/rate-limiter';
-import { SourceUnavailableError } from '../../lambdas/shared/errors';
+import { SourceUnavailableError } from '../../lambdas/core/errors';
 
 /** Virtual time: `sleep` registers a timer; `run` fires timers in time order until the work settles. */
 class FakeClock {

@@ -7,7 +7,7 @@ import { EdgarFilingsSource, filingDocumentUrl, selectReportFilings } from '../.
 import { fiscalYearEndMonthOf, parseSubmissions } from '../../lambdas/adapters/sources/edgar/submissions';
 import type { SubmissionFiling, Submissions } from '../../lambdas/adapters/sources/edgar/submissions';
 import type { CompanyProfile } from '../../lambdas/core/model';
-import { NotFoundError, SourceFormatError } from '../../lambdas/shared/errors';
+import { NotFoundError, SourceFormatError } from '../../lambdas/core/errors';
 
 function payload(rows: Array<[accession: string, form: string, filed: string, report: string]>, extra: Record<string, unknown> = {}) {
   return {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StoredSummary } from '../../lambdas/adapters/ports';
+import type { StoredSummary } from '../../lambdas/core/model';
 import { ANSWER_DISCLAIMER, checkOutput, mergeSnapshots } from '../../lambdas/core/guardrails/output-guardrails';
 import { formatFact, formatPeriod } from '../../lambdas/core/facts/format';
 import { memoryBriefs } from '../integration/query-fixtures';

@@ -2,18 +2,12 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadModelConfig } from '../../lambdas/adapters/llm/model-config';
-import type { LlmPort, LlmRequest, LlmResponse, LlmTask } from '../../lambdas/adapters/ports';
+import type { LlmPort, LlmRequest, LlmResponse, LlmTask } from '../../lambdas/core/ports';
 import { ModelRouter } from '../../lambdas/core/routing/model-router';
 import { RoutedLlm, withFallback } from '../../lambdas/core/routing/routed-llm';
 import type { FallbackEvent } from '../../lambdas/core/routing/routed-llm';
 import { LLM_TASKS } from '../../lambdas/core/routing/routing-config';
-import {
-  ModelAccessError,
-  ModelServiceError,
-  ModelThrottledError,
-  ModelTimeoutError,
-  ModelValidationError,
-} from '../../lambdas/shared/errors';
+import { ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../lambdas/core/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -9,7 +9,7 @@ import { loadModelConfig, parseModelConfigYaml, promptCachingFor, resolveModelId
 import { ModelRouter } from '../../lambdas/core/routing/model-router';
 import { LLM_TASKS, parseModelConfig, ROUTABLE_TASKS } from '../../lambdas/core/routing/routing-config';
 import type { ModelConfigFile } from '../../lambdas/core/routing/routing-config';
-import { ConfigError } from '../../lambdas/shared/errors';
+import { ConfigError } from '../../lambdas/core/errors';
 
 const CONFIG_PATH = fileURLToPath(new URL('../../config/models.yaml', import.meta.url));
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';

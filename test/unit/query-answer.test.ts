@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LlmPort, LlmRequest, LlmResponse } from '../../lambdas/adapters/ports';
+import type { LlmPort, LlmRequest, LlmResponse } from '../../lambdas/core/ports';
 import { LocalEmbedder } from '../../lambdas/adapters/embedder/local-embedder';
 import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
 import { answerQuery } from '../../lambdas/core/query/query-service';
 import type { QueryAnswer, QueryOutcome } from '../../lambdas/core/query/query-service';
-import { ModelThrottledError } from '../../lambdas/shared/errors';
+import { ModelThrottledError } from '../../lambdas/core/errors';
 import { extractClaims } from '../../lambdas/core/verify/claims';
 import { COMPANIES, memoryBriefs, recording, testQueryDeps } from '../integration/query-fixtures';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { LlmPort, LlmRequest } from '../../lambdas/adapters/ports';
+import type { LlmPort, LlmRequest } from '../../lambdas/core/ports';
 import { bedrockLatencyModel, LocalAnswerLlm, LocalModels, REALISTIC_BEDROCK_LATENCY, shortName } from '../../lambdas/adapters/llm/local-answer-llm';
 import { ANSWER_SYSTEM_PROMPT, isAnswerPrompt, parseAnswerReply, renderAnswerPrompt } from '../../lambdas/core/query/answer-prompt';
 import { buildContext } from '../../lambdas/core/query/context';
 import { retrieve } from '../../lambdas/core/query/retrieve';
 import { LocalEmbedder } from '../../lambdas/adapters/embedder/local-embedder';
-import { ModelValidationError } from '../../lambdas/shared/errors';
+import { ModelValidationError } from '../../lambdas/core/errors';
 import { memoryBriefs } from '../integration/query-fixtures';
 
 async function answerPrompt(question: string): Promise<string> {

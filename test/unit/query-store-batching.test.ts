@@ -4,8 +4,8 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchedPutWriter, DynamoSessionRepository, sessionKey } from '../../lambdas/adapters/store/session-repository';
 import { DynamoAnswerCacheRepository } from '../../lambdas/adapters/store/answer-cache-repository';
-import type { SessionTurn } from '../../lambdas/core/query/ports';
-import type { AnswerPayload } from '../../lambdas/core/query/answer-types';
+import type { SessionTurn } from '../../lambdas/core/model';
+import type { AnswerPayload } from '../../lambdas/core/model';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const mock = mockClient(doc);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSimulatorConfig, profileFor, simulatorConfigFromEnv } from '../../local/bedrock-sim/config';
 import { sample, seededRandom } from '../../local/bedrock-sim/random';
 import { countTokens, truncateToTokens } from '../../local/bedrock-sim/tokens';
-import { ConfigError } from '../../lambdas/shared/errors';
+import { ConfigError } from '../../lambdas/core/errors';
 
 describe('simulator configuration from the environment', () => {
   it('has stated defaults: realistic latency sped up 50×, a five-minute cache, no quotas, no faults', () => {

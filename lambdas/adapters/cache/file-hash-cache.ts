@@ -22,8 +22,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheDegradation, EmbeddingHashCache } from '../ports';
-import { describeError } from '../../shared/errors';
+import type { CacheDegradation, EmbeddingHashCache } from '../../core/ports';
+import { describeError } from '../../core/errors';
 
 export interface FileHashCacheOptions {
   /** Directory for the log (created if missing), e.g. `<FA_DATA_DIR>/embedding-cache`. */

@@ -12,8 +12,8 @@
  */
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import type { CacheDegradation, EmbeddingHashCache } from '../ports';
-import { ConfigError, describeError } from '../../shared/errors';
+import type { CacheDegradation, EmbeddingHashCache } from '../../core/ports';
+import { ConfigError, describeError } from '../../core/errors';
 import { CircuitBreaker } from './breaker';
 import { DeadlineExceededError, withDeadline } from './deadline';
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseBudgets } from '../../core/cost/budget';
 import type { Budgets } from '../../core/cost/budget';
-import { ConfigError } from '../../shared/errors';
+import { ConfigError } from '../../core/errors';
 
 /**
  * Read and validate the budgets file.

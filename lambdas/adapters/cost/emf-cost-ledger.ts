@@ -8,7 +8,8 @@
  * in the data dir (stdout there belongs to the CLI's JSON line).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CostLedgerEntry, CostLedgerPort, CostUnitKind, CostUnitRecord, CostUnitTotals } from '../ports';
+import type { CostLedgerEntry, CostUnitKind, CostUnitRecord, CostUnitTotals } from '../../core/model';
+import type { CostLedgerPort } from '../../core/ports';
 import { budgetStatus } from '../../core/cost/budget';
 
 export const COST_METRICS = {

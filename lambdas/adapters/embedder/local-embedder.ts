@@ -3,7 +3,7 @@
  * `EmbedderPort`. No model is called, so token counts are estimates and marked as such; the cost
  * ledger prices them like Titan tokens so local runs show what AWS would charge.
  */
-import type { EmbedderPort, EmbeddingResult } from '../ports';
+import type { EmbedderPort, EmbeddingResult } from '../../core/ports';
 import {
   DEFAULT_FEATURE_HASH_DIMENSIONS,
   FEATURE_HASH_MODEL_ID,

@@ -12,8 +12,8 @@
 import { InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
-import type { EmbedderPort, EmbeddingResult } from '../ports';
-import { ConfigError, ModelServiceError, ModelTimeoutError, ModelValidationError } from '../../shared/errors';
+import type { EmbedderPort, EmbeddingResult } from '../../core/ports';
+import { ConfigError, ModelServiceError, ModelTimeoutError, ModelValidationError } from '../../core/errors';
 import { mapBedrockError } from '../llm/bedrock-converse';
 
 export const TITAN_EMBED_V2_MODEL_ID = 'amazon.titan-embed-text-v2:0';

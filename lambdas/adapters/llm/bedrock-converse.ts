@@ -6,14 +6,8 @@
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient, ConverseCommandInput, ConverseCommandOutput, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import type { LlmPort, LlmRequest, LlmResponse } from '../ports';
-import {
-  ModelAccessError,
-  ModelServiceError,
-  ModelThrottledError,
-  ModelTimeoutError,
-  ModelValidationError,
-} from '../../shared/errors';
+import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
+import { ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../core/errors';
 
 /** Long enough for a 4k-token summary on a busy inference profile; tasks normally set their own. */
 export const DEFAULT_CONVERSE_TIMEOUT_MS = 60_000;

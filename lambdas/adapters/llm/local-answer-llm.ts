@@ -9,12 +9,12 @@
  * speed, with log-normal jitter), so the load test exercises 500 concurrent FAs honestly without an
  * AWS account. The figures are assumptions, stated in `REALISTIC_BEDROCK_LATENCY`.
  */
-import type { LlmPort, LlmRequest, LlmResponse } from '../ports';
+import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
 import { isAnswerPrompt, parseAnswerPrompt } from '../../core/query/answer-prompt';
 import type { ParsedAnswerPrompt, SpecialistFocus } from '../../core/query/answer-prompt';
 import type { ContextExcerpt, ContextFact } from '../../core/query/context';
 import { factSentence } from '../../core/query/fact-sentences';
-import { ModelValidationError } from '../../shared/errors';
+import { ModelValidationError } from '../../core/errors';
 import { estimateTokens } from './local-grounded-llm';
 
 export const LOCAL_ANSWER_MODEL_ID = 'local/grounded-answer-v1';

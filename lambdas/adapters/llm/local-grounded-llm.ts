@@ -5,11 +5,11 @@
  * the verify → regenerate → facts-only path is exercised the way production exercises it.
  */
 import { createHash } from 'node:crypto';
-import type { LlmPort, LlmRequest, LlmResponse } from '../ports';
+import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
 import type { SummaryDraft } from '../../core/model';
 import { composeBrief } from '../../core/summary/compose-brief';
 import { parseWriterPrompt } from '../../core/summary/writer-prompt';
-import { ModelValidationError } from '../../shared/errors';
+import { ModelValidationError } from '../../core/errors';
 
 export const LOCAL_MODEL_ID = 'local/grounded-writer-v1';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../../shared/errors';
+import { ConfigError } from '../../core/errors';
 import { parseModelConfig } from '../../core/routing/routing-config';
 import type { ModelConfig } from '../../core/routing/routing-config';
 

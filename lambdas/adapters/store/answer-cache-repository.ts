@@ -12,7 +12,8 @@
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { AnswerCacheStore, CachedAnswer } from '../../core/query/ports';
+import type { AnswerCacheStore } from '../../core/ports';
+import type { CachedAnswer } from '../../core/model';
 import { AnswerPayloadSchema } from '../../shared/api-schemas';
 import { GroupCommit } from './session-repository';
 import type { BatchedPutWriter, GroupingOptions } from './session-repository';

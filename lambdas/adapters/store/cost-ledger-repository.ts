@@ -18,7 +18,8 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { CostLedgerEntry, CostLedgerPort, CostLedgerReader, CostLedgerRun, CostUnitKind, CostUnitRecord, CostUnitTotals } from '../ports';
+import type { CostLedgerEntry, CostLedgerRun, CostUnitKind, CostUnitRecord, CostUnitTotals } from '../../core/model';
+import type { CostLedgerPort, CostLedgerReader } from '../../core/ports';
 import { budgetStatus } from '../../core/cost/budget';
 
 const RUNS_PK = 'RUNS';

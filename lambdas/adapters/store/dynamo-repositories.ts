@@ -15,16 +15,8 @@ import {
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type {
-  ChunkRepository,
-  RunAudit,
-  RunRepository,
-  StockOutcome,
-  StoredChunk,
-  StoredSummary,
-  SummaryFingerprint,
-  SummaryRepository,
-} from '../ports';
+import type { ChunkRepository, RunRepository, SummaryRepository } from '../../core/ports';
+import type { RunAudit, StockOutcome, StoredChunk, StoredSummary, SummaryFingerprint } from '../../core/model';
 import type { TableNames } from '../../shared/tables';
 
 type Item = Record<string, NativeAttributeValue>;

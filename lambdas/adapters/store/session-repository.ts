@@ -10,7 +10,8 @@
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { SessionStore, SessionTurn } from '../../core/query/ports';
+import type { SessionStore } from '../../core/ports';
+import type { SessionTurn } from '../../core/model';
 
 const TurnItemSchema = z.object({
   faId: z.string(),

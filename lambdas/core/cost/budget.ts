@@ -5,8 +5,9 @@
  * by lambdas/adapters/cost/budgets-file.ts.
  */
 import { z } from 'zod';
-import type { BudgetStatus, CostUnitKind, LlmTask } from '../../adapters/ports';
-import { ConfigError } from '../../shared/errors';
+import type { BudgetStatus, CostUnitKind } from '../model';
+import type { LlmTask } from '../ports';
+import { ConfigError } from '../errors';
 import type { PriceTable } from './price-table';
 import { worstCaseCallUsd } from './price-table';
 

@@ -3,7 +3,8 @@
  * Entries are grouped by agent, model and task, so the ledger keeps one atomic counter per run and
  * agent/model/task however many calls a unit made. Pure.
  */
-import type { CostLedgerEntry, LlmTask, ModelCallRecord } from '../../adapters/ports';
+import type { CostLedgerEntry, ModelCallRecord } from '../model';
+import type { LlmTask } from '../ports';
 import type { TokenUsage } from '../model';
 import type { InfrastructureLine, InfrastructureService } from './infrastructure';
 import { SERVICE_UNITS } from './infrastructure';

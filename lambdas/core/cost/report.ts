@@ -5,7 +5,7 @@
  * Pure.
  */
 import { quantileSorted } from 'simple-statistics';
-import type { CostLedgerRun, CostUnitKind } from '../../adapters/ports';
+import type { CostLedgerRun, CostUnitKind } from '../model';
 import type { Budgets, UnitBudget } from './budget';
 import { INFRASTRUCTURE_AGENT } from './ledger';
 

@@ -8,18 +8,8 @@
  * the budget, so a unit that calls no model (a stock reused unchanged) costs two ledger writes and
  * no read. Pure: I/O goes through the ports.
  */
-import type {
-  BudgetStatus,
-  CostLedgerEntry,
-  CostLedgerPort,
-  CostUnitKind,
-  CostUnitTotals,
-  LlmPort,
-  LlmRequest,
-  LlmResponse,
-  LlmTask,
-  ModelCallRecord,
-} from '../../adapters/ports';
+import type { BudgetStatus, CostLedgerEntry, CostUnitKind, CostUnitTotals, ModelCallRecord } from '../model';
+import type { CostLedgerPort, LlmPort, LlmRequest, LlmResponse, LlmTask } from '../ports';
 import type { Budgets, UnitBudget } from './budget';
 import { budgetFor, budgetStatus } from './budget';
 import type { ConsumedCapacity, InfrastructureLine } from './infrastructure';

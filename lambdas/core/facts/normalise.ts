@@ -4,18 +4,7 @@
  * never averaged; derived values (margins, growth, P/E) name the facts they come from.
  */
 import { createHash } from 'node:crypto';
-import type {
-  DocumentRef,
-  Fact,
-  FactConflict,
-  FactSnapshot,
-  FactUnit,
-  FiscalPeriod,
-  IsoDate,
-  MetricName,
-  SourceBundle,
-  SourceKind,
-} from '../model';
+import type { DocumentRef, Fact, FactConflict, FactSnapshot, FactUnit, FiscalPeriod, IsoDate, MetricName, SourceBundle, SourceKind } from '../model';
 import { SOURCE_RANK } from '../model';
 
 /** A metric value extracted from XBRL company facts (structurally what the EDGAR parser returns). */

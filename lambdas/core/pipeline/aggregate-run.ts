@@ -1,5 +1,5 @@
 /** Roll per-stock outcomes up into the run audit's totals (pure). */
-import type { RunTotals, StockOutcome } from '../../adapters/ports';
+import type { RunTotals, StockOutcome } from '../model';
 
 function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : Math.round((numerator / denominator) * 10_000) / 10_000;

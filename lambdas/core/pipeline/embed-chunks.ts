@@ -3,7 +3,8 @@
  * MGET, embed the misses, store their vectors, and only then record their hashes — so a cache hit
  * always means the vector is already stored.
  */
-import type { ChunkRepository, EmbedderPort, EmbeddingHashCache, StoredChunk } from '../../adapters/ports';
+import type { ChunkRepository, EmbedderPort, EmbeddingHashCache } from '../ports';
+import type { StoredChunk } from '../model';
 import type { IsoDate, SourceBundle } from '../model';
 import { CHUNKER_VERSION, chunkDocuments } from '../chunking/section-chunker';
 import type { ChunkSource } from '../chunking/section-chunker';

@@ -2,19 +2,10 @@
  * One Distributed Map child: gather → normalise → embed (cache) → skip unchanged → write → verify
  * → store, for one ticker and as-of date (DESIGN §5). Every dependency is injected.
  */
-import type {
-  ChunkRepository,
-  EmbedderPort,
-  EmbeddingHashCache,
-  RunRepository,
-  Sources,
-  StockOutcome,
-  StoredSummary,
-  SummaryFingerprint,
-  SummaryRepository,
-} from '../../adapters/ports';
+import type { ChunkRepository, EmbedderPort, EmbeddingHashCache, RunRepository, Sources, SummaryRepository } from '../ports';
+import type { StockOutcome, StoredSummary, SummaryFingerprint } from '../model';
 import type { CompanyFactsJson, CompanyProfile, FactSnapshot, IsoDate, SourceBundle, SourceFailure, SourceKind } from '../model';
-import { describeError, NotFoundError } from '../../shared/errors';
+import { describeError, NotFoundError } from '../errors';
 import type { FiledMetric } from '../facts/normalise';
 import { buildFactSnapshot, sourceHashOf } from '../facts/normalise';
 import { briefInputFrom } from '../summary/brief-input';

@@ -2,7 +2,8 @@
  * Write the three summaries, fact-check them, regenerate once with the findings, and fall back to
  * a facts-only summary built from the snapshot if the second draft still fails (DESIGN §5.5–5.6).
  */
-import type { LlmPort, LlmTask, ModelCallRecord } from '../../adapters/ports';
+import type { LlmPort, LlmTask } from '../ports';
+import type { ModelCallRecord } from '../model';
 import type { FactSnapshot, SummaryDraft, VerificationResult, VerificationStatus } from '../model';
 import type { PriceTable } from '../cost/price-table';
 import { costOfUsage } from '../cost/price-table';

@@ -6,7 +6,7 @@
  * experiment variant makes a new key, so the cache never needs invalidating. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { AnswerDepth } from './answer-types';
+import type { AnswerDepth } from '../model';
 import type { HistoryTurn } from './context';
 
 export interface AnswerCacheKeyParts {

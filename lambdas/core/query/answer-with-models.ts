@@ -8,15 +8,15 @@
  * synthesis falls back to the specialists' notes, and when no model answered at all the caller
  * writes a facts-only answer. Every call is priced from the usage the provider reports.
  */
-import type { LlmPort, LlmResponse } from '../../adapters/ports';
+import type { LlmPort, LlmResponse } from '../ports';
 import type { TokenUsage } from '../model';
 import { costOfUsage } from '../cost/price-table';
 import type { PriceTable } from '../cost/price-table';
 import type { ModelChoice, RouteContext } from '../routing/model-router';
-import { describeError } from '../../shared/errors';
+import { describeError } from '../errors';
 import { ANSWER_SYSTEM_PROMPT, parseAnswerReply, renderAnswerPrompt, SPECIALIST_FOCUSES } from './answer-prompt';
 import type { AnswerMode, SpecialistFocus, SpecialistNote } from './answer-prompt';
-import type { AnswerDepth } from './answer-types';
+import type { AnswerDepth } from '../model';
 import type { AnswerContext } from './context';
 import type { NumberedSentence } from './fact-sentences';
 

@@ -7,7 +7,7 @@
 import type { FactSnapshot } from '../model';
 import { ANSWER_DISCLAIMER, checkOutput } from '../guardrails/output-guardrails';
 import type { AnswerSentence } from '../guardrails/output-guardrails';
-import type { AnswerCitation, AnswerPayload, AnswerDepth, ConfidenceLabel } from './answer-types';
+import type { AnswerCitation, AnswerPayload, AnswerDepth, ConfidenceLabel } from '../model';
 import type { AnswerContext } from './context';
 import { factSentence } from './fact-sentences';
 import type { NumberedSentence } from './fact-sentences';

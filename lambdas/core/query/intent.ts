@@ -4,7 +4,7 @@
  * or the simple one. Pure and deterministic.
  */
 import type { MetricName } from '../model';
-import type { AnswerDepth } from './answer-types';
+import type { AnswerDepth } from '../model';
 
 export const TOPICS = [
   'results',

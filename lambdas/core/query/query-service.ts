@@ -8,7 +8,7 @@
  * blocked question makes no model call and stores nothing. Everything is injected: the handler maps
  * the outcome to HTTP; tests drive this directly.
  */
-import type { EmbedderPort, LlmPort } from '../../adapters/ports';
+import type { EmbedderPort, LlmPort } from '../ports';
 import type { PriceTable } from '../cost/price-table';
 import { costOfUsage } from '../cost/price-table';
 import type { ModelChoice, RouteContext } from '../routing/model-router';
@@ -19,14 +19,15 @@ import type { PiiRedaction } from '../guardrails/pii';
 import { checkScope } from '../guardrails/scope';
 import { answerCacheKey } from './answer-cache-key';
 import { ANSWER_PROMPT_VERSION } from './answer-prompt';
-import type { AnswerDepth, AnswerPayload } from './answer-types';
+import type { AnswerDepth, AnswerPayload } from '../model';
 import { answerWithModels } from './answer-with-models';
 import type { QueryModelCall } from './answer-with-models';
 import { composeAnswer } from './compose-answer';
 import { buildContext } from './context';
 import type { HistoryTurn } from './context';
 import { classifyDepth } from './intent';
-import type { AnswerCacheStore, ChunkReader, SessionStore, SessionTurn, SummaryReader } from './ports';
+import type { AnswerCacheStore, ChunkReader, SessionStore, SummaryReader } from '../ports';
+import type { SessionTurn } from '../model';
 import { retrieve } from './retrieve';
 import type { TickerResolver } from './ticker-resolver';
 

@@ -3,10 +3,11 @@
  * the stored chunks most similar to the question, by cosine similarity of their vectors, within
  * those stocks only. Pure orchestration over injected readers and the embedder.
  */
-import type { EmbedderPort, StoredChunk, StoredSummary } from '../../adapters/ports';
-import { describeError } from '../../shared/errors';
+import type { EmbedderPort } from '../ports';
+import type { StoredChunk, StoredSummary } from '../model';
+import { describeError } from '../errors';
 import { cosine, decodeVector } from '../embedding/vector-codec';
-import type { ChunkReader, SummaryReader } from './ports';
+import type { ChunkReader, SummaryReader } from '../ports';
 
 export interface RankedChunk {
   chunk: StoredChunk;

@@ -7,8 +7,9 @@
  *
  * Pure: the clock is injected.
  */
-import type { StoredChunk, StoredSummary, SummaryFingerprint } from '../../adapters/ports';
-import type { AnswerCacheStore, CachedAnswer, ChunkReader, SummaryReader } from './ports';
+import type { StoredChunk, StoredSummary, SummaryFingerprint } from '../model';
+import type { AnswerCacheStore, ChunkReader, SummaryReader } from '../ports';
+import type { CachedAnswer } from '../model';
 
 export interface TtlCacheOptions {
   ttlMs: number;

@@ -2,9 +2,10 @@
  * The read-only routes' views: a stock's stored brief in one length with numbered citations, and
  * an FA's own session. Pure over injected readers.
  */
-import type { StoredSummary } from '../../adapters/ports';
+import type { StoredSummary } from '../model';
 import type { SummaryLength, SummarySection } from '../model';
-import type { SessionStore, SessionTurn, SummaryReader } from './ports';
+import type { SessionStore, SummaryReader } from '../ports';
+import type { SessionTurn } from '../model';
 import type { TickerResolver } from './ticker-resolver';
 
 export interface SummaryView {

@@ -3,7 +3,7 @@
  * the remaining budget runs low, with the fallback model to use when the provider throttles. Pure:
  * the configuration is parsed elsewhere and passed in.
  */
-import type { LlmTask } from '../../adapters/ports';
+import type { LlmTask } from '../ports';
 import type { ModelConfig, RoutableTask, TaskRoute } from './routing-config';
 import { requestTaskOf, ROUTABLE_TASKS } from './routing-config';
 

@@ -4,8 +4,8 @@
  * ModelThrottledError reaches here, so waiting longer on the same model is unlikely to help within
  * an FA's 10-second budget; a different model has its own quota. Pure: wraps any LlmPort.
  */
-import type { LlmPort, LlmRequest, LlmResponse } from '../../adapters/ports';
-import { ModelThrottledError } from '../../shared/errors';
+import type { LlmPort, LlmRequest, LlmResponse } from '../ports';
+import { ModelThrottledError } from '../errors';
 import type { ModelChoice, ModelRouter, RouteContext } from './model-router';
 import type { RoutableTask } from './routing-config';
 

@@ -6,8 +6,8 @@
  * (lambdas/adapters/llm/model-config.ts).
  */
 import { z } from 'zod';
-import type { LlmTask } from '../../adapters/ports';
-import { ConfigError } from '../../shared/errors';
+import type { LlmTask } from '../ports';
+import { ConfigError } from '../errors';
 
 /** Every task of the LlmPort, at run time. */
 export const LLM_TASKS = ['write_summary', 'regenerate_summary', 'extract_claims', 'classify', 'guardrail', 'answer'] as const;

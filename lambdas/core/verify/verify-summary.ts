@@ -3,15 +3,7 @@
  * cited document in value, unit, scale and period; every citation must name a known document;
  * every sentence with a figure must cite; no date may lie after the as-of date.
  */
-import type {
-  Fact,
-  FactSnapshot,
-  FactUnit,
-  SummaryDraft,
-  SummaryLength,
-  VerificationFinding,
-  VerificationResult,
-} from '../model';
+import type { Fact, FactSnapshot, FactUnit, SummaryDraft, SummaryLength, VerificationFinding, VerificationResult } from '../model';
 import { SUMMARY_LENGTHS } from '../model';
 import { periodKey } from '../facts/normalise';
 import { extractClaims } from './claims';

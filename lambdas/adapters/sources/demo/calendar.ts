@@ -5,7 +5,7 @@
  * Business days are Monday to Friday; the demo ignores exchange holidays.
  */
 import type { IsoDate } from '../../../core/model';
-import { InputValidationError } from '../../../shared/errors';
+import { InputValidationError } from '../../../core/errors';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

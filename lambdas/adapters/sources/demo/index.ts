@@ -11,9 +11,9 @@
  * the embedding cache and the skip-unchanged path are exercised the way a real week exercises them.
  * Hard cases are planted on purpose on a few percent of stocks each: see `DEMO_HARD_CASES`.
  */
-import type { Sources } from '../../ports';
+import type { Sources } from '../../../core/ports';
 import type { CompanyFactsJson, CompanyProfile, FilingDocument, FundamentalsRecord, IsoDate, NewsItem, ResearchNote } from '../../../core/model';
-import { NotFoundError, SourceUnavailableError } from '../../../shared/errors';
+import { NotFoundError, SourceUnavailableError } from '../../../core/errors';
 import { businessIndexOf, dayOf } from './calendar';
 import { companyFactsOn } from './company-facts';
 import { filingDocument } from './filing-text';

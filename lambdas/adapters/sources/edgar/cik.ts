@@ -4,7 +4,7 @@
  * converted payloads (`"1318605"`). Everything downstream uses the 10-digit form, which is also
  * the one the data.sec.gov URL paths require.
  */
-import { SourceFormatError } from '../../../shared/errors';
+import { SourceFormatError } from '../../../core/errors';
 
 const CIK_DIGITS = 10;
 

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import type { CompanyFactsEntry, CompanyFactsJson, FactUnit, FiscalPeriod, IsoDate, MetricName } from '../../../core/model';
-import { SourceFormatError } from '../../../shared/errors';
+import { SourceFormatError } from '../../../core/errors';
 import { padCik } from './cik';
 import { METRIC_MAPPINGS, Q4_DERIVABLE_METRICS } from './concepts';
 import type { MetricMapping } from './concepts';

@@ -2,7 +2,7 @@
  * Wiring for the composition root: an EDGAR filings source whose requests all go through one rate
  * limiter, process-wide by default or fleet-wide when a Redis client is given.
  */
-import type { FilingsSource } from '../../ports';
+import type { FilingsSource } from '../../../core/ports';
 import { EdgarClient } from './edgar-client';
 import type { EdgarRetryEvent } from './edgar-client';
 import { EdgarFilingsSource } from './edgar-filings-source';

@@ -10,7 +10,7 @@
  *   message), a body that is not JSON or not the documented shape → SourceFormatError.
  */
 import type { CompanyFactsJson } from '../../../core/model';
-import { ConfigError, describeError, NotFoundError, SourceFormatError, SourceUnavailableError } from '../../../shared/errors';
+import { ConfigError, describeError, NotFoundError, SourceFormatError, SourceUnavailableError } from '../../../core/errors';
 import { padCik } from './cik';
 import { validateCompanyFacts } from './companyfacts';
 import type { RateLimiter, Sleep } from './rate-limiter';

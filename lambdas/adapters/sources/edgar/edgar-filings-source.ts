@@ -3,8 +3,8 @@
  * latest annual report with the quarterly reports after it, from the company's submissions index.
  */
 import type { CompanyFactsJson, CompanyProfile, FilingDocument, IsoDate } from '../../../core/model';
-import { NotFoundError } from '../../../shared/errors';
-import type { FilingsSource } from '../../ports';
+import { NotFoundError } from '../../../core/errors';
+import type { FilingsSource } from '../../../core/ports';
 import { companyFactsFiledBy } from './companyfacts';
 import type { EdgarClient } from './edgar-client';
 import { fiscalPositionOf } from './fiscal-periods';

@@ -6,7 +6,7 @@
  * - in one process, `TokenBucketRateLimiter`: all concurrent calls queue on one bucket;
  * - across a fleet of Lambdas, `RedisWindowRateLimiter`: a counter per 1-second window in Redis.
  */
-import { describeError, SourceUnavailableError } from '../../../shared/errors';
+import { describeError, SourceUnavailableError } from '../../../core/errors';
 import { withDeadline } from '../../cache/deadline';
 
 export interface RateLimiter {

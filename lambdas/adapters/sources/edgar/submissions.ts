@@ -6,7 +6,7 @@
  * (the pipeline only needs the latest 10-K and the 10-Qs after it).
  */
 import { z } from 'zod';
-import { SourceFormatError } from '../../../shared/errors';
+import { SourceFormatError } from '../../../core/errors';
 import { padCik } from './cik';
 import { nominalMonthEnd } from './fiscal-periods';
 import { describeZodIssue } from './zod-reason';

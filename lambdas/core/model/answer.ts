@@ -1,12 +1,8 @@
-/**
- * The shape of an answer inside the core: what the answer cache stores and the API returns (the
- * handler adds request, session, cost and latency fields around it).
- */
-import type { SourceKind } from '../model';
+/** A numbered citation: the `n` the answer text shows as `[n]`. */
+import type { SourceKind } from './company';
 
 export type AnswerDepth = 'simple' | 'deep';
 
-/** A numbered citation: the `n` the answer text shows as `[n]`. */
 export interface AnswerCitation {
   n: number;
   /** The source document id (accession number, vendor record, note or news id). */
