@@ -4,7 +4,7 @@
  * metric here is published with dimensions { service, stage }.
  */
 
-/** Powertools Metrics namespace (lambdas/shared/powertools.ts uses the same value). */
+/** Powertools Metrics namespace (lambdas/wiring/telemetry.ts uses the same value). */
 export const METRICS_NAMESPACE = 'FAAdvisorAI';
 
 /** POWERTOOLS_SERVICE_NAME per workload: one per workload, so dashboards need no per-function dimensions. */

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLES } from '../lambdas/shared/tables';
-import type { TableNames } from '../lambdas/shared/tables';
+import { TABLES } from '../lambdas/core/contracts/tables';
+import type { TableNames } from '../lambdas/core/contracts/tables';
 
 export interface LocalDynamo {
   endpoint: string;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tableNamesFor } from '../lambdas/shared/tables';
+import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { connectOrStartDynalite, ensureTables } from './dynalite';
 import type { LocalDynamo } from './dynalite';
 import { connectOrStartBedrockSimulator } from './bedrock-simulator';

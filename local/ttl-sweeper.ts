@@ -7,8 +7,8 @@
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/store/dynamo-repositories';
-import { TABLES } from '../lambdas/shared/tables';
-import type { TableDefinition, TableKey, TableNames } from '../lambdas/shared/tables';
+import { TABLES } from '../lambdas/core/contracts/tables';
+import type { TableDefinition, TableKey, TableNames } from '../lambdas/core/contracts/tables';
 
 type Key = Record<string, NativeAttributeValue>;
 

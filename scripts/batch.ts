@@ -1,9 +1,9 @@
 /** `npm run batch -- [--limit N] [--concurrency C] [--as-of YYYY-MM-DD] [--tickers A,B] [--json]` */
 import { Command } from 'commander';
 import { z } from 'zod';
-import { IsoDateSchema, TickerSchema } from '../lambdas/shared/batch-events';
+import { IsoDateSchema, TickerSchema } from '../lambdas/core/contracts/batch-events';
 import { fail, parseOptions, printJson, runMain } from './lib/cli';
-import { describeRun, runBatch } from './lib/run-batch';
+import { describeRun, runBatch } from '../local/batch-runner';
 
 const OptionsSchema = z
   .object({

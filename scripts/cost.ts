@@ -13,7 +13,7 @@ import { DynamoCostLedger } from '../lambdas/adapters/store/cost-ledger-reposito
 import { loadBudgets } from '../lambdas/adapters/cost/budgets-file';
 import { costReport } from '../lambdas/core/cost/report';
 import type { CostReport, UnitSection } from '../lambdas/core/cost/report';
-import { tableNamesFor } from '../lambdas/shared/tables';
+import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { startLocalRuntime } from '../local/runtime';
 import { fail, parseOptions, printJson, runMain } from './lib/cli';
 import { money, renderCostReportHtml } from './lib/cost-report-html';

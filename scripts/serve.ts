@@ -11,12 +11,12 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/store/dynamo-repositories';
-import { MAX_BODY_BYTES, openApiDocument } from '../lambdas/shared/api-schemas';
-import { tableNamesFor } from '../lambdas/shared/tables';
+import { MAX_BODY_BYTES, openApiDocument } from '../lambdas/core/contracts/api';
+import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
 import { startHttpApi } from '../local/http-api';
-import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from './lib/api-keys';
+import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
 import { fail, parseOptions, printJson, runMain } from './lib/cli';
 
 const DEMO_FA_ID = 'fa-demo';
@@ -100,7 +100,7 @@ interface Served {
 /** Serve in this process (and profile it when FA_CPU_PROFILE names a file). */
 async function serveHere(port: number, keys: KeyStore): Promise<Served> {
   const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
-  const { queryDependencies } = await import('../lambdas/shared/query-dependencies');
+  const { queryDependencies } = await import('../lambdas/wiring/query');
   const deps = await queryDependencies();
   let api;
   try {

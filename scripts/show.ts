@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { SUMMARY_LENGTHS } from '../lambdas/core/model';
 import type { StoredSummary } from '../lambdas/core/model';
-import { TickerSchema } from '../lambdas/shared/batch-events';
+import { TickerSchema } from '../lambdas/core/contracts/batch-events';
 import { startLocalRuntime } from '../local/runtime';
 import { fail, parseOptions, printJson, runMain } from './lib/cli';
 
@@ -56,7 +56,7 @@ runMain(async () => {
   const options = parseOptions(OptionsSchema, { ...program.opts(), ticker: program.args[0] });
   const runtime = await startLocalRuntime();
   try {
-    const { batchDependencies } = await import('../lambdas/shared/dependencies');
+    const { batchDependencies } = await import('../lambdas/wiring/batch');
     const deps = await batchDependencies();
     const stored = await deps.repositories.summaries.getLatest(options.ticker);
     await deps.close();

@@ -1,6 +1,6 @@
 /** `npm start`: the main job on the embedded default — the nightly batch over the whole demo universe. */
 import { printJson, runMain } from './lib/cli';
-import { describeRun, runBatch } from './lib/run-batch';
+import { describeRun, runBatch } from '../local/batch-runner';
 
 runMain(async () => {
   process.stderr.write(`FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, FA_LLM=${process.env.FA_LLM || 'local'})\n`);

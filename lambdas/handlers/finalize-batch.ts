@@ -2,9 +2,9 @@
 import middy from '@middy/core';
 import type { RunTotals } from '../core/model';
 import { finalizeRun } from '../core/pipeline/batch-run';
-import { FinalizeBatchEventSchema, parseEvent } from '../shared/batch-events';
-import { batchDependencies } from '../shared/dependencies';
-import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
+import { FinalizeBatchEventSchema, parseEvent } from '../core/contracts/batch-events';
+import { batchDependencies } from '../wiring/batch';
+import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 export async function finalizeBatch(event: unknown): Promise<{ runId: string; asOf: string } & RunTotals> {
   const { runId } = parseEvent(FinalizeBatchEventSchema, event);

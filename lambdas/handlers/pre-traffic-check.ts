@@ -12,7 +12,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { ConfigError, describeError } from '../core/errors';
-import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
+import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

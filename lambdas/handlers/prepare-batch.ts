@@ -2,9 +2,9 @@
 import middy from '@middy/core';
 import { prepareRun } from '../core/pipeline/batch-run';
 import type { PreparedRun } from '../core/pipeline/batch-run';
-import { parseEvent, PrepareBatchEventSchema } from '../shared/batch-events';
-import { batchDependencies } from '../shared/dependencies';
-import { emitMetrics, logger } from '../shared/powertools';
+import { parseEvent, PrepareBatchEventSchema } from '../core/contracts/batch-events';
+import { batchDependencies } from '../wiring/batch';
+import { emitMetrics, logger } from '../wiring/telemetry';
 
 /** Today's date in New York, where the market the batch prepares for opens. */
 function todayInNewYork(now: Date): string {

@@ -6,10 +6,10 @@
 import middy from '@middy/core';
 import type { StockOutcome } from '../core/model';
 import { processStock } from '../core/pipeline/process-stock';
-import { parseEvent, StockItemSchema } from '../shared/batch-events';
+import { parseEvent, StockItemSchema } from '../core/contracts/batch-events';
 import { describeError } from '../core/errors';
-import { batchDependencies } from '../shared/dependencies';
-import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
+import { batchDependencies } from '../wiring/batch';
+import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 const STATUS_METRIC = { verified: 'StockVerified', regenerated: 'StockRegenerated', facts_only: 'StockFactsOnly', failed: 'StockFailed' } as const;
 

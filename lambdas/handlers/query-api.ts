@@ -27,10 +27,10 @@ import {
   SessionIdSchema,
   SummaryQuerySchema,
   TickerParamSchema,
-} from '../shared/api-schemas';
-import type { ErrorCode } from '../shared/api-schemas';
+} from '../core/contracts/api';
+import type { ErrorCode } from '../core/contracts/api';
 import { describeError } from '../core/errors';
-import { logger, METRICS_NAMESPACE } from '../shared/powertools';
+import { logger, METRICS_NAMESPACE } from '../wiring/telemetry';
 
 /** What the handler needs beyond the query core. */
 export interface QueryApiDeps extends QueryDeps {
@@ -332,7 +332,7 @@ let cachedDeps: Promise<QueryApiDeps> | undefined;
 /** The deployed handler: dependencies built once per execution environment, on first use. */
 export const handler = middy(
   createQueryApiHandler(async () => {
-    cachedDeps ??= import('../shared/query-dependencies').then((m) => m.queryDependencies());
+    cachedDeps ??= import('../wiring/query').then((m) => m.queryDependencies());
     return cachedDeps;
   }),
 );

@@ -1,9 +1,9 @@
 /** Step Functions Catch target `RecordFailure`: a failed stock is stored with its reason, never lost. */
 import middy from '@middy/core';
 import { recordFailure } from '../core/pipeline/batch-run';
-import { parseEvent, RecordFailureEventSchema } from '../shared/batch-events';
-import { batchDependencies } from '../shared/dependencies';
-import { emitMetrics, logger, metrics, MetricUnit } from '../shared/powertools';
+import { parseEvent, RecordFailureEventSchema } from '../core/contracts/batch-events';
+import { batchDependencies } from '../wiring/batch';
+import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 export async function recordFailureHandler(event: unknown): Promise<{ ticker: string; status: 'failed'; error: string }> {
   const item = parseEvent(RecordFailureEventSchema, event);

@@ -1,12 +1,12 @@
 /**
  * The DynamoDB tables, created from the same definitions the local runtime gives dynalite
- * (lambdas/shared/tables.ts), so the two runtimes can never disagree on keys or names.
+ * (lambdas/core/contracts/tables.ts), so the two runtimes can never disagree on keys or names.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { aws_dynamodb as dynamodb } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { TABLES, tableNamesFor } from '../../lambdas/shared/tables';
-import type { TableDefinition, TableKey } from '../../lambdas/shared/tables';
+import { TABLES, tableNamesFor } from '../../lambdas/core/contracts/tables';
+import type { TableDefinition, TableKey } from '../../lambdas/core/contracts/tables';
 import type { ServiceFunction } from './service-function';
 
 export interface DataTablesProps {

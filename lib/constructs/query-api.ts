@@ -8,7 +8,7 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { aws_apigateway as apigw, aws_cognito as cognito, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DepthSchema, MAX_REQUEST_TICKERS, QUESTION_MAX_CHARS } from '../../lambdas/shared/api-schemas';
+import { DepthSchema, MAX_REQUEST_TICKERS, QUESTION_MAX_CHARS } from '../../lambdas/core/contracts/api';
 import type { ApiClientConfig } from '../config';
 import { managedPolicyFinding } from '../nag';
 import type { ServiceFunction } from './service-function';
@@ -18,7 +18,7 @@ export const API_STAGE_NAME = 'live';
 
 /**
  * Body of POST /v1/query, validated by API Gateway before the function runs. It mirrors the zod
- * schema the handler validates with again (lambdas/shared/api-schemas.ts) and shares its limits.
+ * schema the handler validates with again (lambdas/core/contracts/api.ts) and shares its limits.
  */
 export const QUERY_REQUEST_SCHEMA: apigw.JsonSchema = {
   schema: apigw.JsonSchemaVersion.DRAFT4,

@@ -18,8 +18,8 @@ import { METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES } from '../metric-names
 import { deploymentTarget, stageNames } from '../names';
 import type { DataStack } from './data-stack';
 import { BATCH_BUNDLED_FILES } from './pipeline-stack';
-import { TABLES } from '../../lambdas/shared/tables';
-import type { TableKey } from '../../lambdas/shared/tables';
+import { TABLES } from '../../lambdas/core/contracts/tables';
+import type { TableKey } from '../../lambdas/core/contracts/tables';
 
 /** Tables the batch writes and the query API only reads. */
 const BATCH_OUTPUT_TABLES: readonly TableKey[] = ['summaries', 'chunks'];

@@ -20,9 +20,9 @@ import { stockProcessorGoldenChecks } from '../golden-checks';
 import { SERVICE_NAMES } from '../metric-names';
 import { deploymentTarget, stageNames } from '../names';
 import { handlerEntry, STOCK_BATCH_ASL } from '../paths';
-import type { TableKey } from '../../lambdas/shared/tables';
+import type { TableKey } from '../../lambdas/core/contracts/tables';
 
-/** Configuration files every batch function loads at start-up (lambdas/shared/dependencies.ts). */
+/** Configuration files every batch function loads at start-up (lambdas/wiring/batch.ts). */
 export const BATCH_BUNDLED_FILES = {
   FA_MODELS_CONFIG: 'config/models.yaml',
   FA_PRICES_CONFIG: 'config/prices.yaml',

@@ -16,7 +16,7 @@ import type { ModelProfile, SimulatorConfig } from './config';
 import { profileFor } from './config';
 import { PromptCache } from './prompt-cache';
 import type { CacheCheckpoint } from './prompt-cache';
-import { QuotaWindow } from '../../lambdas/core/cost/quota-window';
+import { QuotaWindow } from './quota-window';
 import { seededRandom } from './random';
 import { callTiming } from './latency';
 import type { Random } from './random';

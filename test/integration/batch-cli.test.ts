@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoSources } from '../../lambdas/adapters/sources/demo';
 import { connectOrStartDynalite } from '../../local/dynalite';
 import { createDocumentClient, createRepositories } from '../../lambdas/adapters/store/dynamo-repositories';
-import { tableNamesFor } from '../../lambdas/shared/tables';
+import { tableNamesFor } from '../../lambdas/core/contracts/tables';
 
 interface CliRun {
   code: number | null;

@@ -23,7 +23,7 @@ import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
 import { ModelRouter } from '../../lambdas/core/routing/model-router';
 import { processStock } from '../../lambdas/core/pipeline/process-stock';
 import { costReport } from '../../lambdas/core/cost/report';
-import { tableNamesFor } from '../../lambdas/shared/tables';
+import { tableNamesFor } from '../../lambdas/core/contracts/tables';
 import { memoryUniverse } from '../support/memory-sources';
 import { startTestDynamo } from '../support/dynalite';
 import type { TestDynamo } from '../support/dynalite';

@@ -14,8 +14,8 @@ import { createDocumentClient } from '../../lambdas/adapters/store/dynamo-reposi
 import { BatchedPutWriter, DynamoSessionRepository } from '../../lambdas/adapters/store/session-repository';
 import { DynamoAnswerCacheRepository } from '../../lambdas/adapters/store/answer-cache-repository';
 import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
-import { TABLES, tableNamesFor } from '../../lambdas/shared/tables';
-import { ERROR_CODES, openApiDocument, QueryRequestSchema, QueryResponseSchema, SessionResponseSchema, SummaryResponseSchema } from '../../lambdas/shared/api-schemas';
+import { TABLES, tableNamesFor } from '../../lambdas/core/contracts/tables';
+import { ERROR_CODES, openApiDocument, QueryRequestSchema, QueryResponseSchema, SessionResponseSchema, SummaryResponseSchema } from '../../lambdas/core/contracts/api';
 import type { QueryApiDeps } from '../../lambdas/handlers/query-api';
 import { recording, seedBriefs, testQueryDeps } from './query-fixtures';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { startHttpApi } from '../../local/http-api';
 import type { HttpApi } from '../../local/http-api';
-import { addKeyRecords, createApiKey, hashKey, KeyStore, readKeyRecords } from '../../scripts/lib/api-keys';
+import { addKeyRecords, createApiKey, hashKey, KeyStore, readKeyRecords } from '../../local/api-keys';
 
 let dir: string;
 let keyFile: string;

@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTestDynamo } from '../support/dynalite';
 import type { TestDynamo } from '../support/dynalite';
 import { createDocumentClient } from '../../lambdas/adapters/store/dynamo-repositories';
-import { tableNamesFor } from '../../lambdas/shared/tables';
+import { tableNamesFor } from '../../lambdas/core/contracts/tables';
 import { deleteMatching, sweepExpired } from '../../local/ttl-sweeper';
 
 let dynamo: TestDynamo;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connectOrStartDynalite, ensureTables } from '../../local/dynalite';
 import { createDocumentClient, createRepositories } from '../../lambdas/adapters/store/dynamo-repositories';
 import type { Repositories } from '../../lambdas/adapters/store/dynamo-repositories';
-import { tableNamesFor } from '../../lambdas/shared/tables';
+import { tableNamesFor } from '../../lambdas/core/contracts/tables';
 
 export interface TestDynamo {
   dataDir: string;

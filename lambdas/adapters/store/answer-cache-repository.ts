@@ -14,7 +14,7 @@ import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AnswerCacheStore } from '../../core/ports';
 import type { CachedAnswer } from '../../core/model';
-import { AnswerPayloadSchema } from '../../shared/api-schemas';
+import { AnswerPayloadSchema } from '../../core/contracts/api';
 import { GroupCommit } from './session-repository';
 import type { BatchedPutWriter, GroupingOptions } from './session-repository';
 

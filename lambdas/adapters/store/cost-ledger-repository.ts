@@ -1,5 +1,5 @@
 /**
- * The cost ledger in DynamoDB (table `costLedger`, see lambdas/shared/tables.ts). Every figure is
+ * The cost ledger in DynamoDB (table `costLedger`, see lambdas/core/contracts/tables.ts). Every figure is
  * an atomic counter updated with `UpdateItem ... ADD`, so 100 concurrent stock processors add to
  * the same counters without reading them first and without transactions (which dynalite lacks).
  * Two items per recorded attempt:

@@ -17,7 +17,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ChunkRepository, RunRepository, SummaryRepository } from '../../core/ports';
 import type { RunAudit, StockOutcome, StoredChunk, StoredSummary, SummaryFingerprint } from '../../core/model';
-import type { TableNames } from '../../shared/tables';
+import type { TableNames } from '../../core/contracts/tables';
 
 type Item = Record<string, NativeAttributeValue>;
 

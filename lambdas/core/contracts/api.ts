@@ -1,0 +1,291 @@
+/**
+ * The query API's contract, once: zod schemas that validate requests at the edge and describe
+ * responses, and the OpenAPI 3 document generated from them (served at /openapi.json and kept in
+ * docs/openapi.json; a test fails when the two drift). zod v4's own JSON Schema output does the
+ * conversion, with the `openapi-3.0` target.
+ */
+import { z } from 'zod';
+import { SUMMARY_LENGTHS, SUMMARY_SECTIONS } from '../model/index';
+import { INPUT_BLOCK_CODES } from '../guardrails/input-guardrails';
+import { PII_KINDS } from '../guardrails/pii';
+
+export const API_VERSION = '1.0.0';
+
+/** Limits shared with API Gateway's request model (lib/constructs/query-api.ts). */
+export const QUESTION_MAX_CHARS = 2000;
+export const MAX_REQUEST_TICKERS = 10;
+/** A request body larger than this is refused before it is parsed. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export const TickerParamSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9.\-]{0,9}$/, 'must be a stock symbol such as ABC')
+  .describe('A stock symbol of the covered universe (any case).');
+
+export const SessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, hyphens or underscores')
+  .describe('A conversation id. Sessions belong to the FA who created them.');
+
+export const DepthSchema = z
+  .enum(['simple', 'deep', 'auto'])
+  .describe('simple: one call on the small model; deep: specialist steps and a synthesis on the strong model; auto (default): decided from the question.');
+
+export const QueryRequestSchema = z
+  .strictObject({
+    question: z.string().min(1).max(QUESTION_MAX_CHARS).describe('The FA\'s question. PII is redacted before it is logged, stored or sent to a model.'),
+    tickers: z.array(TickerParamSchema).max(MAX_REQUEST_TICKERS).optional().describe('Stocks the question is about, in addition to those it names.'),
+    sessionId: SessionIdSchema.optional().describe('Continue this conversation; a new one is started when absent.'),
+    depth: DepthSchema.optional(),
+  })
+  .describe('A question about covered stocks.');
+export type QueryRequest = z.infer<typeof QueryRequestSchema>;
+
+export const SummaryQuerySchema = z.strictObject({ length: z.enum(SUMMARY_LENGTHS).default('medium') });
+
+const SourceKindSchema = z.enum(['filings', 'fundamentals', 'research', 'news']);
+
+export const CitationSchema = z
+  .object({
+    n: z.number().int().positive().describe('The number the answer shows as [n].'),
+    sourceId: z.string().describe('Source document id: an accession number, vendor record, research note or news item id.'),
+    ticker: z.string(),
+    kind: SourceKindSchema,
+    title: z.string(),
+    date: z.string().describe('ISO date of the source.'),
+    quote: z.string().describe('The passage or data line of the source that the cited sentences rest on.'),
+  })
+  .describe('A numbered citation.');
+
+const SentenceSchema = z.object({ text: z.string(), citations: z.array(z.number().int().positive()) });
+
+export const AnswerPayloadSchema = z.object({
+  answer: z.string().describe('The answer as prose, each sentence followed by its citation markers.'),
+  sentences: z.array(SentenceSchema),
+  citations: z.array(CitationSchema),
+  tickers: z.array(z.string()),
+  depth: z.enum(['simple', 'deep']),
+  confidence: z.number().min(0).max(1),
+  confidenceLabel: z.enum(['high', 'medium', 'low']),
+  flags: z.array(z.string()).describe('Codes for what lowered confidence or what the guardrails changed (see docs/API.md).'),
+  disclaimer: z.string(),
+  asOf: z.string().describe('The newest as-of date of the briefs the answer rests on.'),
+  modelIds: z.array(z.string()),
+  promptVersion: z.string(),
+  promptVariant: z.string(),
+});
+
+const RedactionSchema = z.object({ kind: z.enum(PII_KINDS), count: z.number().int().positive() });
+
+export const QueryResponseSchema = AnswerPayloadSchema.extend({
+  requestId: z.string(),
+  sessionId: SessionIdSchema,
+  question: z.string().describe('The question as stored: normalised, PII redacted.'),
+  cache: z.object({ hit: z.boolean(), cachedAt: z.string().optional() }).describe('Whether the answer came from the answer cache.'),
+  cost: z
+    .object({
+      usd: z.number().nonnegative(),
+      estimated: z.boolean().describe('True when token counts are estimates (the local provider).'),
+      embeddingUsd: z.number().nonnegative(),
+      calls: z.array(
+        z.object({
+          step: z.string(),
+          modelId: z.string(),
+          inputTokens: z.number().int().nonnegative(),
+          outputTokens: z.number().int().nonnegative(),
+          cacheReadInputTokens: z.number().int().nonnegative(),
+          cacheWriteInputTokens: z.number().int().nonnegative(),
+          costUsd: z.number().nonnegative(),
+          latencyMs: z.number().nonnegative(),
+        }),
+      ),
+    })
+    .describe('Model and embedding cost of this request (zero on a cache hit).'),
+  latency: z
+    .object({ totalMs: z.number().nonnegative(), llmMs: z.number().nonnegative(), overheadMs: z.number().nonnegative(), storeMs: z.number().nonnegative() })
+    .describe('Milliseconds: total in the handler, waiting on models, everything else (overhead), and of that, waiting on storage.'),
+  guardrails: z.object({
+    input: z.object({ redactions: z.array(RedactionSchema) }),
+    output: z.object({ removedSentences: z.number().int().nonnegative(), claimsChecked: z.number().int().nonnegative() }),
+  }),
+}).describe('A cited, guard-railed answer.');
+
+export const SummaryResponseSchema = z
+  .object({
+    ticker: z.string(),
+    companyName: z.string(),
+    sector: z.string(),
+    asOf: z.string(),
+    length: z.enum(SUMMARY_LENGTHS),
+    status: z.enum(['verified', 'regenerated', 'facts_only']),
+    confidence: z.number(),
+    text: z.string(),
+    sections: z.array(z.object({ section: z.enum(SUMMARY_SECTIONS), sentences: z.array(SentenceSchema) })),
+    citations: z.array(z.object({ n: z.number().int().positive(), sourceId: z.string(), kind: z.string(), title: z.string(), date: z.string() })),
+    verification: z.object({ passed: z.boolean(), claimsChecked: z.number().int(), findings: z.number().int() }),
+    sourceHash: z.string(),
+    promptVersion: z.string(),
+    modelId: z.string(),
+    generatedAt: z.string(),
+  })
+  .describe('The latest stored brief of a stock in one length.');
+
+export const SessionResponseSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    expiresAt: z.number().int().describe('Epoch seconds.'),
+    turns: z.array(
+      z.object({
+        turnId: z.string(),
+        question: z.string(),
+        answer: z.string(),
+        tickers: z.array(z.string()),
+        depth: z.enum(['simple', 'deep']),
+        citations: z.array(z.object({ n: z.number().int(), sourceId: z.string(), title: z.string() })),
+        confidence: z.number(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .describe("One of the calling FA's own conversations.");
+
+export const HealthResponseSchema = z.object({ status: z.literal('ok'), version: z.string(), stage: z.string() });
+
+/** Every error code the API returns, with the HTTP status it comes with. */
+export const ERROR_CODES = [
+  'invalid_json',
+  'invalid_request',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'session_not_found',
+  'brief_not_found',
+  ...INPUT_BLOCK_CODES,
+  'model_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string().describe('One sentence saying what was wrong and what to do.'),
+      rule: z.string().optional().describe('For guardrail blocks: the id of the rule that fired.'),
+      field: z.string().optional().describe('For validation errors: the path of the first bad field.'),
+    }),
+    requestId: z.string(),
+  })
+  .describe('An error with a reason code.');
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI.
+
+const registry = z.registry<{ id: string }>();
+registry.add(QueryRequestSchema, { id: 'QueryRequest' });
+registry.add(CitationSchema, { id: 'Citation' });
+registry.add(QueryResponseSchema, { id: 'QueryResponse' });
+registry.add(SummaryResponseSchema, { id: 'SummaryResponse' });
+registry.add(SessionResponseSchema, { id: 'SessionResponse' });
+registry.add(HealthResponseSchema, { id: 'HealthResponse' });
+registry.add(ErrorResponseSchema, { id: 'Error' });
+
+type JsonObject = { [key: string]: unknown };
+
+function withoutIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIds);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$id').map(([k, v]) => [k, withoutIds(v)]));
+  }
+  return value;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
+const errors = (statuses: Record<string, string>) =>
+  Object.fromEntries(Object.entries(statuses).map(([status, description]) => [status, { description, content: json('Error') }]));
+const AUTH_ERRORS = { '401': 'No credentials (missing API key or token).', '403': 'Credentials not accepted.' };
+// Locally the API key alone; in AWS the Cognito ID token and the FA tool's API key together.
+const SECURED = [{ ApiKey: [] }, { ApiKey: [], CognitoIdToken: [] }];
+
+/** The OpenAPI 3.0 document of the query API. Deterministic: same schemas, same bytes. */
+export function openApiDocument(): JsonObject {
+  const generated = z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'output', uri: (id) => `#/components/schemas/${id}` });
+  const schemas = withoutIds(generated.schemas) as JsonObject;
+  // Requests are described as clients send them (defaults optional), not as parsed.
+  const requestSchemas = withoutIds(z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas) as JsonObject;
+  schemas.QueryRequest = requestSchemas.QueryRequest;
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'FA Advisor AI query API',
+      version: API_VERSION,
+      description:
+        'Cited, guard-railed answers about covered stocks for financial advisors. Every route but /health needs an authenticated FA: in AWS a Cognito ID token (Authorization header) plus the FA tool\'s API key; locally an API key (x-api-key) from the local key store. The FA id always comes from the authorizer, never from the request.',
+    },
+    servers: [{ url: 'http://127.0.0.1:8787', description: 'npm run serve (local)' }, { url: 'https://{apiId}.execute-api.{region}.amazonaws.com/live', description: 'AWS', variables: { apiId: { default: 'api-id' }, region: { default: 'us-east-1' } } }],
+    security: SECURED,
+    paths: {
+      '/v1/query': {
+        post: {
+          operationId: 'askQuestion',
+          summary: 'Ask a question about covered stocks',
+          requestBody: { required: true, content: json('QueryRequest') },
+          responses: {
+            '200': { description: 'A cited answer.', content: json('QueryResponse') },
+            ...errors({
+              '400': 'Malformed request (invalid_json, invalid_request).',
+              ...AUTH_ERRORS,
+              '404': 'No brief stored yet for the stocks asked about (brief_not_found).',
+              '413': 'Request body too large (payload_too_large).',
+              '415': 'Body is not JSON (unsupported_media_type).',
+              '422': 'Blocked by an input guardrail: prompt_injection, out_of_scope, no_covered_ticker, unknown_ticker, compliance_*.',
+              '503': 'No model could answer (model_unavailable).',
+            }),
+          },
+        },
+      },
+      '/v1/stocks/{ticker}/summary': {
+        get: {
+          operationId: 'getSummary',
+          summary: "A stock's latest brief",
+          parameters: [
+            { name: 'ticker', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.\\-]{0,9}$' } },
+            { name: 'length', in: 'query', required: false, schema: { type: 'string', enum: [...SUMMARY_LENGTHS], default: 'medium' } },
+          ],
+          responses: {
+            '200': { description: 'The brief.', content: json('SummaryResponse') },
+            ...errors({ '400': 'Bad ticker or length (invalid_request).', ...AUTH_ERRORS, '404': 'Unknown ticker or no brief yet (unknown_ticker, brief_not_found).' }),
+          },
+        },
+      },
+      '/v1/sessions/{id}': {
+        get: {
+          operationId: 'getSession',
+          summary: "One of the caller's conversations",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }],
+          responses: {
+            '200': { description: 'The session, oldest turn first.', content: json('SessionResponse') },
+            ...errors({ '400': 'Bad session id (invalid_request).', ...AUTH_ERRORS, '404': 'No such session for this FA, or expired (session_not_found).' }),
+          },
+        },
+      },
+      '/health': {
+        get: { operationId: 'health', summary: 'Liveness', security: [], responses: { '200': { description: 'Up.', content: json('HealthResponse') } } },
+      },
+      '/openapi.json': {
+        get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'The OpenAPI document.' }, ...errors(AUTH_ERRORS) } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        ApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Locally: a key from the local key store (stored as a sha256 hash). In AWS: the FA tool\'s API Gateway key.' },
+        CognitoIdToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'In AWS: the FA\'s Cognito ID token; the FA id is its `sub` claim.' },
+      },
+      schemas,
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * One batch run on the embedded runtime: the real state machine, the real handlers, dynalite.
+ * Shared by `npm run batch`, `npm start` and the benchmark.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { RunTotals } from '../lambdas/core/model/index';
+import { startLocalRuntime } from './runtime';
+import type { LocalRuntime } from './runtime';
+import { runStockBatch } from './state-machine';
+import { peakRssMb } from '../scripts/lib/cli';
+
+export interface BatchOptions {
+  limit?: number;
+  concurrency: number;
+  asOf?: string;
+  tickers?: string[];
+  /** Show the progress bar on stderr. */
+  progress: boolean;
+}
+
+export type BatchSummary = { runId: string; asOf: string } & RunTotals & { peakRssMb: number; dataDir: string; /** The run's first stock, for the hints a person sees. */ exampleTicker?: string };
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One batch at a time per data dir. A lock left by a killed batch is taken over, and the runs that
+ * batch never finalised are marked interrupted (their finished stocks are kept and skipped next time).
+ */
+async function takeBatchLock(runtime: LocalRuntime): Promise<() => void> {
+  const lock = join(runtime.dataDir, 'batch.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (pid !== process.pid && alive(pid)) throw new Error(`another batch (pid ${pid}) is running on ${runtime.dataDir}`);
+  }
+  writeFileSync(lock, String(process.pid));
+  const { batchDependencies } = await import('../lambdas/wiring/batch');
+  const { runs } = (await batchDependencies()).repositories;
+  for (const run of await runs.runningRuns()) {
+    await runs.updateRun({ ...run, status: 'interrupted', finishedAt: new Date().toISOString() });
+    process.stderr.write(`note: run ${run.runId} was interrupted before it finished; its completed stocks are kept\n`);
+  }
+  return () => rmSync(lock, { force: true });
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  const runtime = await startLocalRuntime();
+  const releaseLock = await takeBatchLock(runtime);
+  const handlers = {
+    PrepareBatch: (await import('../lambdas/handlers/prepare-batch')).handler,
+    ProcessStock: (await import('../lambdas/handlers/process-stock')).handler,
+    RecordFailure: (await import('../lambdas/handlers/record-failure')).handler,
+    FinalizeBatch: (await import('../lambdas/handlers/finalize-batch')).handler,
+  };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'batch |{bar}| {value}/{total} stocks | {rate}/s | ETA {eta_formatted} | failed {failed}',
+      hideCursor: true,
+      etaBuffer: 200,
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  let done = 0;
+  let failed = 0;
+  let exampleTicker: string | undefined;
+  try {
+    const input = {
+      concurrency: options.concurrency,
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.tickers ? { tickers: options.tickers } : {}),
+    };
+    const result = (await runStockBatch(input, handlers, {
+      prepared: (run) => {
+        exampleTicker = run.tickers[0];
+        if (options.progress) bar.start(run.tickers.length, 0, { rate: '0.0', failed: 0 });
+      },
+      stockDone: ({ failed: isFailure }) => {
+        done += 1;
+        if (isFailure) failed += 1;
+        const rate = (done / Math.max((Date.now() - started) / 1000, 0.001)).toFixed(1);
+        if (options.progress) bar.update(done, { rate, failed });
+      },
+    })) as { runId: string; asOf: string } & RunTotals;
+    return { ...result, peakRssMb: peakRssMb(), dataDir: runtime.dataDir, ...(exampleTicker ? { exampleTicker } : {}) };
+  } finally {
+    if (options.progress) bar.stop();
+    releaseLock();
+    const { batchDependencies } = await import('../lambdas/wiring/batch');
+    await (await batchDependencies()).close();
+    await runtime.close();
+  }
+}
+
+/** The human-readable account of a run, for stderr. */
+export function describeRun(summary: BatchSummary): string {
+  const t = summary;
+  return [
+    `run ${t.runId} (as of ${t.asOf}): ${t.stocks} stocks in ${(t.durationMs / 1000).toFixed(1)} s`,
+    `  succeeded ${t.succeeded} (verified ${t.verified}, regenerated ${t.regenerated}, facts-only ${t.factsOnly}; unchanged and reused ${t.skippedUnchanged}), failed ${t.failed}`,
+    `  embedding cache: ${t.embeddingCache.hits} hits, ${t.embeddingCache.misses} misses, hit rate ${(t.embeddingCache.hitRate * 100).toFixed(1)}%${t.embeddingCache.degraded > 0 ? `, ${t.embeddingCache.degraded} degraded lookups` : ''}`,
+    `  verification pass rate ${(t.verification.passRate * 100).toFixed(1)}% over ${t.verification.claimsChecked} checked claims`,
+    `  cost $${t.cost.totalUsd.toFixed(4)} total, $${t.cost.perStockUsd.toFixed(5)} per stock${t.cost.estimated ? ' (estimated from local token counts)' : ''}`,
+    `  peak RSS ${t.peakRssMb} MB`,
+    ...t.failures.slice(0, 10).map((f) => `  failed ${f.ticker}: ${f.error}`),
+    ...(t.embeddingCache.degraded > 0
+      ? [`warning: the embedding cache was unavailable for ${t.embeddingCache.degraded} lookups; they were treated as misses (details in ${t.dataDir}/logs.jsonl)`]
+      : []),
+  ].join('\n');
+}
