@@ -4,6 +4,7 @@
  * themselves, so a bad value fails `cdk synth` with one sentence naming the field.
  */
 import { z } from 'zod';
+import { firstIssue } from '../lambdas/core/validation';
 
 /** The retention periods CloudWatch Logs accepts (a log group with any other value fails to deploy). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -124,9 +125,8 @@ export class StageConfigError extends Error {
 export function parseStages(raw: unknown): Stage[] {
   const parsed = StagesSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = ['fa:stages', ...issue.path.map(String)].join('.');
-    throw new StageConfigError(`invalid stage configuration at ${where}: ${issue.message}`);
+    const { path, message } = firstIssue(parsed.error);
+    throw new StageConfigError(`invalid stage configuration at ${['fa:stages', ...(path ? [path] : [])].join('.')}: ${message}`);
   }
   return Object.entries(parsed.data).map(([name, config]) => ({ name, config }));
 }

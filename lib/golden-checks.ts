@@ -1,8 +1,8 @@
 /**
  * The golden checks the pre-traffic hook runs against a new version before it gets traffic
- * (lambdas/handlers/pre-traffic-check.ts judges them).
+ * (lambdas/core/contracts/golden-checks.ts is their contract; the pre-traffic hook runs them).
  */
-import type { GoldenCheck } from '../lambdas/handlers/pre-traffic-check';
+import type { GoldenCheck } from '../lambdas/core/contracts/golden-checks';
 
 /** The run id of golden stock runs: their audit records are recognisable and never a real run's. */
 export const GOLDEN_RUN_ID = 'pre-traffic-check';

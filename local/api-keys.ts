@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeError } from '../lambdas/core/errors';
+import { describeIssue } from '../lambdas/core/validation';
 
 export const KEY_STORE_FILE = 'api-keys.json';
 
@@ -43,8 +44,7 @@ export function readKeyRecords(file: string): ApiKeyRecord[] {
   }
   const parsed = StoreSchema.safeParse(document);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`the API key store ${file} is invalid at ${issue.path.join('.') || 'the top level'}: ${issue.message}`);
+    throw new ConfigError(`the API key store ${file} is invalid at ${describeIssue(parsed.error, 'the top level')}`);
   }
   return parsed.data.keys;
 }

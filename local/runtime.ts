@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tableNamesFor } from '../lambdas/core/contracts/tables';
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '../lambdas/core/contracts/metrics';
 import { connectOrStartDynalite, ensureTables } from './dynalite';
 import type { LocalDynamo } from './dynalite';
 import { connectOrStartBedrockSimulator } from './bedrock-simulator';
@@ -20,7 +21,10 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-export async function startLocalRuntime(): Promise<LocalRuntime> {
+/**
+ * @param workload whose service name the process's logs and metrics carry, as its functions do in AWS.
+ */
+export async function startLocalRuntime(workload: 'batch' | 'query' = 'batch'): Promise<LocalRuntime> {
   const dataDir = resolve(process.env.FA_DATA_DIR || '.fa-data');
   mkdirSync(dataDir, { recursive: true });
   const dynamo = await connectOrStartDynalite(dataDir);
@@ -32,8 +36,8 @@ export async function startLocalRuntime(): Promise<LocalRuntime> {
     FA_EMF_FILE: emfFile,
     FA_LOG_FILE: logFile,
     FA_STAGE: process.env.FA_STAGE || 'local',
-    POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME || 'fa-advisor-ai',
-    POWERTOOLS_METRICS_NAMESPACE: 'FAAdvisorAI',
+    POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME || SERVICE_NAMES[workload],
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     AWS_REGION: process.env.AWS_REGION || 'us-east-1',
   });
   await ensureTables(dynamo.endpoint, tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''));

@@ -168,7 +168,7 @@ async function startWorkers(count: number, port: number): Promise<Served> {
 
 /** A worker of --workers: serve on the shared port until told to stop. */
 async function runWorker(): Promise<void> {
-  const runtime = await startLocalRuntime();
+  const runtime = await startLocalRuntime('query');
   const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyStorePath(runtime.dataDir)));
   let stopping = false;
   const stop = async () => {
@@ -200,7 +200,7 @@ runMain(async () => {
     return;
   }
 
-  const runtime = await startLocalRuntime();
+  const runtime = await startLocalRuntime('query');
   const keyFile = keyStorePath(runtime.dataDir);
   if (options.newKey) {
     const { apiKey, record } = createApiKey(keyFile, options.newKey, options.label);

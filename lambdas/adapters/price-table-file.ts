@@ -5,12 +5,12 @@ import { parse as parseYaml } from 'yaml';
 import { PriceTableSchema } from '../core/cost/price-table';
 import type { PriceTable } from '../core/cost/price-table';
 import { ConfigError } from '../core/errors';
+import { describeIssue } from '../core/validation';
 
 export function loadPriceTable(path: string): PriceTable {
   const parsed = PriceTableSchema.safeParse(parseYaml(readFileSync(resolve(path), 'utf8')));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`price table ${path} is invalid at ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`price table ${path} is invalid at ${describeIssue(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -1,10 +1,9 @@
 /** Step Functions Task `FinalizeBatch`: aggregate the run's outcomes into its audit and emit run metrics. */
-import middy from '@middy/core';
 import type { RunTotals } from '../core/model';
 import { finalizeRun } from '../core/pipeline/batch-run';
 import { FinalizeBatchEventSchema, parseEvent } from '../core/contracts/batch-events';
 import { batchDependencies } from '../wiring/batch';
-import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
+import { instrumented, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 export async function finalizeBatch(event: unknown): Promise<{ runId: string; asOf: string } & RunTotals> {
   const { runId } = parseEvent(FinalizeBatchEventSchema, event);
@@ -22,4 +21,4 @@ export async function finalizeBatch(event: unknown): Promise<{ runId: string; as
   return { runId, asOf: audit.asOf, ...totals };
 }
 
-export const handler = middy(finalizeBatch).use(emitMetrics());
+export const handler = instrumented(finalizeBatch);

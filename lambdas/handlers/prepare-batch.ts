@@ -1,10 +1,9 @@
 /** Step Functions Task `PrepareBatch`: validate the run request, resolve the universe, open the audit. */
-import middy from '@middy/core';
 import { prepareRun } from '../core/pipeline/batch-run';
 import type { PreparedRun } from '../core/pipeline/batch-run';
 import { parseEvent, PrepareBatchEventSchema } from '../core/contracts/batch-events';
 import { batchDependencies } from '../wiring/batch';
-import { emitMetrics, logger } from '../wiring/telemetry';
+import { instrumented, logger } from '../wiring/telemetry';
 
 /** Today's date in New York, where the market the batch prepares for opens. */
 function todayInNewYork(now: Date): string {
@@ -25,4 +24,4 @@ export async function prepareBatch(event: unknown): Promise<PreparedRun> {
   return run;
 }
 
-export const handler = middy(prepareBatch).use(emitMetrics());
+export const handler = instrumented(prepareBatch);

@@ -3,13 +3,13 @@
  * (throttling, timeouts) propagate with their names for the state machine's Retry; anything else
  * reaches the Catch and becomes a recorded failure.
  */
-import middy from '@middy/core';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { StockOutcome } from '../core/model';
 import { processStock } from '../core/pipeline/process-stock';
 import { parseEvent, StockItemSchema } from '../core/contracts/batch-events';
 import { describeError } from '../core/errors';
-import { batchDependencies } from '../wiring/batch';
-import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
+import { batchDependencies, processStockIdempotency } from '../wiring/batch';
+import { instrumented, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 const STATUS_METRIC = { verified: 'StockVerified', regenerated: 'StockRegenerated', facts_only: 'StockFactsOnly', failed: 'StockFailed' } as const;
 
@@ -18,7 +18,7 @@ export type ProcessStockResult = Pick<StockOutcome, 'ticker' | 'status' | 'skipp
 export async function processStockHandler(event: unknown): Promise<ProcessStockResult> {
   const item = parseEvent(StockItemSchema, event);
   const deps = await batchDependencies();
-  const outcome = await deps.withDegradationScope(() => processStock(item, deps.processStock)).catch((error: unknown) => {
+  const outcome = await deps.withUnitScope(() => processStock(item, deps.processStock)).catch((error: unknown) => {
     // The state machine retries or catches it; the log says which stock failed an attempt, and why.
     logger.warn('stock attempt failed', { ticker: item.ticker, runId: item.runId, error: describeError(error) });
     throw error;
@@ -38,4 +38,5 @@ export async function processStockHandler(event: unknown): Promise<ProcessStockR
   return { ticker: outcome.ticker, status: outcome.status, skippedUnchanged: outcome.skippedUnchanged, costUsd: outcome.costUsd };
 }
 
-export const handler = middy(processStockHandler).use(emitMetrics());
+/** Idempotent per (runId, ticker): a redelivered or retried stock that finished returns its result. */
+export const handler = instrumented(processStockHandler).use(makeHandlerIdempotent(processStockIdempotency()));

@@ -12,12 +12,12 @@
  * is returned to its FA and stored in their session, never logged.
  */
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { appendFileSync } from 'node:fs';
 import { answerQuery } from '../core/query/query-service';
-import type { QueryDeps, QueryTelemetry } from '../core/query/query-service';
+import type { QueryTelemetry } from '../core/query/query-service';
 import { sessionView, summaryView } from '../core/query/views';
 import {
   API_VERSION,
@@ -30,18 +30,12 @@ import {
 } from '../core/contracts/api';
 import type { ErrorCode } from '../core/contracts/api';
 import { describeError } from '../core/errors';
-import { logger, METRICS_NAMESPACE } from '../wiring/telemetry';
+import { firstIssue } from '../core/validation';
+import type { QueryApiDeps } from '../wiring/query';
+import { logger, metrics, MetricUnit, tracer } from '../wiring/telemetry';
+import { createRouter } from './http/router';
 
-/** What the handler needs beyond the query core. */
-export interface QueryApiDeps extends QueryDeps {
-  stage: string;
-  /** AWS_LAMBDA_FUNCTION_VERSION: the canary's alarms watch the new version by this dimension. */
-  functionVersion?: string;
-  /** Origins allowed to call from a browser (FA tools); echoed back when they match. */
-  corsOrigins: readonly string[];
-  /** Where EMF lines go locally (stdout belongs to the CLI); unset in AWS. */
-  emfFile?: string;
-}
+export type { QueryApiDeps };
 
 /** An FA id as Cognito (`sub`, a UUID) or the local key store issues them. */
 const FaIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/);
@@ -75,21 +69,20 @@ const ProxyEventSchema = z.object({
 });
 type ProxyEvent = z.infer<typeof ProxyEventSchema>;
 
-type Route = 'query' | 'summary' | 'session' | 'health' | 'openapi';
-
 interface Response {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
 }
 
-const ROUTES: Array<{ route: Route; method: string; pattern: RegExp }> = [
-  { route: 'query', method: 'POST', pattern: /^\/v1\/query$/ },
-  { route: 'summary', method: 'GET', pattern: /^\/v1\/stocks\/([^/]+)\/summary$/ },
-  { route: 'session', method: 'GET', pattern: /^\/v1\/sessions\/([^/]+)$/ },
-  { route: 'health', method: 'GET', pattern: /^\/health$/ },
-  { route: 'openapi', method: 'GET', pattern: /^\/openapi\.json$/ },
-];
+/** The routes of the OpenAPI document (core/contracts/api.ts), by the same path templates. */
+const routeOf = createRouter([
+  { name: 'query', method: 'POST', path: '/v1/query' },
+  { name: 'summary', method: 'GET', path: '/v1/stocks/{ticker}/summary' },
+  { name: 'session', method: 'GET', path: '/v1/sessions/{id}' },
+  { name: 'health', method: 'GET', path: '/health' },
+  { name: 'openapi', method: 'GET', path: '/openapi.json' },
+]);
 
 function header(event: ProxyEvent, name: string): string | undefined {
   const headers = event.headers ?? {};
@@ -111,10 +104,11 @@ function identityOf(event: ProxyEvent): { faId: string } | { status: 401 | 403 }
   return parsed.success ? { faId: parsed.data } : { status: 403 };
 }
 
-function zodReason(issues: z.core.$ZodIssue[]): { field?: string; message: string } {
-  const issue = issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
-  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+/** A 400 naming the first invalid field. */
+function invalid(zodError: z.ZodError, field?: string): Response {
+  const { path, message } = firstIssue(zodError);
+  const where = field ?? path;
+  return error(400, 'invalid_request', where ? `${where}: ${message}` : message, where ? { field: where } : {});
 }
 
 function decodedBody(event: ProxyEvent): string {
@@ -136,10 +130,7 @@ async function queryRoute(event: ProxyEvent, faId: string, requestId: string, de
     return error(400, 'invalid_json', 'the request body is not valid JSON');
   }
   const parsed = QueryRequestSchema.safeParse(json);
-  if (!parsed.success) {
-    const reason = zodReason(parsed.error.issues);
-    return error(400, 'invalid_request', reason.message, reason.field ? { field: reason.field } : {});
-  }
+  if (!parsed.success) return invalid(parsed.error);
   const outcome = await answerQuery(faId, parsed.data, deps, requestId);
   telemetry.value = outcome.telemetry;
   if (outcome.kind === 'rejected') return error(outcome.status, outcome.code, outcome.message, outcome.rule ? { rule: outcome.rule } : {});
@@ -156,11 +147,13 @@ async function queryRoute(event: ProxyEvent, faId: string, requestId: string, de
   };
 }
 
+function health(deps: QueryApiDeps): Response {
+  return { status: 200, body: { status: 'ok', version: API_VERSION, stage: deps.stage } };
+}
+
 async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, telemetry: { value?: QueryTelemetry }): Promise<Response> {
-  const path = event.path.length > 1 ? event.path.replace(/\/+$/, '') : event.path;
-  const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(path) })).filter((r) => r.match);
-  const found = matches.find((r) => r.method === event.httpMethod.toUpperCase());
-  if (found?.route === 'health') return { status: 200, body: { status: 'ok', version: API_VERSION, stage: deps.stage } };
+  const found = routeOf(event.httpMethod, event.path);
+  if (found.kind === 'matched' && found.name === 'health') return health(deps);
 
   // Identity before anything else: an unauthenticated caller learns nothing, not even which routes exist.
   const identity = identityOf(event);
@@ -169,36 +162,26 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
       ? error(401, 'unauthorized', 'authentication required: send your API key (x-api-key) or ID token', { headers: { 'www-authenticate': 'ApiKey' } })
       : error(403, 'forbidden', 'the credentials do not identify a financial advisor');
   }
-  if (!found) {
-    if (matches.length > 0) return error(405, 'method_not_allowed', `use ${matches.map((m) => m.method).join(' or ')} here`, { headers: { allow: matches.map((m) => m.method).join(', ') } });
-    return error(404, 'not_found', 'no such route; see /openapi.json');
-  }
-  const param = (() => {
-    try {
-      return decodeURIComponent(found.match![1] ?? '');
-    } catch {
-      return '\u0000'; // malformed escape: fails the parameter's schema below
-    }
-  })();
-  switch (found.route) {
+  if (found.kind === 'method_not_allowed') return error(405, 'method_not_allowed', `use ${found.allow.join(' or ')} here`, { headers: { allow: found.allow.join(', ') } });
+  if (found.kind === 'not_found') return error(404, 'not_found', 'no such route; see /openapi.json');
+  switch (found.name) {
+    case 'health':
+      return health(deps);
     case 'openapi':
       return { status: 200, body: openApiDocument() };
     case 'query':
       return queryRoute(event, identity.faId, requestId, deps, telemetry);
     case 'summary': {
-      const ticker = TickerParamSchema.safeParse(param);
-      if (!ticker.success) return error(400, 'invalid_request', `ticker: ${ticker.error.issues[0]!.message}`, { field: 'ticker' });
+      const ticker = TickerParamSchema.safeParse(found.params.ticker);
+      if (!ticker.success) return invalid(ticker.error, 'ticker');
       const query = SummaryQuerySchema.safeParse(Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter(([, v]) => v !== undefined && v !== null)));
-      if (!query.success) {
-        const reason = zodReason(query.error.issues);
-        return error(400, 'invalid_request', reason.message, reason.field ? { field: reason.field } : {});
-      }
+      if (!query.success) return invalid(query.error);
       const lookup = await summaryView(ticker.data, query.data.length, deps);
       return lookup.kind === 'found' ? { status: 200, body: lookup.view } : error(404, lookup.kind, lookup.message);
     }
     case 'session': {
-      const id = SessionIdSchema.safeParse(param);
-      if (!id.success) return error(400, 'invalid_request', `id: ${id.error.issues[0]!.message}`, { field: 'id' });
+      const id = SessionIdSchema.safeParse(found.params.id);
+      if (!id.success) return invalid(id.error, 'id');
       const view = await sessionView(identity.faId, id.data, deps);
       // The same answer whether the session never existed, expired or belongs to another FA.
       return view ? { status: 200, body: view } : error(404, 'session_not_found', 'no such session for this advisor (sessions expire a day after their last turn)');
@@ -206,18 +189,14 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
   }
 }
 
-// One Metrics instance, reused: adding and flushing happen in one synchronous stretch below, so
-// concurrent requests in one process (the local server) never interleave their values.
-let queryMetrics: Metrics | undefined;
-
 /**
- * Query metrics (lib/metric-names.ts QUERY_METRICS) as one EMF document per request, published
+ * Query metrics (core/contracts/metrics.ts QUERY_METRICS) as one EMF document per request, published
  * under {service, stage}, {service, stage, functionVersion} (the canary's alarms) and, for answers,
- * {service, stage, depth}.
+ * {service, stage, depth}. Added and published in one synchronous stretch, so requests served
+ * concurrently by one process (the local server) never mix their values in the shared Metrics.
  */
 function emitQueryMetrics(deps: QueryApiDeps, status: number, telemetry: QueryTelemetry | undefined): void {
-  queryMetrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'fa-query-api', defaultDimensions: { stage: deps.stage } });
-  const m = queryMetrics;
+  const m = metrics;
   m.addDimensions({});
   if (deps.functionVersion) m.addDimensions({ functionVersion: deps.functionVersion });
   if (telemetry?.depth && status === 200) m.addDimensions({ depth: telemetry.depth });
@@ -233,29 +212,7 @@ function emitQueryMetrics(deps: QueryApiDeps, status: number, telemetry: QueryTe
     if (telemetry.redactions.length > 0) m.addMetric('PiiRedacted', MetricUnit.Count, 1);
   }
   if (telemetry) m.addMetadata('requestId', telemetry.requestId);
-  if (deps.emfFile) {
-    bufferEmf(deps.emfFile, JSON.stringify(m.serializeMetrics()));
-    m.clearMetrics();
-    m.clearMetadata();
-    m.clearDimensions();
-  } else {
-    m.publishStoredMetrics();
-  }
-}
-
-// Locally, EMF lines of requests finishing in the same turn of the event loop are appended to the
-// file in one write instead of one each.
-const emfBuffer: string[] = [];
-let emfFlushScheduled = false;
-
-function bufferEmf(file: string, line: string): void {
-  emfBuffer.push(line);
-  if (emfFlushScheduled) return;
-  emfFlushScheduled = true;
-  setImmediate(() => {
-    emfFlushScheduled = false;
-    appendFileSync(file, `${emfBuffer.splice(0).join('\n')}\n`);
-  });
+  m.publishStoredMetrics();
 }
 
 function corsHeaders(event: ProxyEvent, deps: QueryApiDeps): Record<string, string> {
@@ -335,4 +292,6 @@ export const handler = middy(
     cachedDeps ??= import('../wiring/query').then((m) => m.queryDependencies());
     return cachedDeps;
   }),
-);
+)
+  .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer));

@@ -1,9 +1,8 @@
 /** Step Functions Catch target `RecordFailure`: a failed stock is stored with its reason, never lost. */
-import middy from '@middy/core';
 import { recordFailure } from '../core/pipeline/batch-run';
 import { parseEvent, RecordFailureEventSchema } from '../core/contracts/batch-events';
 import { batchDependencies } from '../wiring/batch';
-import { emitMetrics, logger, metrics, MetricUnit } from '../wiring/telemetry';
+import { instrumented, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
 export async function recordFailureHandler(event: unknown): Promise<{ ticker: string; status: 'failed'; error: string }> {
   const item = parseEvent(RecordFailureEventSchema, event);
@@ -24,4 +23,4 @@ export async function recordFailureHandler(event: unknown): Promise<{ ticker: st
   return { ticker: item.ticker, status: 'failed', error };
 }
 
-export const handler = middy(recordFailureHandler).use(emitMetrics());
+export const handler = instrumented(recordFailureHandler);

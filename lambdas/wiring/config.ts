@@ -1,16 +1,19 @@
 /**
- * The process environment, parsed once with zod. Both runtimes read the same variables: in AWS the
- * CDK function wrapper sets them, locally the embedded runtime (local/runtime.ts) does.
+ * The runtime configuration: the process environment, parsed once with zod. Both runtimes read the
+ * same variables: in AWS the CDK function construct sets them, locally the embedded runtime
+ * (local/runtime.ts) does. The choice of sources, model provider and cache is made from these, in
+ * this folder only.
  */
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import { firstIssue } from '../core/validation';
 
 const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
 
-export const EnvSchema = z.object({
+export const RuntimeConfigSchema = z.object({
   FA_STAGE: z.string().min(1).default('local'),
   /** Where the embedded runtime keeps dynalite, the file cache, EMF and logs. */
   FA_DATA_DIR: z.string().min(1).default('.fa-data'),
@@ -42,24 +45,50 @@ export const EnvSchema = z.object({
   FA_LOG_FILE: optionalString,
   /** Share of first drafts in which the local model slips on a number (exercises verify/regenerate). */
   FA_LOCAL_SLIP_RATE: z.coerce.number().min(0).max(1).default(0.03),
+
+  // The query path's settings (the batch ignores them).
+  /** `realistic`: the local answer model waits like Bedrock would (for load tests); `none`: answers at once. */
+  FA_LOCAL_LLM_LATENCY: z.enum(['none', 'realistic']).default('none'),
+  /** Prompt variant of the running experiment; recorded on every answer and part of the cache key. */
+  FA_PROMPT_VARIANT: z.string().regex(/^[\w.-]{1,40}$/).default('control'),
+  /** How long a warm process trusts a stock's brief before checking its fingerprint (a new brief shows within this). */
+  FA_BRIEF_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  FA_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  AWS_LAMBDA_FUNCTION_VERSION: z.string().optional(),
+  /**
+   * DynamoDB batch calls of one kind in flight at once; more requests wait and go in the next batch
+   * (group commit). A Lambda serves one request at a time, so any value works there; the local
+   * server, which serves every FA from one process against a single-threaded dynalite, uses 1.
+   */
+  FA_STORE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a DynamoDB batch waits for more requests to join it (ms); 0 for Lambda. */
+  FA_STORE_GROUP_MS: z.coerce.number().min(0).max(100).default(0),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 
 /** Parse an environment; a bad variable fails loudly with a one-line reason. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+export function parseRuntimeConfig(source: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const parsed = RuntimeConfigSchema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+    const { path, message } = firstIssue(parsed.error);
+    throw new ConfigError(`invalid environment variable ${path ?? '(environment)'}: ${message}`);
   }
   return parsed.data;
 }
 
-let cached: Env | undefined;
+let cached: RuntimeConfig | undefined;
 
-/** The process environment, parsed on first use (the local runtime sets variables before that). */
-export function env(): Env {
-  cached ??= parseEnv();
+/** The runtime configuration, parsed on first use (the local runtime sets variables before that). */
+export function runtimeConfig(): RuntimeConfig {
+  cached ??= parseRuntimeConfig();
   return cached;
 }

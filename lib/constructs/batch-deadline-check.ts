@@ -17,7 +17,7 @@ import {
   aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEADLINE_METRIC, METRICS_NAMESPACE } from '../metric-names';
+import { DEADLINE_METRIC, METRICS_NAMESPACE } from '../../lambdas/core/contracts/metrics';
 
 /** How far back from the 08:00 check a successful batch counts: since 02:00 New York time. */
 export const DEADLINE_WINDOW_MS = 6 * 60 * 60 * 1000;

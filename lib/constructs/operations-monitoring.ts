@@ -15,7 +15,7 @@ import {
   aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { BATCH_METRICS, DEADLINE_METRIC, METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES, STOCK_METRICS } from '../metric-names';
+import { BATCH_METRICS, DEADLINE_METRIC, METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES, STOCK_METRICS } from '../../lambdas/core/contracts/metrics';
 import { runbookDescription } from '../runbooks';
 import type { Runbook } from '../runbooks';
 import type { ServiceFunction } from './service-function';

@@ -12,10 +12,10 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { GoldenCheck } from '../../lambdas/handlers/pre-traffic-check';
+import type { GoldenCheck } from '../../lambdas/core/contracts/golden-checks';
 import { acknowledgeWildcardResources, managedPolicyFinding } from '../nag';
 import { handlerEntry } from '../paths';
-import { SERVICE_NAMES } from '../metric-names';
+import { SERVICE_NAMES } from '../../lambdas/core/contracts/metrics';
 import { ServiceFunction } from './service-function';
 import { runbookDescription } from '../runbooks';
 

@@ -11,7 +11,7 @@ import { aws_iam as iam, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_
 import { Construct } from 'constructs';
 import { LOG_RETENTION_DAYS } from '../config';
 import { REPO_ROOT } from '../paths';
-import { METRICS_NAMESPACE } from '../metric-names';
+import { METRICS_NAMESPACE } from '../../lambdas/core/contracts/metrics';
 import { LIVE_ALIAS } from '../names';
 
 /** Where the bundle lands inside the Lambda execution environment. */

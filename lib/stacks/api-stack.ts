@@ -14,7 +14,7 @@ import { QueryApi } from '../constructs/query-api';
 import { SafeDeployment } from '../constructs/safe-deployment';
 import { ServiceFunction } from '../constructs/service-function';
 import { queryGoldenChecks } from '../golden-checks';
-import { METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES } from '../metric-names';
+import { METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES } from '../../lambdas/core/contracts/metrics';
 import { deploymentTarget, stageNames } from '../names';
 import type { DataStack } from './data-stack';
 import { BATCH_BUNDLED_FILES } from './pipeline-stack';

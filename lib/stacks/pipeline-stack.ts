@@ -17,7 +17,7 @@ import { ServiceFunction } from '../constructs/service-function';
 import type { ServiceFunctionProps } from '../constructs/service-function';
 import { StockFanoutWorkflow } from '../constructs/stock-fanout-workflow';
 import { stockProcessorGoldenChecks } from '../golden-checks';
-import { SERVICE_NAMES } from '../metric-names';
+import { SERVICE_NAMES } from '../../lambdas/core/contracts/metrics';
 import { deploymentTarget, stageNames } from '../names';
 import { handlerEntry, STOCK_BATCH_ASL } from '../paths';
 import type { TableKey } from '../../lambdas/core/contracts/tables';
@@ -30,7 +30,7 @@ export const BATCH_BUNDLED_FILES = {
 } as const;
 
 /** The tables the batch reads and writes; the query-side tables (sessions, answer cache) stay out of reach. */
-export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger'];
+export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger', 'idempotency'];
 
 export interface PipelineStackProps extends StackProps {
   readonly stage: string;

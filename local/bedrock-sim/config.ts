@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../lambdas/core/errors';
+import { describeIssue } from '../../lambdas/core/validation';
 
 /** A random quantity: a constant, a uniform range, or a log-normal given by its median and P95. */
 export const DistributionSchema = z.discriminatedUnion('kind', [
@@ -158,8 +159,7 @@ function readYaml(path: string): Record<string, unknown> {
 export function parseSimulatorConfig(input: Partial<SimulatorConfigInput> = {}, source = 'simulator config'): SimulatorConfig {
   const parsed = SimulatorConfigSchema.safeParse({ models: DEFAULT_MODEL_PROFILES, ...input });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${source} is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`${source} is invalid at ${describeIssue(parsed.error)}`);
   }
   return parsed.data;
 }

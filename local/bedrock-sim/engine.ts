@@ -23,6 +23,7 @@ import type { Random } from './random';
 import { countTokens, truncateToTokens } from './tokens';
 import { converseResponseBody, ConverseRequestSchema, TitanRequestSchema } from './wire';
 import type { BedrockErrorType, ContentBlock, ConverseRequest } from './wire';
+import { describeIssue } from '../../lambdas/core/validation';
 
 /** Formatting tokens Claude adds around each message and the system prompt. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
@@ -374,8 +375,7 @@ export class SimulatorEngine {
     }
     const parsed = schema.safeParse(json);
     if (parsed.success) return { value: parsed.data };
-    const issue = parsed.error.issues[0]!;
-    return { error: `Malformed input request: ${issue.path.map(String).join('.') || 'body'}: ${issue.message}` };
+    return { error: `Malformed input request: ${describeIssue(parsed.error, 'body')}` };
   }
 
   private invalid(stats: ModelStats | undefined, message: string): Reply {

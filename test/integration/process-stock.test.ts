@@ -122,17 +122,6 @@ describe('processing one stock end to end on dynalite', () => {
     const text = JSON.stringify((await d.summaries.getLatest('QZXV'))!.summary.expanded);
     expect(text).toContain('could not see fundamentals data');
   });
-
-  it('is idempotent on (run, ticker): a redelivered item does no work twice', async () => {
-    const llm = counting(new LocalGroundedLlm({ slipRate: 0 }));
-    const d = deps({ llm });
-    d.universe.notes = [];
-    const first = await processStock({ runId: 'run-7', asOf: '2026-11-30', ticker: 'QZXV' }, d);
-    const calls = llm.requests.length;
-    const again = await processStock({ runId: 'run-7', asOf: '2026-11-30', ticker: 'QZXV' }, d);
-    expect(again).toEqual(first);
-    expect(llm.requests.length).toBe(calls);
-  });
 });
 
 describe('a malformed filing payload', () => {

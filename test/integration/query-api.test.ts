@@ -19,10 +19,11 @@ import { ERROR_CODES, openApiDocument, QueryRequestSchema, QueryResponseSchema, 
 import type { QueryApiDeps } from '../../lambdas/handlers/query-api';
 import { recording, seedBriefs, testQueryDeps } from './query-fixtures';
 
-// Logs go to a file this test reads back; set before the handler (and its logger) is imported.
+// Logs and EMF go to files this test reads back; set before the handler (and its telemetry) is imported.
 const files = vi.hoisted(() => {
   const base = `${process.env.TMPDIR ?? '/tmp'}/fa-query-api-test-${process.pid}`;
   process.env.FA_LOG_FILE = `${base}.log.jsonl`;
+  process.env.FA_EMF_FILE = `${base}.emf.jsonl`;
   return { log: `${base}.log.jsonl`, emf: `${base}.emf.jsonl` };
 });
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
     sessions: new DynamoSessionRepository(doc, names.sessions, writer),
     answerCache: new DynamoAnswerCacheRepository(doc, names.answerCache, writer),
   });
-  deps = { ...base, stage: 'test', corsOrigins: ['https://fa-tool.example'], emfFile: files.emf };
+  deps = { ...base, stage: 'test', corsOrigins: ['https://fa-tool.example'] };
   const { createQueryApiHandler } = await import('../../lambdas/handlers/query-api');
   handle = createQueryApiHandler(async () => deps);
 });

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { EmbedderPort, EmbeddingResult } from '../../core/ports';
 import { ConfigError, ModelServiceError, ModelTimeoutError, ModelValidationError } from '../../core/errors';
 import { mapBedrockError } from '../llm/bedrock-converse';
+import { describeIssue } from '../../core/validation';
 
 export const TITAN_EMBED_V2_MODEL_ID = 'amazon.titan-embed-text-v2:0';
 /** The output sizes Titan v2 supports. */
@@ -146,8 +147,7 @@ export class TitanEmbedder implements EmbedderPort {
     }
     const parsed = TitanResponseSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ModelServiceError(`${context} returned an unexpected body at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new ModelServiceError(`${context} returned an unexpected body at ${describeIssue(parsed.error)}`);
     }
     if (parsed.data.embedding.length !== this.dimensions) {
       throw new ModelServiceError(`${context} returned ${parsed.data.embedding.length} dimensions, expected ${this.dimensions}`);

@@ -21,14 +21,18 @@ import type { TableNames } from '../../core/contracts/tables';
 
 type Item = Record<string, NativeAttributeValue>;
 
-export function createDocumentClient(options: { region: string; endpoint?: string }): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
+/** A DynamoDB client for AWS, or for dynalite when an endpoint is given (local credentials). */
+export function createDynamoClient(options: { region: string; endpoint?: string }): DynamoDBClient {
+  return new DynamoDBClient({
     region: options.region,
-    ...(options.endpoint
-      ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 5,
   });
+}
+
+/** The document client the repositories use, over a given client or a new one. */
+export function createDocumentClient(options: { region: string; endpoint?: string } | DynamoDBClient): DynamoDBDocumentClient {
+  const client = options instanceof DynamoDBClient ? options : createDynamoClient(options);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });

@@ -1,6 +1,7 @@
 /** zod schemas for the events the batch state machine passes to its Task states. */
 import { z } from 'zod';
 import { InputValidationError } from '../errors';
+import { firstIssue } from '../validation';
 
 export const IsoDateSchema = z
   .string()
@@ -38,7 +39,6 @@ export const FinalizeBatchEventSchema = z.object({ runId: z.string().min(1) });
 export function parseEvent<T extends z.ZodType>(schema: T, event: unknown): z.infer<T> {
   const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'event';
-  throw new InputValidationError(`${where} ${issue.message}`);
+  const { path, message } = firstIssue(parsed.error);
+  throw new InputValidationError(`${path ?? 'event'} ${message}`);
 }

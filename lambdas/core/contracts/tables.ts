@@ -73,6 +73,18 @@ export const TABLES = {
     sortKey: 'sk',
     description: 'Cost ledger: spend per run, per agent/model/task and per stock or query, with budget status',
   },
+  /**
+   * Powertools Idempotency records of the stock processor: `pk = idempotency#<function>`,
+   * `sk = <hash of (runId, ticker)>`, so a redelivered or retried stock that finished returns its
+   * stored result and one still in progress is not processed twice at once.
+   */
+  idempotency: {
+    id: 'idempotency',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiration',
+    description: 'Idempotency records of the stock processor per (run, ticker)',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

@@ -10,6 +10,7 @@ import type { LlmTask } from '../ports';
 import { ConfigError } from '../errors';
 import type { PriceTable } from './price-table';
 import { worstCaseCallUsd } from './price-table';
+import { firstIssue } from '../validation';
 
 const UnitBudgetSchema = z
   .strictObject({ targetUsd: z.number().positive(), capUsd: z.number().positive() })
@@ -34,9 +35,8 @@ export type Budgets = z.infer<typeof BudgetsSchema>;
 export function parseBudgets(document: unknown, source = 'budgets config'): Budgets {
   const parsed = BudgetsSchema.safeParse(document);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new ConfigError(`${source} is invalid${where}: ${issue.message}`);
+    const { path, message } = firstIssue(parsed.error);
+    throw new ConfigError(`${source} is invalid${path ? ` at ${path}` : ''}: ${message}`);
   }
   return parsed.data;
 }

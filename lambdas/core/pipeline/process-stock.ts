@@ -85,9 +85,8 @@ function isReusable(latest: SummaryFingerprint | undefined, sourceHash: string, 
 
 export async function processStock(input: ProcessStockInput, deps: ProcessStockDeps): Promise<StockOutcome> {
   const started = deps.now().getTime();
-  // Idempotent on (runId, ticker): a redelivered or retried item that already finished is a no-op.
-  const previous = await deps.runs.getStockOutcome(input.runId, input.ticker);
-  if (previous && previous.status !== 'failed') return previous;
+  // Idempotency on (runId, ticker) is the handler's (Powertools Idempotency): a redelivered item
+  // that finished never reaches this function again.
   const tracker = deps.cost
     ? await UnitCostTracker.begin(
         { ...deps.cost, prices: deps.prices, now: deps.now },

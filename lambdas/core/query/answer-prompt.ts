@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { AnswerContext, ContextCompany, ContextExcerpt, ContextFact, ContextSource, HistoryTurn } from './context';
+import { describeIssue } from '../validation';
 
 /** Bump when the instructions or the reply contract change: cached answers are then not reused. */
 export const ANSWER_PROMPT_VERSION = 'answer-v1';
@@ -181,8 +182,7 @@ export function parseAnswerReply(text: string): { reply: AnswerReply } | { error
   try {
     const parsed = ReplySchema.safeParse(JSON.parse(text.slice(start, end + 1)));
     if (parsed.success) return { reply: parsed.data };
-    const issue = parsed.error.issues[0]!;
-    return { error: `reply does not match the contract at ${issue.path.join('.')}: ${issue.message}` };
+    return { error: `reply does not match the contract at ${describeIssue(parsed.error)}` };
   } catch {
     return { error: 'reply is not valid JSON' };
   }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { LlmTask } from '../ports';
 import { ConfigError } from '../errors';
+import { firstIssue } from '../validation';
 
 /** Every task of the LlmPort, at run time. */
 export const LLM_TASKS = ['write_summary', 'regenerate_summary', 'extract_claims', 'classify', 'guardrail', 'answer'] as const;
@@ -182,9 +183,8 @@ const CheckedModelConfigFileSchema = ModelConfigFileSchema.superRefine(checkName
 export function parseModelConfig(document: unknown, source = 'models config'): ModelConfig {
   const parsed = CheckedModelConfigFileSchema.safeParse(document);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new ConfigError(`${source} is invalid${where}: ${issue.message}`.split('\n')[0]!);
+    const { path, message } = firstIssue(parsed.error);
+    throw new ConfigError(`${source} is invalid${path ? ` at ${path}` : ''}: ${message}`);
   }
   const file = parsed.data;
   const idOf = (name: string): string => file.models[name]!.id;

@@ -9,6 +9,7 @@ import { SUMMARY_SECTIONS } from '../model';
 import type { SummaryDraft, VerificationFinding } from '../model';
 import { BriefInputSchema } from './brief-input';
 import type { BriefInput, PromptFact } from './brief-input';
+import { describeIssue } from '../validation';
 
 /** Bump when the instructions or output contract change: stored summaries are then rewritten. */
 export const PROMPT_VERSION = 'brief-v2';
@@ -105,8 +106,7 @@ export function parseDraft(text: string): { draft: SummaryDraft } | { error: str
   try {
     const parsed = SummaryDraftSchema.safeParse(JSON.parse(json));
     if (parsed.success) return { draft: parsed.data };
-    const issue = parsed.error.issues[0]!;
-    return { error: `draft does not match the output contract at ${issue.path.join('.')}: ${issue.message}` };
+    return { error: `draft does not match the output contract at ${describeIssue(parsed.error)}` };
   } catch {
     return { error: 'draft is not valid JSON' };
   }

@@ -21,7 +21,7 @@ import { METRIC_MAPPINGS, Q4_DERIVABLE_METRICS } from './concepts';
 import type { MetricMapping } from './concepts';
 import { addDays, classifyPeriod, fiscalPeriodOf, mostCommon, nominalMonthEnd } from './fiscal-periods';
 import type { PeriodKind } from './fiscal-periods';
-import { describeZodIssue } from './zod-reason';
+import { describeIssue } from '../../../core/validation';
 
 // ---------------------------------------------------------------------------------------------
 // Shape.
@@ -76,7 +76,7 @@ function toEntry(entry: z.infer<typeof EntrySchema>): CompanyFactsEntry {
  */
 export function validateCompanyFacts(json: unknown): CompanyFactsJson {
   const parsed = CompanyFactsSchema.safeParse(json);
-  if (!parsed.success) throw new SourceFormatError(`companyfacts JSON is invalid at ${describeZodIssue(parsed.error)}`);
+  if (!parsed.success) throw new SourceFormatError(`companyfacts JSON is invalid at ${describeIssue(parsed.error)}`);
   const facts: CompanyFactsJson['facts'] = {};
   for (const [taxonomy, concepts] of Object.entries(parsed.data.facts)) {
     const byConcept: CompanyFactsJson['facts'][string] = {};

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { SourceFormatError } from '../../../core/errors';
 import { padCik } from './cik';
 import { nominalMonthEnd } from './fiscal-periods';
-import { describeZodIssue } from './zod-reason';
+import { describeIssue } from '../../../core/validation';
 
 const RecentFilingsSchema = z.object({
   accessionNumber: z.array(z.string()),
@@ -58,7 +58,7 @@ export interface Submissions {
  */
 export function parseSubmissions(json: unknown): Submissions {
   const parsed = SubmissionsSchema.safeParse(json);
-  if (!parsed.success) throw new SourceFormatError(`submissions JSON is invalid at ${describeZodIssue(parsed.error)}`);
+  if (!parsed.success) throw new SourceFormatError(`submissions JSON is invalid at ${describeIssue(parsed.error)}`);
   const { recent } = parsed.data.filings;
   const count = recent.accessionNumber.length;
   for (const [column, values] of Object.entries(recent)) {

@@ -4,8 +4,9 @@ import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import fc from 'fast-check';
-import { evaluate, parseGoldenChecks, preTrafficCheck } from '../../../lambdas/handlers/pre-traffic-check';
-import type { GoldenCheck } from '../../../lambdas/handlers/pre-traffic-check';
+import { evaluate, parseGoldenChecks } from '../../lambdas/core/contracts/golden-checks';
+import { preTrafficCheck } from '../../lambdas/handlers/pre-traffic-check';
+import type { GoldenCheck } from '../../lambdas/core/contracts/golden-checks';
 
 const codeDeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);

@@ -12,6 +12,8 @@ export const SERVICE_NAMES = {
   batch: 'fa-stock-batch',
   query: 'fa-query-api',
   deployment: 'fa-deployment',
+  /** A process that runs no function of its own (a test, a one-off script). */
+  local: 'fa-advisor-ai',
 } as const;
 
 /** Emitted by lambdas/handlers/finalize-batch.ts once per run. */

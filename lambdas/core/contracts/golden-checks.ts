@@ -1,0 +1,107 @@
+/**
+ * The golden-check contract: what the pre-traffic hook invokes a new version with and how it judges
+ * the answer. Pure, so the CDK app (lib/golden-checks.ts) and the hook handler share one schema.
+ */
+import { z } from 'zod';
+import { ConfigError, describeError } from '../errors';
+import { firstIssue } from '../validation';
+
+const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** What a golden check expects of the new version's answer. */
+export const GoldenExpectationSchema = z.union([
+  /** The invocation must fail with this error name (a Lambda `errorType`), e.g. InputValidationError. */
+  z.strictObject({ errorType: z.string().min(1) }),
+  z.strictObject({
+    /** API Gateway proxy result: the `statusCode` of the returned object. */
+    statusCode: z.number().int().min(100).max(599).optional(),
+    /** Substrings the result's `body` (or, without a body, its JSON) must contain. */
+    bodyIncludes: z.array(z.string().min(1)).optional(),
+    /** Top-level fields of the result that must equal one of the listed values. */
+    fieldOneOf: z.record(z.string(), z.array(JsonScalarSchema).min(1)).optional(),
+  }),
+]);
+
+/** One golden check: an event to invoke the new version with and what must come back. */
+export const GoldenCheckSchema = z.strictObject({
+  name: z.string().min(1),
+  event: z.unknown(),
+  expect: GoldenExpectationSchema,
+});
+export type GoldenCheck = z.infer<typeof GoldenCheckSchema>;
+export type GoldenExpectation = z.infer<typeof GoldenExpectationSchema>;
+
+export interface CheckResult {
+  readonly name: string;
+  readonly passed: boolean;
+  /** One line: why it passed or failed. */
+  readonly detail: string;
+}
+
+/** What one invocation of the new version returned. */
+export interface Invocation {
+  /** Set when the function threw (`Unhandled`/`Handled`); the payload is then `{ errorType, errorMessage }`. */
+  readonly functionError?: string;
+  readonly payload: unknown;
+}
+
+export type HookStatus = 'Succeeded' | 'Failed';
+
+/** Parse the FA_GOLDEN_CHECKS value. @throws ConfigError with a one-line reason. */
+export function parseGoldenChecks(text: string): GoldenCheck[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`FA_GOLDEN_CHECKS is not JSON: ${describeError(error)}`);
+  }
+  const parsed = z.array(GoldenCheckSchema).min(1).safeParse(document);
+  if (!parsed.success) {
+    const { path, message } = firstIssue(parsed.error);
+    throw new ConfigError(`FA_GOLDEN_CHECKS is invalid at ${path ?? 'the top level'}: ${message}`);
+  }
+  return parsed.data;
+}
+
+const ErrorPayloadSchema = z.object({ errorType: z.string().optional(), errorMessage: z.string().optional() });
+const ProxyResultSchema = z.object({ statusCode: z.number().optional(), body: z.string().optional() });
+
+/** Judge one invocation against its check's expectation. Pure. */
+export function evaluate(check: GoldenCheck, invocation: Invocation): CheckResult {
+  const fail = (detail: string): CheckResult => ({ name: check.name, passed: false, detail });
+  const expected = check.expect;
+  const errorPayload = ErrorPayloadSchema.safeParse(invocation.payload);
+  const errorType = errorPayload.success ? errorPayload.data.errorType : undefined;
+
+  if ('errorType' in expected) {
+    if (!invocation.functionError) return fail(`expected error ${expected.errorType}, but the invocation succeeded`);
+    if (errorType !== expected.errorType) return fail(`expected error ${expected.errorType}, got ${errorType ?? 'an unnamed error'}`);
+    return { name: check.name, passed: true, detail: `failed as expected with ${expected.errorType}` };
+  }
+
+  if (invocation.functionError) {
+    const message = errorPayload.success ? (errorPayload.data.errorMessage ?? '') : '';
+    return fail(`the invocation failed: ${errorType ?? invocation.functionError}: ${message}`.split('\n')[0]!.slice(0, 300));
+  }
+  const proxy = ProxyResultSchema.safeParse(invocation.payload);
+  if (expected.statusCode !== undefined) {
+    const statusCode = proxy.success ? proxy.data.statusCode : undefined;
+    if (statusCode !== expected.statusCode) return fail(`expected status ${expected.statusCode}, got ${statusCode ?? 'none'}`);
+  }
+  if (expected.bodyIncludes) {
+    const body = proxy.success && proxy.data.body !== undefined ? proxy.data.body : JSON.stringify(invocation.payload ?? null);
+    const missing = expected.bodyIncludes.filter((text) => !body.includes(text));
+    if (missing.length > 0) return fail(`the answer lacks ${missing.map((text) => JSON.stringify(text)).join(', ')}`);
+  }
+  if (expected.fieldOneOf) {
+    const record = z.record(z.string(), z.unknown()).safeParse(invocation.payload);
+    for (const [field, allowed] of Object.entries(expected.fieldOneOf)) {
+      const value = record.success ? record.data[field] : undefined;
+      if (!allowed.some((candidate) => candidate === value)) {
+        return fail(`expected ${field} to be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}`);
+      }
+    }
+  }
+  return { name: check.name, passed: true, detail: 'answered as expected' };
+}
+

@@ -1,0 +1,50 @@
+/**
+ * The embedding hash cache, chosen from config: ElastiCache Redis in AWS (RBAC credentials from
+ * Secrets Manager), a file cache in the data dir locally, or none (the naive cost baseline).
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { CacheDegradation, EmbeddingHashCache } from '../core/ports';
+import { ConfigError } from '../core/errors';
+import { FileHashCache } from '../adapters/cache/file-hash-cache';
+import type { RuntimeConfig } from './config';
+import { logger, metrics, MetricUnit, traced } from './telemetry';
+import { currentUnitScope } from './unit-scope';
+
+function onCacheDegraded(reason: CacheDegradation, detail: string): void {
+  const scope = currentUnitScope();
+  if (scope) scope.degraded += 1;
+  metrics.addMetric('EmbeddingCacheDegraded', MetricUnit.Count, 1);
+  // The breaker makes most of these `breaker_open`, which need no log line of their own.
+  if (reason !== 'breaker_open') logger.warn('embedding cache degraded; treating as a miss', { reason, detail });
+}
+
+const RedisSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/** ElastiCache RBAC credentials live in Secrets Manager as `{username, password}`; read once per process. */
+async function redisCredentials(secretArn: string | undefined): Promise<{ username?: string; password?: string }> {
+  if (!secretArn) return {};
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = traced(new SecretsManagerClient({}));
+  try {
+    const secret = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const parsed = RedisSecretSchema.safeParse(JSON.parse(secret.SecretString ?? '{}'));
+    if (!parsed.success) throw new ConfigError(`the secret ${secretArn} is not {"username", "password"}`);
+    return parsed.data;
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function createHashCache(config: RuntimeConfig): Promise<EmbeddingHashCache> {
+  // The naive cost baseline: every lookup misses, so every chunk is embedded again.
+  if (config.FA_EMBEDDING_CACHE === 'off') {
+    return { getMany: async (keys) => keys.map(() => null), setMany: async () => {}, close: async () => {} };
+  }
+  if (config.REDIS_URL) {
+    const { RedisHashCache } = await import('../adapters/cache/redis-hash-cache');
+    const credentials = await redisCredentials(config.REDIS_SECRET_ARN);
+    return new RedisHashCache({ url: config.REDIS_URL, ...credentials, onDegraded: onCacheDegraded });
+  }
+  return new FileHashCache({ directory: resolve(config.FA_DATA_DIR, 'embedding-cache'), onDegraded: onCacheDegraded });
+}

@@ -1,0 +1,49 @@
+/**
+ * The models, chosen from config in one place for the batch and the query path: the grounded local
+ * models (`FA_LLM=local`), or Bedrock (`sim` against the loopback simulator, `bedrock` for real)
+ * with the router's fallback. Bedrock adapters are imported only when used, so a local start stays quick.
+ */
+import type { EmbedderPort, LlmPort } from '../core/ports';
+import { ModelRouter } from '../core/routing/model-router';
+import { withFallback } from '../core/routing/routed-llm';
+import { LocalEmbedder } from '../adapters/embedder/local-embedder';
+import { LocalGroundedLlm } from '../adapters/llm/local-grounded-llm';
+import { bedrockLatencyModel, LocalAnswerLlm, LocalModels } from '../adapters/llm/local-answer-llm';
+import { loadModelConfig, promptCachingFor } from '../adapters/llm/model-config';
+import type { RuntimeConfig } from './config';
+import { metrics, MetricUnit, traced } from './telemetry';
+
+export interface Models {
+  llm: LlmPort;
+  embedder: EmbedderPort;
+  router: ModelRouter;
+}
+
+export async function createModels(config: RuntimeConfig): Promise<Models> {
+  const models = loadModelConfig(config.FA_MODELS_CONFIG);
+  const router = new ModelRouter(models);
+  // Locally the grounded models stand in for whichever Bedrock model a task is routed to, so the
+  // routed ids are kept and local cost estimates price each task as it would be priced on Bedrock.
+  if (config.FA_LLM === 'local') {
+    // The strong (slower) class is whatever model deep answers route to, unless it is the small one.
+    const strongModel = (id: string) => id === models.tasks.answer_deep?.modelId && id !== models.tasks.answer.modelId;
+    const answerer = new LocalAnswerLlm(config.FA_LOCAL_LLM_LATENCY === 'realistic' ? { latency: bedrockLatencyModel({ strongModel }) } : {});
+    return {
+      llm: new LocalModels(new LocalGroundedLlm({ slipRate: config.FA_LOCAL_SLIP_RATE }), answerer),
+      embedder: new LocalEmbedder({ dimensions: models.embeddings.dimensions }),
+      router,
+    };
+  }
+  const [{ createBedrockRuntimeClient }, { BedrockConverseLlm }, { TitanEmbedder }] = await Promise.all([
+    import('../adapters/llm/bedrock-client'),
+    import('../adapters/llm/bedrock-converse'),
+    import('../adapters/embedder/titan-embedder'),
+  ]);
+  const client = traced(createBedrockRuntimeClient({ region: models.region, endpoint: config.FA_BEDROCK_ENDPOINT }));
+  const bedrock = new BedrockConverseLlm({ client, promptCaching: promptCachingFor(models) });
+  return {
+    llm: withFallback(bedrock, router, { onFallback: () => metrics.addMetric('ModelFallbacks', MetricUnit.Count, 1) }),
+    embedder: new TitanEmbedder({ client, modelId: models.embeddings.modelId, dimensions: models.embeddings.dimensions }),
+    router,
+  };
+}
