@@ -7,11 +7,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { IsoDateSchema } from '../lambdas/core/contracts/batch-events';
 import type { BatchSummary } from '../local/batch-runner';
-import { fail, parseOptions, printJson, runMain } from '../scripts/lib/cli';
+import { cli, printJson, runCli } from '../scripts/lib/cli';
 
 const OptionsSchema = z.object({
   stocks: z.coerce.number().int().positive().max(1000).default(1000),
@@ -60,17 +59,12 @@ function figures(run: { wallMs: number; summary: BatchSummary }) {
   };
 }
 
-const program = new Command('bench:batch')
+const program = cli('bench:batch', 'Time the 1,000-stock batch: a first run, an unchanged re-run and the next business day')
   .option('--stocks <n>', 'stocks per run (default 1000)')
   .option('--as-of <date>', 'first as-of date (default 2026-11-23)')
-  .option('--concurrency <c>', 'Map MaxConcurrency (default 100)')
-  .option('--json', 'print the figures as one JSON object')
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--concurrency <c>', 'Map MaxConcurrency (default 100)');
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fa-bench-'));
   const common = ['--limit', String(options.stocks), '--concurrency', String(options.concurrency)];
   const nextAsOf = nextBusinessDay(options.asOf);

@@ -19,7 +19,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { createDocumentClient } from '../lambdas/adapters/store/dynamo-repositories';
 import { DynamoCostLedger } from '../lambdas/adapters/store/cost-ledger-repository';
@@ -38,7 +37,7 @@ import { startBedrockSimulator } from '../local/bedrock-simulator';
 import type { SimulatorStats } from '../local/bedrock-simulator';
 import { connectOrStartDynalite } from '../local/dynalite';
 import type { BatchSummary } from '../local/batch-runner';
-import { fail, parseOptions, printJson, runMain } from '../scripts/lib/cli';
+import { cli, fail, printJson, runCli } from '../scripts/lib/cli';
 
 const OptionsSchema = z
   .object({
@@ -53,19 +52,14 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('bench:capacity')
-  .description('Projected AWS wall time of the nightly batch under Bedrock quotas, and which limit binds')
+const program = cli('bench:capacity', 'Projected AWS wall time of the nightly batch under Bedrock quotas, and which limit binds')
   .option('--stocks <n>', 'stocks in the measured sample (default 300)')
   .option('--speed-up <s>', 'simulated time runs this many times faster (default 10)')
   .option('--concurrency <c>', 'MaxConcurrency of the sample and the projection (default 100)')
   .option('--project <n>', 'stocks to project for (default 1000)')
   .option('--tpm <n>', 'tokens-per-minute quota of the writer models (default: the simulator profiles)')
   .option('--rpm <n>', 'requests-per-minute quota of the writer models (default: the simulator profiles)')
-  .option('--embed-rpm <n>', 'requests-per-minute quota of Titan embeddings (default: the simulator profile)')
-  .option('--json', 'print the figures as one JSON object')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--embed-rpm <n>', 'requests-per-minute quota of Titan embeddings (default: the simulator profile)');
 
 /** The simulator config of the bench: realistic latency, quotas on, the options' quotas applied. */
 function benchConfig(options: z.infer<typeof OptionsSchema>): SimulatorConfig {
@@ -241,9 +235,7 @@ function describeResult(result: CapacityResult): Record<string, unknown> {
   };
 }
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const config = benchConfig(options);
   const simulator = await startBedrockSimulator({ config });
   const dataDir = mkdtempSync(join(tmpdir(), 'fa-bench-capacity-'));

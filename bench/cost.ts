@@ -16,13 +16,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { IsoDateSchema } from '../lambdas/core/contracts/batch-events';
 import { ModelConfigFileSchema } from '../lambdas/core/routing/routing-config';
 import type { BatchSummary } from '../local/batch-runner';
-import { fail, parseOptions, printJson, runMain } from '../scripts/lib/cli';
+import { cli, printJson, runCli } from '../scripts/lib/cli';
 
 const OptionsSchema = z
   .object({
@@ -34,16 +33,11 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('bench:cost')
-  .description('Cost per stock of a naive baseline and of the product, through the Bedrock simulator')
+const program = cli('bench:cost', 'Cost per stock of a naive baseline and of the product, through the Bedrock simulator')
   .option('--stocks <n>', 'stocks per night (default 200)')
   .option('--days <d>', 'consecutive business days, the first one cold (default 2)')
   .option('--as-of <date>', 'first night (default 2026-11-23)')
-  .option('--concurrency <c>', 'Map MaxConcurrency (default 100)')
-  .option('--json', 'print the figures as one JSON object')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--concurrency <c>', 'Map MaxConcurrency (default 100)');
 
 function businessDays(first: string, count: number): string[] {
   const days = [first];
@@ -117,9 +111,7 @@ async function configuration(name: string, options: z.infer<typeof OptionsSchema
   }
 }
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const scratch = mkdtempSync(join(tmpdir(), 'fa-bench-cost-'));
   try {
     const naiveModels = join(scratch, 'models-naive.yaml');

@@ -21,7 +21,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { createDemoSources } from '../lambdas/adapters/sources/demo/index';
 import { createDocumentClient, DynamoChunkRepository, DynamoSummaryRepository } from '../lambdas/adapters/store/dynamo-repositories';
@@ -33,7 +32,7 @@ import { deleteMatching } from '../local/ttl-sweeper';
 import { QuestionMix } from './question-mix';
 import type { MixTicker, PlannedRequest } from './question-mix';
 import { addKeyRecords, hashKey } from '../local/api-keys';
-import { fail, parseOptions, printJson, runMain } from '../scripts/lib/cli';
+import { cli, fail, printJson, runCli } from '../scripts/lib/cli';
 
 const OptionsSchema = z
   .object({
@@ -48,19 +47,14 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('load')
-  .description('Load-test the FA query API: a child API process driven by autocannon on loopback')
+const program = cli('load', 'Load-test the FA query API: a child API process driven by autocannon on loopback')
   .option('--connections <n>', 'concurrent connections (default 500)')
   .option('--duration <s>', 'seconds of load (default 30)')
   .option('--fas <n>', 'distinct FAs with their own API keys (default: 2 × connections)')
   .option('--llm <mode>', 'sim: the Bedrock simulator over HTTP at real-time speed (default); local: the local answer model waiting as Bedrock would')
   .option('--seed <n>', 'seed of the question mix')
   .option('--workers <n>', 'API worker processes sharing the port (default 1)')
-  .option('--warmup <s>', 'seconds at the start whose latencies are not counted: all connections open at once (default 5)')
-  .option('--json', 'print the result as one JSON object on the last line of stdout')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--warmup <s>', 'seconds at the start whose latencies are not counted: all connections open at once (default 5)');
 
 /** DESIGN §9 targets for 500 concurrent FAs. */
 const TARGETS = { errors: 0, latencyP95Ms: 10_000, overheadP95Ms: 100, costPerQueryMeanUsd: 0.02 };
@@ -177,9 +171,7 @@ interface Sample {
   cacheHit?: boolean;
 }
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const fas = options.fas ?? options.connections * 2;
   const dataDir = resolve(process.env.FA_DATA_DIR || '.fa-data');
   mkdirSync(dataDir, { recursive: true });

@@ -1,8 +1,7 @@
 /** `npm run batch -- [--limit N] [--concurrency C] [--as-of YYYY-MM-DD] [--tickers A,B] [--json]` */
-import { Command } from 'commander';
 import { z } from 'zod';
 import { IsoDateSchema, TickerSchema } from '../lambdas/core/contracts/batch-events';
-import { fail, parseOptions, printJson, runMain } from './lib/cli';
+import { cli, printJson, runCli } from './lib/cli';
 import { describeRun, runBatch } from '../local/batch-runner';
 
 const OptionsSchema = z
@@ -19,20 +18,13 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('batch')
-  .description('Run the nightly stock batch through the state machine on the embedded runtime')
+const program = cli('batch', 'Run the nightly stock batch through the state machine on the embedded runtime')
   .option('--limit <n>', 'process only the first N stocks of the universe')
   .option('--concurrency <c>', 'Map MaxConcurrency (default 100)')
   .option('--as-of <date>', 'as-of date, YYYY-MM-DD (default: today in New York)')
-  .option('--tickers <list>', 'comma-separated tickers to process')
-  .option('--json', 'print the run summary as one JSON object on the last line of stdout')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--tickers <list>', 'comma-separated tickers to process');
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const summary = await runBatch({ ...options, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
   if (options.json) printJson(summary);

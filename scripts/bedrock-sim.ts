@@ -6,11 +6,10 @@
  * FA_SIM_* environment (see local/bedrock-sim/config.ts). With --json, the simulator's statistics
  * are printed as one JSON object when it stops.
  */
-import { Command } from 'commander';
 import { z } from 'zod';
 import { simulatorConfigFromEnv } from '../local/bedrock-sim/config';
 import { startBedrockSimulator } from '../local/bedrock-simulator';
-import { fail, parseOptions, printJson, runMain } from './lib/cli';
+import { cli, printJson, runCli } from './lib/cli';
 
 const share = z.coerce.number().min(0).max(1);
 const OptionsSchema = z
@@ -29,8 +28,7 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('bedrock-sim')
-  .description('Run the loopback Bedrock simulator (Converse and Titan v2 InvokeModel) until interrupted')
+const program = cli('bedrock-sim', 'Run the loopback Bedrock simulator (Converse and Titan v2 InvokeModel) until interrupted')
   .option('--port <p>', 'port on 127.0.0.1 (default: any free port)')
   .option('--speed-up <s>', 'simulated time runs this many times faster (default FA_SIM_SPEEDUP or 50)')
   .option('--latency <mode>', 'realistic or none')
@@ -40,15 +38,9 @@ const program = new Command('bedrock-sim')
   .option('--timeout-mode <mode>', 'hang (hold the connection) or error (408 ModelTimeoutException)')
   .option('--malformed-rate <r>', 'share answered with a cut-off body')
   .option('--tpm <n>', 'tokens-per-minute quota of every text model (turns quotas on)')
-  .option('--rpm <n>', 'requests-per-minute quota of every text model (turns quotas on)')
-  .option('--json', 'print the statistics as one JSON object when stopped')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--rpm <n>', 'requests-per-minute quota of every text model (turns quotas on)');
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const env = { ...process.env };
   const put = (name: string, value: number | string | undefined) => {
     if (value !== undefined) env[name] = String(value);

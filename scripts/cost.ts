@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { createDocumentClient } from '../lambdas/adapters/store/dynamo-repositories';
 import { DynamoCostLedger } from '../lambdas/adapters/store/cost-ledger-repository';
@@ -15,7 +14,7 @@ import { costReport } from '../lambdas/core/cost/report';
 import type { CostReport, UnitSection } from '../lambdas/core/cost/report';
 import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { startLocalRuntime } from '../local/runtime';
-import { fail, parseOptions, printJson, runMain } from './lib/cli';
+import { cli, fail, printJson, runCli } from './lib/cli';
 import { money, renderCostReportHtml } from './lib/cost-report-html';
 
 const OptionsSchema = z
@@ -26,14 +25,9 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('cost')
-  .description("Break down a run's cost from the cost ledger and write an HTML report")
+const program = cli('cost', "Break down a run's cost from the cost ledger and write an HTML report")
   .option('--run <id>', 'run id (default: the latest batch run)')
-  .option('--out <file>', 'HTML report path (default: <data dir>/reports/cost-<run>.html)')
-  .option('--json', 'print the report as one JSON object on the last line of stdout')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--out <file>', 'HTML report path (default: <data dir>/reports/cost-<run>.html)');
 
 function describeUnits(section: UnitSection, noun: string): string[] {
   const d = section.distribution;
@@ -60,9 +54,7 @@ function describe(report: CostReport, file: string): string {
   ].join('\n');
 }
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+runCli(program, OptionsSchema, async (options) => {
   const runtime = await startLocalRuntime();
   const doc = createDocumentClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: runtime.dynamo.endpoint });
   try {

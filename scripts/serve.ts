@@ -7,17 +7,16 @@
  */
 import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/store/dynamo-repositories';
-import { MAX_BODY_BYTES, openApiDocument } from '../lambdas/core/contracts/api';
+import { openApiDocument } from '../lambdas/core/contracts/api';
 import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
-import { startHttpApi } from '../local/http-api';
+import { runWorker, serveHere, startWorkers } from '../local/query-server';
 import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
-import { fail, parseOptions, printJson, runMain } from './lib/cli';
+import { cli, printJson, runCli, runMain } from './lib/cli';
 
 const DEMO_FA_ID = 'fa-demo';
 
@@ -32,33 +31,13 @@ const OptionsSchema = z
   })
   .strict();
 
-const program = new Command('serve')
-  .description('Serve the FA query API on 127.0.0.1 (the same handler as the query Lambda)')
+const program = cli('serve', 'Serve the FA query API on 127.0.0.1 (the same handler as the query Lambda)')
   .option('--port <port>', 'port on 127.0.0.1 (default 8787; 0 picks a free one)')
   .option('--json', 'when ready, print {url, port, pid} as one JSON line on stdout')
   .option('--new-key <faId>', 'create an API key for this FA, print it once, and exit')
   .option('--label <text>', 'a note stored with a new key')
   .option('--write-openapi <file>', 'write the OpenAPI document to this file and exit')
-  .option('--workers <n>', 'serve from N processes sharing the port (default 1)')
-  .allowExcessArguments(false)
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
-
-/** Start the V8 profiler in this process; `stop()` returns the profile (a .cpuprofile document). */
-async function startCpuProfile(): Promise<{ stop(): Promise<unknown> }> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    stop: async () => {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      return profile;
-    },
-  };
-}
+  .option('--workers <n>', 'serve from N processes sharing the port (default 1)');
 
 function curlExamples(url: string, apiKey: string, ticker: string): string {
   return [
@@ -89,109 +68,13 @@ async function aCoveredTicker(endpoint: string): Promise<string | undefined> {
   }
 }
 
-interface Served {
-  url: string;
-  port: number;
-  /** Processes serving requests (this one, or the workers). */
-  pids: number[];
-  close(): Promise<void>;
-}
-
-/** Serve in this process (and profile it when FA_CPU_PROFILE names a file). */
-async function serveHere(port: number, keys: KeyStore): Promise<Served> {
-  const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
-  const { queryDependencies } = await import('../lambdas/wiring/query');
-  const deps = await queryDependencies();
-  let api;
-  try {
-    api = await startHttpApi({
-      port,
-      handler: createQueryApiHandler(async () => deps),
-      authenticate: (key) => keys.authenticate(key),
-      publicPaths: ['/health'],
-      maxBodyBytes: MAX_BODY_BYTES,
-      stage: process.env.FA_STAGE ?? 'local',
-    });
-  } catch (error) {
-    await deps.close();
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    throw new Error(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use: pick another with --port` : String(error));
-  }
-  const profileFile = process.env.FA_CPU_PROFILE ? `${process.env.FA_CPU_PROFILE}${cluster.isWorker ? `.${cluster.worker!.id}` : ''}` : undefined;
-  const profile = profileFile ? await startCpuProfile() : undefined;
-  return {
-    url: api.url,
-    port: api.port,
-    pids: [process.pid],
-    close: async () => {
-      if (profile && profileFile) {
-        writeFileSync(profileFile, JSON.stringify(await profile.stop()));
-        process.stderr.write(`wrote a CPU profile to ${profileFile}\n`);
-      }
-      await api.close();
-      await deps.close();
-    },
-  };
-}
-
-/** Fork `count` workers that serve on one shared port (the primary keeps the database). */
-async function startWorkers(count: number, port: number): Promise<Served> {
-  cluster.setupPrimary({ args: process.argv.slice(2) });
-  const workers = Array.from({ length: count }, () => cluster.fork({ FA_SERVE_WORKER_PORT: String(port) }));
-  const ports = await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<number>((resolvePort, reject) => {
-          worker.once('exit', (code) => reject(new Error(`worker ${worker.id} exited with code ${code} before it was ready`)));
-          worker.once('listening', (address) => resolvePort(address.port));
-        }),
-    ),
-  );
-  return {
-    url: `http://127.0.0.1:${ports[0]}`,
-    port: ports[0]!,
-    pids: workers.flatMap((w) => (w.process.pid === undefined ? [] : [w.process.pid])),
-    close: async () => {
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((done) => {
-              if (worker.isDead()) return done();
-              worker.once('exit', () => done());
-              worker.process.kill('SIGTERM');
-            }),
-        ),
-      );
-    },
-  };
-}
-
-/** A worker of --workers: serve on the shared port until told to stop. */
-async function runWorker(): Promise<void> {
-  const runtime = await startLocalRuntime('query');
-  const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyStorePath(runtime.dataDir)));
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await served.close();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => {}); // the primary decides when workers stop
-  await new Promise<never>(() => {});
-}
-
 // One process serves every FA here (Lambda serves one request per instance) against a
 // single-threaded dynalite, which pays far more per call than per item: few batch calls of each
-// kind at a time, the rest grouped behind them (query-dependencies.ts).
+// kind at a time, the rest grouped behind them (lambdas/wiring/query.ts).
 process.env.FA_STORE_MAX_IN_FLIGHT ??= '1';
 
-runMain(async () => {
-  if (cluster.isWorker) return runWorker();
-  program.parse();
-  const options = parseOptions(OptionsSchema, program.opts());
+if (cluster.isWorker) runMain(runWorker);
+else runCli(program, OptionsSchema, async (options) => {
 
   if (options.writeOpenapi) {
     writeFileSync(options.writeOpenapi, `${JSON.stringify(openApiDocument(), null, 2)}\n`);

@@ -1,11 +1,10 @@
 /** `npm run show -- TICKER [--length hook|medium|expanded] [--json]`: a stored brief with citations and verification. */
-import { Command } from 'commander';
 import { z } from 'zod';
 import { SUMMARY_LENGTHS } from '../lambdas/core/model';
 import type { StoredSummary } from '../lambdas/core/model';
 import { TickerSchema } from '../lambdas/core/contracts/batch-events';
 import { startLocalRuntime } from '../local/runtime';
-import { fail, parseOptions, printJson, runMain } from './lib/cli';
+import { cli, fail, printJson, runCli } from './lib/cli';
 
 const OptionsSchema = z.object({
   ticker: TickerSchema,
@@ -43,17 +42,11 @@ export function renderBrief(stored: StoredSummary, length: (typeof SUMMARY_LENGT
   return lines.join('\n');
 }
 
-const program = new Command('show')
-  .description('Print the latest stored brief for a ticker')
+const program = cli('show', 'Print the latest stored brief for a ticker')
   .argument('<ticker>', 'stock symbol')
-  .option('--length <length>', 'hook | medium | expanded', 'medium')
-  .option('--json', 'print the stored brief as one JSON object')
-  .exitOverride((error) => fail(error.message.replace(/^error: /, ''), error.exitCode || 2))
-  .configureOutput({ writeErr: () => {} });
+  .option('--length <length>', 'hook | medium | expanded', 'medium');
 
-runMain(async () => {
-  program.parse();
-  const options = parseOptions(OptionsSchema, { ...program.opts(), ticker: program.args[0] });
+runCli(program, OptionsSchema, async (options) => {
   const runtime = await startLocalRuntime();
   try {
     const { batchDependencies } = await import('../lambdas/wiring/batch');

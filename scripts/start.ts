@@ -1,8 +1,11 @@
 /** `npm start`: the main job on the embedded default — the nightly batch over the whole demo universe. */
-import { printJson, runMain } from './lib/cli';
+import { z } from 'zod';
+import { cli, runCli } from './lib/cli';
 import { describeRun, runBatch } from '../local/batch-runner';
 
-runMain(async () => {
+const program = cli('start', 'The main job on the embedded runtime: the nightly batch over the whole demo universe');
+
+runCli(program, z.object({ json: z.boolean().default(false) }).strict(), async () => {
   process.stderr.write(`FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, FA_LLM=${process.env.FA_LLM || 'local'})\n`);
   const summary = await runBatch({ concurrency: 100, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
@@ -14,6 +17,6 @@ runMain(async () => {
   ];
   const width = Math.max(...hints.map(([left]) => left.length)) + 2;
   process.stderr.write(['', 'Where to look:', ...hints.map(([left, right]) => `  ${left.padEnd(width)}${right}`), ''].join('\n'));
-  if (process.argv.includes('--json')) printJson(summary);
   if (summary.failed > 0) process.exitCode = 1;
+  return summary;
 });

@@ -1,20 +1,13 @@
-/** commander wiring shared by the ops CLIs: help exits 0, any usage error is one line and exit 2. */
-import { Command } from 'commander';
+/** The ops CLIs: the house CLI contract plus a required stage, and AWS failures as one line. */
+import type { Command } from 'commander';
 import type { z } from 'zod';
-import { fail, parseOptions, printJson } from '../cli';
+import { cli, fail, parseOptions, printJson } from '../cli';
 import { OpsError } from './errors';
 
 export function opsProgram(name: string, description: string): Command {
-  return new Command(name)
-    .description(description)
+  return cli(name, description)
     .requiredOption('--stage <stage>', 'stage from cdk.json (dev, prod)')
-    .option('--json', 'print the result as one JSON object on the last line of stdout')
-    .allowExcessArguments(false)
-    .exitOverride((error) => {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') process.exit(0);
-      fail(error.message.replace(/^error: /, ''), 2);
-    })
-    .configureOutput({ writeErr: () => {} });
+    .option('--json', 'print the result as one JSON object on the last line of stdout');
 }
 
 /**
