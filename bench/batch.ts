@@ -1,7 +1,7 @@
 /**
  * `npm run bench:batch [-- --stocks N] [--as-of D] [--json]`: the batch as a user runs it, three times
  * on a fresh data dir — first run, unchanged re-run (same as-of), next business day — each a real
- * `npm run batch` process, timed from spawn to exit. Figures against DESIGN §9.
+ * `npm run batch` process, timed from spawn to exit. Figures against docs/DESIGN.md §9.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

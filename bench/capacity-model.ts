@@ -138,7 +138,7 @@ class EventQueue {
 function meanLatency(input: CapacityInput, call: { model: string; inputTokens: number; outputTokens: number }): number {
   // A fixed stream of draws: bounds must not depend on the simulation's random state.
   let x = 0.5;
-  const draws = () => ((x = (x * 9301 + 49297) % 233280 / 233280), x);
+  const draws = () => ((x = ((x * 9301 + 49297) % 233280) / 233280), x);
   let total = 0;
   for (let i = 0; i < 64; i += 1) total += input.latencyMs(call, draws);
   return total / 64;
@@ -172,8 +172,10 @@ export function capacityBounds(input: CapacityInput): CapacityResult['bounds'] {
 
 function bindingOf(bounds: CapacityResult['bounds']): CapacityResult['binding'] {
   let binding: CapacityResult['binding'] = { limit: 'concurrency', boundMs: bounds.concurrencyMs };
-  for (const [model, ms] of Object.entries(bounds.tokensPerMinuteMs)) if (ms > binding.boundMs) binding = { limit: 'tokens-per-minute', model, boundMs: ms };
-  for (const [model, ms] of Object.entries(bounds.requestsPerMinuteMs)) if (ms > binding.boundMs) binding = { limit: 'requests-per-minute', model, boundMs: ms };
+  for (const [model, ms] of Object.entries(bounds.tokensPerMinuteMs))
+    if (ms > binding.boundMs) binding = { limit: 'tokens-per-minute', model, boundMs: ms };
+  for (const [model, ms] of Object.entries(bounds.requestsPerMinuteMs))
+    if (ms > binding.boundMs) binding = { limit: 'requests-per-minute', model, boundMs: ms };
   return binding;
 }
 
@@ -205,7 +207,13 @@ export function simulateCapacity(input: CapacityInput): CapacityResult {
    * One call with the SDK's retries and the fallback: `done(true)` when it answered, `done(false)`
    * when it gave up (the stock then fails its attempt).
    */
-  const call = (now: number, spec: { model: string; inputTokens: number; outputTokens: number; maxTokens: number; burndown: number }, done: (at: number, ok: boolean) => void, attempt = 1, fellBack = false): void => {
+  const call = (
+    now: number,
+    spec: { model: string; inputTokens: number; outputTokens: number; maxTokens: number; burndown: number },
+    done: (at: number, ok: boolean) => void,
+    attempt = 1,
+    fellBack = false,
+  ): void => {
     const window = windowOf(spec.model);
     const admission = window.admit(now, spec.inputTokens + spec.maxTokens * spec.burndown);
     requests[spec.model] = (requests[spec.model] ?? 0) + 1;
@@ -236,12 +244,22 @@ export function simulateCapacity(input: CapacityInput): CapacityResult {
    * One attempt at a stock. `embedded`: an earlier attempt stored the chunks and their hashes, so
    * this one finds them in the embedding cache (a failed embedding step stores nothing).
    */
-  const runStock = (now: number, demand: StockDemand, retriesLeft: number, retryIndex: number, finished: (at: number) => void, embedded = false): void => {
+  const runStock = (
+    now: number,
+    demand: StockDemand,
+    retriesLeft: number,
+    retryIndex: number,
+    finished: (at: number) => void,
+    embedded = false,
+  ): void => {
     let embeddedNow = embedded;
     const fail = (at: number) => {
       if (retriesLeft > 0) {
         stockRetries += 1;
-        const interval = Math.min(input.retry.stateMachineMaxDelayMs ?? Infinity, input.retry.stateMachineIntervalMs * input.retry.stateMachineBackoff ** retryIndex);
+        const interval = Math.min(
+          input.retry.stateMachineMaxDelayMs ?? Infinity,
+          input.retry.stateMachineIntervalMs * input.retry.stateMachineBackoff ** retryIndex,
+        );
         const delay = random() * interval; // full jitter
         queue.push(at + delay, () => runStock(at + delay, demand, retriesLeft - 1, retryIndex + 1, finished, embeddedNow));
       } else {

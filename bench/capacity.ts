@@ -63,7 +63,13 @@ const program = cli('bench:capacity', 'Projected AWS wall time of the nightly ba
 
 /** The simulator config of the bench: realistic latency, quotas on, the options' quotas applied. */
 function benchConfig(options: z.infer<typeof OptionsSchema>): SimulatorConfig {
-  const base = simulatorConfigFromEnv({ ...process.env, FA_SIM_THROTTLE_RATE: '', FA_SIM_TIMEOUT_RATE: '', FA_SIM_ERROR_RATE: '', FA_SIM_MALFORMED_RATE: '' });
+  const base = simulatorConfigFromEnv({
+    ...process.env,
+    FA_SIM_THROTTLE_RATE: '',
+    FA_SIM_TIMEOUT_RATE: '',
+    FA_SIM_ERROR_RATE: '',
+    FA_SIM_MALFORMED_RATE: '',
+  });
   const models = base.models.map((m) => {
     if (m.kind === 'titan-embed') return options.embedRpm ? { ...m, quota: { ...m.quota, requestsPerMinute: options.embedRpm } } : m;
     return {
@@ -78,12 +84,29 @@ function benchConfig(options: z.infer<typeof OptionsSchema>): SimulatorConfig {
   return parseSimulatorConfig({ ...base, models, latency: 'realistic', speedUp: options.speedUp, enforceQuotas: true, faults: {} });
 }
 
-async function measuredBatch(dataDir: string, endpoint: string, options: z.infer<typeof OptionsSchema>): Promise<{ wallMs: number; summary: BatchSummary }> {
+async function measuredBatch(
+  dataDir: string,
+  endpoint: string,
+  options: z.infer<typeof OptionsSchema>,
+): Promise<{ wallMs: number; summary: BatchSummary }> {
   const started = performance.now();
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['scripts/batch.ts', '--limit', String(options.stocks), '--concurrency', String(options.concurrency), '--as-of', '2026-11-23', '--json'], {
-    env: { ...process.env, FA_DATA_DIR: dataDir, FA_LLM: 'sim', FA_BEDROCK_ENDPOINT: endpoint },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    join('node_modules', '.bin', 'tsx'),
+    [
+      'scripts/batch.ts',
+      '--limit',
+      String(options.stocks),
+      '--concurrency',
+      String(options.concurrency),
+      '--as-of',
+      '2026-11-23',
+      '--json',
+    ],
+    {
+      env: { ...process.env, FA_DATA_DIR: dataDir, FA_LLM: 'sim', FA_BEDROCK_ENDPOINT: endpoint },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -161,7 +184,8 @@ function throttlingRetrierOfAsl(file: string): z.infer<typeof RetrierSchema> {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if (key === 'Retry' && Array.isArray(value)) found.push(...value.filter((r) => (r as { ErrorEquals?: string[] }).ErrorEquals?.includes('ModelThrottledError')));
+        if (key === 'Retry' && Array.isArray(value))
+          found.push(...value.filter((r) => (r as { ErrorEquals?: string[] }).ErrorEquals?.includes('ModelThrottledError')));
         else walk(value);
       }
     }
@@ -184,7 +208,14 @@ const DEPLOYED_RETRY: RetryPolicy = {
 /** The same, but retrying a throttled stock until the quota admits it: what the quota itself allows. */
 const TOLERANT_RETRY: RetryPolicy = { ...DEPLOYED_RETRY, stateMachineRetries: 10_000 };
 
-function capacityInput(config: SimulatorConfig, demands: StockDemand[], stocks: number, concurrency: number, seed: number, retry: RetryPolicy = DEPLOYED_RETRY): CapacityInput {
+function capacityInput(
+  config: SimulatorConfig,
+  demands: StockDemand[],
+  stocks: number,
+  concurrency: number,
+  seed: number,
+  retry: RetryPolicy = DEPLOYED_RETRY,
+): CapacityInput {
   const models = loadModelConfig(process.env.FA_MODELS_CONFIG || 'config/models.yaml');
   const random = seededRandom(seed);
   const quotas: Record<string, Quota> = {};
@@ -204,7 +235,12 @@ function capacityInput(config: SimulatorConfig, demands: StockDemand[], stocks: 
       return callTiming(profile, { uncachedInputTokens: call.inputTokens, outputTokens: call.outputTokens }, { next: draw }).totalMs;
     },
     embedConcurrency: 8,
-    fallback: Object.fromEntries(Object.keys(models.models).map((id) => [id, models.tasks.write_summary.modelId === id ? models.tasks.write_summary.fallbackModelId : undefined])),
+    fallback: Object.fromEntries(
+      Object.keys(models.models).map((id) => [
+        id,
+        models.tasks.write_summary.modelId === id ? models.tasks.write_summary.fallbackModelId : undefined,
+      ]),
+    ),
     retry,
     random: () => random.next(),
   };
@@ -228,8 +264,16 @@ function describeResult(result: CapacityResult): Record<string, unknown> {
     stockRetries: result.stockRetries,
     boundsMinutes: {
       concurrency: minutes(result.bounds.concurrencyMs),
-      tokensPerMinute: Object.fromEntries(Object.entries(result.bounds.tokensPerMinuteMs).filter(([, ms]) => ms > 0).map(([m, ms]) => [m, minutes(ms)])),
-      requestsPerMinute: Object.fromEntries(Object.entries(result.bounds.requestsPerMinuteMs).filter(([, ms]) => ms > 0).map(([m, ms]) => [m, minutes(ms)])),
+      tokensPerMinute: Object.fromEntries(
+        Object.entries(result.bounds.tokensPerMinuteMs)
+          .filter(([, ms]) => ms > 0)
+          .map(([m, ms]) => [m, minutes(ms)]),
+      ),
+      requestsPerMinute: Object.fromEntries(
+        Object.entries(result.bounds.requestsPerMinuteMs)
+          .filter(([, ms]) => ms > 0)
+          .map(([m, ms]) => [m, minutes(ms)]),
+      ),
     },
     binding: { ...result.binding, boundMinutes: minutes(result.binding.boundMs) },
   };
@@ -240,8 +284,15 @@ runCli(program, OptionsSchema, async (options) => {
   const simulator = await startBedrockSimulator({ config });
   const dataDir = mkdtempSync(join(tmpdir(), 'fa-bench-capacity-'));
   try {
-    const quotas = config.models.map((m) => `${m.name} ${m.quota.tokensPerMinute ? `${(m.quota.tokensPerMinute / 1e6).toFixed(2)}M TPM` : 'no TPM'}/${m.quota.requestsPerMinute ?? '∞'} RPM`).join(', ');
-    process.stderr.write(`bench:capacity: ${options.stocks} stocks at MaxConcurrency ${options.concurrency} through the simulator, realistic latency sped up ${options.speedUp}×, quotas ${quotas}\n`);
+    const quotas = config.models
+      .map(
+        (m) =>
+          `${m.name} ${m.quota.tokensPerMinute ? `${(m.quota.tokensPerMinute / 1e6).toFixed(2)}M TPM` : 'no TPM'}/${m.quota.requestsPerMinute ?? '∞'} RPM`,
+      )
+      .join(', ');
+    process.stderr.write(
+      `bench:capacity: ${options.stocks} stocks at MaxConcurrency ${options.concurrency} through the simulator, realistic latency sped up ${options.speedUp}×, quotas ${quotas}\n`,
+    );
     const measured = await measuredBatch(dataDir, simulator.endpoint, options);
     const stats: SimulatorStats = simulator.stats();
     await simulator.close();
@@ -278,7 +329,9 @@ runCli(program, OptionsSchema, async (options) => {
         failed: measured.summary.failed,
         realWallMs: Math.round(measured.wallMs),
         simulatedWallMinutes: minutes(measuredSimulatedMs),
-        throttles: Object.fromEntries(Object.entries(stats.models).map(([name, st]) => [name, st.throttledByTokens + st.throttledByRequests])),
+        throttles: Object.fromEntries(
+          Object.entries(stats.models).map(([name, st]) => [name, st.throttledByTokens + st.throttledByRequests]),
+        ),
         requests: Object.fromEntries(Object.entries(stats.models).map(([name, st]) => [name, st.requests])),
       },
       modelledSample: describeResult(sample),
@@ -305,12 +358,18 @@ runCli(program, OptionsSchema, async (options) => {
         `  binding limit: ${b.limit}${b.model ? ` of ${b.model}` : ''} (alone it would need ${minutes(b.boundMs)} min${headline.fallbacks > 0 ? `; the fallback model's own quota takes the overflow: ${headline.fallbacks} writer calls` : ''})`,
         `  bounds if every call stayed on its planned model: concurrency ${minutes(bounds.concurrencyMs)} min; ` +
           [
-            ...Object.entries(bounds.tokensPerMinuteMs).filter(([, ms]) => ms > 0).map(([m, ms]) => `${m} TPM ${minutes(ms)} min`),
-            ...Object.entries(bounds.requestsPerMinuteMs).filter(([, ms]) => ms > 0).map(([m, ms]) => `${m} RPM ${minutes(ms)} min`),
+            ...Object.entries(bounds.tokensPerMinuteMs)
+              .filter(([, ms]) => ms > 0)
+              .map(([m, ms]) => `${m} TPM ${minutes(ms)} min`),
+            ...Object.entries(bounds.requestsPerMinuteMs)
+              .filter(([, ms]) => ms > 0)
+              .map(([m, ms]) => `${m} RPM ${minutes(ms)} min`),
           ].join(', '),
         `  with the deployed Retry (${DEPLOYED_RETRY.stateMachineRetries} retries, ≤ ${(DEPLOYED_RETRY.stateMachineMaxDelayMs ?? 0) / 1000} s): ${minutes(deployed.wallMs)} min, ${deployed.failed} stocks failed (recorded, finished by a re-run), ${deployed.fallbacks} fallbacks to the small model`,
         `  retrying throttled stocks until admitted: ${minutes(tolerant.wallMs)} min, ${tolerant.failed} failed`,
-        safe ? `  fastest MaxConcurrency at which no stock fails with the deployed Retry: ${safe.concurrency} (${safe.wallMinutes} min)` : '  at every MaxConcurrency tried some stock fails with the deployed Retry',
+        safe
+          ? `  fastest MaxConcurrency at which no stock fails with the deployed Retry: ${safe.concurrency} (${safe.wallMinutes} min)`
+          : '  at every MaxConcurrency tried some stock fails with the deployed Retry',
         '',
       ].join('\n'),
     );

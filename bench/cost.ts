@@ -66,7 +66,16 @@ function naiveModelsYaml(source: string): string {
 }
 
 async function night(dataDir: string, asOf: string, options: z.infer<typeof OptionsSchema>, env: NodeJS.ProcessEnv): Promise<BatchSummary> {
-  const args = ['scripts/batch.ts', '--limit', String(options.stocks), '--concurrency', String(options.concurrency), '--as-of', asOf, '--json'];
+  const args = [
+    'scripts/batch.ts',
+    '--limit',
+    String(options.stocks),
+    '--concurrency',
+    String(options.concurrency),
+    '--as-of',
+    asOf,
+    '--json',
+  ];
   const child = spawn(join('node_modules', '.bin', 'tsx'), args, {
     env: { ...process.env, ...env, FA_DATA_DIR: dataDir, FA_LLM: 'sim', FA_SIM_LATENCY: 'none', FA_BEDROCK_ENDPOINT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,7 +93,15 @@ async function night(dataDir: string, asOf: string, options: z.infer<typeof Opti
 interface Figures {
   perStockUsd: number;
   totalUsd: number;
-  nights: Array<{ asOf: string; perStockUsd: number; totalUsd: number; failed: number; skippedUnchanged: number; embeddingHitRate: number; tokens: BatchSummary['tokens'] }>;
+  nights: Array<{
+    asOf: string;
+    perStockUsd: number;
+    totalUsd: number;
+    failed: number;
+    skippedUnchanged: number;
+    embeddingHitRate: number;
+    tokens: BatchSummary['tokens'];
+  }>;
 }
 
 async function configuration(name: string, options: z.infer<typeof OptionsSchema>, env: NodeJS.ProcessEnv): Promise<Figures> {
@@ -102,10 +119,16 @@ async function configuration(name: string, options: z.infer<typeof OptionsSchema
         embeddingHitRate: s.embeddingCache.hitRate,
         tokens: s.tokens,
       });
-      process.stderr.write(`  ${name} ${asOf}: $${s.cost.perStockUsd.toFixed(5)} per stock, ${s.skippedUnchanged} unchanged and reused, embedding-cache hit rate ${(s.embeddingCache.hitRate * 100).toFixed(0)}%, ${s.failed} failed\n`);
+      process.stderr.write(
+        `  ${name} ${asOf}: $${s.cost.perStockUsd.toFixed(5)} per stock, ${s.skippedUnchanged} unchanged and reused, embedding-cache hit rate ${(s.embeddingCache.hitRate * 100).toFixed(0)}%, ${s.failed} failed\n`,
+      );
     }
     const totalUsd = nights.reduce((sum, n) => sum + n.totalUsd, 0);
-    return { perStockUsd: Math.round((totalUsd / (options.stocks * nights.length)) * 1e6) / 1e6, totalUsd: Math.round(totalUsd * 1e6) / 1e6, nights };
+    return {
+      perStockUsd: Math.round((totalUsd / (options.stocks * nights.length)) * 1e6) / 1e6,
+      totalUsd: Math.round(totalUsd * 1e6) / 1e6,
+      nights,
+    };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -116,7 +139,9 @@ runCli(program, OptionsSchema, async (options) => {
   try {
     const naiveModels = join(scratch, 'models-naive.yaml');
     writeFileSync(naiveModels, naiveModelsYaml(process.env.FA_MODELS_CONFIG || 'config/models.yaml'));
-    process.stderr.write(`bench:cost: ${options.stocks} stocks × ${options.days} nights from ${options.asOf}, through the Bedrock simulator\n`);
+    process.stderr.write(
+      `bench:cost: ${options.stocks} stocks × ${options.days} nights from ${options.asOf}, through the Bedrock simulator\n`,
+    );
     const baseline = await configuration('baseline', options, {
       FA_MODELS_CONFIG: naiveModels,
       FA_SKIP_UNCHANGED: 'off',
@@ -124,7 +149,8 @@ runCli(program, OptionsSchema, async (options) => {
     });
     const product = await configuration('product', options, {});
     const ratio = product.perStockUsd > 0 ? Math.round((baseline.perStockUsd / product.perStockUsd) * 100) / 100 : 0;
-    const steady = (f: Figures) => (f.nights.length > 1 ? f.nights.slice(1).reduce((sum, n) => sum + n.perStockUsd, 0) / (f.nights.length - 1) : f.nights[0]!.perStockUsd);
+    const steady = (f: Figures) =>
+      f.nights.length > 1 ? f.nights.slice(1).reduce((sum, n) => sum + n.perStockUsd, 0) / (f.nights.length - 1) : f.nights[0]!.perStockUsd;
     const steadyRatio = steady(product) > 0 ? Math.round((steady(baseline) / steady(product)) * 100) / 100 : 0;
     process.stderr.write(
       [
@@ -142,7 +168,11 @@ runCli(program, OptionsSchema, async (options) => {
         baseline,
         product,
         ratio,
-        steadyState: { baselinePerStockUsd: Math.round(steady(baseline) * 1e6) / 1e6, productPerStockUsd: Math.round(steady(product) * 1e6) / 1e6, ratio: steadyRatio },
+        steadyState: {
+          baselinePerStockUsd: Math.round(steady(baseline) * 1e6) / 1e6,
+          productPerStockUsd: Math.round(steady(product) * 1e6) / 1e6,
+          ratio: steadyRatio,
+        },
         targetPerStockUsd: 0.1,
         meetsTarget: product.perStockUsd <= 0.1,
       });

@@ -11,7 +11,7 @@
  *
  * Prints (last stdout line with --json): {connections, durationS, requests, errors, non2xx,
  * latencyMs {p50, p95, p99, max}, llmLatencyMs {p95}, overheadMsP95, throughputRps,
- * costPerQueryUsd {mean, p95}, answerCacheHitRate, …}. Exits 1 when a DESIGN §9 target is missed.
+ * costPerQueryUsd {mean, p95}, answerCacheHitRate, …}. Exits 1 when a docs/DESIGN.md §9 target is missed.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -51,12 +51,15 @@ const program = cli('load', 'Load-test the FA query API: a child API process dri
   .option('--connections <n>', 'concurrent connections (default 500)')
   .option('--duration <s>', 'seconds of load (default 30)')
   .option('--fas <n>', 'distinct FAs with their own API keys (default: 2 × connections)')
-  .option('--llm <mode>', 'sim: the Bedrock simulator over HTTP at real-time speed (default); local: the local answer model waiting as Bedrock would')
+  .option(
+    '--llm <mode>',
+    'sim: the Bedrock simulator over HTTP at real-time speed (default); local: the local answer model waiting as Bedrock would',
+  )
   .option('--seed <n>', 'seed of the question mix')
   .option('--workers <n>', 'API worker processes sharing the port (default 1)')
   .option('--warmup <s>', 'seconds at the start whose latencies are not counted: all connections open at once (default 5)');
 
-/** DESIGN §9 targets for 500 concurrent FAs. */
+/** docs/DESIGN.md §9 targets for 500 concurrent FAs. */
 const TARGETS = { errors: 0, latencyP95Ms: 10_000, overheadP95Ms: 100, costPerQueryMeanUsd: 0.02 };
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -84,7 +87,12 @@ function jsonLine(line: string): unknown {
 }
 
 /** Start a child that prints one JSON line when ready, and wait for that line. */
-async function startChild<T>(name: string, args: string[], env: NodeJS.ProcessEnv, ready: z.ZodType<T>): Promise<{ child: ChildProcess; info: T }> {
+async function startChild<T>(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: z.ZodType<T>,
+): Promise<{ child: ChildProcess; info: T }> {
   const child = spawn(tsx, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   forward(child, `[${name}]`);
   const info = await new Promise<T>((resolveInfo, reject) => {
@@ -105,7 +113,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   await exited;
   clearTimeout(timer);
 }
@@ -118,7 +126,9 @@ async function coveredTickers(dataDir: string, limit: number): Promise<{ tickers
   try {
     const tables = tableNamesFor(process.env.FA_TABLE_PREFIX ?? '');
     const summaries = new DynamoSummaryRepository(doc, tables.summaries);
-    const universe = (await createDemoSources({ seed: process.env.FA_DEMO_SEED ? Number(process.env.FA_DEMO_SEED) : undefined }).universe.list()).slice(0, limit);
+    const universe = (
+      await createDemoSources({ seed: process.env.FA_DEMO_SEED ? Number(process.env.FA_DEMO_SEED) : undefined }).universe.list()
+    ).slice(0, limit);
     const covered: MixTicker[] = [];
     for (let i = 0; i < universe.length; i += 25) {
       const batch = universe.slice(i, i + 25);
@@ -151,7 +161,9 @@ function cpuMsOf(pids: number[] | number | undefined): number | undefined {
   const file = `/proc/${pid}/stat`;
   if (pid === undefined || !existsSync(file)) return undefined;
   // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
-  const fields = readFileSync(file, 'utf8').slice(readFileSync(file, 'utf8').lastIndexOf(')') + 2).split(' ');
+  const fields = readFileSync(file, 'utf8')
+    .slice(readFileSync(file, 'utf8').lastIndexOf(')') + 2)
+    .split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Number.isFinite(ticks) ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
 }
@@ -182,7 +194,13 @@ runCli(program, OptionsSchema, async (options) => {
   const keys = Array.from({ length: fas }, (_, i) => `faak_load_${i}_${randomBytes(12).toString('base64url')}`);
   addKeyRecords(
     keyFile,
-    keys.map((key, i) => ({ keyId: `key_${hashKey(key).slice(0, 12)}`, faId: `fa-load-${i}`, label: 'npm run load', sha256: hashKey(key), createdAt: new Date().toISOString() })),
+    keys.map((key, i) => ({
+      keyId: `key_${hashKey(key).slice(0, 12)}`,
+      faId: `fa-load-${i}`,
+      label: 'npm run load',
+      sha256: hashKey(key),
+      createdAt: new Date().toISOString(),
+    })),
   );
 
   const variant = `load-${Date.now().toString(36)}`;
@@ -205,13 +223,22 @@ runCli(program, OptionsSchema, async (options) => {
     env,
     z.object({ endpoint: z.string(), owner: z.boolean(), pid: z.number(), bedrockEndpoint: z.string().url().optional() }),
   );
-  say(`load: dynalite at ${services.info.endpoint}${services.info.bedrockEndpoint ? `, Bedrock simulator at ${services.info.bedrockEndpoint}` : ''}${services.info.owner ? ' (own process)' : ' (owned by a running process)'}`);
+  say(
+    `load: dynalite at ${services.info.endpoint}${services.info.bedrockEndpoint ? `, Bedrock simulator at ${services.info.bedrockEndpoint}` : ''}${services.info.owner ? ' (own process)' : ' (owned by a running process)'}`,
+  );
   if (services.info.bedrockEndpoint) env.FA_BEDROCK_ENDPOINT = services.info.bedrockEndpoint;
-  say(`load: starting the query API (FA_LLM=${options.llm}${options.llm === 'local' ? ', realistic Bedrock latency' : ', simulator at real-time speed'}) on loopback`);
+  say(
+    `load: starting the query API (FA_LLM=${options.llm}${options.llm === 'local' ? ', realistic Bedrock latency' : ', simulator at real-time speed'}) on loopback`,
+  );
   // A larger young generation: the API allocates briskly (prompts, answers, SDK requests) and most of
   // it dies young, so fewer, cheaper scavenges (the same NODE_OPTIONS suits a Lambda under load).
   const apiEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
-  const api = await startChild('api', ['scripts/serve.ts', '--port', '0', '--json', '--workers', String(options.workers)], apiEnv, z.object({ url: z.string().url(), pid: z.number(), pids: z.array(z.number()) }));
+  const api = await startChild(
+    'api',
+    ['scripts/serve.ts', '--port', '0', '--json', '--workers', String(options.workers)],
+    apiEnv,
+    z.object({ url: z.string().url(), pid: z.number(), pids: z.array(z.number()) }),
+  );
   const { child } = api;
   const { url } = api.info;
   try {
@@ -227,7 +254,9 @@ runCli(program, OptionsSchema, async (options) => {
     const questionModel = options.llm === 'local' ? FEATURE_HASH_MODEL_ID : loadModelConfig('config/models.yaml').embeddings.modelId;
     const retrieval = { chunkModel: covered.chunkModel ?? null, questionModel, comparable: covered.chunkModel === questionModel };
     if (!retrieval.comparable) {
-      say(`load: note: the briefs' chunks were embedded with ${retrieval.chunkModel}, questions under FA_LLM=${options.llm} with ${questionModel}; retrieval ranks chunks by document order (run the batch with FA_LLM=${options.llm} first for comparable vectors)`);
+      say(
+        `load: note: the briefs' chunks were embedded with ${retrieval.chunkModel}, questions under FA_LLM=${options.llm} with ${questionModel}; retrieval ranks chunks by document order (run the batch with FA_LLM=${options.llm} first for comparable vectors)`,
+      );
     }
     say(`load: ${tickers.length} covered stocks to ask about, ${fas} FAs, ${options.connections} connections for ${options.duration} s`);
 
@@ -251,7 +280,11 @@ runCli(program, OptionsSchema, async (options) => {
     const loadBefore = loadavg()[0]!;
     const started = Date.now();
     const apiPids = [...new Set([api.info.pid, ...api.info.pids])];
-    const cpuBefore = { api: cpuMsOf(apiPids), localServices: services.info.owner ? cpuMsOf(services.info.pid) : undefined, load: process.cpuUsage() };
+    const cpuBefore = {
+      api: cpuMsOf(apiPids),
+      localServices: services.info.owner ? cpuMsOf(services.info.pid) : undefined,
+      load: process.cpuUsage(),
+    };
     const result = await autocannon({
       url,
       connections: options.connections,
@@ -300,9 +333,15 @@ runCli(program, OptionsSchema, async (options) => {
       },
     });
     const elapsedS = (Date.now() - started) / 1000;
-    const cpuAfter = { api: cpuMsOf(apiPids), localServices: services.info.owner ? cpuMsOf(services.info.pid) : undefined, load: process.cpuUsage(cpuBefore.load) };
+    const cpuAfter = {
+      api: cpuMsOf(apiPids),
+      localServices: services.info.owner ? cpuMsOf(services.info.pid) : undefined,
+      load: process.cpuUsage(cpuBefore.load),
+    };
     const perRequest = (before?: number, after?: number) =>
-      before !== undefined && after !== undefined ? Math.round(((after - before) / Math.max(1, result.requests.total)) * 100) / 100 : undefined;
+      before !== undefined && after !== undefined
+        ? Math.round(((after - before) / Math.max(1, result.requests.total)) * 100) / 100
+        : undefined;
 
     // All connections open at the same instant, which no FA population does: the first seconds are
     // a synchronised burst. Latency percentiles count the steady state after `warmup` seconds
@@ -311,12 +350,24 @@ runCli(program, OptionsSchema, async (options) => {
     const steady = samples.filter((s) => s.atMs - s.latencyMs >= options.warmup * 1000);
     const measured = steady.length > 0 ? steady : samples;
     const latencies = measured.map((s) => s.latencyMs).sort((a, b) => a - b);
-    const llm = measured.filter((s) => s.llmMs > 0).map((s) => s.llmMs).sort((a, b) => a - b);
+    const llm = measured
+      .filter((s) => s.llmMs > 0)
+      .map((s) => s.llmMs)
+      .sort((a, b) => a - b);
     const overhead = measured.map((s) => Math.max(0, s.latencyMs - s.llmMs)).sort((a, b) => a - b);
     const allOverhead = samples.map((s) => Math.max(0, s.latencyMs - s.llmMs)).sort((a, b) => a - b);
-    const handler = measured.filter((s) => Number.isFinite(s.serverMs)).map((s) => s.serverMs).sort((a, b) => a - b);
-    const store = measured.filter((s) => Number.isFinite(s.storeMs)).map((s) => s.storeMs).sort((a, b) => a - b);
-    const handlerOverhead = measured.filter((s) => Number.isFinite(s.serverMs)).map((s) => Math.max(0, s.serverMs - s.llmMs)).sort((a, b) => a - b);
+    const handler = measured
+      .filter((s) => Number.isFinite(s.serverMs))
+      .map((s) => s.serverMs)
+      .sort((a, b) => a - b);
+    const store = measured
+      .filter((s) => Number.isFinite(s.storeMs))
+      .map((s) => s.storeMs)
+      .sort((a, b) => a - b);
+    const handlerOverhead = measured
+      .filter((s) => Number.isFinite(s.serverMs))
+      .map((s) => Math.max(0, s.serverMs - s.llmMs))
+      .sort((a, b) => a - b);
     const queries = samples.filter((s) => s.kind !== 'summary' && s.status === 200 && s.costUsd !== undefined);
     const costs = queries.map((s) => s.costUsd!).sort((a, b) => a - b);
     const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -328,7 +379,12 @@ runCli(program, OptionsSchema, async (options) => {
       requests: result.requests.total,
       errors: result.errors,
       non2xx: result.non2xx,
-      latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? 0) },
+      latencyMs: {
+        p50: round(percentile(latencies, 50)),
+        p95: round(percentile(latencies, 95)),
+        p99: round(percentile(latencies, 99)),
+        max: round(latencies.at(-1) ?? 0),
+      },
       llmLatencyMs: { p50: round(percentile(llm, 50)), p95: round(percentile(llm, 95)) },
       overheadMsP95: round(percentile(overhead, 95)),
       overheadMsP50: round(percentile(overhead, 50)),
@@ -336,14 +392,21 @@ runCli(program, OptionsSchema, async (options) => {
       // request at a time, without this one process's queue of hundreds of concurrent requests.
       warmupS: options.warmup,
       wholeRun: {
-        latencyMs: { p50: round(percentile(allLatencies, 50)), p95: round(percentile(allLatencies, 95)), p99: round(percentile(allLatencies, 99)) },
+        latencyMs: {
+          p50: round(percentile(allLatencies, 50)),
+          p95: round(percentile(allLatencies, 95)),
+          p99: round(percentile(allLatencies, 99)),
+        },
         overheadMsP95: round(percentile(allOverhead, 95)),
       },
       handlerMs: { p50: round(percentile(handler, 50)), p95: round(percentile(handler, 95)) },
       storeMs: { p50: round(percentile(store, 50)), p95: round(percentile(store, 95)) },
       handlerOverheadMs: { p50: round(percentile(handlerOverhead, 50)), p95: round(percentile(handlerOverhead, 95)) },
       throughputRps: round(result.requests.total / elapsedS),
-      costPerQueryUsd: { mean: round(costs.reduce((a, b) => a + b, 0) / Math.max(1, costs.length), 6), p95: round(percentile(costs, 95), 6) },
+      costPerQueryUsd: {
+        mean: round(costs.reduce((a, b) => a + b, 0) / Math.max(1, costs.length), 6),
+        p95: round(percentile(costs, 95), 6),
+      },
       answerCacheHitRate: round(queries.filter((s) => s.cacheHit).length / Math.max(1, queries.length), 3),
       timeouts: result.timeouts,
       // CPU per request of each process during the run: where the machine's time went.
@@ -361,7 +424,10 @@ runCli(program, OptionsSchema, async (options) => {
       machineLoadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2), cores: availableParallelism() },
       coveredStocks: tickers.length,
       retrieval,
-      llm: options.llm === 'local' ? 'local answer model, Bedrock-like latency (FA_LOCAL_LLM_LATENCY=realistic)' : 'Bedrock simulator over HTTP at real-time speed (FA_LLM=sim)',
+      llm:
+        options.llm === 'local'
+          ? 'local answer model, Bedrock-like latency (FA_LOCAL_LLM_LATENCY=realistic)'
+          : 'Bedrock simulator over HTTP at real-time speed (FA_LLM=sim)',
       // The simulator counts the tokens of the prompts actually sent; the local model estimates them.
       costEstimated: options.llm === 'local',
       targets: TARGETS,
@@ -386,8 +452,15 @@ runCli(program, OptionsSchema, async (options) => {
     // Leave the store as it was: the run's sessions and cached answers go (dynalite never expires them).
     try {
       const names = tableNamesFor(process.env.FA_TABLE_PREFIX ?? '');
-      const sessions = await deleteMatching(services.info.endpoint, names.sessions, { expression: 'begins_with(#pk, :fa)', values: { ':fa': 'FA#fa-load-' } });
-      const answers = await deleteMatching(services.info.endpoint, names.answerCache, { expression: 'contains(#answer, :variant)', names: { '#answer': 'answer' }, values: { ':variant': `"promptVariant":"${variant}"` } });
+      const sessions = await deleteMatching(services.info.endpoint, names.sessions, {
+        expression: 'begins_with(#pk, :fa)',
+        values: { ':fa': 'FA#fa-load-' },
+      });
+      const answers = await deleteMatching(services.info.endpoint, names.answerCache, {
+        expression: 'contains(#answer, :variant)',
+        names: { '#answer': 'answer' },
+        values: { ':variant': `"promptVariant":"${variant}"` },
+      });
       say(`load: removed the run's ${sessions} session turns and ${answers} cached answers`);
     } catch (error) {
       say(`load: could not remove the run's sessions and cached answers: ${error instanceof Error ? error.message : String(error)}`);

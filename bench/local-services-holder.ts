@@ -15,7 +15,8 @@ import { tableNamesFor } from '../lambdas/core/contracts/tables';
 const dataDir = resolve(process.env.FA_DATA_DIR || '.fa-data');
 const dynamo = await connectOrStartDynalite(dataDir);
 await ensureTables(dynamo.endpoint, tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''));
-const simulator = process.env.FA_LLM === 'sim' ? await connectOrStartBedrockSimulator(dataDir, { content: new LocalAnswerLlm() }) : undefined;
+const simulator =
+  process.env.FA_LLM === 'sim' ? await connectOrStartBedrockSimulator(dataDir, { content: new LocalAnswerLlm() }) : undefined;
 process.stdout.write(
   `${JSON.stringify({ endpoint: dynamo.endpoint, owner: dynamo.owner || simulator?.owner === true, pid: process.pid, ...(simulator ? { bedrockEndpoint: simulator.endpoint } : {}) })}\n`,
 );

@@ -71,12 +71,29 @@ const PHRASINGS = [
   ' Quick one.',
 ];
 
-const OPENINGS = ['', 'Hi, ', 'Quick question: ', 'Before my call, ', 'Hello. ', 'Client asked me this: ', 'Need help: ', 'Morning! ', 'For a prospect: ', 'Can you check: '];
+const OPENINGS = [
+  '',
+  'Hi, ',
+  'Quick question: ',
+  'Before my call, ',
+  'Hello. ',
+  'Client asked me this: ',
+  'Need help: ',
+  'Morning! ',
+  'For a prospect: ',
+  'Can you check: ',
+];
 
 /** Share of simple questions asked exactly as an FA tool's canned button would ask them. */
 export const CANNED_SHARE = 0.4;
 
-const FOLLOW_UPS = ['And what about its margins?', 'What do analysts think?', 'Any risks I should know about?', 'What is the consensus for next year?', 'How is it valued?'];
+const FOLLOW_UPS = [
+  'And what about its margins?',
+  'What do analysts think?',
+  'Any risks I should know about?',
+  'What is the consensus for next year?',
+  'How is it valued?',
+];
 
 const PII_PREFIXES = [
   'My client (account number 40012345678) asks: ',
@@ -110,7 +127,11 @@ export class QuestionMix {
   private readonly conversations: Conversation[] = [];
   readonly counts: Record<PlannedKind, number> = { simple: 0, deep: 0, follow_up: 0, pii: 0, summary: 0 };
 
-  constructor(private readonly tickers: readonly MixTicker[], private readonly fas: number, seed = 1) {
+  constructor(
+    private readonly tickers: readonly MixTicker[],
+    private readonly fas: number,
+    seed = 1,
+  ) {
     if (tickers.length === 0) throw new RangeError('the question mix needs at least one covered ticker');
     if (fas < 1) throw new RangeError('the question mix needs at least one FA');
     this.random = rng(seed);
@@ -145,7 +166,14 @@ export class QuestionMix {
 
   private query(question: string, fa: number, kind: PlannedKind, sessionId?: string, conversation?: number): PlannedRequest {
     this.counts[kind] += 1;
-    return { kind, method: 'POST', path: '/v1/query', body: JSON.stringify(sessionId ? { question, sessionId } : { question }), fa, ...(conversation !== undefined ? { conversation } : {}) };
+    return {
+      kind,
+      method: 'POST',
+      path: '/v1/query',
+      body: JSON.stringify(sessionId ? { question, sessionId } : { question }),
+      fa,
+      ...(conversation !== undefined ? { conversation } : {}),
+    };
   }
 
   /** The next request to send. */
@@ -157,20 +185,32 @@ export class QuestionMix {
       if (ready.length > 0) {
         const conversation = this.pick(ready);
         conversation.busy = true;
-        return this.query(this.pick(FOLLOW_UPS), conversation.fa, 'follow_up', conversation.sessionId, this.conversations.indexOf(conversation));
+        return this.query(
+          this.pick(FOLLOW_UPS),
+          conversation.fa,
+          'follow_up',
+          conversation.sessionId,
+          this.conversations.indexOf(conversation),
+        );
       }
       kind = 'simple';
     }
     if (kind === 'summary') {
       this.counts.summary += 1;
-      return { kind, method: 'GET', path: `/v1/stocks/${this.popularTicker().ticker}/summary?length=${this.pick(['hook', 'medium', 'expanded'])}`, fa };
+      return {
+        kind,
+        method: 'GET',
+        path: `/v1/stocks/${this.popularTicker().ticker}/summary?length=${this.pick(['hook', 'medium', 'expanded'])}`,
+        fa,
+      };
     }
     if (kind === 'deep') {
       if (this.random() < 0.5 && this.tickers.length > 1) {
         const a = this.popularTicker();
         let b = this.popularTicker();
         for (let i = 0; b.ticker === a.ticker && i < 10; i += 1) b = this.popularTicker();
-        if (b.ticker !== a.ticker) return this.query(this.pick(DEEP_TWO).replace('{a}', this.mention(a)).replace('{b}', this.mention(b)), fa, 'deep');
+        if (b.ticker !== a.ticker)
+          return this.query(this.pick(DEEP_TWO).replace('{a}', this.mention(a)).replace('{b}', this.mention(b)), fa, 'deep');
       }
       return this.query(this.pick(DEEP_ONE).replace('{t}', this.mention(this.popularTicker())), fa, 'deep');
     }

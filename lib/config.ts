@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { firstIssue } from '../lambdas/core/validation';
 
 /** The retention periods CloudWatch Logs accepts (a log group with any other value fails to deploy). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const TickerSchema = z.string().regex(/^[A-Z][A-Z0-9.\-]{0,9}$/, 'must be a stock symbol such as ABC');
 const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
@@ -38,7 +40,10 @@ export const StageConfigSchema = z
      * Explicit zones: CDK would otherwise look them up in the account, and synth must work offline.
      * Two is the minimum for ElastiCache Serverless subnets and for surviving one zone's outage.
      */
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone such as us-east-1a')).min(2).max(3),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be a zone such as us-east-1a'))
+      .min(2)
+      .max(3),
     /** NAT gateways: 1 (cheapest; an AZ outage pauses the batch) or one per zone (prod). */
     natGateways: z.number().int().min(1).max(3),
     /** Stateful resources are retained on stack deletion and tables get deletion protection. */
@@ -54,10 +59,12 @@ export const StageConfigSchema = z
       .object({
         /** Whether the weekday 05:00 America/New_York schedule is enabled (dev: run on demand). */
         scheduleEnabled: z.boolean(),
-        /** Distributed Map MaxConcurrency passed by the schedule; capped at 100 (DESIGN §1, Bedrock quotas). */
+        /** Distributed Map MaxConcurrency passed by the schedule; capped at 100 (docs/DESIGN.md §1, Bedrock quotas). */
         maxConcurrency: z.number().int().min(1).max(100),
         /** SEC requires a User-Agent naming the requester with a contact address. */
-        edgarUserAgent: z.string().regex(/^.+\s\S+@\S+\.\S+$/, 'must name the company and a contact e-mail, such as "Example Corp ops@example.com"'),
+        edgarUserAgent: z
+          .string()
+          .regex(/^.+\s\S+@\S+\.\S+$/, 'must name the company and a contact e-mail, such as "Example Corp ops@example.com"'),
         processorMemoryMb: z.number().int().min(128).max(10240),
         processorTimeoutSeconds: z.number().int().min(30).max(900),
         /** A stock (fixed past as-of date) the pre-traffic hook runs through a new processor version. */
@@ -74,7 +81,16 @@ export const StageConfigSchema = z
     api: z
       .object({
         /** Browser origins allowed by CORS; never `*` (the API carries FA data). */
-        corsOrigins: z.array(z.url().refine((url) => url.startsWith('https://') || url.startsWith('http://localhost'), 'must be https:// (or http://localhost for development)')).min(1),
+        corsOrigins: z
+          .array(
+            z
+              .url()
+              .refine(
+                (url) => url.startsWith('https://') || url.startsWith('http://localhost'),
+                'must be https:// (or http://localhost for development)',
+              ),
+          )
+          .min(1),
         /** Stage-wide throttle: the ceiling across all FA tools together. */
         stageRateLimit: z.number().positive(),
         stageBurstLimit: z.number().int().positive(),
@@ -88,11 +104,11 @@ export const StageConfigSchema = z
       .strict(),
     alarms: z
       .object({
-        /** Rollback alarm: average cost of a query on the new version, USD (DESIGN §9 target ≤ 0.02). */
+        /** Rollback alarm: average cost of a query on the new version, USD (docs/DESIGN.md §9 target ≤ 0.02). */
         maxCostPerQueryUsd: z.number().positive(),
-        /** Batch alarm: cost per stock, USD (DESIGN §9 target ≤ 0.10). */
+        /** Batch alarm: cost per stock, USD (docs/DESIGN.md §9 target ≤ 0.10). */
         maxCostPerStockUsd: z.number().positive(),
-        /** Rollback alarm: P95 query latency on the new version, ms (DESIGN: P95 < 10 s). */
+        /** Rollback alarm: P95 query latency on the new version, ms (docs/DESIGN.md §9: P95 < 10 s). */
         maxQueryP95Ms: z.number().int().positive(),
       })
       .strict(),
@@ -105,7 +121,9 @@ export type ApiClientConfig = z.infer<typeof ApiClientSchema>;
 /** A stage name: lower-case, short, because it prefixes physical names (`fa-<stage>-summaries`). */
 export const StageNameSchema = z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'must be 2-12 lower-case letters or digits, such as dev');
 
-export const StagesSchema = z.record(StageNameSchema, StageConfigSchema).refine((stages) => Object.keys(stages).length > 0, 'must define at least one stage');
+export const StagesSchema = z
+  .record(StageNameSchema, StageConfigSchema)
+  .refine((stages) => Object.keys(stages).length > 0, 'must define at least one stage');
 
 /** A validated stage: its name and its settings. */
 export interface Stage {

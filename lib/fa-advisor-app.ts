@@ -5,7 +5,7 @@
 import { Tags } from 'aws-cdk-lib';
 import type { App, Environment } from 'aws-cdk-lib';
 import type { Stage } from './config';
-import { BedrockModels } from './constructs/bedrock-models';
+import type { BedrockModels } from './constructs/bedrock-models';
 import { stackNames } from './names';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
@@ -36,7 +36,10 @@ export function createStageStacks(app: App, stage: Stage, options: StageStacksOp
   const common = { env, stage: name, config, terminationProtection: config.protectData };
 
   const data = new DataStack(app, stacks.data, { ...common, description: `FA Advisor AI (${name}): tables, run artifacts, alarm topic` });
-  const network = new NetworkStack(app, stacks.network, { ...common, description: `FA Advisor AI (${name}): VPC and embedding-hash cache` });
+  const network = new NetworkStack(app, stacks.network, {
+    ...common,
+    description: `FA Advisor AI (${name}): VPC and embedding-hash cache`,
+  });
   const pipeline = new PipelineStack(app, stacks.pipeline, {
     ...common,
     description: `FA Advisor AI (${name}): nightly stock batch`,
@@ -45,7 +48,13 @@ export function createStageStacks(app: App, stage: Stage, options: StageStacksOp
     bedrock: options.bedrock,
   });
   const api = options.queryEntry
-    ? new ApiStack(app, stacks.api, { ...common, description: `FA Advisor AI (${name}): FA query API`, data, bedrock: options.bedrock, queryEntry: options.queryEntry })
+    ? new ApiStack(app, stacks.api, {
+        ...common,
+        description: `FA Advisor AI (${name}): FA query API`,
+        data,
+        bedrock: options.bedrock,
+        queryEntry: options.queryEntry,
+      })
     : undefined;
   const monitoring = new MonitoringStack(app, stacks.monitoring, {
     ...common,

@@ -55,7 +55,9 @@ function proxyEvent(method: 'GET' | 'POST', path: string, body?: unknown): Recor
  */
 export function queryGoldenChecks(goldenStock?: { ticker: string }): GoldenCheck[] {
   // Without a golden stock the question names no ticker; the handler must still answer it with citations.
-  const question = goldenStock ? `What drove ${goldenStock.ticker}'s most recent quarter?` : 'Which covered stocks had new filings this week?';
+  const question = goldenStock
+    ? `What drove ${goldenStock.ticker}'s most recent quarter?`
+    : 'Which covered stocks had new filings this week?';
   return [
     {
       name: 'answers a golden question with citations',

@@ -4,9 +4,8 @@
  * the ids are computed at synthesis from the policy itself, and only wildcards matching a stated
  * pattern are acknowledged: a new, unexpected wildcard still fails the gate.
  */
-import { Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import type { IAspect } from 'aws-cdk-lib';
-import { aws_iam as iam } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 

@@ -22,7 +22,13 @@ export interface DeploymentTarget {
 /** Names of a stage's stacks (`FaAdvisor-<stage>-<part>`). */
 export function stackNames(stage: string) {
   const base = `FaAdvisor-${stage}`;
-  return { data: `${base}-Data`, network: `${base}-Network`, pipeline: `${base}-Pipeline`, api: `${base}-Api`, monitoring: `${base}-Monitoring` } as const;
+  return {
+    data: `${base}-Data`,
+    network: `${base}-Network`,
+    pipeline: `${base}-Pipeline`,
+    api: `${base}-Api`,
+    monitoring: `${base}-Monitoring`,
+  } as const;
 }
 
 /** Physical names of a stage's functions, state machine and CodeDeploy resources. */

@@ -1,5 +1,5 @@
 /**
- * Every alarm names the runbook an operator opens when it fires (DESIGN §7). The files live in
+ * Every alarm names the runbook an operator opens when it fires (docs/DESIGN.md §7). The files live in
  * runbooks/; a test checks that each one named here exists and that every alarm names one.
  */
 export const RUNBOOKS = [

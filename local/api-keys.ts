@@ -82,7 +82,10 @@ export class KeyStore {
   private loadedMtimeMs = -1;
   private lastReload = 0;
 
-  constructor(private readonly file: string, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly file: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.reload();
   }
 

@@ -9,7 +9,6 @@ import type { RunTotals } from '../lambdas/core/model/index';
 import { startLocalRuntime } from './runtime';
 import type { LocalRuntime } from './runtime';
 import { runStockBatch } from './state-machine';
-import { peakRssMb } from '../scripts/lib/cli';
 
 export interface BatchOptions {
   limit?: number;
@@ -20,7 +19,15 @@ export interface BatchOptions {
   progress: boolean;
 }
 
-export type BatchSummary = { runId: string; asOf: string } & RunTotals & { peakRssMb: number; dataDir: string; /** The run's first stock, for the hints a person sees. */ exampleTicker?: string };
+export type BatchSummary = { runId: string; asOf: string } & RunTotals & {
+    peakRssMb: number;
+    dataDir: string;
+    /** The run's first stock, for the hints a person sees. */ exampleTicker?: string;
+  };
+
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
 
 function alive(pid: number): boolean {
   try {
@@ -116,7 +123,9 @@ export function describeRun(summary: BatchSummary): string {
     `  peak RSS ${t.peakRssMb} MB`,
     ...t.failures.slice(0, 10).map((f) => `  failed ${f.ticker}: ${f.error}`),
     ...(t.embeddingCache.degraded > 0
-      ? [`warning: the embedding cache was unavailable for ${t.embeddingCache.degraded} lookups; they were treated as misses (details in ${t.dataDir}/logs.jsonl)`]
+      ? [
+          `warning: the embedding cache was unavailable for ${t.embeddingCache.degraded} lookups; they were treated as misses (details in ${t.dataDir}/logs.jsonl)`,
+        ]
       : []),
   ].join('\n');
 }

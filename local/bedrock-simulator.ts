@@ -69,7 +69,11 @@ const ROUTE = /^\/model\/([^/]+)\/(converse|invoke)$/;
 /** Start a simulator on 127.0.0.1. */
 export async function startBedrockSimulator(options: BedrockSimulatorOptions = {}): Promise<BedrockSimulator> {
   const config = options.config ?? simulatorConfigFromEnv();
-  const engine = new SimulatorEngine({ config, ...(options.content ? { content: options.content } : {}), ...(options.now ? { now: options.now } : {}) });
+  const engine = new SimulatorEngine({
+    config,
+    ...(options.content ? { content: options.content } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const held = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
@@ -116,14 +120,16 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
     const url = req.url ?? '/';
     const requestId = engine.nextRequestId();
     if (req.method === 'GET' && url === '/__simulator/health') return sendJson(res, JSON.stringify({ ok: true }), requestId);
-    if (req.method === 'GET' && url === '/__simulator/stats') return sendJson(res, JSON.stringify({ ...engine.stats(), inFlight, maxInFlight }), requestId);
+    if (req.method === 'GET' && url === '/__simulator/stats')
+      return sendJson(res, JSON.stringify({ ...engine.stats(), inFlight, maxInFlight }), requestId);
     if (req.method === 'POST' && url === '/__simulator/reset') {
       engine.reset();
       maxInFlight = inFlight;
       return sendJson(res, JSON.stringify({ ok: true }), requestId);
     }
     const route = ROUTE.exec(url.split('?')[0]!);
-    if (req.method !== 'POST' || !route) return sendError(res, 'UnknownOperationException', `No operation at ${req.method} ${url}`, requestId);
+    if (req.method !== 'POST' || !route)
+      return sendError(res, 'UnknownOperationException', `No operation at ${req.method} ${url}`, requestId);
     let modelId: string;
     try {
       modelId = decodeURIComponent(route[1]!);
@@ -148,7 +154,12 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
         deliver(res, reply, requestId, done);
       })
       .catch((error: unknown) => {
-        sendError(res, 'InternalServerException', `simulator failure: ${error instanceof Error ? error.message : String(error)}`, requestId);
+        sendError(
+          res,
+          'InternalServerException',
+          `simulator failure: ${error instanceof Error ? error.message : String(error)}`,
+          requestId,
+        );
         done();
       });
   });
@@ -206,12 +217,16 @@ async function answers(endpoint: string): Promise<boolean> {
 }
 
 /** Reach the data dir's running simulator, or start one in this process (its config from the environment). */
-export async function connectOrStartBedrockSimulator(dataDir: string, options: BedrockSimulatorOptions = {}): Promise<LocalBedrockSimulator> {
+export async function connectOrStartBedrockSimulator(
+  dataDir: string,
+  options: BedrockSimulatorOptions = {},
+): Promise<LocalBedrockSimulator> {
   const file = endpointFile(dataDir);
   if (existsSync(file)) {
     try {
       const advertised = EndpointFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (advertised.success && (await answers(advertised.data.endpoint))) return { endpoint: advertised.data.endpoint, owner: false, close: async () => {} };
+      if (advertised.success && (await answers(advertised.data.endpoint)))
+        return { endpoint: advertised.data.endpoint, owner: false, close: async () => {} };
     } catch {
       // An unreadable file is as good as none.
     }

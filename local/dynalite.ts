@@ -23,7 +23,12 @@ function endpointFile(dataDir: string): string {
 }
 
 function client(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  return new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 }
 
 async function answers(endpoint: string): Promise<boolean> {

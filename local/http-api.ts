@@ -1,5 +1,5 @@
 /**
- * The local stand-in for API Gateway (DESIGN §2): an HTTP server on 127.0.0.1 that turns each request
+ * The local stand-in for API Gateway (docs/DESIGN.md §2): an HTTP server on 127.0.0.1 that turns each request
  * into a REST proxy event for the same Lambda handler that runs in AWS. Like API Gateway it
  * authenticates before the handler runs — here with an API key checked against the local key store
  * — and hands the FA's identity to the handler only through the authorizer context, shaped as
@@ -56,7 +56,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | '
 }
 
 /** Build the REST proxy event API Gateway would send for this request. */
-export function proxyEventOf(req: IncomingMessage, body: string, identity: { faId: string; keyId: string } | undefined, requestId: string, stage: string): Record<string, unknown> {
+export function proxyEventOf(
+  req: IncomingMessage,
+  body: string,
+  identity: { faId: string; keyId: string } | undefined,
+  requestId: string,
+  stage: string,
+): Record<string, unknown> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -93,7 +99,11 @@ export function proxyEventOf(req: IncomingMessage, body: string, identity: { faI
       path: `/${stage}${url.pathname}`,
       resourcePath: url.pathname,
       requestTimeEpoch: Date.now(),
-      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null, apiKeyId: identity?.keyId ?? null },
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? null,
+        apiKeyId: identity?.keyId ?? null,
+      },
       ...(identity ? { authorizer: { claims: { sub: identity.faId } } } : {}),
     },
   };

@@ -54,7 +54,9 @@ export async function serveHere(port: number, keys: KeyStore): Promise<Served> {
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     throw new Error(code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is in use: pick another with --port` : String(error));
   }
-  const profileFile = process.env.FA_CPU_PROFILE ? `${process.env.FA_CPU_PROFILE}${cluster.isWorker ? `.${cluster.worker!.id}` : ''}` : undefined;
+  const profileFile = process.env.FA_CPU_PROFILE
+    ? `${process.env.FA_CPU_PROFILE}${cluster.isWorker ? `.${cluster.worker!.id}` : ''}`
+    : undefined;
   const profile = profileFile ? await startCpuProfile() : undefined;
   return {
     url: api.url,

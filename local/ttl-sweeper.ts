@@ -1,5 +1,5 @@
 /**
- * The local stand-in for DynamoDB's TTL deletion, which dynalite lacks (DESIGN §2): items of the
+ * The local stand-in for DynamoDB's TTL deletion, which dynalite lacks (docs/DESIGN.md §2): items of the
  * tables that declare a `ttlAttribute` are deleted once their expiry has passed. Reads already ignore
  * expired items (expiry is enforced in code); sweeping keeps a long-running local store from growing
  * without bound, which slows every LevelDB read. Also used by the load test to remove what it wrote.
@@ -25,7 +25,9 @@ async function deleteKeys(doc: DynamoDBDocumentClient, table: string, keys: Key[
       if (attempt > 8) throw new Error(`dynalite left ${requests.length} deletes unprocessed in ${table}`);
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
       const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-      requests = (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.DeleteRequest?.Key ? [{ DeleteRequest: { Key: r.DeleteRequest.Key } }] : []));
+      requests = (result.UnprocessedItems?.[table] ?? []).flatMap((r) =>
+        r.DeleteRequest?.Key ? [{ DeleteRequest: { Key: r.DeleteRequest.Key } }] : [],
+      );
     }
   }
 }
@@ -64,7 +66,11 @@ export async function sweepExpired(endpoint: string, nowEpochSeconds: number, na
   for (const key of Object.keys(TABLES) as TableKey[]) {
     const def: TableDefinition = TABLES[key];
     if (!def.ttlAttribute) continue;
-    deleted += await deleteMatching(endpoint, names[key], { expression: '#ttl <= :now', names: { '#ttl': def.ttlAttribute }, values: { ':now': nowEpochSeconds } });
+    deleted += await deleteMatching(endpoint, names[key], {
+      expression: '#ttl <= :now',
+      names: { '#ttl': def.ttlAttribute },
+      values: { ':now': nowEpochSeconds },
+    });
   }
   return deleted;
 }

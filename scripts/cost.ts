@@ -19,7 +19,10 @@ import { money, renderCostReportHtml } from './lib/cost-report-html';
 
 const OptionsSchema = z
   .object({
-    run: z.string().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'must be a run id such as run-2026-11-24-abc123').optional(),
+    run: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,120}$/, 'must be a run id such as run-2026-11-24-abc123')
+      .optional(),
     out: z.string().min(1).optional(),
     json: z.boolean().default(false),
   })
@@ -64,7 +67,16 @@ runCli(program, OptionsSchema, async (options) => {
     const runId = options.run ?? runs.find((r) => !r.runId.startsWith('queries-'))?.runId ?? runs[0]?.runId;
     if (!runId) fail(`the cost ledger in ${runtime.dataDir} has no runs yet; run \`npm run batch\` first`, 1);
     const run = await ledger.readRun(runId);
-    if (!run) fail(`run ${runId} is not in the cost ledger (known: ${runs.slice(0, 5).map((r) => r.runId).join(', ') || 'none'})`, 1);
+    if (!run)
+      fail(
+        `run ${runId} is not in the cost ledger (known: ${
+          runs
+            .slice(0, 5)
+            .map((r) => r.runId)
+            .join(', ') || 'none'
+        })`,
+        1,
+      );
     const report = costReport(run, budgets);
     // Without --run, the latest day of queries rides along (its own section in JSON).
     const queriesRunId = options.run ? undefined : runs.find((r) => r.runId.startsWith('queries-'))?.runId;

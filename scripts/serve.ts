@@ -24,7 +24,10 @@ const OptionsSchema = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(8787),
     json: z.boolean().default(false),
-    newKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be an FA id such as fa-jane.doe').optional(),
+    newKey: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be an FA id such as fa-jane.doe')
+      .optional(),
     label: z.string().max(200).default(''),
     writeOpenapi: z.string().min(1).optional(),
     workers: z.coerce.number().int().min(1).max(64).default(1),
@@ -74,78 +77,92 @@ async function aCoveredTicker(endpoint: string): Promise<string | undefined> {
 process.env.FA_STORE_MAX_IN_FLIGHT ??= '1';
 
 if (cluster.isWorker) runMain(runWorker);
-else runCli(program, OptionsSchema, async (options) => {
+else
+  runCli(program, OptionsSchema, async (options) => {
+    if (options.writeOpenapi) {
+      writeFileSync(options.writeOpenapi, `${JSON.stringify(openApiDocument(), null, 2)}\n`);
+      process.stderr.write(`wrote the OpenAPI document to ${options.writeOpenapi}\n`);
+      if (options.json) printJson({ openapi: options.writeOpenapi });
+      return;
+    }
 
-  if (options.writeOpenapi) {
-    writeFileSync(options.writeOpenapi, `${JSON.stringify(openApiDocument(), null, 2)}\n`);
-    process.stderr.write(`wrote the OpenAPI document to ${options.writeOpenapi}\n`);
-    if (options.json) printJson({ openapi: options.writeOpenapi });
-    return;
-  }
+    const runtime = await startLocalRuntime('query');
+    const keyFile = keyStorePath(runtime.dataDir);
+    if (options.newKey) {
+      const { apiKey, record } = createApiKey(keyFile, options.newKey, options.label);
+      process.stderr.write(
+        `created API key ${record.keyId} for FA ${record.faId} (stored as a sha256 hash in ${keyFile}; shown only now):\n${apiKey}\n`,
+      );
+      if (options.json) printJson({ faId: record.faId, keyId: record.keyId, apiKey });
+      await runtime.close();
+      return;
+    }
 
-  const runtime = await startLocalRuntime('query');
-  const keyFile = keyStorePath(runtime.dataDir);
-  if (options.newKey) {
-    const { apiKey, record } = createApiKey(keyFile, options.newKey, options.label);
-    process.stderr.write(`created API key ${record.keyId} for FA ${record.faId} (stored as a sha256 hash in ${keyFile}; shown only now):\n${apiKey}\n`);
-    if (options.json) printJson({ faId: record.faId, keyId: record.keyId, apiKey });
-    await runtime.close();
-    return;
-  }
+    let demoKey: string | undefined;
+    if (readKeyRecords(keyFile).length === 0) {
+      demoKey = createApiKey(keyFile, DEMO_FA_ID, 'demo key created by the first npm run serve').apiKey;
+    }
+    const keys = new KeyStore(keyFile);
 
-  let demoKey: string | undefined;
-  if (readKeyRecords(keyFile).length === 0) {
-    demoKey = createApiKey(keyFile, DEMO_FA_ID, 'demo key created by the first npm run serve').apiKey;
-  }
-  const keys = new KeyStore(keyFile);
+    // One process serves all FAs by default; --workers N runs N processes on the same port, like
+    // Lambda runs many instances, so a busy machine can use more than one core.
+    const served = options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys);
 
-  // One process serves all FAs by default; --workers N runs N processes on the same port, like
-  // Lambda runs many instances, so a busy machine can use more than one core.
-  const served = options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys);
-
-  const ticker = await aCoveredTicker(runtime.dynamo.endpoint);
-  const lines = [
-    `FA query API listening on ${served.url} (data dir ${runtime.dataDir}, FA_LLM=${process.env.FA_LLM ?? 'local'}${options.workers > 1 ? `, ${options.workers} worker processes` : ''})`,
-  ];
-  if (demoKey) {
+    const ticker = await aCoveredTicker(runtime.dynamo.endpoint);
+    const lines = [
+      `FA query API listening on ${served.url} (data dir ${runtime.dataDir}, FA_LLM=${process.env.FA_LLM ?? 'local'}${options.workers > 1 ? `, ${options.workers} worker processes` : ''})`,
+    ];
+    if (demoKey) {
+      lines.push(
+        '',
+        `Created a demo API key for FA "${DEMO_FA_ID}" (stored only as a sha256 hash in ${keyFile}; shown once, keep it):`,
+        `  ${demoKey}`,
+      );
+    } else {
+      lines.push(`API keys: ${keys.size} in ${keyFile} (create another: npm run serve -- --new-key <fa-id>)`);
+    }
+    if (!ticker)
+      lines.push('', 'No briefs are stored yet: run `npm start` (or `npm run batch -- --limit 50`) so questions have something to cite.');
     lines.push(
       '',
-      `Created a demo API key for FA "${DEMO_FA_ID}" (stored only as a sha256 hash in ${keyFile}; shown once, keep it):`,
-      `  ${demoKey}`,
+      'Try:',
+      curlExamples(served.url, demoKey ?? '<your API key>', ticker ?? 'TICKER'),
+      '',
+      'OpenAPI: GET /openapi.json (with your key) · Ctrl-C stops the server',
+      '',
     );
-  } else {
-    lines.push(`API keys: ${keys.size} in ${keyFile} (create another: npm run serve -- --new-key <fa-id>)`);
-  }
-  if (!ticker) lines.push('', 'No briefs are stored yet: run `npm start` (or `npm run batch -- --limit 50`) so questions have something to cite.');
-  lines.push('', 'Try:', curlExamples(served.url, demoKey ?? '<your API key>', ticker ?? 'TICKER'), '', 'OpenAPI: GET /openapi.json (with your key) · Ctrl-C stops the server', '');
-  process.stderr.write(`${lines.join('\n')}\n`);
-  if (options.json) printJson({ url: served.url, port: served.port, pid: process.pid, pids: served.pids });
+    process.stderr.write(`${lines.join('\n')}\n`);
+    if (options.json) printJson({ url: served.url, port: served.port, pid: process.pid, pids: served.pids });
 
-  // Expired sessions and cached answers go every 10 minutes, as DynamoDB TTL would delete them.
-  const sweep = async () => {
-    try {
-      const gone = await sweepExpired(runtime.dynamo.endpoint, Math.floor(Date.now() / 1000), tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''));
-      if (gone > 0) process.stderr.write(`removed ${gone} expired sessions turns and cached answers\n`);
-    } catch (error) {
-      process.stderr.write(`could not sweep expired items: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  };
-  void sweep();
-  const sweeper = setInterval(() => void sweep(), 10 * 60_000);
-  sweeper.unref();
+    // Expired sessions and cached answers go every 10 minutes, as DynamoDB TTL would delete them.
+    const sweep = async () => {
+      try {
+        const gone = await sweepExpired(
+          runtime.dynamo.endpoint,
+          Math.floor(Date.now() / 1000),
+          tableNamesFor(process.env.FA_TABLE_PREFIX ?? ''),
+        );
+        if (gone > 0) process.stderr.write(`removed ${gone} expired sessions turns and cached answers\n`);
+      } catch (error) {
+        process.stderr.write(`could not sweep expired items: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    };
+    void sweep();
+    const sweeper = setInterval(() => void sweep(), 10 * 60_000);
+    sweeper.unref();
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(sweeper);
-    process.stderr.write('stopping the query API\n');
-    await served.close();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-  // Keep running until signalled.
-  await new Promise<never>(() => {});
-});
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(sweeper);
+      process.stderr.write('stopping the query API\n');
+      await served.close();
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+    // Keep running until signalled.
+    await new Promise<never>(() => {});
+  });

@@ -38,7 +38,10 @@ export function renderBrief(stored: StoredSummary, length: (typeof SUMMARY_LENGT
     lines.push(`  [${n}] ${docId} — ${doc ? `${doc.title} (${doc.kind}, ${doc.date})` : 'unknown document'}`);
   }
   for (const finding of stored.verification.findings) lines.push(`  finding: ${finding.kind}: ${finding.detail}`);
-  lines.push('', `source snapshot ${stored.sourceHash.slice(0, 16)}… · run ${stored.runId} · cost $${stored.costUsd.toFixed(5)}${stored.costEstimated ? ' (estimated)' : ''}`);
+  lines.push(
+    '',
+    `source snapshot ${stored.sourceHash.slice(0, 16)}… · run ${stored.runId} · cost $${stored.costUsd.toFixed(5)}${stored.costEstimated ? ' (estimated)' : ''}`,
+  );
   return lines.join('\n');
 }
 

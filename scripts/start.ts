@@ -6,7 +6,9 @@ import { describeRun, runBatch } from '../local/batch-runner';
 const program = cli('start', 'The main job on the embedded runtime: the nightly batch over the whole demo universe');
 
 runCli(program, z.object({ json: z.boolean().default(false) }).strict(), async () => {
-  process.stderr.write(`FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, FA_LLM=${process.env.FA_LLM || 'local'})\n`);
+  process.stderr.write(
+    `FA Advisor AI: nightly batch over the 1,000-stock demo universe (embedded runtime, FA_LLM=${process.env.FA_LLM || 'local'})\n`,
+  );
   const summary = await runBatch({ concurrency: 100, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
   const hints: Array<[string, string]> = [

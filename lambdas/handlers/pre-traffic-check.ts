@@ -22,14 +22,20 @@ const HookEventSchema = z.object({
 });
 
 const HookConfigSchema = z.object({
-  FA_TARGET_FUNCTION_ARN: z.string().regex(/^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+:\w+$/, 'must be a qualified Lambda function ARN'),
+  FA_TARGET_FUNCTION_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+:\w+$/, 'must be a qualified Lambda function ARN'),
   FA_GOLDEN_CHECKS: z.string().min(2),
 });
 
 /** Invoke the version under test with one check's event. */
 async function invoke(lambda: LambdaClient, functionArn: string, event: unknown): Promise<Invocation> {
   const response = await lambda.send(
-    new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(event ?? {})) }),
+    new InvokeCommand({
+      FunctionName: functionArn,
+      InvocationType: 'RequestResponse',
+      Payload: new TextEncoder().encode(JSON.stringify(event ?? {})),
+    }),
   );
   const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
   let payload: unknown = text;
@@ -75,7 +81,10 @@ export interface PreTrafficCheckOutcome {
  */
 export async function preTrafficCheck(event: unknown, deps: PreTrafficCheckDeps): Promise<PreTrafficCheckOutcome> {
   const ids = HookEventSchema.safeParse(event);
-  if (!ids.success) throw new ConfigError('pre-traffic check needs DeploymentId and LifecycleEventHookExecutionId in its event (is it invoked by CodeDeploy?)');
+  if (!ids.success)
+    throw new ConfigError(
+      'pre-traffic check needs DeploymentId and LifecycleEventHookExecutionId in its event (is it invoked by CodeDeploy?)',
+    );
   const { DeploymentId: deploymentId, LifecycleEventHookExecutionId: lifecycleEventHookExecutionId } = ids.data;
 
   let outcome: PreTrafficCheckOutcome = { status: 'Failed', results: [], error: 'the checks did not run' };
@@ -93,14 +102,16 @@ export async function preTrafficCheck(event: unknown, deps: PreTrafficCheckDeps)
     outcome = { status: 'Failed', results: outcome.results, error: describeError(error) };
     logger.error('pre-traffic check failed before finishing its checks', { deploymentId, error: outcome.error });
   } finally {
-    await deps.codeDeploy.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId, lifecycleEventHookExecutionId, status: outcome.status }));
+    await deps.codeDeploy.send(
+      new PutLifecycleEventHookExecutionStatusCommand({ deploymentId, lifecycleEventHookExecutionId, status: outcome.status }),
+    );
   }
   metrics.addMetadata('deploymentId', deploymentId);
   metrics.addMetric(outcome.status === 'Succeeded' ? 'PreTrafficCheckPassed' : 'PreTrafficCheckFailed', MetricUnit.Count, 1);
   return outcome;
 }
 
-// Clients are created once per execution environment and reused (DESIGN §4 rule 2).
+// Clients are created once per execution environment and reused (docs/DESIGN.md §4 rule 2).
 const codeDeploy = traced(new CodeDeployClient({}));
 const lambda = traced(new LambdaClient({}));
 

@@ -11,18 +11,25 @@ import { describeError } from '../core/errors';
 import { batchDependencies, processStockIdempotency } from '../wiring/batch';
 import { instrumented, logger, metrics, MetricUnit } from '../wiring/telemetry';
 
-const STATUS_METRIC = { verified: 'StockVerified', regenerated: 'StockRegenerated', facts_only: 'StockFactsOnly', failed: 'StockFailed' } as const;
+const STATUS_METRIC = {
+  verified: 'StockVerified',
+  regenerated: 'StockRegenerated',
+  facts_only: 'StockFactsOnly',
+  failed: 'StockFailed',
+} as const;
 
 export type ProcessStockResult = Pick<StockOutcome, 'ticker' | 'status' | 'skippedUnchanged' | 'costUsd'>;
 
 export async function processStockHandler(event: unknown): Promise<ProcessStockResult> {
   const item = parseEvent(StockItemSchema, event);
   const deps = await batchDependencies();
-  const outcome = await deps.withUnitScope(() => processStock(item, deps.processStock)).catch((error: unknown) => {
-    // The state machine retries or catches it; the log says which stock failed an attempt, and why.
-    logger.warn('stock attempt failed', { ticker: item.ticker, runId: item.runId, error: describeError(error) });
-    throw error;
-  });
+  const outcome = await deps
+    .withUnitScope(() => processStock(item, deps.processStock))
+    .catch((error: unknown) => {
+      // The state machine retries or catches it; the log says which stock failed an attempt, and why.
+      logger.warn('stock attempt failed', { ticker: item.ticker, runId: item.runId, error: describeError(error) });
+      throw error;
+    });
   metrics.addMetadata('ticker', item.ticker);
   metrics.addMetadata('runId', item.runId);
   metrics.addMetric('StockProcessed', MetricUnit.Count, 1);

@@ -90,7 +90,12 @@ function header(event: ProxyEvent, name: string): string | undefined {
   return undefined;
 }
 
-function error(status: number, code: ErrorCode, message: string, extra: { rule?: string; field?: string; headers?: Record<string, string> } = {}): Response {
+function error(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: { rule?: string; field?: string; headers?: Record<string, string> } = {},
+): Response {
   const { headers, ...details } = extra;
   return { status, body: { error: { code, message: message.split('\n')[0]!.slice(0, 500), ...details } }, headers };
 }
@@ -116,13 +121,20 @@ function decodedBody(event: ProxyEvent): string {
   return event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
 
-async function queryRoute(event: ProxyEvent, faId: string, requestId: string, deps: QueryApiDeps, telemetry: { value?: QueryTelemetry }): Promise<Response> {
+async function queryRoute(
+  event: ProxyEvent,
+  faId: string,
+  requestId: string,
+  deps: QueryApiDeps,
+  telemetry: { value?: QueryTelemetry },
+): Promise<Response> {
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
     return error(415, 'unsupported_media_type', 'send the request body as application/json');
   }
   const raw = decodedBody(event);
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) return error(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES)
+    return error(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -159,10 +171,13 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
   const identity = identityOf(event);
   if ('status' in identity) {
     return identity.status === 401
-      ? error(401, 'unauthorized', 'authentication required: send your API key (x-api-key) or ID token', { headers: { 'www-authenticate': 'ApiKey' } })
+      ? error(401, 'unauthorized', 'authentication required: send your API key (x-api-key) or ID token', {
+          headers: { 'www-authenticate': 'ApiKey' },
+        })
       : error(403, 'forbidden', 'the credentials do not identify a financial advisor');
   }
-  if (found.kind === 'method_not_allowed') return error(405, 'method_not_allowed', `use ${found.allow.join(' or ')} here`, { headers: { allow: found.allow.join(', ') } });
+  if (found.kind === 'method_not_allowed')
+    return error(405, 'method_not_allowed', `use ${found.allow.join(' or ')} here`, { headers: { allow: found.allow.join(', ') } });
   if (found.kind === 'not_found') return error(404, 'not_found', 'no such route; see /openapi.json');
   switch (found.name) {
     case 'health':
@@ -174,7 +189,9 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
     case 'summary': {
       const ticker = TickerParamSchema.safeParse(found.params.ticker);
       if (!ticker.success) return invalid(ticker.error, 'ticker');
-      const query = SummaryQuerySchema.safeParse(Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter(([, v]) => v !== undefined && v !== null)));
+      const query = SummaryQuerySchema.safeParse(
+        Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter(([, v]) => v !== undefined && v !== null)),
+      );
       if (!query.success) return invalid(query.error);
       const lookup = await summaryView(ticker.data, query.data.length, deps);
       return lookup.kind === 'found' ? { status: 200, body: lookup.view } : error(404, lookup.kind, lookup.message);
@@ -184,7 +201,9 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
       if (!id.success) return invalid(id.error, 'id');
       const view = await sessionView(identity.faId, id.data, deps);
       // The same answer whether the session never existed, expired or belongs to another FA.
-      return view ? { status: 200, body: view } : error(404, 'session_not_found', 'no such session for this advisor (sessions expire a day after their last turn)');
+      return view
+        ? { status: 200, body: view }
+        : error(404, 'session_not_found', 'no such session for this advisor (sessions expire a day after their last turn)');
     }
   }
 }
@@ -241,7 +260,11 @@ export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>)
         response = await route(parsed.data, requestId, deps, telemetry);
       } catch (caught) {
         logger.error('query API request failed', { requestId, route: routeName, error: describeError(caught) });
-        response = error(500, 'internal_error', 'the request could not be completed; try again, and quote the request id if it keeps failing');
+        response = error(
+          500,
+          'internal_error',
+          'the request could not be completed; try again, and quote the request id if it keeps failing',
+        );
       }
     }
     const t = telemetry.value;
@@ -268,7 +291,8 @@ export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>)
         : {}),
     });
     if (routeName.startsWith('POST /v1/query')) emitQueryMetrics(deps, response.status, t);
-    const body = response.status >= 400 && response.body && typeof response.body === 'object' ? { ...response.body, requestId } : response.body;
+    const body =
+      response.status >= 400 && response.body && typeof response.body === 'object' ? { ...response.body, requestId } : response.body;
     return {
       statusCode: response.status,
       headers: {

@@ -43,7 +43,11 @@ export function processStockIdempotency(): { persistenceStore: DynamoDBPersisten
       expiryAttr: 'expiration',
       awsSdkV3Client: dynamo,
     }),
-    config: new IdempotencyConfig({ eventKeyJmesPath: '[runId, ticker]', throwOnNoIdempotencyKey: false, expiresAfterSeconds: 7 * 24 * 3600 }),
+    config: new IdempotencyConfig({
+      eventKeyJmesPath: '[runId, ticker]',
+      throwOnNoIdempotencyKey: false,
+      expiresAfterSeconds: 7 * 24 * 3600,
+    }),
   };
 }
 

@@ -50,7 +50,10 @@ export const RuntimeConfigSchema = z.object({
   /** `realistic`: the local answer model waits like Bedrock would (for load tests); `none`: answers at once. */
   FA_LOCAL_LLM_LATENCY: z.enum(['none', 'realistic']).default('none'),
   /** Prompt variant of the running experiment; recorded on every answer and part of the cache key. */
-  FA_PROMPT_VARIANT: z.string().regex(/^[\w.-]{1,40}$/).default('control'),
+  FA_PROMPT_VARIANT: z
+    .string()
+    .regex(/^[\w.-]{1,40}$/)
+    .default('control'),
   /** How long a warm process trusts a stock's brief before checking its fingerprint (a new brief shows within this). */
   FA_BRIEF_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   FA_CORS_ORIGINS: z

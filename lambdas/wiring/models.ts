@@ -27,7 +27,9 @@ export async function createModels(config: RuntimeConfig): Promise<Models> {
   if (config.FA_LLM === 'local') {
     // The strong (slower) class is whatever model deep answers route to, unless it is the small one.
     const strongModel = (id: string) => id === models.tasks.answer_deep?.modelId && id !== models.tasks.answer.modelId;
-    const answerer = new LocalAnswerLlm(config.FA_LOCAL_LLM_LATENCY === 'realistic' ? { latency: bedrockLatencyModel({ strongModel }) } : {});
+    const answerer = new LocalAnswerLlm(
+      config.FA_LOCAL_LLM_LATENCY === 'realistic' ? { latency: bedrockLatencyModel({ strongModel }) } : {},
+    );
     return {
       llm: new LocalModels(new LocalGroundedLlm({ slipRate: config.FA_LOCAL_SLIP_RATE }), answerer),
       embedder: new LocalEmbedder({ dimensions: models.embeddings.dimensions }),

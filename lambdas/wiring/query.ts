@@ -34,7 +34,8 @@ export interface QueryDependencies extends QueryApiDeps {
 /** A cost we cannot price must stop start-up, not read as zero on every answer. */
 function assertPriced(prices: PriceTable, modelIds: string[]): void {
   for (const id of modelIds) {
-    if (!prices.models[prices.aliases[id] ?? id]) throw new ConfigError(`the price table ${prices.version} has no price for model ${id}, which the query path uses`);
+    if (!prices.models[prices.aliases[id] ?? id])
+      throw new ConfigError(`the price table ${prices.version} has no price for model ${id}, which the query path uses`);
   }
 }
 
@@ -48,7 +49,10 @@ export function queryDependencies(): Promise<QueryDependencies> {
     const { llm, embedder, router } = await createModels(config);
     const prices = loadPriceTable(config.FA_PRICES_CONFIG);
     const answerRoutes = [router.route('answer'), router.route('answer_deep')];
-    assertPriced(prices, [...answerRoutes.flatMap((r) => [r.modelId, ...(r.fallbackModelId ? [r.fallbackModelId] : [])]), embedder.modelId]);
+    assertPriced(prices, [
+      ...answerRoutes.flatMap((r) => [r.modelId, ...(r.fallbackModelId ? [r.fallbackModelId] : [])]),
+      embedder.modelId,
+    ]);
     const universe = await createSources(config).universe.list();
     const grouping = { maxInFlight: config.FA_STORE_MAX_IN_FLIGHT, lingerMs: config.FA_STORE_GROUP_MS };
     const writer = new BatchedPutWriter(doc, grouping);

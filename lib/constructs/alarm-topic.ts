@@ -3,8 +3,7 @@
  * CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key (its key
  * policy cannot admit cloudwatch.amazonaws.com).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { aws_iam as iam, aws_kms as kms, aws_sns as sns, aws_sns_subscriptions as subscriptions } from 'aws-cdk-lib';
+import { RemovalPolicy, aws_iam as iam, aws_kms as kms, aws_sns as sns, aws_sns_subscriptions as subscriptions } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface AlarmTopicProps {

@@ -7,8 +7,12 @@
  * run and any earlier manual re-run), 0 otherwise; an alarm watches that metric. No Lambda: two
  * SDK integrations and JSONata.
  */
-import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import {
+  Duration,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Validations,
   aws_iam as iam,
   aws_logs as logs,
   aws_scheduler as scheduler,
@@ -46,7 +50,9 @@ export function deadlineCheckDefinition(): Record<string, unknown> {
         // Executions are listed newest first, so one is enough.
         Arguments: { StateMachineArn: '${BatchStateMachineArn}', StatusFilter: 'SUCCEEDED', MaxResults: 1 },
         Output: `{% {"finishedInWindow": $count($states.result.Executions) > 0 and $toMillis($states.result.Executions[0].StopDate) >= $toMillis($states.context.Execution.StartTime) - ${DEADLINE_WINDOW_MS}} %}`,
-        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }],
+        Retry: [
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+        ],
         Next: 'PublishDeadlineMetric',
       },
       PublishDeadlineMetric: {
@@ -63,7 +69,9 @@ export function deadlineCheckDefinition(): Record<string, unknown> {
             },
           ],
         },
-        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }],
+        Retry: [
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+        ],
         End: true,
       },
     },
@@ -89,7 +97,13 @@ export class BatchDeadlineCheck extends Construct {
       }),
       description: 'Checks that a stock batch finished before 08:00 New York time and publishes the verdict',
     });
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListBatchExecutions', actions: ['states:ListExecutions'], resources: [props.batchStateMachine.stateMachineArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListBatchExecutions',
+        actions: ['states:ListExecutions'],
+        resources: [props.batchStateMachine.stateMachineArn],
+      }),
+    );
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'PublishDeadlineMetric',
@@ -101,7 +115,8 @@ export class BatchDeadlineCheck extends Construct {
     );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData (limited to the FAAdvisorAI namespace by condition), log delivery and X-Ray do not support resource-level permissions.',
+      reason:
+        'cloudwatch:PutMetricData (limited to the FAAdvisorAI namespace by condition), log delivery and X-Ray do not support resource-level permissions.',
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
@@ -118,7 +133,10 @@ export class BatchDeadlineCheck extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.scheduleDeadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the schedule; its depth is alarmed.' });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedule; its depth is alarmed.',
+    });
     this.schedule = new scheduler.Schedule(this, 'WeekdayDeadline', {
       description: 'Checks at 08:00 America/New_York on weekdays that the stock batch has finished',
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '8', weekDay: 'MON-FRI', timeZone: TimeZone.AMERICA_NEW_YORK }),

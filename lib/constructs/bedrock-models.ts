@@ -4,8 +4,7 @@
  * AND on the foundation model in every region the profile may route to; plain model ids need only
  * the foundation model in the configured region.
  */
-import { Stack } from 'aws-cdk-lib';
-import { aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { acknowledgeWildcardResources } from '../nag';
 import type { ServiceFunction } from './service-function';
 
@@ -65,7 +64,8 @@ export class BedrockModels {
     acknowledgeWildcardResources(policy, [
       {
         pattern: /^arn:[\w-]+:bedrock:\*::foundation-model\/[^*]+$/,
-        reason: 'Only the region is a wildcard: a cross-region inference profile may route a request to any region of its geography. The model ids are exact.',
+        reason:
+          'Only the region is a wildcard: a cross-region inference profile may route a request to any region of its geography. The model ids are exact.',
       },
     ]);
     fn.addEnvironment('FA_LLM', 'bedrock');

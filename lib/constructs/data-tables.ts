@@ -2,8 +2,7 @@
  * The DynamoDB tables, created from the same definitions the local runtime gives dynalite
  * (lambdas/core/contracts/tables.ts), so the two runtimes can never disagree on keys or names.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { aws_dynamodb as dynamodb } from 'aws-cdk-lib';
+import { RemovalPolicy, aws_dynamodb as dynamodb } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TABLES, tableNamesFor } from '../../lambdas/core/contracts/tables';
 import type { TableDefinition, TableKey } from '../../lambdas/core/contracts/tables';

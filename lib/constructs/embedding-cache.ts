@@ -5,8 +5,7 @@
  * functions bound with bindClient reach it: the cache's security group admits exactly their
  * security groups, on the Valkey ports.
  */
-import { Validations } from 'aws-cdk-lib';
-import { aws_ec2 as ec2, aws_elasticache as elasticache, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { Validations, aws_ec2 as ec2, aws_elasticache as elasticache, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
 
@@ -60,7 +59,8 @@ export class EmbeddingCache extends Construct {
 
     Validations.of(this.credentials).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotating an ElastiCache RBAC password needs a custom rotation function that updates the user; until then the password is 40 random characters, usable only from inside the VPC through the client security group, and rotated by redeploying (runbooks/embedding-cache.md).',
+      reason:
+        'Rotating an ElastiCache RBAC password needs a custom rotation function that updates the user; until then the password is 40 random characters, usable only from inside the VPC through the client security group, and rotated by redeploying (runbooks/embedding-cache.md).',
     });
 
     // A user group must contain a user named "default"; ours is switched off ("off"), so a client

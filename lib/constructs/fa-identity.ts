@@ -1,13 +1,12 @@
 /**
  * Who may call the query API: a Cognito user pool of FAs. Chosen over IAM authorization because
  * the API must know the FA, not just the tool: conversation memory is per FA and one FA can never
- * read another's (DESIGN §6), so the FA's identity comes from a verified token (`sub`), never from
+ * read another's (docs/DESIGN.md §6), so the FA's identity comes from a verified token (`sub`), never from
  * the request body. IAM (SigV4) would authenticate the calling tool's role and leave the FA's
  * identity to the tool's word. FA tools sign FAs in (SRP, or federation with the firm's IdP) and
  * send the ID token; API keys on top meter and throttle each tool separately.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { aws_cognito as cognito } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, aws_cognito as cognito } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface FaIdentityProps {

@@ -1,21 +1,26 @@
 /**
- * Dashboards and alarms (DESIGN §7): the batch, the queries, Bedrock, and the health of Lambda,
+ * Dashboards and alarms (docs/DESIGN.md §7): the batch, the queries, Bedrock, and the health of Lambda,
  * Step Functions, DynamoDB and the cache. Every alarm publishes to the alarm topic and names its
  * runbook in its description. Custom metrics follow lib/metric-names.ts: namespace FAAdvisorAI,
  * dimensions { service, stage }.
  */
-import { Duration } from 'aws-cdk-lib';
-import {
+import { Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions } from 'aws-cdk-lib';
+import type {
   aws_apigateway as apigw,
-  aws_cloudwatch as cloudwatch,
-  aws_cloudwatch_actions as actions,
   aws_dynamodb as dynamodb,
   aws_sns as sns,
   aws_sqs as sqs,
   aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { BATCH_METRICS, DEADLINE_METRIC, METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES, STOCK_METRICS } from '../../lambdas/core/contracts/metrics';
+import {
+  BATCH_METRICS,
+  DEADLINE_METRIC,
+  METRICS_NAMESPACE,
+  QUERY_METRICS,
+  SERVICE_NAMES,
+  STOCK_METRICS,
+} from '../../lambdas/core/contracts/metrics';
 import { runbookDescription } from '../runbooks';
 import type { Runbook } from '../runbooks';
 import type { ServiceFunction } from './service-function';
@@ -82,7 +87,13 @@ export class OperationsMonitoring extends Construct {
   }
 
   /** A custom metric of one workload. */
-  private custom(service: string, metricName: string, statistic: string, period: Duration, extra: Record<string, string> = {}): cloudwatch.Metric {
+  private custom(
+    service: string,
+    metricName: string,
+    statistic: string,
+    period: Duration,
+    extra: Record<string, string> = {},
+  ): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
@@ -126,10 +137,22 @@ export class OperationsMonitoring extends Construct {
     const run = (name: string, statistic: string) => this.custom(svc, name, statistic, ONE_HOUR);
     const perStock = (name: string) => this.custom(svc, name, 'Sum', FIVE_MINUTES);
     const sfnMetric = (metricName: string, machine: sfn.IStateMachine, period = FIVE_MINUTES) =>
-      new cloudwatch.Metric({ namespace: 'AWS/States', metricName, dimensionsMap: { StateMachineArn: machine.stateMachineArn }, statistic: 'Sum', period });
+      new cloudwatch.Metric({
+        namespace: 'AWS/States',
+        metricName,
+        dimensionsMap: { StateMachineArn: machine.stateMachineArn },
+        statistic: 'Sum',
+        period,
+      });
 
     this.alarm('BatchMissedDeadline', {
-      metric: new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: DEADLINE_METRIC, dimensionsMap: { stage: this.props.stage }, statistic: 'Maximum', period: ONE_HOUR }),
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: DEADLINE_METRIC,
+        dimensionsMap: { stage: this.props.stage },
+        statistic: 'Maximum',
+        period: ONE_HOUR,
+      }),
       threshold: 1,
       summary: 'No stock batch finished by 08:00 America/New_York on a weekday: FAs start the day without fresh briefs.',
       runbook: 'batch-missed-deadline.md',
@@ -137,7 +160,10 @@ export class OperationsMonitoring extends Construct {
     this.alarm('DeadlineCheckFailed', {
       metric: new cloudwatch.MathExpression({
         expression: 'failed + timedOut',
-        usingMetrics: { failed: sfnMetric('ExecutionsFailed', batch.deadlineCheck, ONE_HOUR), timedOut: sfnMetric('ExecutionsTimedOut', batch.deadlineCheck, ONE_HOUR) },
+        usingMetrics: {
+          failed: sfnMetric('ExecutionsFailed', batch.deadlineCheck, ONE_HOUR),
+          timedOut: sfnMetric('ExecutionsTimedOut', batch.deadlineCheck, ONE_HOUR),
+        },
         period: ONE_HOUR,
         label: 'deadline check failures',
       }),
@@ -225,12 +251,24 @@ export class OperationsMonitoring extends Construct {
       [
         graph('Verification pass rate (%)', [run(BATCH_METRICS.verificationPassRate, 'Average')]),
         graph('Embedding-cache hit rate (%)', [run(BATCH_METRICS.embeddingCacheHitRate, 'Average')]),
-        graph('Stocks processed / failed / facts-only (5 min)', [perStock(STOCK_METRICS.processed), perStock(STOCK_METRICS.failed), perStock(STOCK_METRICS.facts_only)]),
+        graph('Stocks processed / failed / facts-only (5 min)', [
+          perStock(STOCK_METRICS.processed),
+          perStock(STOCK_METRICS.failed),
+          perStock(STOCK_METRICS.facts_only),
+        ]),
       ],
       [
-        graph('Stock duration p50 / p95 (ms)', [this.custom(svc, STOCK_METRICS.durationMs, 'p50', FIVE_MINUTES), this.custom(svc, STOCK_METRICS.durationMs, 'p95', FIVE_MINUTES)]),
+        graph('Stock duration p50 / p95 (ms)', [
+          this.custom(svc, STOCK_METRICS.durationMs, 'p50', FIVE_MINUTES),
+          this.custom(svc, STOCK_METRICS.durationMs, 'p95', FIVE_MINUTES),
+        ]),
         graph('Source failures and cache degradations', [perStock(STOCK_METRICS.sourceFailures), perStock(STOCK_METRICS.cacheDegraded)]),
-        graph('Batch executions', ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut'].map((name) => sfnMetric(name, batch.stateMachine))),
+        graph(
+          'Batch executions',
+          ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut'].map((name) =>
+            sfnMetric(name, batch.stateMachine),
+          ),
+        ),
       ],
       [new cloudwatch.AlarmStatusWidget({ title: 'Batch alarms', alarms: [...this.alarms], width: 24, height: 4 })],
     ]);
@@ -240,7 +278,13 @@ export class OperationsMonitoring extends Construct {
     const svc = SERVICE_NAMES.query;
     const { api, queryFunction } = query;
     const apiMetric = (metricName: string, statistic: string, period = FIVE_MINUTES) =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiName: api.restApiName, Stage: api.deploymentStage.stageName }, statistic, period });
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: { ApiName: api.restApiName, Stage: api.deploymentStage.stageName },
+        statistic,
+        period,
+      });
     const firstAlarm = this.alarms.length;
 
     this.alarm('Api5xxRate', {
@@ -277,7 +321,10 @@ export class OperationsMonitoring extends Construct {
     this.alarm('HallucinationFlagRate', {
       metric: new cloudwatch.MathExpression({
         expression: 'IF(queries > 0, 100 * flagged / queries, 0)',
-        usingMetrics: { flagged: this.custom(svc, QUERY_METRICS.hallucinationFlagged, 'Sum', ONE_HOUR), queries: this.custom(svc, QUERY_METRICS.count, 'Sum', ONE_HOUR) },
+        usingMetrics: {
+          flagged: this.custom(svc, QUERY_METRICS.hallucinationFlagged, 'Sum', ONE_HOUR),
+          queries: this.custom(svc, QUERY_METRICS.count, 'Sum', ONE_HOUR),
+        },
         period: ONE_HOUR,
         label: 'answers flagged (%)',
       }),
@@ -288,7 +335,9 @@ export class OperationsMonitoring extends Construct {
     });
 
     const latency = (stat: string) =>
-      ['simple', 'deep'].map((depth) => this.custom(svc, QUERY_METRICS.latencyMs, stat, FIVE_MINUTES, { depth }).with({ label: `${depth} ${stat}` }));
+      ['simple', 'deep'].map((depth) =>
+        this.custom(svc, QUERY_METRICS.latencyMs, stat, FIVE_MINUTES, { depth }).with({ label: `${depth} ${stat}` }),
+      );
     const graph = (title: string, left: cloudwatch.IMetric[], width = 8) => new cloudwatch.GraphWidget({ title, left, width, height: 6 });
     const perFive = (name: string) => this.custom(svc, name, 'Sum', FIVE_MINUTES);
     this.dashboard('Queries', [
@@ -297,15 +346,40 @@ export class OperationsMonitoring extends Construct {
         graph('API requests, 4xx, 5xx', [apiMetric('Count', 'Sum'), apiMetric('4XXError', 'Sum'), apiMetric('5XXError', 'Sum')], 12),
       ],
       [
-        graph('Errors and throttles', [perFive(QUERY_METRICS.errors), queryFunction.function.metricThrottles({ period: FIVE_MINUTES }), queryFunction.function.metricErrors({ period: FIVE_MINUTES })]),
-        graph('Cost per query (USD)', [this.custom(svc, QUERY_METRICS.costUsd, 'Average', FIVE_MINUTES), this.custom(svc, QUERY_METRICS.costUsd, 'p95', FIVE_MINUTES)]),
-        graph('Guardrail blocks and hallucination flags', [perFive(QUERY_METRICS.guardrailBlocked), perFive(QUERY_METRICS.hallucinationFlagged)]),
+        graph('Errors and throttles', [
+          perFive(QUERY_METRICS.errors),
+          queryFunction.function.metricThrottles({ period: FIVE_MINUTES }),
+          queryFunction.function.metricErrors({ period: FIVE_MINUTES }),
+        ]),
+        graph('Cost per query (USD)', [
+          this.custom(svc, QUERY_METRICS.costUsd, 'Average', FIVE_MINUTES),
+          this.custom(svc, QUERY_METRICS.costUsd, 'p95', FIVE_MINUTES),
+        ]),
+        graph('Guardrail blocks and hallucination flags', [
+          perFive(QUERY_METRICS.guardrailBlocked),
+          perFive(QUERY_METRICS.hallucinationFlagged),
+        ]),
       ],
       [
         graph('API latency p95 vs integration (ms)', [apiMetric('Latency', 'p95'), apiMetric('IntegrationLatency', 'p95')]),
         graph('Query concurrency', [
-          new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'ConcurrentExecutions', dimensionsMap: { FunctionName: queryFunction.functionName }, statistic: 'Maximum', period: FIVE_MINUTES }),
-          new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'ProvisionedConcurrencySpilloverInvocations', dimensionsMap: { FunctionName: queryFunction.functionName, Resource: `${queryFunction.functionName}:${queryFunction.alias.aliasName}` }, statistic: 'Sum', period: FIVE_MINUTES }),
+          new cloudwatch.Metric({
+            namespace: 'AWS/Lambda',
+            metricName: 'ConcurrentExecutions',
+            dimensionsMap: { FunctionName: queryFunction.functionName },
+            statistic: 'Maximum',
+            period: FIVE_MINUTES,
+          }),
+          new cloudwatch.Metric({
+            namespace: 'AWS/Lambda',
+            metricName: 'ProvisionedConcurrencySpilloverInvocations',
+            dimensionsMap: {
+              FunctionName: queryFunction.functionName,
+              Resource: `${queryFunction.functionName}:${queryFunction.alias.aliasName}`,
+            },
+            statistic: 'Sum',
+            period: FIVE_MINUTES,
+          }),
         ]),
         new cloudwatch.AlarmStatusWidget({ title: 'Query alarms', alarms: this.alarms.slice(firstAlarm), width: 8, height: 6 }),
       ],
@@ -314,11 +388,23 @@ export class OperationsMonitoring extends Construct {
 
   private bedrockDashboardAndAlarms(): void {
     const bedrock = (metricName: string, modelId: string, statistic: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName, dimensionsMap: { ModelId: modelId }, statistic, period: FIVE_MINUTES, label: `${modelId} ${metricName}` });
+      new cloudwatch.Metric({
+        namespace: 'AWS/Bedrock',
+        metricName,
+        dimensionsMap: { ModelId: modelId },
+        statistic,
+        period: FIVE_MINUTES,
+        label: `${modelId} ${metricName}`,
+      });
     const ids = this.props.bedrockModelIds;
     const usingMetrics = Object.fromEntries(ids.map((id, index) => [`m${index}`, bedrock('InvocationThrottles', id, 'Sum')]));
     this.alarm('BedrockThrottling', {
-      metric: new cloudwatch.MathExpression({ expression: ids.map((_, index) => `FILL(m${index}, 0)`).join(' + '), usingMetrics, period: FIVE_MINUTES, label: 'Bedrock throttles' }),
+      metric: new cloudwatch.MathExpression({
+        expression: ids.map((_, index) => `FILL(m${index}, 0)`).join(' + '),
+        usingMetrics,
+        period: FIVE_MINUTES,
+        label: 'Bedrock throttles',
+      }),
       threshold: 50,
       evaluationPeriods: 2,
       summary: 'Bedrock throttled 50+ calls per 5 minutes for 10 minutes: batch retries pile up and queries fall back to the small model.',
@@ -341,8 +427,20 @@ export class OperationsMonitoring extends Construct {
         metric: new cloudwatch.MathExpression({
           expression: 'FILL(reads, 0) + FILL(writes, 0)',
           usingMetrics: {
-            reads: new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName: 'ReadThrottleEvents', dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: FIVE_MINUTES }),
-            writes: new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: FIVE_MINUTES }),
+            reads: new cloudwatch.Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName: 'ReadThrottleEvents',
+              dimensionsMap: { TableName: table.tableName },
+              statistic: 'Sum',
+              period: FIVE_MINUTES,
+            }),
+            writes: new cloudwatch.Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName: 'WriteThrottleEvents',
+              dimensionsMap: { TableName: table.tableName },
+              statistic: 'Sum',
+              period: FIVE_MINUTES,
+            }),
           },
           period: FIVE_MINUTES,
           label: 'throttle events',
@@ -353,7 +451,13 @@ export class OperationsMonitoring extends Construct {
       });
     });
     const cache = (metricName: string, statistic: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { clusterId: cacheName }, statistic, period: FIVE_MINUTES });
+      new cloudwatch.Metric({
+        namespace: 'AWS/ElastiCache',
+        metricName,
+        dimensionsMap: { clusterId: cacheName },
+        statistic,
+        period: FIVE_MINUTES,
+      });
     this.alarm('CacheThrottled', {
       metric: cache('ThrottledCmds', 'Sum'),
       threshold: 100,
@@ -367,7 +471,16 @@ export class OperationsMonitoring extends Construct {
     const tableGraph = (title: string, metricName: string, statistic: string) =>
       new cloudwatch.GraphWidget({
         title,
-        left: tables.map((table) => new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, statistic, period: FIVE_MINUTES })),
+        left: tables.map(
+          (table) =>
+            new cloudwatch.Metric({
+              namespace: 'AWS/DynamoDB',
+              metricName,
+              dimensionsMap: { TableName: table.tableName },
+              statistic,
+              period: FIVE_MINUTES,
+            }),
+        ),
         width: 8,
         height: 6,
       });
@@ -375,7 +488,9 @@ export class OperationsMonitoring extends Construct {
       [
         lambdaGraph('Lambda errors', (fn) => fn.function.metricErrors({ period: FIVE_MINUTES, label: fn.functionName })),
         lambdaGraph('Lambda throttles', (fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, label: fn.functionName })),
-        lambdaGraph('Lambda duration p95 (ms)', (fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p95', label: fn.functionName })),
+        lambdaGraph('Lambda duration p95 (ms)', (fn) =>
+          fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p95', label: fn.functionName }),
+        ),
       ],
       [
         tableGraph('DynamoDB read throttles', 'ReadThrottleEvents', 'Sum'),
@@ -383,11 +498,31 @@ export class OperationsMonitoring extends Construct {
         tableGraph('DynamoDB system errors', 'SystemErrors', 'Sum'),
       ],
       [
-        new cloudwatch.GraphWidget({ title: 'Cache ECPUs and storage', left: [cache('ElastiCacheProcessingUnits', 'Sum')], right: [cache('BytesUsedForCache', 'Maximum')], width: 8, height: 6 }),
-        new cloudwatch.GraphWidget({ title: 'Cache latency (µs) and throttles', left: [cache('SuccessfulReadRequestLatency', 'p95'), cache('SuccessfulWriteRequestLatency', 'p95')], right: [cache('ThrottledCmds', 'Sum')], width: 8, height: 6 }),
+        new cloudwatch.GraphWidget({
+          title: 'Cache ECPUs and storage',
+          left: [cache('ElastiCacheProcessingUnits', 'Sum')],
+          right: [cache('BytesUsedForCache', 'Maximum')],
+          width: 8,
+          height: 6,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Cache latency (µs) and throttles',
+          left: [cache('SuccessfulReadRequestLatency', 'p95'), cache('SuccessfulWriteRequestLatency', 'p95')],
+          right: [cache('ThrottledCmds', 'Sum')],
+          width: 8,
+          height: 6,
+        }),
         new cloudwatch.GraphWidget({
           title: 'Step Functions: map children and execution time',
-          left: [new cloudwatch.Metric({ namespace: 'AWS/States', metricName: 'ExecutionTime', dimensionsMap: { StateMachineArn: batch.stateMachine.stateMachineArn }, statistic: 'Maximum', period: FIVE_MINUTES })],
+          left: [
+            new cloudwatch.Metric({
+              namespace: 'AWS/States',
+              metricName: 'ExecutionTime',
+              dimensionsMap: { StateMachineArn: batch.stateMachine.stateMachineArn },
+              statistic: 'Maximum',
+              period: FIVE_MINUTES,
+            }),
+          ],
           width: 8,
           height: 6,
         }),

@@ -5,8 +5,17 @@
  * X-Ray, CORS limited to configured origins, and a WAF web ACL with AWS managed rules and a
  * per-IP rate rule.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { aws_apigateway as apigw, aws_cognito as cognito, aws_logs as logs, aws_wafv2 as wafv2 } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  aws_apigateway as apigw,
+  aws_logs as logs,
+  aws_wafv2 as wafv2,
+} from 'aws-cdk-lib';
+import type { aws_cognito as cognito } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DepthSchema, MAX_REQUEST_TICKERS, QUESTION_MAX_CHARS } from '../../lambdas/core/contracts/api';
 import type { ApiClientConfig } from '../config';
@@ -66,7 +75,9 @@ export class QueryApi extends Construct {
     if (props.clients.length === 0) throw new Error('QueryApi: configure at least one FA tool client (usage plan and API key).');
     for (const client of props.clients) {
       if (client.rateLimit > props.stageRateLimit || client.burstLimit > props.stageBurstLimit) {
-        throw new Error(`QueryApi: client ${client.id} may not exceed the stage throttle (${props.stageRateLimit}/s, burst ${props.stageBurstLimit}).`);
+        throw new Error(
+          `QueryApi: client ${client.id} may not exceed the stage throttle (${props.stageRateLimit}/s, burst ${props.stageBurstLimit}).`,
+        );
       }
     }
     const removalPolicy = props.protectData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -125,7 +136,8 @@ export class QueryApi extends Construct {
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
         id: managedPolicyFinding('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
-        reason: 'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy of the account-level role API Gateway uses to write execution and access logs.',
+        reason:
+          'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy of the account-level role API Gateway uses to write execution and access logs.',
       });
     }
 
@@ -169,23 +181,34 @@ export class QueryApi extends Construct {
       },
       requestParameters: { 'method.request.header.Content-Type': true },
     });
-    v1.addResource('stocks').addResource('{ticker}').addResource('summary').addMethod('GET', integration, {
-      ...secured,
-      operationName: 'GetSummary',
-      requestValidator: parameters,
-      requestParameters: { 'method.request.path.ticker': true, 'method.request.querystring.length': false },
-    });
-    v1.addResource('sessions').addResource('{id}').addMethod('GET', integration, {
-      ...secured,
-      operationName: 'GetSession',
-      requestValidator: parameters,
-      requestParameters: { 'method.request.path.id': true },
-    });
+    v1.addResource('stocks')
+      .addResource('{ticker}')
+      .addResource('summary')
+      .addMethod('GET', integration, {
+        ...secured,
+        operationName: 'GetSummary',
+        requestValidator: parameters,
+        requestParameters: { 'method.request.path.ticker': true, 'method.request.querystring.length': false },
+      });
+    v1.addResource('sessions')
+      .addResource('{id}')
+      .addMethod('GET', integration, {
+        ...secured,
+        operationName: 'GetSession',
+        requestValidator: parameters,
+        requestParameters: { 'method.request.path.id': true },
+      });
     this.api.root.addResource('openapi.json').addMethod('GET', integration, { ...secured, operationName: 'GetOpenApi' });
     // Liveness for FA tools and load balancers: answers {status, version, stage} and nothing else.
     const health = this.api.root.addResource('health').addMethod('GET', integration, { operationName: 'Health', apiKeyRequired: false });
-    Validations.of(health).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'GET /health is a liveness probe: it returns only status, API version and stage, no FA or market data.' });
-    Validations.of(health).acknowledge({ id: 'AwsSolutions-COG4', reason: 'GET /health is a liveness probe answered without identity; every data route uses the Cognito authorizer.' });
+    Validations.of(health).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'GET /health is a liveness probe: it returns only status, API version and stage, no FA or market data.',
+    });
+    Validations.of(health).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'GET /health is a liveness probe answered without identity; every data route uses the Cognito authorizer.',
+    });
 
     const keys: Record<string, apigw.IApiKey> = {};
     for (const client of props.clients) {
@@ -197,7 +220,10 @@ export class QueryApi extends Construct {
         apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
       });
       // No value given: API Gateway generates the key, so it never appears in a template.
-      const key = this.api.addApiKey(`ApiKey-${client.id}`, { apiKeyName: `${props.prefix}-${client.id}`, description: `API key of the ${client.id} FA tool` });
+      const key = this.api.addApiKey(`ApiKey-${client.id}`, {
+        apiKeyName: `${props.prefix}-${client.id}`,
+        description: `API key of the ${client.id} FA tool`,
+      });
       plan.addApiKey(key);
       keys[client.id] = key;
     }
@@ -252,7 +278,14 @@ export class QueryApi extends Construct {
     });
     new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
       resourceArn: acl.attrArn,
-      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: wafLogs.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'x-api-key' } }],
     });
     return acl;

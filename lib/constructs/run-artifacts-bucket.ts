@@ -2,8 +2,7 @@
  * The S3 bucket for Distributed Map results (ResultWriter) and run reports: encrypted, TLS only,
  * never public, with lifecycle rules so map results (debugging aid, large) do not pile up.
  */
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag';
 import type { ServiceFunction } from './service-function';
@@ -63,7 +62,12 @@ export class RunArtifactsBucket extends Construct {
       serverAccessLogsPrefix: 'artifacts/',
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        { id: 'expire-map-results', prefix: `${MAP_RESULTS_PREFIX}/`, expiration: Duration.days(mapResultsDays), noncurrentVersionExpiration: Duration.days(1) },
+        {
+          id: 'expire-map-results',
+          prefix: `${MAP_RESULTS_PREFIX}/`,
+          expiration: Duration.days(mapResultsDays),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         {
           id: 'age-reports',
           prefix: `${REPORTS_PREFIX}/`,
@@ -83,10 +87,21 @@ export class RunArtifactsBucket extends Construct {
   /** Let a function write run reports under reports/ and tell it where (FA_REPORTS_BUCKET). */
   bindReportWriter(fn: ServiceFunction): void {
     const policy = new iam.Policy(fn, 'ReportWriterPolicy', {
-      statements: [new iam.PolicyStatement({ sid: 'WriteRunReports', actions: ['s3:PutObject'], resources: [this.objectsArn(Stack.of(fn), REPORTS_PREFIX)] })],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteRunReports',
+          actions: ['s3:PutObject'],
+          resources: [this.objectsArn(Stack.of(fn), REPORTS_PREFIX)],
+        }),
+      ],
     });
     policy.attachToRole(fn.role);
-    acknowledgeWildcardResources(policy, [{ pattern: new RegExp(`/${REPORTS_PREFIX}/\\*$`), reason: 'Put-only under reports/: report keys are per run and not known in advance.' }]);
+    acknowledgeWildcardResources(policy, [
+      {
+        pattern: new RegExp(`/${REPORTS_PREFIX}/\\*$`),
+        reason: 'Put-only under reports/: report keys are per run and not known in advance.',
+      },
+    ]);
     fn.addEnvironment('FA_REPORTS_BUCKET', this.bucketName);
   }
 }

@@ -4,13 +4,15 @@
  * alarms that watch the NEW version only (Lambda's ExecutedVersion dimension), so a healthy old
  * version cannot hide a broken new one.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
+  Duration,
+  Stack,
+  Validations,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as actions,
   aws_codedeploy as codedeploy,
-  aws_sns as sns,
 } from 'aws-cdk-lib';
+import type { aws_sns as sns } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { GoldenCheck } from '../../lambdas/core/contracts/golden-checks';
 import { acknowledgeWildcardResources, managedPolicyFinding } from '../nag';
@@ -89,10 +91,14 @@ export class SafeDeployment extends Construct {
     this.deploymentGroup.grantPutLifecycleEventHookExecutionStatus(this.preTrafficHook.grantPrincipal);
     Validations.of(this.deploymentGroup.role).acknowledge({
       id: managedPolicyFinding('service-role/AWSCodeDeployRoleForLambdaLimited'),
-      reason: 'The AWS-maintained policy for CodeDeploy Lambda deployments, scoped to reading and updating aliases and invoking CodeDeployHook_* functions.',
+      reason:
+        'The AWS-maintained policy for CodeDeploy Lambda deployments, scoped to reading and updating aliases and invoking CodeDeployHook_* functions.',
     });
     acknowledgeWildcardResources(this.deploymentGroup.role, [
-      { pattern: /^<\w+\.Arn>:\*$/, reason: 'CDK grants CodeDeploy invoke on the pre-traffic hook and its versions (<hook arn>:*); the function is exact.' },
+      {
+        pattern: /^<\w+\.Arn>:\*$/,
+        reason: 'CDK grants CodeDeploy invoke on the pre-traffic hook and its versions (<hook arn>:*); the function is exact.',
+      },
     ]);
 
     const versionDimensions = {
@@ -102,13 +108,33 @@ export class SafeDeployment extends Construct {
     };
     this.addRollbackAlarm(
       'NewVersionErrors',
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', dimensionsMap: versionDimensions, statistic: 'Sum', period: Duration.minutes(1) }),
-      { threshold: 1, runbook: 'deployment-rollback.md', summary: `The new version of ${props.target.functionName} threw errors during its deployment.` },
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensionsMap: versionDimensions,
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+      }),
+      {
+        threshold: 1,
+        runbook: 'deployment-rollback.md',
+        summary: `The new version of ${props.target.functionName} threw errors during its deployment.`,
+      },
     );
     this.addRollbackAlarm(
       'NewVersionP95Duration',
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensionsMap: versionDimensions, statistic: 'p95', period: Duration.minutes(1) }),
-      { threshold: props.maxP95DurationMs, runbook: 'deployment-rollback.md', summary: `The new version of ${props.target.functionName} is slow (P95 above ${props.maxP95DurationMs} ms).` },
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Duration',
+        dimensionsMap: versionDimensions,
+        statistic: 'p95',
+        period: Duration.minutes(1),
+      }),
+      {
+        threshold: props.maxP95DurationMs,
+        runbook: 'deployment-rollback.md',
+        summary: `The new version of ${props.target.functionName} is slow (P95 above ${props.maxP95DurationMs} ms).`,
+      },
     );
   }
 

@@ -1,13 +1,20 @@
 /**
  * The one Lambda function wrapper: every function of the system gets the same secure, observable
- * defaults (DESIGN §4 rule 5) — ARM64, Node.js 22, X-Ray active tracing, JSON logs in a log group
+ * defaults (docs/DESIGN.md §4 rule 5) — ARM64, Node.js 22, X-Ray active tracing, JSON logs in a log group
  * with a retention, Powertools environment, a bundle built by the local esbuild (no Docker), and a
  * `live` alias on the current version for CodeDeploy to shift and Step Functions/API Gateway to call.
  */
 import { posix } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  Duration,
+  RemovalPolicy,
+  Validations,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+} from 'aws-cdk-lib';
 import type { aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { aws_iam as iam, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LOG_RETENTION_DAYS } from '../config';
 import { REPO_ROOT } from '../paths';
@@ -97,21 +104,33 @@ export class ServiceFunction extends Construct {
     });
     // Instead of AWSLambdaBasicExecutionRole (any log group in the account): this function's group only.
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
     );
     if (props.vpc) {
       // What AWSLambdaVPCAccessExecutionRole grants: Lambda manages the function's ENIs in the VPC.
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ManageVpcNetworkInterfaces',
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
           resources: ['*'],
         }),
       );
     }
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only for X-Ray (PutTraceSegments, PutTelemetryRecords) and, for VPC functions, ENI management: these actions do not support resource-level permissions.',
+      reason:
+        'Only for X-Ray (PutTraceSegments, PutTelemetryRecords) and, for VPC functions, ENI management: these actions do not support resource-level permissions.',
     });
 
     const bundledFiles = Object.entries(props.bundledFiles ?? {});
@@ -186,7 +205,8 @@ export class ServiceFunction extends Construct {
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is the chosen runtime (DESIGN §2): the code, its tests and the local runtime all run on Node 22, which Lambda and AWS SDK v3 support into 2027.',
+      reason:
+        'Node.js 22 is the chosen runtime (docs/DESIGN.md §2): the code, its tests and the local runtime all run on Node 22, which Lambda and AWS SDK v3 support into 2027.',
     });
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {

@@ -5,8 +5,7 @@
  * vectors, map results) — go through free gateway endpoints instead of paying NAT per GB. The cache
  * sits in isolated subnets with no route out at all.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
+import { RemovalPolicy, aws_ec2 as ec2, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface ServiceNetworkProps {
@@ -28,7 +27,9 @@ export class ServiceNetwork extends Construct {
   constructor(scope: Construct, id: string, props: ServiceNetworkProps) {
     super(scope, id);
     if (props.natGateways > props.availabilityZones.length) {
-      throw new Error(`ServiceNetwork: ${props.natGateways} NAT gateways need as many zones, but only ${props.availabilityZones.length} are configured.`);
+      throw new Error(
+        `ServiceNetwork: ${props.natGateways} NAT gateways need as many zones, but only ${props.availabilityZones.length} are configured.`,
+      );
     }
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,

@@ -5,8 +5,12 @@
  * America/New_York schedule with retries and a dead-letter queue.
  */
 import { readFileSync } from 'node:fs';
-import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import {
+  Duration,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Validations,
   aws_iam as iam,
   aws_logs as logs,
   aws_scheduler as scheduler,
@@ -119,13 +123,18 @@ export class StockFanoutWorkflow extends Construct {
     acknowledgeWildcardResources(policy, [
       {
         pattern: new RegExp(`:execution:${props.stateMachineName}[:/]\\*$`),
-        reason: 'Executions of this state machine only: Distributed Map children are executions named at run time (execution:<name>/<map run label>:<id>).',
+        reason:
+          'Executions of this state machine only: Distributed Map children are executions named at run time (execution:<name>/<map run label>:<id>).',
       },
-      { pattern: new RegExp(`/${MAP_RESULTS_PREFIX}/\\*$`), reason: 'Map results only: ResultWriter names its objects per Map Run under map-results/.' },
+      {
+        pattern: new RegExp(`/${MAP_RESULTS_PREFIX}/\\*$`),
+        reason: 'Map results only: ResultWriter names its objects per Map Run under map-results/.',
+      },
     ]);
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Added by CDK for logging ALL (logs:CreateLogDelivery and friends) and X-Ray tracing; these actions do not support resource-level permissions.',
+      reason:
+        'Added by CDK for logging ALL (logs:CreateLogDelivery and friends) and X-Ray tracing; these actions do not support resource-level permissions.',
     });
 
     // The /aws/vendedlogs/ prefix keeps Step Functions from growing the account's log resource policy.
@@ -158,7 +167,10 @@ export class StockFanoutWorkflow extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.scheduleDeadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the schedule; its depth is alarmed.' });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedule; its depth is alarmed.',
+    });
     this.schedule = new scheduler.Schedule(this, 'WeekdaySchedule', {
       description: 'Nightly stock batch, weekdays 05:00 America/New_York, before the market opens',
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '5', weekDay: 'MON-FRI', timeZone: TimeZone.AMERICA_NEW_YORK }),

@@ -2,9 +2,8 @@
  * The FA query API: the query function (provisioned concurrency on its alias), Cognito identities
  * of FAs, the REST API with WAF, and the canary deployment with rollback alarms on the new version.
  */
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, aws_cloudwatch as cloudwatch, aws_codedeploy as codedeploy } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
-import { aws_cloudwatch as cloudwatch, aws_codedeploy as codedeploy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { resourcePrefix } from '../config';
@@ -24,7 +23,9 @@ import type { TableKey } from '../../lambdas/core/contracts/tables';
 /** Tables the batch writes and the query API only reads. */
 const BATCH_OUTPUT_TABLES: readonly TableKey[] = ['summaries', 'chunks'];
 /** Every other table except run audits belongs to the query side. */
-const QUERY_OWNED_TABLES: readonly TableKey[] = (Object.keys(TABLES) as TableKey[]).filter((key) => key !== 'runs' && !BATCH_OUTPUT_TABLES.includes(key));
+const QUERY_OWNED_TABLES: readonly TableKey[] = (Object.keys(TABLES) as TableKey[]).filter(
+  (key) => key !== 'runs' && !BATCH_OUTPUT_TABLES.includes(key),
+);
 
 export interface ApiStackProps extends StackProps {
   readonly stage: string;
@@ -67,7 +68,11 @@ export class ApiStack extends Stack {
     data.tables.bindReadWrite(this.queryFunction, QUERY_OWNED_TABLES);
     props.bedrock.bind(this.queryFunction);
 
-    this.identity = new FaIdentity(this, 'FaIdentity', { prefix, toolIds: config.api.clients.map((client) => client.id), protectData: config.protectData });
+    this.identity = new FaIdentity(this, 'FaIdentity', {
+      prefix,
+      toolIds: config.api.clients.map((client) => client.id),
+      protectData: config.protectData,
+    });
     this.queryApi = new QueryApi(this, 'QueryApi', {
       prefix,
       queryFunction: this.queryFunction,
@@ -118,12 +123,16 @@ export class ApiStack extends Stack {
       runbook: 'deployment-rollback.md',
       summary: 'The new query version blocks more than 20 % of questions at the guardrails (expected: a few %).',
     });
-    this.deployment.addRollbackAlarm('NewVersionHallucinationFlagRate', rate('hallucination flags (%)', QUERY_METRICS.hallucinationFlagged), {
-      threshold: 5,
-      evaluationPeriods: 2,
-      runbook: 'deployment-rollback.md',
-      summary: 'The new query version has more than 5 % of its answers flagged by the hallucination checks.',
-    });
+    this.deployment.addRollbackAlarm(
+      'NewVersionHallucinationFlagRate',
+      rate('hallucination flags (%)', QUERY_METRICS.hallucinationFlagged),
+      {
+        threshold: 5,
+        evaluationPeriods: 2,
+        runbook: 'deployment-rollback.md',
+        summary: 'The new query version has more than 5 % of its answers flagged by the hallucination checks.',
+      },
+    );
     this.deployment.addRollbackAlarm('NewVersionCostPerQuery', newVersion(QUERY_METRICS.costUsd, 'Average'), {
       threshold: config.alarms.maxCostPerQueryUsd,
       evaluationPeriods: 2,
@@ -137,7 +146,10 @@ export class ApiStack extends Stack {
       new CfnOutput(this, `UserPoolClient-${toolId}`, { value: client.userPoolClientId });
     }
     for (const [toolId, key] of Object.entries(this.queryApi.apiKeys)) {
-      new CfnOutput(this, `ApiKeyId-${toolId}`, { value: key.keyId, description: `aws apigateway get-api-key --include-value --api-key <id> reveals the ${toolId} key` });
+      new CfnOutput(this, `ApiKeyId-${toolId}`, {
+        value: key.keyId,
+        description: `aws apigateway get-api-key --include-value --api-key <id> reveals the ${toolId} key`,
+      });
     }
   }
 }

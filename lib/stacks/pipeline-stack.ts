@@ -2,9 +2,8 @@
  * The nightly batch: its four functions (the stock processor in the VPC, next to the cache), the
  * Distributed Map state machine with its schedule, and the stock processor's safe deployment.
  */
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, aws_codedeploy as codedeploy } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
-import { aws_codedeploy as codedeploy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { resourcePrefix } from '../config';

@@ -13,8 +13,12 @@ import { describeIssue } from '../../lambdas/core/validation';
 /** A random quantity: a constant, a uniform range, or a log-normal given by its median and P95. */
 export const DistributionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fixed'), value: z.number().nonnegative() }),
-  z.strictObject({ kind: z.literal('uniform'), min: z.number().nonnegative(), max: z.number().nonnegative() }).refine((d) => d.max >= d.min, 'max must not be below min'),
-  z.strictObject({ kind: z.literal('lognormal'), median: z.number().positive(), p95: z.number().positive() }).refine((d) => d.p95 >= d.median, 'p95 must not be below the median'),
+  z
+    .strictObject({ kind: z.literal('uniform'), min: z.number().nonnegative(), max: z.number().nonnegative() })
+    .refine((d) => d.max >= d.min, 'max must not be below min'),
+  z
+    .strictObject({ kind: z.literal('lognormal'), median: z.number().positive(), p95: z.number().positive() })
+    .refine((d) => d.p95 >= d.median, 'p95 must not be below the median'),
 ]);
 export type Distribution = z.infer<typeof DistributionSchema>;
 
@@ -145,10 +149,13 @@ function readYaml(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read simulator config ${path}: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0]!);
+    throw new ConfigError(
+      `cannot read simulator config ${path}: ${error instanceof Error ? error.message : String(error)}`.split('\n')[0]!,
+    );
   }
   const document: unknown = parseYaml(text);
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) throw new ConfigError(`simulator config ${path} must be a YAML mapping`);
+  if (document === null || typeof document !== 'object' || Array.isArray(document))
+    throw new ConfigError(`simulator config ${path} must be a YAML mapping`);
   return Object.fromEntries(Object.entries(document));
 }
 

@@ -210,7 +210,10 @@ export class SimulatorEngine {
     if ('error' in quota) return quota.error;
 
     const system = textOf(request.value.system ?? []);
-    const prompt = request.value.messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+    const prompt = request.value.messages
+      .filter((m) => m.role === 'user')
+      .map((m) => textOf(m.content))
+      .join('\n');
     let text = await this.write({ modelId, system, prompt, maxTokens, temperature: request.value.inferenceConfig?.temperature });
     let outputTokens = countTokens(text);
     let stopReason = 'end_turn';
@@ -254,7 +257,8 @@ export class SimulatorEngine {
     if (!profile) return this.invalid(undefined, `The provided model identifier is invalid: ${modelId}`);
     const stats = this.statsOf(profile);
     stats.requests += 1;
-    if (profile.kind !== 'titan-embed') return this.invalid(stats, `The simulator serves InvokeModel for Titan Text Embeddings v2 only, not ${modelId}; use Converse.`);
+    if (profile.kind !== 'titan-embed')
+      return this.invalid(stats, `The simulator serves InvokeModel for Titan Text Embeddings v2 only, not ${modelId}; use Converse.`);
     const request = this.parse(TitanRequestSchema, rawBody);
     if ('error' in request) return this.invalid(stats, request.error);
     const tokens = countTokens(request.value.inputText);
@@ -337,7 +341,12 @@ export class SimulatorEngine {
     return undefined;
   }
 
-  private admit(profile: ModelProfile, stats: ModelStats, now: number, tokens: number): { ticket: Parameters<QuotaWindow['settle']>[0] | undefined } | { error: Reply } {
+  private admit(
+    profile: ModelProfile,
+    stats: ModelStats,
+    now: number,
+    tokens: number,
+  ): { ticket: Parameters<QuotaWindow['settle']>[0] | undefined } | { error: Reply } {
     if (!this.config.enforceQuotas || (profile.quota.tokensPerMinute === undefined && profile.quota.requestsPerMinute === undefined)) {
       return { ticket: undefined };
     }
@@ -350,7 +359,10 @@ export class SimulatorEngine {
     if (admission.admitted) return { ticket: admission.ticket };
     if (admission.limit === 'tokens') stats.throttledByTokens += 1;
     else stats.throttledByRequests += 1;
-    const message = admission.limit === 'tokens' ? 'Too many tokens, please wait before trying again.' : 'Too many requests, please wait before trying again.';
+    const message =
+      admission.limit === 'tokens'
+        ? 'Too many tokens, please wait before trying again.'
+        : 'Too many requests, please wait before trying again.';
     return { error: { kind: 'error', type: 'ThrottlingException', message, delayMs: 0 } };
   }
 
@@ -366,7 +378,14 @@ export class SimulatorEngine {
     return 'I can only answer from the material provided, and it does not cover this request.';
   }
 
-  private parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, rawBody: string): { value: T } | { error: string } {
+  private parse<T>(
+    schema: {
+      safeParse(
+        value: unknown,
+      ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+    },
+    rawBody: string,
+  ): { value: T } | { error: string } {
     let json: unknown;
     try {
       json = JSON.parse(rawBody);

@@ -14,7 +14,11 @@ export interface CallTiming {
   totalMs: number;
 }
 
-export function callTiming(profile: ModelProfile, tokens: { uncachedInputTokens: number; outputTokens: number }, random: Random): CallTiming {
+export function callTiming(
+  profile: ModelProfile,
+  tokens: { uncachedInputTokens: number; outputTokens: number },
+  random: Random,
+): CallTiming {
   const firstTokenMs = sample(profile.firstTokenMs, random) + (tokens.uncachedInputTokens / profile.prefillTokensPerSecond) * 1000;
   if (profile.kind === 'titan-embed' || tokens.outputTokens === 0) return { firstTokenMs, totalMs: firstTokenMs };
   const tokensPerSecond = Math.max(1, sample(profile.outputTokensPerSecond, random));

@@ -61,7 +61,3 @@ export function runCli<S extends z.ZodType>(program: Command, schema: S, main: (
     if (result !== undefined && (program.opts() as { json?: unknown }).json === true) printJson(result);
   });
 }
-
-export function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}

@@ -23,7 +23,11 @@ export function money(usd: number): string {
 
 /** `us.anthropic.claude-sonnet-4-5-20250929-v1:0` → `claude-sonnet-4-5-20250929`: chart labels must fit. */
 function shortModel(modelId: string): string {
-  return modelId.replace(/^(us|eu|apac|global)\./, '').replace(/^(anthropic|amazon)\./, '').replace(/-v\d+:\d+$/, '').replace(/:\d+$/, '');
+  return modelId
+    .replace(/^(us|eu|apac|global)\./, '')
+    .replace(/^(anthropic|amazon)\./, '')
+    .replace(/-v\d+:\d+$/, '')
+    .replace(/:\d+$/, '');
 }
 
 function percent(share: number): string {
@@ -70,7 +74,10 @@ function stackedBar(items: Share[], total: number): string {
     })
     .join('');
   const legend = items
-    .map((item, i) => `<span class="key"><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(item.name)} ${money(item.costUsd)} (${percent(item.share)})</span>`)
+    .map(
+      (item, i) =>
+        `<span class="key"><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(item.name)} ${money(item.costUsd)} (${percent(item.share)})</span>`,
+    )
     .join('');
   return `<svg viewBox="0 0 ${width} 34" width="100%" height="34" preserveAspectRatio="none" role="img" aria-label="Cost by agent">${segments}</svg><div class="legend">${legend}</div>`;
 }
@@ -115,14 +122,36 @@ function kpi(label: string, value: string, note = '', tone: 'good' | 'bad' | 'pl
 function unitBlock(section: UnitSection, noun: string): string {
   const d = section.distribution;
   const cards = [
-    kpi(`mean per ${noun.replace(/s$/, '')}`, money(d.meanUsd), `target ${money(section.budget.targetUsd)} · cap ${money(section.budget.capUsd)}`, section.meetsTarget ? 'good' : 'bad'),
+    kpi(
+      `mean per ${noun.replace(/s$/, '')}`,
+      money(d.meanUsd),
+      `target ${money(section.budget.targetUsd)} · cap ${money(section.budget.capUsd)}`,
+      section.meetsTarget ? 'good' : 'bad',
+    ),
     kpi('p50 / p95', `${money(d.p50Usd)} / ${money(d.p95Usd)}`, `min ${money(d.minUsd)}`),
-    kpi('max', money(d.maxUsd), d.maxUsd > section.budget.capUsd ? 'above the cap' : 'within the cap', d.maxUsd > section.budget.capUsd ? 'bad' : 'plain'),
-    kpi('over target / over cap', `${section.overTarget} / ${section.overCap}`, `${section.downgrades} downgrades · ${section.skippedSteps} skipped steps · ${section.retried} retried`, section.overCap > 0 ? 'bad' : 'plain'),
-    kpi('split', `${percent(section.modelUsd / Math.max(d.totalUsd, 1e-12))} models`, `${money(section.embeddingUsd)} embeddings · ${money(section.infrastructureUsd)} infrastructure`),
+    kpi(
+      'max',
+      money(d.maxUsd),
+      d.maxUsd > section.budget.capUsd ? 'above the cap' : 'within the cap',
+      d.maxUsd > section.budget.capUsd ? 'bad' : 'plain',
+    ),
+    kpi(
+      'over target / over cap',
+      `${section.overTarget} / ${section.overCap}`,
+      `${section.downgrades} downgrades · ${section.skippedSteps} skipped steps · ${section.retried} retried`,
+      section.overCap > 0 ? 'bad' : 'plain',
+    ),
+    kpi(
+      'split',
+      `${percent(section.modelUsd / Math.max(d.totalUsd, 1e-12))} models`,
+      `${money(section.embeddingUsd)} embeddings · ${money(section.infrastructureUsd)} infrastructure`,
+    ),
   ].join('');
   const top = section.top
-    .map((u) => `<tr><td>${esc(u.unitId)}</td><td class="num">${money(u.costUsd)}</td><td class="num">${u.attempts}</td><td>${esc(u.status.replace(/_/g, ' '))}</td></tr>`)
+    .map(
+      (u) =>
+        `<tr><td>${esc(u.unitId)}</td><td class="num">${money(u.costUsd)}</td><td class="num">${u.attempts}</td><td>${esc(u.status.replace(/_/g, ' '))}</td></tr>`,
+    )
     .join('');
   return `<section><h2>${esc(noun[0]!.toUpperCase() + noun.slice(1))}</h2><div class="kpis">${cards}</div>${histogram(section, noun)}
 <h3>Most expensive ${esc(noun)}</h3><table><thead><tr><th>${noun === 'stocks' ? 'ticker' : 'query'}</th><th>cost</th><th>attempts</th><th>budget</th></tr></thead><tbody>${top}</tbody></table></section>`;
@@ -138,14 +167,21 @@ export function renderCostReportHtml(report: CostReport, generatedAt: string): s
     )
     .join('');
   const infra = report.infrastructure
-    .map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(r.units)}</td><td class="num">${money(r.costUsd)}</td><td class="num">${percent(r.share)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.name)}</td><td>${esc(r.units)}</td><td class="num">${money(r.costUsd)}</td><td class="num">${percent(r.share)}</td></tr>`,
+    )
     .join('');
   const headline = [
     kpi('total', money(t.costUsd), `${count(t.attempts)} unit attempts · ${count(t.calls)} model and embedding calls`),
     kpi('models', money(t.modelUsd), percent(t.modelUsd / Math.max(t.costUsd, 1e-12))),
     kpi('embeddings', money(t.embeddingUsd), percent(t.embeddingUsd / Math.max(t.costUsd, 1e-12))),
     kpi('infrastructure', money(t.infrastructureUsd), percent(t.infrastructureUsd / Math.max(t.costUsd, 1e-12))),
-    kpi('tokens', `${count(t.tokens.input + t.tokens.cacheRead + t.tokens.cacheWrite)} in / ${count(t.tokens.output)} out`, `${count(t.tokens.cacheRead)} cache read · ${count(t.tokens.cacheWrite)} cache write`),
+    kpi(
+      'tokens',
+      `${count(t.tokens.input + t.tokens.cacheRead + t.tokens.cacheWrite)} in / ${count(t.tokens.output)} out`,
+      `${count(t.tokens.cacheRead)} cache read · ${count(t.tokens.cacheWrite)} cache write`,
+    ),
   ].join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -169,7 +205,10 @@ table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #e2e8
 <div class="sub">${esc(report.firstAt)} → ${esc(report.lastAt)} · price table ${esc(report.priceVersion)}${report.estimated ? ' · <b>model figures are estimates</b> (local provider token counts)' : ' · token counts as returned by the model API'}</div>
 <div class="kpis">${headline}</div>
 <figure><figcaption>Cost by agent (infrastructure is AWS: Lambda, Step Functions, DynamoDB, ElastiCache, CloudWatch, S3)</figcaption>${stackedBar(report.byAgent, t.costUsd)}</figure>
-${barChart('Cost by model', report.byModel.map((m) => ({ ...m, name: shortModel(m.name) })))}
+${barChart(
+  'Cost by model',
+  report.byModel.map((m) => ({ ...m, name: shortModel(m.name) })),
+)}
 ${report.stocks ? unitBlock(report.stocks, 'stocks') : ''}
 ${report.queries ? unitBlock(report.queries, 'queries') : ''}
 <section><h2>By agent, task and model</h2><table><thead><tr><th>agent</th><th>task</th><th>model</th><th>calls</th><th>input tok</th><th>output tok</th><th>cache read</th><th>cache write</th><th>cost</th><th>share</th></tr></thead><tbody>${byTask}</tbody></table></section>

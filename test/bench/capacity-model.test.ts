@@ -96,7 +96,9 @@ describe('the capacity model', () => {
         fc.integer({ min: 100_000, max: 3_000_000 }),
         fc.integer({ min: 20, max: 2_000 }),
         (stocks, concurrency, tpm, rpm) => {
-          const result = simulateCapacity(input({ stocks, concurrency, quotas: { sonnet: { tokensPerMinute: tpm, requestsPerMinute: rpm } }, retry: patient }));
+          const result = simulateCapacity(
+            input({ stocks, concurrency, quotas: { sonnet: { tokensPerMinute: tpm, requestsPerMinute: rpm } }, retry: patient }),
+          );
           expect(result.failed).toBe(0);
           expect(result.wallMs).toBeGreaterThanOrEqual(result.binding.boundMs - 60_000);
           expect(result.wallMs).toBeGreaterThanOrEqual(result.bounds.concurrencyMs * 0.99);

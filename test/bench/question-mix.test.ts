@@ -3,7 +3,10 @@ import { QueryRequestSchema } from '../../lambdas/core/contracts/api';
 import { TickerResolver } from '../../lambdas/core/query/ticker-resolver';
 import { MIX_SHARES, QuestionMix } from '../../bench/question-mix';
 
-const TICKERS = Array.from({ length: 40 }, (_, i) => ({ ticker: `K${String.fromCharCode(81 + (i % 2))}${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`, name: `Stem${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}ora Holdings Inc.` }));
+const TICKERS = Array.from({ length: 40 }, (_, i) => ({
+  ticker: `K${String.fromCharCode(81 + (i % 2))}${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`,
+  name: `Stem${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}ora Holdings Inc.`,
+}));
 
 describe('the load test question mix', () => {
   it('is the same request stream for the same seed', () => {
@@ -14,7 +17,9 @@ describe('the load test question mix', () => {
 
   it('sends valid requests about covered stocks, in roughly the planned shares, from many FAs', () => {
     const mix = new QuestionMix(TICKERS, 500, 3);
-    const resolver = new TickerResolver(TICKERS.map((t) => ({ ...t, cik: '9900000001', sector: 'Energy', industry: 'x', exchange: 'NYSE', fiscalYearEndMonth: 12 })));
+    const resolver = new TickerResolver(
+      TICKERS.map((t) => ({ ...t, cik: '9900000001', sector: 'Energy', industry: 'x', exchange: 'NYSE', fiscalYearEndMonth: 12 })),
+    );
     const fas = new Set<number>();
     for (let i = 0; i < 5000; i += 1) {
       const planned = mix.next();

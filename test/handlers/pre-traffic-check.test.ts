@@ -26,7 +26,11 @@ function environment(overrides: Record<string, string | undefined> = {}) {
 }
 
 function run(environmentOverrides: Record<string, string | undefined> = {}, event: unknown = EVENT) {
-  return preTrafficCheck(event, { codeDeploy: new CodeDeployClient({ region: 'us-east-1' }), lambda: new LambdaClient({ region: 'us-east-1' }), environment: environment(environmentOverrides) });
+  return preTrafficCheck(event, {
+    codeDeploy: new CodeDeployClient({ region: 'us-east-1' }),
+    lambda: new LambdaClient({ region: 'us-east-1' }),
+    environment: environment(environmentOverrides),
+  });
 }
 
 /** The status the hook reported to CodeDeploy (exactly one report per run). */
@@ -42,7 +46,11 @@ function answerGoldenChecks(): void {
     .on(InvokeCommand, { Payload: payload(checks[0]!.event) })
     .resolves({ StatusCode: 200, Payload: payload({ statusCode: 200, body: JSON.stringify({ answer: 'a', citations: [{ id: 1 }] }) }) })
     .on(InvokeCommand, { Payload: payload(checks[1]!.event) })
-    .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'InputValidationError', errorMessage: 'ticker is required' }) });
+    .resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'InputValidationError', errorMessage: 'ticker is required' }),
+    });
 }
 
 beforeEach(() => {
@@ -68,12 +76,18 @@ describe('pre-traffic check', () => {
     const outcome = await run();
     expect(outcome.status).toBe('Failed');
     expect(outcome.results[0]).toEqual({ name: 'answers with citations', passed: false, detail: 'the answer lacks "\\"citations\\""' });
-    expect(outcome.results[1]).toMatchObject({ passed: false, detail: 'expected error InputValidationError, but the invocation succeeded' });
+    expect(outcome.results[1]).toMatchObject({
+      passed: false,
+      detail: 'expected error InputValidationError, but the invocation succeeded',
+    });
     expect(reportedStatus()).toBe('Failed');
   });
 
   it('reports Failed, still running the other checks, when invoking the new version throws', async () => {
-    lambda.on(InvokeCommand).rejectsOnce(new Error('ResourceNotFoundException: version 7 does not exist')).resolves({ StatusCode: 200, Payload: payload({}) });
+    lambda
+      .on(InvokeCommand)
+      .rejectsOnce(new Error('ResourceNotFoundException: version 7 does not exist'))
+      .resolves({ StatusCode: 200, Payload: payload({}) });
     const outcome = await run();
     expect(outcome.results).toHaveLength(2);
     expect(outcome.results[0]!.detail).toMatch(/^could not invoke the new version: Error: ResourceNotFoundException/);
@@ -81,7 +95,12 @@ describe('pre-traffic check', () => {
   });
 
   it('reports Failed when its own configuration is missing or broken, before invoking anything', async () => {
-    for (const overrides of [{ FA_TARGET_FUNCTION_ARN: undefined }, { FA_TARGET_FUNCTION_ARN: 'fa-prod-query-api' }, { FA_GOLDEN_CHECKS: 'not json' }, { FA_GOLDEN_CHECKS: '[]' }]) {
+    for (const overrides of [
+      { FA_TARGET_FUNCTION_ARN: undefined },
+      { FA_TARGET_FUNCTION_ARN: 'fa-prod-query-api' },
+      { FA_GOLDEN_CHECKS: 'not json' },
+      { FA_GOLDEN_CHECKS: '[]' },
+    ]) {
       codeDeploy.resetHistory();
       const outcome = await run(overrides);
       expect(outcome.status).toBe('Failed');
@@ -96,7 +115,7 @@ describe('pre-traffic check', () => {
     expect(codeDeploy.commandCalls(PutLifecycleEventHookExecutionStatusCommand)).toHaveLength(0);
   });
 
-  it('rethrows when CodeDeploy cannot be told, so the failure is visible in the hook\'s errors', async () => {
+  it("rethrows when CodeDeploy cannot be told, so the failure is visible in the hook's errors", async () => {
     answerGoldenChecks();
     codeDeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(new Error('AccessDeniedException'));
     await expect(run()).rejects.toThrowError('AccessDeniedException');
@@ -108,30 +127,46 @@ describe('golden check evaluation', () => {
 
   it('checks the status code of an API Gateway proxy result', () => {
     expect(evaluate(proxyCheck({ statusCode: 400 }), { payload: { statusCode: 400, body: '{}' } }).passed).toBe(true);
-    expect(evaluate(proxyCheck({ statusCode: 400 }), { payload: { statusCode: 200, body: '{}' } })).toMatchObject({ passed: false, detail: 'expected status 400, got 200' });
+    expect(evaluate(proxyCheck({ statusCode: 400 }), { payload: { statusCode: 200, body: '{}' } })).toMatchObject({
+      passed: false,
+      detail: 'expected status 400, got 200',
+    });
   });
 
   it('checks top-level fields against allowed values', () => {
     const check = proxyCheck({ fieldOneOf: { status: ['verified', 'facts_only'] } });
     expect(evaluate(check, { payload: { ticker: 'AAA', status: 'facts_only' } }).passed).toBe(true);
-    expect(evaluate(check, { payload: { ticker: 'AAA', status: 'failed' } })).toMatchObject({ passed: false, detail: 'expected status to be one of "verified", "facts_only", got "failed"' });
+    expect(evaluate(check, { payload: { ticker: 'AAA', status: 'failed' } })).toMatchObject({
+      passed: false,
+      detail: 'expected status to be one of "verified", "facts_only", got "failed"',
+    });
   });
 
   it('fails a check that expected an answer when the function threw, quoting the error', () => {
-    const result = evaluate(proxyCheck({ statusCode: 200 }), { functionError: 'Unhandled', payload: { errorType: 'ModelTimeoutError', errorMessage: 'deadline passed\nstack…' } });
+    const result = evaluate(proxyCheck({ statusCode: 200 }), {
+      functionError: 'Unhandled',
+      payload: { errorType: 'ModelTimeoutError', errorMessage: 'deadline passed\nstack…' },
+    });
     expect(result).toEqual({ name: 'c', passed: false, detail: 'the invocation failed: ModelTimeoutError: deadline passed' });
   });
 
   it('passes an expected error only when its name matches', () => {
     const check = proxyCheck({ errorType: 'InputValidationError' });
     expect(evaluate(check, { functionError: 'Unhandled', payload: { errorType: 'InputValidationError' } }).passed).toBe(true);
-    expect(evaluate(check, { functionError: 'Unhandled', payload: { errorType: 'Error' } })).toMatchObject({ passed: false, detail: 'expected error InputValidationError, got Error' });
+    expect(evaluate(check, { functionError: 'Unhandled', payload: { errorType: 'Error' } })).toMatchObject({
+      passed: false,
+      detail: 'expected error InputValidationError, got Error',
+    });
   });
 
   it('never throws and always returns one line, whatever the function returned', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.option(fc.constantFrom('Handled', 'Unhandled'), { nil: undefined }), (value, functionError) => {
-        for (const expectation of [{ statusCode: 200, bodyIncludes: ['x'] }, { errorType: 'E' }, { fieldOneOf: { a: [1] } }] as GoldenCheck['expect'][]) {
+        for (const expectation of [
+          { statusCode: 200, bodyIncludes: ['x'] },
+          { errorType: 'E' },
+          { fieldOneOf: { a: [1] } },
+        ] as GoldenCheck['expect'][]) {
           const result = evaluate(proxyCheck(expectation), { functionError, payload: value });
           expect(result.detail).not.toContain('\n');
         }
@@ -141,6 +176,8 @@ describe('golden check evaluation', () => {
 
   it('parses the checks the CDK app renders and rejects malformed ones with the field', () => {
     expect(parseGoldenChecks(JSON.stringify(checks))).toEqual(checks);
-    expect(() => parseGoldenChecks('[{"name":"x","event":{},"expect":{"statusCode":"200"}}]')).toThrowError(/^FA_GOLDEN_CHECKS is invalid at 0\.expect/);
+    expect(() => parseGoldenChecks('[{"name":"x","event":{},"expect":{"statusCode":"200"}}]')).toThrowError(
+      /^FA_GOLDEN_CHECKS is invalid at 0\.expect/,
+    );
   });
 });

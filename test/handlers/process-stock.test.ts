@@ -124,7 +124,9 @@ describe('the deployed ProcessStock handler', () => {
   });
 
   it('is traced: a subsegment around the invocation, and one per DynamoDB call of the adapters and the idempotency layer', async () => {
-    const all = await segmentsUntil((segments) => segments.some((s) => s.name === '## index.handler') && segments.some((s) => s.namespace === 'aws'));
+    const all = await segmentsUntil(
+      (segments) => segments.some((s) => s.name === '## index.handler') && segments.some((s) => s.namespace === 'aws'),
+    );
     expect(all.some((s) => s.name === '## index.handler')).toBe(true);
     const dynamoCalls = all.filter((s) => s.name === 'DynamoDB' && s.namespace === 'aws');
     const operations = new Set(dynamoCalls.map((s) => s.aws?.operation));

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,10 @@ interface CliRun {
 function cli(script: string, args: string[], env: Record<string, string>, killWhen?: () => boolean): Promise<CliRun> {
   return new Promise((resolve) => {
     // node itself (not the tsx wrapper, which forks) so that a kill reaches the batch process.
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -52,13 +55,26 @@ describe('npm run batch', () => {
     const run = await cli('scripts/batch.ts', ['--limit', '12', '--as-of', '2026-11-23', '--json'], { FA_DATA_DIR: dir });
     expect(run.code).toBe(0);
     expect(run.json).toMatchObject({ asOf: '2026-11-23', stocks: 12, succeeded: 12, failed: 0 });
-    for (const key of ['runId', 'skippedUnchanged', 'regenerated', 'factsOnly', 'durationMs', 'embeddingCache', 'verification', 'cost', 'peakRssMb']) {
+    for (const key of [
+      'runId',
+      'skippedUnchanged',
+      'regenerated',
+      'factsOnly',
+      'durationMs',
+      'embeddingCache',
+      'verification',
+      'cost',
+      'peakRssMb',
+    ]) {
       expect(run.json).toHaveProperty(key);
     }
     expect(run.json!.cost.estimated).toBe(true);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     // EMF for CloudWatch, captured to a file locally.
-    const emf = readFileSync(join(dir, 'metrics.emf.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const emf = readFileSync(join(dir, 'metrics.emf.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(emf.some((line) => line._aws?.CloudWatchMetrics?.[0]?.Namespace === 'FAAdvisorAI' && 'StockProcessed' in line)).toBe(true);
 
     const again = await cli('scripts/batch.ts', ['--limit', '12', '--as-of', '2026-11-23', '--json'], { FA_DATA_DIR: dir });
@@ -90,7 +106,12 @@ describe('npm run batch', () => {
         return 0;
       }
     };
-    const killed = await cli('scripts/batch.ts', ['--limit', '40', '--concurrency', '2', '--as-of', '2026-11-23'], { FA_DATA_DIR: dir }, () => finished() >= 10);
+    const killed = await cli(
+      'scripts/batch.ts',
+      ['--limit', '40', '--concurrency', '2', '--as-of', '2026-11-23'],
+      { FA_DATA_DIR: dir },
+      () => finished() >= 10,
+    );
     expect(killed.code).not.toBe(0);
     expect(finished()).toBeLessThan(40);
     const resumed = await cli('scripts/batch.ts', ['--limit', '40', '--as-of', '2026-11-23', '--json'], { FA_DATA_DIR: dir });
@@ -122,7 +143,7 @@ describe('npm run batch', () => {
 describe('with REDIS_URL pointing at a cache that is not there', () => {
   let blackHole: Server;
   let blackHolePort = 0;
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   beforeAll(async () => {
     // Accepts connections and never answers: the worst kind of broken cache.
     blackHole = createServer((socket) => sockets.add(socket));
@@ -139,7 +160,10 @@ describe('with REDIS_URL pointing at a cache that is not there', () => {
     ['the server never answers', () => `redis://127.0.0.1:${blackHolePort}`],
   ] as const) {
     it(`still completes every stock when ${name}, counting the degraded lookups`, async () => {
-      const run = await cli('scripts/batch.ts', ['--limit', '10', '--as-of', '2026-11-23', '--json'], { FA_DATA_DIR: dataDir(), REDIS_URL: url() });
+      const run = await cli('scripts/batch.ts', ['--limit', '10', '--as-of', '2026-11-23', '--json'], {
+        FA_DATA_DIR: dataDir(),
+        REDIS_URL: url(),
+      });
       expect(run.json).toMatchObject({ succeeded: 10, failed: 0 });
       expect(run.json!.embeddingCache.degraded).toBeGreaterThan(0);
       expect(run.json!.embeddingCache.hits).toBe(0);

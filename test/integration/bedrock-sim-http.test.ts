@@ -75,7 +75,13 @@ describe('the AWS SDK talks to the Bedrock simulator over HTTP', () => {
   it('returns a brief from the local grounded writer that parses against the output contract', async () => {
     const sim = await simulator();
     const llm = new BedrockConverseLlm({ client: client(sim.endpoint) });
-    const response = await llm.converse({ task: 'write_summary', modelId: SONNET, system: WRITER_SYSTEM_PROMPT, prompt: await writerPrompt(), maxTokens: 4096 });
+    const response = await llm.converse({
+      task: 'write_summary',
+      modelId: SONNET,
+      system: WRITER_SYSTEM_PROMPT,
+      prompt: await writerPrompt(),
+      maxTokens: 4096,
+    });
     expect(response.estimated).toBe(false);
     expect(response.stopReason).toBe('end_turn');
     expect(parseDraft(response.text)).toHaveProperty('draft');
@@ -96,7 +102,9 @@ describe('the AWS SDK talks to the Bedrock simulator over HTTP', () => {
   it('surfaces throttling as ModelThrottledError after the SDK retried it', async () => {
     const sim = await simulator({ faults: { throttleRate: 1 } });
     const llm = new BedrockConverseLlm({ client: client(sim.endpoint, 2) });
-    await expect(llm.converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10 })).rejects.toBeInstanceOf(ModelThrottledError);
+    await expect(llm.converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10 })).rejects.toBeInstanceOf(
+      ModelThrottledError,
+    );
     expect(sim.stats().models['claude-sonnet-4-5']?.throttledInjected).toBe(2);
   });
 
@@ -119,7 +127,9 @@ describe('the AWS SDK talks to the Bedrock simulator over HTTP', () => {
   it('turns a request the simulator holds past the deadline into ModelTimeoutError and releases it', async () => {
     const sim = await simulator({ faults: { timeoutRate: 1, hangMs: 30_000 } });
     const llm = new BedrockConverseLlm({ client: client(sim.endpoint) });
-    await expect(llm.converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10, timeoutMs: 300 })).rejects.toBeInstanceOf(ModelTimeoutError);
+    await expect(
+      llm.converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10, timeoutMs: 300 }),
+    ).rejects.toBeInstanceOf(ModelTimeoutError);
     // The client's abort closes the socket; the simulator lets the held request go.
     for (let i = 0; i < 50 && sim.stats().inFlight > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sim.stats().inFlight).toBe(0);
@@ -128,12 +138,24 @@ describe('the AWS SDK talks to the Bedrock simulator over HTTP', () => {
   it('turns a cut-off body and a 5xx into ModelServiceError, for Converse and for embeddings', async () => {
     const malformed = await simulator({ faults: { malformedRate: 1 } });
     await expect(
-      new BedrockConverseLlm({ client: client(malformed.endpoint) }).converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10 }),
+      new BedrockConverseLlm({ client: client(malformed.endpoint) }).converse({
+        task: 'answer',
+        modelId: SONNET,
+        system: '',
+        prompt: 'hi',
+        maxTokens: 10,
+      }),
     ).rejects.toBeInstanceOf(ModelServiceError);
     await expect(new TitanEmbedder({ client: client(malformed.endpoint) }).embed(['hello'])).rejects.toBeInstanceOf(ModelServiceError);
     const failing = await simulator({ faults: { serverErrorRate: 1 } });
     await expect(
-      new BedrockConverseLlm({ client: client(failing.endpoint) }).converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10 }),
+      new BedrockConverseLlm({ client: client(failing.endpoint) }).converse({
+        task: 'answer',
+        modelId: SONNET,
+        system: '',
+        prompt: 'hi',
+        maxTokens: 10,
+      }),
     ).rejects.toBeInstanceOf(ModelServiceError);
     expect(failing.stats().models['claude-sonnet-4-5']?.serverErrors).toBe(2); // the SDK retried a 5xx once
   });
@@ -141,7 +163,13 @@ describe('the AWS SDK talks to the Bedrock simulator over HTTP', () => {
   it('answers 408 ModelTimeoutException in error mode, which maps to ModelTimeoutError', async () => {
     const sim = await simulator({ faults: { timeoutRate: 1, timeoutMode: 'error' } });
     await expect(
-      new BedrockConverseLlm({ client: client(sim.endpoint, 1) }).converse({ task: 'answer', modelId: SONNET, system: '', prompt: 'hi', maxTokens: 10 }),
+      new BedrockConverseLlm({ client: client(sim.endpoint, 1) }).converse({
+        task: 'answer',
+        modelId: SONNET,
+        system: '',
+        prompt: 'hi',
+        maxTokens: 10,
+      }),
     ).rejects.toBeInstanceOf(ModelTimeoutError);
   });
 

@@ -19,7 +19,10 @@ interface CliRun {
 
 function cli(script: string, args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,18 +37,31 @@ function cli(script: string, args: string[], env: Record<string, string>): Promi
 const dir = mkdtempSync(join(tmpdir(), 'fa-cost-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const BatchJson = z.object({ runId: z.string(), stocks: z.number(), failed: z.number(), cost: z.object({ perStockUsd: z.number(), estimated: z.boolean() }) });
+const BatchJson = z.object({
+  runId: z.string(),
+  stocks: z.number(),
+  failed: z.number(),
+  cost: z.object({ perStockUsd: z.number(), estimated: z.boolean() }),
+});
 const CostJson = z.object({
   runId: z.string(),
   htmlFile: z.string(),
   total: z.object({ costUsd: z.number(), infrastructureUsd: z.number() }),
   byAgent: z.array(z.object({ name: z.string(), share: z.number() })),
-  stocks: z.object({ distribution: z.object({ count: z.number(), p50Usd: z.number(), p95Usd: z.number(), maxUsd: z.number(), meanUsd: z.number() }), meetsTarget: z.boolean() }),
+  stocks: z.object({
+    distribution: z.object({ count: z.number(), p50Usd: z.number(), p95Usd: z.number(), maxUsd: z.number(), meanUsd: z.number() }),
+    meetsTarget: z.boolean(),
+  }),
 });
 
 describe('the cost of a simulated run', () => {
   it('runs the batch through the Bedrock simulator, then breaks its cost down and writes a self-contained HTML report', async () => {
-    const batch = await cli('scripts/batch.ts', ['--limit', '8', '--as-of', '2026-11-23', '--json'], { FA_DATA_DIR: dir, FA_LLM: 'sim', FA_SIM_LATENCY: 'none', FA_BEDROCK_ENDPOINT: '' });
+    const batch = await cli('scripts/batch.ts', ['--limit', '8', '--as-of', '2026-11-23', '--json'], {
+      FA_DATA_DIR: dir,
+      FA_LLM: 'sim',
+      FA_SIM_LATENCY: 'none',
+      FA_BEDROCK_ENDPOINT: '',
+    });
     expect(batch.code).toBe(0);
     const summary = BatchJson.parse(batch.json);
     expect(summary).toMatchObject({ stocks: 8, failed: 0, cost: { estimated: false } });

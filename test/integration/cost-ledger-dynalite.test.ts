@@ -81,7 +81,16 @@ describe('the cost ledger in DynamoDB', () => {
       costs.map((cost, i) =>
         ledger.record(unitRecord('run-a', `T${i}`, cost, `2026-11-24T10:00:${String(i % 60).padStart(2, '0')}Z`), [
           writerEntry(cost),
-          { agent: 'infrastructure', task: 'GB-seconds, requests', modelId: 'aws:lambda', calls: 0, usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0.001, estimated: true, downgrades: 0 },
+          {
+            agent: 'infrastructure',
+            task: 'GB-seconds, requests',
+            modelId: 'aws:lambda',
+            calls: 0,
+            usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+            costUsd: 0.001,
+            estimated: true,
+            downgrades: 0,
+          },
         ]),
       ),
     );
@@ -99,9 +108,15 @@ describe('the cost ledger in DynamoDB', () => {
   });
 
   it('adds a retried unit’s attempts into its one row and tells the next attempt what was spent', async () => {
-    expect(await ledger.record(unitRecord('run-b', 'RTRY', 0.02, '2026-11-24T11:00:00Z'), [writerEntry(0.02)])).toEqual({ costUsd: 0.0211, attempts: 1 });
+    expect(await ledger.record(unitRecord('run-b', 'RTRY', 0.02, '2026-11-24T11:00:00Z'), [writerEntry(0.02)])).toEqual({
+      costUsd: 0.0211,
+      attempts: 1,
+    });
     expect(await ledger.unitSpendUsd('run-b', 'stock', 'RTRY')).toEqual({ costUsd: 0.0211, attempts: 1 });
-    const totals = await ledger.record({ ...unitRecord('run-b', 'RTRY', 0.45, '2026-11-24T11:00:05Z'), skippedSteps: ['regenerate_summary'] }, [writerEntry(0.45)]);
+    const totals = await ledger.record(
+      { ...unitRecord('run-b', 'RTRY', 0.45, '2026-11-24T11:00:05Z'), skippedSteps: ['regenerate_summary'] },
+      [writerEntry(0.45)],
+    );
     expect(totals).toEqual({ costUsd: 0.4722, attempts: 2 });
     const run = (await ledger.readRun('run-b'))!;
     expect(run.units).toEqual([expect.objectContaining({ unitId: 'RTRY', attempts: 2, skippedSteps: ['regenerate_summary'] })]);
@@ -171,21 +186,30 @@ describe('one stock with the ledger and budgets wired in', () => {
         cacheDegradations: () => 0,
         now: () => new Date(),
         cost: {
-          ledger: new EmfCostLedger(meteredLedger, { write: (lines) => emf.push(...lines.split('\n')), namespace: 'FAAdvisorAI', serviceName: 'test', stage: 'test' }),
+          ledger: new EmfCostLedger(meteredLedger, {
+            write: (lines) => emf.push(...lines.split('\n')),
+            namespace: 'FAAdvisorAI',
+            serviceName: 'test',
+            stage: 'test',
+          }),
           budgets: loadBudgets('config/budgets.yaml'),
           consumedCapacity: () => ({ ...capacity }),
         },
       },
     );
     const run = (await ledger.readRun('run-stock'))!;
-    expect(run.units).toEqual([expect.objectContaining({ unitId: 'QZXV', attempts: 1, budget: expect.objectContaining({ status: 'within_target' }) })]);
+    expect(run.units).toEqual([
+      expect.objectContaining({ unitId: 'QZXV', attempts: 1, budget: expect.objectContaining({ status: 'within_target' }) }),
+    ]);
     expect(run.units[0]!.costUsd).toBeCloseTo(outcome.costUsd, 9);
     expect(run.total.infrastructureUsd).toBeGreaterThan(0);
     expect(run.lines.map((l) => l.agent)).toEqual(expect.arrayContaining(['writer', 'embedder', 'infrastructure']));
     expect(run.lines.find((l) => l.modelId === 'aws:dynamodb')!.costUsd).toBeGreaterThan(0);
     const report = costReport(run, loadBudgets('config/budgets.yaml'));
     expect(report.stocks!.distribution.count).toBe(1);
-    const unitLine = emf.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.unitId === 'QZXV' && 'CostBudgetBreached' in line)!;
+    const unitLine = emf
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.unitId === 'QZXV' && 'CostBudgetBreached' in line)!;
     expect(unitLine).toMatchObject({ runId: 'run-stock', unitKind: 'stock', CostBudgetBreached: 0, budgetStatus: 'within_target' });
     metered.destroy();
   });

@@ -78,7 +78,14 @@ describe('DynamoDB repositories on dynalite', () => {
 
   it('tracks open runs until they are closed', async () => {
     const { runs } = dynamo.repositories;
-    await runs.createRun({ runId: 'r-open', asOf: '2026-11-24', status: 'running', tickers: ['A'], startedAt: '2026-11-24T09:00:00Z', concurrency: 1 });
+    await runs.createRun({
+      runId: 'r-open',
+      asOf: '2026-11-24',
+      status: 'running',
+      tickers: ['A'],
+      startedAt: '2026-11-24T09:00:00Z',
+      concurrency: 1,
+    });
     expect((await runs.runningRuns()).map((r) => r.runId)).toContain('r-open');
     await runs.updateRun({ ...(await runs.getRun('r-open'))!, status: 'interrupted' });
     expect((await runs.runningRuns()).map((r) => r.runId)).not.toContain('r-open');

@@ -81,7 +81,11 @@ afterEach(() => {
 
 const noLimit: RateLimiter = { acquire: async () => undefined };
 
-function client(overrides: Partial<ConstructorParameters<typeof EdgarClient>[0]> = {}): { client: EdgarClient; sleeps: number[]; retries: EdgarRetryEvent[] } {
+function client(overrides: Partial<ConstructorParameters<typeof EdgarClient>[0]> = {}): {
+  client: EdgarClient;
+  sleeps: number[];
+  retries: EdgarRetryEvent[];
+} {
   const sleeps: number[] = [];
   const retries: EdgarRetryEvent[] = [];
   const edgar = new EdgarClient({
@@ -108,8 +112,28 @@ const FACTS = {
         description: null,
         units: {
           USD: [
-            { start: '2024-01-01', end: '2024-12-31', val: 500, accn: '0000001234-25-000001', fy: 2024, fp: 'FY', form: '10-K', filed: '2025-02-10', frame: 'CY2024' },
-            { start: '2025-01-01', end: '2025-03-31', val: 130, accn: '0000001234-25-000002', fy: 2025, fp: 'Q1', form: '10-Q', filed: '2025-05-01', frame: 'CY2025Q1' },
+            {
+              start: '2024-01-01',
+              end: '2024-12-31',
+              val: 500,
+              accn: '0000001234-25-000001',
+              fy: 2024,
+              fp: 'FY',
+              form: '10-K',
+              filed: '2025-02-10',
+              frame: 'CY2024',
+            },
+            {
+              start: '2025-01-01',
+              end: '2025-03-31',
+              val: 130,
+              accn: '0000001234-25-000002',
+              fy: 2025,
+              fp: 'Q1',
+              form: '10-Q',
+              filed: '2025-05-01',
+              frame: 'CY2025Q1',
+            },
           ],
         },
       },

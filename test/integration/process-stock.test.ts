@@ -84,9 +84,18 @@ describe('processing one stock end to end on dynalite', () => {
 
   it('re-embeds only the new document when one news item arrives', async () => {
     const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
-    d.universe.notes = [note('bmx-3', { title: 'A fresh view', thesis: 'Sensing demand is broadening across industrial customers. We like the setup.' })];
+    d.universe.notes = [
+      note('bmx-3', { title: 'A fresh view', thesis: 'Sensing demand is broadening across industrial customers. We like the setup.' }),
+    ];
     await processStock({ runId: 'run-3a', asOf: '2026-11-26', ticker: 'QZXV' }, d);
-    d.universe.news.unshift({ docId: 'nws-2', ticker: 'QZXV', published: '2026-11-26T12:00:00Z', source: 'Wire', headline: 'Quorvex opens a new plant', body: 'The plant adds capacity for sensing modules.' });
+    d.universe.news.unshift({
+      docId: 'nws-2',
+      ticker: 'QZXV',
+      published: '2026-11-26T12:00:00Z',
+      source: 'Wire',
+      headline: 'Quorvex opens a new plant',
+      body: 'The plant adds capacity for sensing modules.',
+    });
     const second = await processStock({ runId: 'run-3b', asOf: '2026-11-26', ticker: 'QZXV' }, d);
     expect(second.skippedUnchanged).toBe(false);
     expect(second.embedding.misses).toBe(1);
@@ -104,7 +113,14 @@ describe('processing one stock end to end on dynalite', () => {
 
   it('publishes a facts-only brief, still verified, when the model keeps failing', async () => {
     const garbage: LlmPort = {
-      converse: async (request) => ({ text: 'I cannot help with that.', modelId: request.modelId, usage: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, estimated: true, latencyMs: 1, stopReason: 'end_turn' }),
+      converse: async (request) => ({
+        text: 'I cannot help with that.',
+        modelId: request.modelId,
+        usage: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        estimated: true,
+        latencyMs: 1,
+        stopReason: 'end_turn',
+      }),
     };
     const d = deps({ llm: garbage });
     const outcome = await processStock({ runId: 'run-5', asOf: '2026-11-28', ticker: 'QZXV' }, d);
@@ -118,7 +134,9 @@ describe('processing one stock end to end on dynalite', () => {
     const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
     d.universe.fundamentals = 'down';
     const outcome = await processStock({ runId: 'run-6', asOf: '2026-11-29', ticker: 'QZXV' }, d);
-    expect(outcome.sourceFailures).toEqual([{ source: 'fundamentals', reason: 'SourceUnavailableError: vendor API answered 503 three times' }]);
+    expect(outcome.sourceFailures).toEqual([
+      { source: 'fundamentals', reason: 'SourceUnavailableError: vendor API answered 503 three times' },
+    ]);
     const text = JSON.stringify((await d.summaries.getLatest('QZXV'))!.summary.expanded);
     expect(text).toContain('could not see fundamentals data');
   });

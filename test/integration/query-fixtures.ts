@@ -7,9 +7,31 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChunkRepository, LlmPort, LlmRequest, RunRepository, Sources, SummaryRepository } from '../../lambdas/core/ports';
-import type { RunAudit, StockOutcome, StoredChunk, StoredSummary, SummaryFingerprint } from '../../lambdas/core/model';
-import type { CompanyFactsJson, CompanyProfile, FilingDocument, FundamentalsRecord, NewsItem, ResearchNote } from '../../lambdas/core/model';
+import type {
+  ChunkRepository,
+  LlmPort,
+  LlmRequest,
+  RunRepository,
+  Sources,
+  SummaryRepository,
+  AnswerCacheStore,
+  SessionStore,
+} from '../../lambdas/core/ports';
+import type {
+  RunAudit,
+  StockOutcome,
+  StoredChunk,
+  StoredSummary,
+  SummaryFingerprint,
+  CompanyFactsJson,
+  CompanyProfile,
+  FilingDocument,
+  FundamentalsRecord,
+  NewsItem,
+  ResearchNote,
+  CachedAnswer,
+  SessionTurn,
+} from '../../lambdas/core/model';
 import type { FiledMetric } from '../../lambdas/core/facts/normalise';
 import { FileHashCache } from '../../lambdas/adapters/cache/file-hash-cache';
 import { LocalEmbedder } from '../../lambdas/adapters/embedder/local-embedder';
@@ -23,15 +45,37 @@ import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
 import { TickerResolver } from '../../lambdas/core/query/ticker-resolver';
 import { DEFAULT_QUERY_SETTINGS } from '../../lambdas/core/query/query-service';
 import type { QueryDeps } from '../../lambdas/core/query/query-service';
-import type { AnswerCacheStore, SessionStore } from '../../lambdas/core/ports';
-import type { CachedAnswer, SessionTurn } from '../../lambdas/core/model';
 
 export const AS_OF = '2026-11-24';
 
 export const COMPANIES: CompanyProfile[] = [
-  { ticker: 'KQRV', name: 'Kelorix Instruments Inc.', cik: '9900000301', sector: 'Information Technology', industry: 'Electronic Equipment', exchange: 'NASDAQ', fiscalYearEndMonth: 12 },
-  { ticker: 'HJLN', name: 'Hajelon Beverages Corp.', cik: '9900000304', sector: 'Consumer Staples', industry: 'Soft Drinks', exchange: 'NYSE', fiscalYearEndMonth: 12 },
-  { ticker: 'FQTA', name: 'Falquora Energy Holdings, Inc.', cik: '9900000307', sector: 'Energy', industry: 'Oil & Gas Exploration', exchange: 'NYSE', fiscalYearEndMonth: 12 },
+  {
+    ticker: 'KQRV',
+    name: 'Kelorix Instruments Inc.',
+    cik: '9900000301',
+    sector: 'Information Technology',
+    industry: 'Electronic Equipment',
+    exchange: 'NASDAQ',
+    fiscalYearEndMonth: 12,
+  },
+  {
+    ticker: 'HJLN',
+    name: 'Hajelon Beverages Corp.',
+    cik: '9900000304',
+    sector: 'Consumer Staples',
+    industry: 'Soft Drinks',
+    exchange: 'NYSE',
+    fiscalYearEndMonth: 12,
+  },
+  {
+    ticker: 'FQTA',
+    name: 'Falquora Energy Holdings, Inc.',
+    cik: '9900000307',
+    sector: 'Energy',
+    industry: 'Oil & Gas Exploration',
+    exchange: 'NYSE',
+    fiscalYearEndMonth: 12,
+  },
 ];
 
 interface CompanyData {
@@ -46,7 +90,14 @@ function accn(index: number, year: number, seq: number): string {
   return `00099000${String(index).padStart(2, '0')}-${String(year).slice(2)}-${String(seq).padStart(6, '0')}`;
 }
 
-function companyData(profile: CompanyProfile, index: number, scale: number, margin: number, business: string, risks: string[]): CompanyData {
+function companyData(
+  profile: CompanyProfile,
+  index: number,
+  scale: number,
+  margin: number,
+  business: string,
+  risks: string[],
+): CompanyData {
   const t = profile.ticker;
   const k2025 = accn(index, 2026, 1);
   const k2024 = accn(index, 2025, 2);
@@ -81,8 +132,16 @@ function companyData(profile: CompanyProfile, index: number, scale: number, marg
     title: `${profile.name} annual report for fiscal 2025`,
     sections: [
       { item: '1', title: 'Item 1. Business', text: business },
-      { item: '1A', title: 'Item 1A. Risk Factors', text: risks.map((r) => `**${r}**\n${r} could reduce demand for our products and lower our margins over time.`).join('\n\n') },
-      { item: '7', title: "Item 7. Management's Discussion and Analysis", text: `Revenue grew in fiscal 2025 as volumes rose and pricing held. Gross margin widened on a better mix of products and lower freight costs. We expect capital spending to stay near recent levels while we invest in capacity.` },
+      {
+        item: '1A',
+        title: 'Item 1A. Risk Factors',
+        text: risks.map((r) => `**${r}**\n${r} could reduce demand for our products and lower our margins over time.`).join('\n\n'),
+      },
+      {
+        item: '7',
+        title: "Item 7. Management's Discussion and Analysis",
+        text: `Revenue grew in fiscal 2025 as volumes rose and pricing held. Gross margin widened on a better mix of products and lower freight costs. We expect capital spending to stay near recent levels while we invest in capacity.`,
+      },
     ],
   };
   const tenQ: FilingDocument = {
@@ -95,7 +154,11 @@ function companyData(profile: CompanyProfile, index: number, scale: number, marg
     fiscalPeriod: 'Q3',
     title: `${profile.name} quarterly report for the third quarter of fiscal 2026`,
     sections: [
-      { item: '2', title: "Item 2. Management's Discussion and Analysis", text: `Third-quarter revenue rose on stronger demand from industrial customers and a price increase taken early in the year. Operating costs grew more slowly than sales, which lifted operating margin. Working capital needs were lower than a year earlier.` },
+      {
+        item: '2',
+        title: "Item 2. Management's Discussion and Analysis",
+        text: `Third-quarter revenue rose on stronger demand from industrial customers and a price increase taken early in the year. Operating costs grew more slowly than sales, which lifted operating margin. Working capital needs were lower than a year earlier.`,
+      },
     ],
   };
   const fundamentals: FundamentalsRecord = {
@@ -108,7 +171,13 @@ function companyData(profile: CompanyProfile, index: number, scale: number, marg
     price: 40 + index * 7.25,
     sharesOutstanding: 200,
     marketCap: (40 + index * 7.25) * 200,
-    lastFiscalYear: { fiscalYear: 2025, periodEnd: '2025-12-31', revenue: revenue(1.08) / 1e6, netIncome: Math.round(revenue(1.08) * margin) / 1e6, epsDiluted: Math.round(((revenue(1.08) * margin) / 2e8) * 100) / 100 },
+    lastFiscalYear: {
+      fiscalYear: 2025,
+      periodEnd: '2025-12-31',
+      revenue: revenue(1.08) / 1e6,
+      netIncome: Math.round(revenue(1.08) * margin) / 1e6,
+      epsDiluted: Math.round(((revenue(1.08) * margin) / 2e8) * 100) / 100,
+    },
     consensus: [
       { fiscalYear: 2026, epsMean: 1.1 + index / 10, revenueMean: revenue(1.15) / 1e6, numEstimates: 14 },
       { fiscalYear: 2027, epsMean: 1.3 + index / 10, revenueMean: revenue(1.24) / 1e6, numEstimates: 11 },
@@ -125,7 +194,8 @@ function companyData(profile: CompanyProfile, index: number, scale: number, marg
       priceTarget: 50 + index * 9,
       currency: 'USD',
       title: 'Margins have room to run',
-      thesis: 'We see steady share gains with large industrial customers. Execution on the new platform remains the key debate for investors.',
+      thesis:
+        'We see steady share gains with large industrial customers. Execution on the new platform remains the key debate for investors.',
     },
   ];
   const news: NewsItem[] = [
@@ -150,9 +220,34 @@ function companyData(profile: CompanyProfile, index: number, scale: number, marg
 }
 
 const DATA: Record<string, CompanyData> = {
-  KQRV: companyData(COMPANIES[0]!, 1, 2.4e9, 0.12, 'Kelorix Instruments designs and sells precision sensors and test equipment to industrial and aerospace customers. The company sells through a direct sales force and a network of distributors. Its products are used to measure pressure, flow and vibration in demanding environments.', ['Competition from larger rivals', 'Supply chain disruptions for electronic components', 'Customer concentration in aerospace']),
-  HJLN: companyData(COMPANIES[1]!, 2, 8.1e9, 0.09, 'Hajelon Beverages makes and distributes soft drinks, juices and bottled water across North America. The company owns several regional brands and bottles most of its products in its own plants. It sells to grocery chains, convenience stores and restaurants.', ['Changing consumer preferences away from sugary drinks', 'Rising packaging and sweetener costs', 'Dependence on large retail customers']),
-  FQTA: companyData(COMPANIES[2]!, 3, 0.9e9, -0.08, 'Falquora Energy explores for and produces natural gas and crude oil onshore in the United States. The company operates a portfolio of mature fields and a growing position in a shale basin. It sells its production under short-term contracts at market prices.', ['Volatile commodity prices', 'Regulation of drilling and emissions', 'Access to capital for development drilling']),
+  KQRV: companyData(
+    COMPANIES[0]!,
+    1,
+    2.4e9,
+    0.12,
+    'Kelorix Instruments designs and sells precision sensors and test equipment to industrial and aerospace customers. The company sells through a direct sales force and a network of distributors. Its products are used to measure pressure, flow and vibration in demanding environments.',
+    ['Competition from larger rivals', 'Supply chain disruptions for electronic components', 'Customer concentration in aerospace'],
+  ),
+  HJLN: companyData(
+    COMPANIES[1]!,
+    2,
+    8.1e9,
+    0.09,
+    'Hajelon Beverages makes and distributes soft drinks, juices and bottled water across North America. The company owns several regional brands and bottles most of its products in its own plants. It sells to grocery chains, convenience stores and restaurants.',
+    [
+      'Changing consumer preferences away from sugary drinks',
+      'Rising packaging and sweetener costs',
+      'Dependence on large retail customers',
+    ],
+  ),
+  FQTA: companyData(
+    COMPANIES[2]!,
+    3,
+    0.9e9,
+    -0.08,
+    'Falquora Energy explores for and produces natural gas and crude oil onshore in the United States. The company operates a portfolio of mature fields and a growing position in a shale basin. It sells its production under short-term contracts at market prices.',
+    ['Volatile commodity prices', 'Regulation of drilling and emissions', 'Access to capital for development drilling'],
+  ),
 };
 
 export function fixtureSources(): Sources {

@@ -29,7 +29,11 @@ beforeAll(async () => {
     authenticate: (key) => keys.authenticate(key),
     handler: async (event): Promise<APIGatewayProxyResult> => {
       events.push(event);
-      return { statusCode: 200, headers: { 'content-type': 'application/json', 'x-test': 'yes' }, body: JSON.stringify({ seen: (event as { path: string }).path }) };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'x-test': 'yes' },
+        body: JSON.stringify({ seen: (event as { path: string }).path }),
+      };
     },
   });
 });
@@ -61,7 +65,9 @@ describe('the local HTTP API', () => {
   });
 
   it('turns a request into a REST proxy event with the FA in the authorizer context and no secret in the headers', async () => {
-    const response = await fetch(`${api.url}/v1/stocks/KQRV/summary?length=hook&length=medium`, { headers: { 'x-api-key': aliceKey, authorization: 'secret', 'x-trace': 't1' } });
+    const response = await fetch(`${api.url}/v1/stocks/KQRV/summary?length=hook&length=medium`, {
+      headers: { 'x-api-key': aliceKey, authorization: 'secret', 'x-trace': 't1' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-test')).toBe('yes');
     const event = events.at(-1);
@@ -72,7 +78,11 @@ describe('the local HTTP API', () => {
       multiValueQueryStringParameters: { length: ['hook', 'medium'] },
       body: null,
       isBase64Encoded: false,
-      requestContext: { stage: 'local', authorizer: { claims: { sub: 'fa-alice' } }, identity: { apiKeyId: expect.stringMatching(/^key_/) } },
+      requestContext: {
+        stage: 'local',
+        authorizer: { claims: { sub: 'fa-alice' } },
+        identity: { apiKeyId: expect.stringMatching(/^key_/) },
+      },
     });
     expect(event.headers['x-trace']).toBe('t1');
     expect(event.headers['x-api-key']).toBeUndefined();
@@ -114,7 +124,9 @@ describe('the local API key store', () => {
 
   it('adds pre-hashed records and rejects malformed ones', () => {
     const file = join(dir, 'more.json');
-    addKeyRecords(file, [{ keyId: 'key_0123456789ab', faId: 'fa-load-1', label: '', sha256: hashKey('k1'), createdAt: new Date().toISOString() }]);
+    addKeyRecords(file, [
+      { keyId: 'key_0123456789ab', faId: 'fa-load-1', label: '', sha256: hashKey('k1'), createdAt: new Date().toISOString() },
+    ]);
     expect(new KeyStore(file).authenticate('k1')).toMatchObject({ faId: 'fa-load-1' });
     expect(() => addKeyRecords(file, [{ keyId: 'nope', faId: 'x', label: '', sha256: 'y', createdAt: '' }])).toThrow();
     expect(readKeyRecords(join(dir, 'absent.json'))).toEqual([]);

@@ -28,7 +28,9 @@ async function keys(table: string): Promise<string[]> {
 describe('the local TTL sweeper', () => {
   it('deletes expired items of TTL tables only, as DynamoDB TTL would, and keeps live ones and other tables', async () => {
     for (let i = 0; i < 30; i += 1) {
-      await doc.send(new PutCommand({ TableName: names.sessions, Item: { pk: `FA#a#SESSION#s${i}`, sk: 'TURN#1', expiresAt: i < 20 ? 1_000 : 3_000 } }));
+      await doc.send(
+        new PutCommand({ TableName: names.sessions, Item: { pk: `FA#a#SESSION#s${i}`, sk: 'TURN#1', expiresAt: i < 20 ? 1_000 : 3_000 } }),
+      );
     }
     await doc.send(new PutCommand({ TableName: names.answerCache, Item: { pk: 'ANSWER#old', sk: 'ENTRY', expiresAt: 1_999 } }));
     await doc.send(new PutCommand({ TableName: names.answerCache, Item: { pk: 'ANSWER#new', sk: 'ENTRY', expiresAt: 2_001 } }));
@@ -42,7 +44,9 @@ describe('the local TTL sweeper', () => {
   it('deletes exactly the items a filter names', async () => {
     await doc.send(new PutCommand({ TableName: names.sessions, Item: { pk: 'FA#fa-load-1#SESSION#x', sk: 'TURN#1', expiresAt: 9e9 } }));
     await doc.send(new PutCommand({ TableName: names.sessions, Item: { pk: 'FA#fa-real#SESSION#x', sk: 'TURN#1', expiresAt: 9e9 } }));
-    expect(await deleteMatching(dynamo.endpoint, names.sessions, { expression: 'begins_with(#pk, :fa)', values: { ':fa': 'FA#fa-load-' } })).toBe(1);
+    expect(
+      await deleteMatching(dynamo.endpoint, names.sessions, { expression: 'begins_with(#pk, :fa)', values: { ':fa': 'FA#fa-load-' } }),
+    ).toBe(1);
     expect(await keys(names.sessions)).toContain('FA#fa-real#SESSION#x/TURN#1');
   });
 });

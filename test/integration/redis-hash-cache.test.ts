@@ -160,7 +160,9 @@ describe.skipIf(!hasRedisServer)('RedisHashCache against a live redis-server', (
     const fromUrl = track(new RedisHashCache({ url: `redis://:${encodeURIComponent('s3cret/with:chars')}@127.0.0.1:${redis.port}` }));
     await fromUrl.setMany([['k', 'v']]);
     expect(await fromUrl.getMany(['k'])).toEqual(['v']);
-    const fromOptions = track(new RedisHashCache({ url: `redis://127.0.0.1:${redis.port}`, username: 'default', password: 's3cret/with:chars' }));
+    const fromOptions = track(
+      new RedisHashCache({ url: `redis://127.0.0.1:${redis.port}`, username: 'default', password: 's3cret/with:chars' }),
+    );
     expect(await fromOptions.getMany(['k'])).toEqual(['v']);
     const events = recorder();
     const wrong = track(new RedisHashCache({ url: `redis://:nope@127.0.0.1:${redis.port}`, onDegraded: events.onDegraded }));

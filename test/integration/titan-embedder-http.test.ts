@@ -3,7 +3,7 @@
  * Titan Text Embeddings v2's InvokeModel wire format: proves the request leaves the process in the
  * shape Bedrock expects (path, signed headers, JSON body) and that responses and errors come back
  * parsed and mapped. `NodeHttpHandler` is required: the client otherwise speaks HTTP/2, which a
- * plain node:http server rejects (DESIGN §2).
+ * plain node:http server rejects (docs/DESIGN.md §2).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -61,9 +61,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
         .end(JSON.stringify({ message: 'Malformed input request' }));
       return;
     }
-    res
-      .writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${received.length}` })
-      .end(JSON.stringify({ embedding: embeddingFor(body.inputText, body.dimensions), inputTextTokenCount: body.inputText.split(' ').length + 1 }));
+    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `req-${received.length}` }).end(
+      JSON.stringify({
+        embedding: embeddingFor(body.inputText, body.dimensions),
+        inputTextTokenCount: body.inputText.split(' ').length + 1,
+      }),
+    );
   });
 }
 

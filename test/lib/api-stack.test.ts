@@ -23,7 +23,7 @@ describe('ApiStack (prod)', () => {
       });
     });
 
-    it('answers within API Gateway\'s limit, calls Bedrock and knows the allowed origins', () => {
+    it("answers within API Gateway's limit, calls Bedrock and knows the allowed origins", () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'fa-prod-query-api',
         Runtime: 'nodejs22.x',
@@ -43,7 +43,12 @@ describe('ApiStack (prod)', () => {
 
   describe('REST API', () => {
     it('proxies every data route of the handler to the live alias behind the Cognito authorizer and an API key', () => {
-      const operations = [['POST', 'AskQuestion'], ['GET', 'GetSummary'], ['GET', 'GetSession'], ['GET', 'GetOpenApi']] as const;
+      const operations = [
+        ['POST', 'AskQuestion'],
+        ['GET', 'GetSummary'],
+        ['GET', 'GetSession'],
+        ['GET', 'GetOpenApi'],
+      ] as const;
       for (const [method, operation] of operations) {
         template.hasResourceProperties('AWS::ApiGateway::Method', {
           HttpMethod: method,
@@ -58,11 +63,16 @@ describe('ApiStack (prod)', () => {
           },
         });
       }
-      template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', IdentitySource: 'method.request.header.Authorization' });
+      template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'COGNITO_USER_POOLS',
+        IdentitySource: 'method.request.header.Authorization',
+      });
     });
 
     it('leaves only CORS preflight and the liveness probe unauthenticated', () => {
-      const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter((method) => method.Properties.AuthorizationType === 'NONE');
+      const open = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+        (method) => method.Properties.AuthorizationType === 'NONE',
+      );
       const notPreflight = open.filter((method) => method.Properties.HttpMethod !== 'OPTIONS');
       expect(notPreflight.map((method) => method.Properties.OperationName)).toEqual(['Health']);
       expect(notPreflight[0]!.Properties.ApiKeyRequired).toBe(false);
@@ -70,7 +80,9 @@ describe('ApiStack (prod)', () => {
 
     it('exposes exactly the routes the handler serves', () => {
       const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-      expect(resources.sort()).toEqual(['health', 'openapi.json', 'query', 'sessions', 'stocks', 'summary', 'v1', '{id}', '{ticker}'].sort());
+      expect(resources.sort()).toEqual(
+        ['health', 'openapi.json', 'query', 'sessions', 'stocks', 'summary', 'v1', '{id}', '{ticker}'].sort(),
+      );
     });
 
     it('validates the question body against a model before the function runs', () => {
@@ -100,12 +112,23 @@ describe('ApiStack (prod)', () => {
         StageName: 'live',
         TracingEnabled: true,
         MethodSettings: [
-          Match.objectLike({ ThrottlingRateLimit: prod.api.stageRateLimit, ThrottlingBurstLimit: prod.api.stageBurstLimit, LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }),
+          Match.objectLike({
+            ThrottlingRateLimit: prod.api.stageRateLimit,
+            ThrottlingBurstLimit: prod.api.stageBurstLimit,
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+            MetricsEnabled: true,
+          }),
         ],
       });
       const stageResource = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
       const format = JSON.parse(stageResource.Properties.AccessLogSetting.Format);
-      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', latencyMs: '$context.responseLatency', apiKeyId: '$context.identity.apiKeyId' });
+      expect(format).toMatchObject({
+        requestId: '$context.requestId',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        apiKeyId: '$context.identity.apiKeyId',
+      });
     });
 
     it('gives every FA tool its own usage plan, throttle, daily quota and generated API key', () => {
@@ -123,7 +146,9 @@ describe('ApiStack (prod)', () => {
     });
 
     it('answers CORS preflight for the configured origins only', () => {
-      const preflight = Object.values(template.findResources('AWS::ApiGateway::Method')).find((method) => method.Properties.HttpMethod === 'OPTIONS')!;
+      const preflight = Object.values(template.findResources('AWS::ApiGateway::Method')).find(
+        (method) => method.Properties.HttpMethod === 'OPTIONS',
+      )!;
       const response = preflight.Properties.Integration.IntegrationResponses[0];
       expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(`'${prod.api.corsOrigins[0]}'`);
       expect(response.ResponseTemplates['application/json']).toContain(prod.api.corsOrigins[1]);
@@ -137,14 +162,29 @@ describe('ApiStack (prod)', () => {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
         Rules: Match.arrayWith([
-          Match.objectLike({ Name: 'RateLimitPerIp', Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: prod.api.wafRequestsPer5MinPerIp, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } }),
-          Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } } }),
+          Match.objectLike({
+            Name: 'RateLimitPerIp',
+            Action: { Block: {} },
+            Statement: {
+              RateBasedStatement: { Limit: prod.api.wafRequestsPer5MinPerIp, AggregateKeyType: 'IP', EvaluationWindowSec: 300 },
+            },
+          }),
+          Match.objectLike({
+            Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } },
+          }),
           Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }),
-          Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } } }),
+          Match.objectLike({
+            Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+          }),
         ]),
       });
       template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-        ResourceArn: { 'Fn::Join': ['', [Match.stringLikeRegexp('^arn:aws:apigateway:us-east-1::/restapis/$'), Match.anyValue(), '/stages/', Match.anyValue()]] },
+        ResourceArn: {
+          'Fn::Join': [
+            '',
+            [Match.stringLikeRegexp('^arn:aws:apigateway:us-east-1::/restapis/$'), Match.anyValue(), '/stages/', Match.anyValue()],
+          ],
+        },
       });
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
         RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'x-api-key' } }],
@@ -182,20 +222,26 @@ describe('ApiStack (prod)', () => {
       });
     });
 
-    it('watches the new version\'s guardrail blocks, hallucination flags and cost per query', () => {
+    it("watches the new version's guardrail blocks, hallucination flags and cost per query", () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
       const custom = alarms.filter((alarm) => JSON.stringify(alarm).includes('functionVersion'));
       expect(custom).toHaveLength(3);
       const text = JSON.stringify(custom);
-      for (const metric of ['GuardrailBlocked', 'HallucinationFlagged', 'QueryCostUsd', 'QueryCount']) expect(text).toContain(`"${metric}"`);
+      for (const metric of ['GuardrailBlocked', 'HallucinationFlagged', 'QueryCostUsd', 'QueryCount'])
+        expect(text).toContain(`"${metric}"`);
       expect(text).toContain('"FAAdvisorAI"');
       for (const alarm of alarms) expect(alarm.Properties.AlarmDescription).toMatch(/Runbook: runbooks\/deployment-rollback\.md$/);
     });
 
     it('runs golden queries through the new version', () => {
-      const hook = Object.values(template.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.FunctionName === 'fa-prod-query-api-pre-traffic')!;
+      const hook = Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (fn) => fn.Properties.FunctionName === 'fa-prod-query-api-pre-traffic',
+      )!;
       const checks = JSON.parse(hook.Properties.Environment.Variables.FA_GOLDEN_CHECKS);
-      expect(checks.map((check: { name: string }) => check.name)).toEqual(['answers a golden question with citations', 'refuses an empty question']);
+      expect(checks.map((check: { name: string }) => check.name)).toEqual([
+        'answers a golden question with citations',
+        'refuses an empty question',
+      ]);
       expect(checks[0].event.requestContext.authorizer.claims.sub).toBe('pre-traffic-check');
     });
   });
@@ -237,9 +283,9 @@ describe('QueryApi', () => {
 
   it('refuses a client allowed more than the whole stage', () => {
     const { stack, base } = setUp();
-    expect(() => new QueryApi(stack, 'Api', { ...base, clients: [{ id: 'greedy', rateLimit: 50, burstLimit: 10, quotaPerDay: 1 }] })).toThrowError(
-      'QueryApi: client greedy may not exceed the stage throttle (10/s, burst 20).',
-    );
+    expect(
+      () => new QueryApi(stack, 'Api', { ...base, clients: [{ id: 'greedy', rateLimit: 50, burstLimit: 10, quotaPerDay: 1 }] }),
+    ).toThrowError('QueryApi: client greedy may not exceed the stage throttle (10/s, burst 20).');
   });
 
   it('refuses duplicate FA tool ids', () => {

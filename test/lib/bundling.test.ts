@@ -37,7 +37,9 @@ describe('function bundling', () => {
     expect(existsSync(join(bundle, 'index.mjs'))).toBe(true);
     expect(existsSync(join(bundle, 'config', 'models.yaml'))).toBe(true);
 
-    const module: { handler: (event: unknown, context: unknown) => Promise<unknown> } = await import(pathToFileURL(join(bundle, 'index.mjs')).href);
+    const module: { handler: (event: unknown, context: unknown) => Promise<unknown> } = await import(
+      pathToFileURL(join(bundle, 'index.mjs')).href
+    );
     const error = await module.handler({}, { getRemainingTimeInMillis: () => 1000 }).then(
       () => undefined,
       (thrown: unknown) => thrown,

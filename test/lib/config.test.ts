@@ -29,7 +29,9 @@ describe('stage configuration', () => {
 
   it('rejects a wildcard or plain-http CORS origin', () => {
     expect(() => parseStages(raw((dev) => ((dev.api as Record<string, unknown>).corsOrigins = ['*'])))).toThrowError(StageConfigError);
-    expect(() => parseStages(raw((dev) => ((dev.api as Record<string, unknown>).corsOrigins = ['http://crm.example.com'])))).toThrowError(/corsOrigins\.0/);
+    expect(() => parseStages(raw((dev) => ((dev.api as Record<string, unknown>).corsOrigins = ['http://crm.example.com'])))).toThrowError(
+      /corsOrigins\.0/,
+    );
   });
 
   it('rejects a log retention CloudWatch does not accept', () => {
@@ -41,7 +43,9 @@ describe('stage configuration', () => {
   });
 
   it('rejects an EDGAR User-Agent without a contact address (SEC requires one)', () => {
-    expect(() => parseStages(raw((dev) => ((dev.batch as Record<string, unknown>).edgarUserAgent = 'FA Advisor AI')))).toThrowError(/edgarUserAgent/);
+    expect(() => parseStages(raw((dev) => ((dev.batch as Record<string, unknown>).edgarUserAgent = 'FA Advisor AI')))).toThrowError(
+      /edgarUserAgent/,
+    );
   });
 
   it('rejects a missing stage map', () => {

@@ -31,7 +31,10 @@ describe('DataStack (prod)', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
     for (const table of tables) {
       expect(table.DeletionPolicy).toBe('Retain');
-      expect(table.Properties.Replicas[0]).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+      expect(table.Properties.Replicas[0]).toMatchObject({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
     }
   });
 
@@ -39,7 +42,12 @@ describe('DataStack (prod)', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: { 'Fn::Join': ['', ['fa-prod-run-artifacts-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'artifacts/' }),
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
@@ -62,7 +70,11 @@ describe('DataStack (prod)', () => {
   it('encrypts the alarm topic with a rotating key CloudWatch may use, and enforces TLS', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
     });
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'fa-prod-alarms', KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: stage('prod').config.alarmEmails[0] });
@@ -74,7 +86,9 @@ describe('DataTables', () => {
     const stack = freshStack();
     new DataTables(stack, 'Tables', { prefix: 'fa-dev', protectData: false });
     const tables = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables.every((table) => table.DeletionPolicy === 'Delete' && table.Properties.Replicas[0].DeletionProtectionEnabled === false)).toBe(true);
+    expect(
+      tables.every((table) => table.DeletionPolicy === 'Delete' && table.Properties.Replicas[0].DeletionProtectionEnabled === false),
+    ).toBe(true);
   });
 
   it('turns on TTL on the attribute a definition names', () => {
@@ -82,7 +96,9 @@ describe('DataTables', () => {
     new DataTables(stack, 'Tables', {
       prefix: 'fa-test',
       protectData: false,
-      definitions: { sessions: { id: 'sessions', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt', description: 'FA sessions' } },
+      definitions: {
+        sessions: { id: 'sessions', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt', description: 'FA sessions' },
+      },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TableName: 'fa-test-sessions',
@@ -93,12 +109,16 @@ describe('DataTables', () => {
   it('refuses a prefix that cannot be part of a table name, and an unknown table key', () => {
     expect(() => new DataTables(freshStack(), 'Tables', { prefix: 'FA Prod', protectData: false })).toThrowError(/prefix "FA Prod"/);
     const tables = new DataTables(freshStack(), 'Tables', { prefix: 'fa-test', protectData: false });
-    expect(() => tables.table('no-such-table')).toThrowError(`DataTables: there is no table "no-such-table"; known tables: ${Object.keys(TABLES).join(', ')}.`);
+    expect(() => tables.table('no-such-table')).toThrowError(
+      `DataTables: there is no table "no-such-table"; known tables: ${Object.keys(TABLES).join(', ')}.`,
+    );
   });
 });
 
 describe('RunArtifactsBucket', () => {
   it('refuses to keep reports for less time than map results', () => {
-    expect(() => new RunArtifactsBucket(freshStack(), 'B', { prefix: 'fa-test', protectData: false, mapResultsDays: 30, reportsDays: 7 })).toThrowError(/reports/);
+    expect(
+      () => new RunArtifactsBucket(freshStack(), 'B', { prefix: 'fa-test', protectData: false, mapResultsDays: 30, reportsDays: 7 }),
+    ).toThrowError(/reports/);
   });
 });

@@ -52,7 +52,10 @@ function featureFlags(): Record<string, unknown> {
 }
 
 /** A fresh app with one stage's stacks, bundling skipped. */
-export function buildStage(target: Stage, options: { withApi?: boolean; context?: Record<string, unknown> } = {}): { app: App; stacks: StageStacks } {
+export function buildStage(
+  target: Stage,
+  options: { withApi?: boolean; context?: Record<string, unknown> } = {},
+): { app: App; stacks: StageStacks } {
   const app = new App({ context: { ...cdkJson.context, ...NO_BUNDLING, ...options.context } });
   const stacks = createStageStacks(app, target, { bedrock: TEST_BEDROCK, queryEntry: options.withApi === false ? undefined : QUERY_ENTRY });
   return { app, stacks };

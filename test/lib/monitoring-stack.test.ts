@@ -28,7 +28,9 @@ const QUERY_ALARMS = ['Api5xxRate', 'ApiP95LatencyHigh', 'QueryFunctionThrottled
 const HEALTH_ALARMS = ['BedrockThrottling', 'CacheThrottled', ...Object.keys(TABLES).map((key) => `DynamoDbThrottled-${key}`)];
 
 function alarmNames(template: Template): string[] {
-  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => (alarm as Resource).Properties.AlarmName.replace(/^fa-prod-/, ''));
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
+    (alarm as Resource).Properties.AlarmName.replace(/^fa-prod-/, ''),
+  );
 }
 
 describe('MonitoringStack (prod, with the query API)', () => {
@@ -77,31 +79,74 @@ describe('MonitoringStack (prod, with the query API)', () => {
     expect(byName('CostPerStockHigh').Properties).toMatchObject({
       MetricName: 'CostPerStockUsd',
       Threshold: stage('prod').config.alarms.maxCostPerStockUsd,
-      Dimensions: expect.arrayContaining([{ Name: 'service', Value: 'fa-stock-batch' }, { Name: 'stage', Value: 'prod' }]),
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'fa-stock-batch' },
+        { Name: 'stage', Value: 'prod' },
+      ]),
     });
-    expect(byName('VerificationPassRateLow').Properties).toMatchObject({ MetricName: 'VerificationPassRate', ComparisonOperator: 'LessThanThreshold', Threshold: 90 });
-    expect(byName('EmbeddingCacheHitRateLow').Properties).toMatchObject({ MetricName: 'EmbeddingCacheHitRate', ComparisonOperator: 'LessThanThreshold', Threshold: 60 });
+    expect(byName('VerificationPassRateLow').Properties).toMatchObject({
+      MetricName: 'VerificationPassRate',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 90,
+    });
+    expect(byName('EmbeddingCacheHitRateLow').Properties).toMatchObject({
+      MetricName: 'EmbeddingCacheHitRate',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 60,
+    });
     expect(JSON.stringify(byName('StockFailureRate').Properties.Metrics)).toContain('100 * failures / stocks');
   });
 
   it('watches Step Functions failures, timeouts and aborts of the batch', () => {
     const alarm = alarms.find((candidate) => candidate.Properties.AlarmName === 'fa-prod-BatchExecutionFailed')!;
-    const metricNames = alarm.Properties.Metrics.filter((metric: any) => metric.MetricStat).map((metric: any) => metric.MetricStat.Metric.MetricName);
+    const metricNames = alarm.Properties.Metrics.filter((metric: any) => metric.MetricStat).map(
+      (metric: any) => metric.MetricStat.Metric.MetricName,
+    );
     expect(metricNames.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
   });
 
   it('watches Bedrock throttles across every configured model', () => {
     const alarm = alarms.find((candidate) => candidate.Properties.AlarmName === 'fa-prod-BedrockThrottling')!;
-    const models = alarm.Properties.Metrics.filter((metric: any) => metric.MetricStat).map((metric: any) => metric.MetricStat.Metric.Dimensions[0].Value);
-    expect(models).toEqual(['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', 'amazon.titan-embed-text-v2:0']);
+    const models = alarm.Properties.Metrics.filter((metric: any) => metric.MetricStat).map(
+      (metric: any) => metric.MetricStat.Metric.Dimensions[0].Value,
+    );
+    expect(models).toEqual([
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      'amazon.titan-embed-text-v2:0',
+    ]);
   });
 
   it('draws the batch, query, Bedrock and health dashboards', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
-    expect(dashboards.map((dashboard) => dashboard.Properties.DashboardName).sort()).toEqual(['fa-prod-batch', 'fa-prod-bedrock', 'fa-prod-health', 'fa-prod-queries']);
-    const body = (name: string) => JSON.stringify(dashboards.find((dashboard) => dashboard.Properties.DashboardName === `fa-prod-${name}`)!.Properties.DashboardBody);
-    for (const metric of ['BatchStocks', 'BatchFailures', 'BatchDurationMs', 'CostPerStockUsd', 'VerificationPassRate', 'EmbeddingCacheHitRate']) expect(body('batch')).toContain(metric);
-    for (const metric of ['QueryLatencyMs', 'p99', 'depth', 'QueryCostUsd', 'GuardrailBlocked', 'HallucinationFlagged', '5XXError', 'Throttles']) expect(body('queries')).toContain(metric);
+    expect(dashboards.map((dashboard) => dashboard.Properties.DashboardName).sort()).toEqual([
+      'fa-prod-batch',
+      'fa-prod-bedrock',
+      'fa-prod-health',
+      'fa-prod-queries',
+    ]);
+    const body = (name: string) =>
+      JSON.stringify(dashboards.find((dashboard) => dashboard.Properties.DashboardName === `fa-prod-${name}`)!.Properties.DashboardBody);
+    for (const metric of [
+      'BatchStocks',
+      'BatchFailures',
+      'BatchDurationMs',
+      'CostPerStockUsd',
+      'VerificationPassRate',
+      'EmbeddingCacheHitRate',
+    ])
+      expect(body('batch')).toContain(metric);
+    for (const metric of [
+      'QueryLatencyMs',
+      'p99',
+      'depth',
+      'QueryCostUsd',
+      'GuardrailBlocked',
+      'HallucinationFlagged',
+      '5XXError',
+      'Throttles',
+    ])
+      expect(body('queries')).toContain(metric);
     for (const metric of ['Invocations', 'InvocationThrottles', 'InvocationLatency']) expect(body('bedrock')).toContain(metric);
     for (const metric of ['AWS/Lambda', 'AWS/States', 'AWS/DynamoDB', 'AWS/ElastiCache']) expect(body('health')).toContain(metric);
   });
@@ -112,7 +157,10 @@ describe('MonitoringStack (prod, with the query API)', () => {
         ScheduleExpression: 'cron(0 8 ? * MON-FRI *)',
         ScheduleExpressionTimezone: 'America/New_York',
         State: 'ENABLED',
-        Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 1800 }, DeadLetterConfig: Match.anyValue() }),
+        Target: Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 1800 },
+          DeadLetterConfig: Match.anyValue(),
+        }),
       });
     });
 
@@ -120,8 +168,16 @@ describe('MonitoringStack (prod, with the query API)', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Sid: 'ListBatchExecutions', Action: 'states:ListExecutions', Resource: { 'Fn::ImportValue': Match.stringLikeRegexp('StockBatchStateMachine') } }),
-            Match.objectLike({ Sid: 'PublishDeadlineMetric', Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'FAAdvisorAI' } } }),
+            Match.objectLike({
+              Sid: 'ListBatchExecutions',
+              Action: 'states:ListExecutions',
+              Resource: { 'Fn::ImportValue': Match.stringLikeRegexp('StockBatchStateMachine') },
+            }),
+            Match.objectLike({
+              Sid: 'PublishDeadlineMetric',
+              Action: 'cloudwatch:PutMetricData',
+              Condition: { StringEquals: { 'cloudwatch:namespace': 'FAAdvisorAI' } },
+            }),
           ]),
         },
       });
@@ -151,7 +207,10 @@ describe('the deadline check definition', () => {
 
   async function finishedInWindow(executions: Array<{ StopDate: string }>): Promise<boolean> {
     const output = find.Output.replace(/^\{%\s*/, '').replace(/\s*%\}$/, '');
-    const result = await jsonata(output).evaluate({}, { states: { result: { Executions: executions }, context: { Execution: { StartTime: checkStartedAt } } } });
+    const result = await jsonata(output).evaluate(
+      {},
+      { states: { result: { Executions: executions }, context: { Execution: { StartTime: checkStartedAt } } } },
+    );
     return result.finishedInWindow;
   }
 
@@ -162,8 +221,14 @@ describe('the deadline check definition', () => {
 
   it('is JSONata that lists the newest successful execution and publishes the verdict', () => {
     expect(definition.QueryLanguage).toBe('JSONata');
-    expect(find).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions', Arguments: { StatusFilter: 'SUCCEEDED', MaxResults: 1 } });
-    expect(publish).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData', Arguments: { Namespace: 'FAAdvisorAI' } });
+    expect(find).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:sfn:listExecutions',
+      Arguments: { StatusFilter: 'SUCCEEDED', MaxResults: 1 },
+    });
+    expect(publish).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
+      Arguments: { Namespace: 'FAAdvisorAI' },
+    });
     expect(publish.Arguments.MetricData[0].MetricName).toBe('BatchMissedDeadline');
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Stack, Validations, aws_s3 as s3 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildStage, NO_BUNDLING, STAGES } from './fixtures';
@@ -14,17 +13,26 @@ function acknowledgements(root: App): Array<[string, string, string]> {
   return root.node.findAll().flatMap((construct: IConstruct) =>
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]): [string, string, string] => [construct.node.path, id.replace(/^annotation::/i, ''), reason]))
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]): [string, string, string] => [
+          construct.node.path,
+          id.replace(/^annotation::/i, ''),
+          reason,
+        ]),
+      )
       .filter(([, id]) => id.startsWith('AwsSolutions-')),
   );
 }
 
 describe('cdk-nag AwsSolutions gate', () => {
-  it.each(STAGES.map((stage) => [stage.name, stage] as const))('the %s stage synthesizes with no unacknowledged AwsSolutions finding', (_name, stage) => {
-    const { app } = buildStage(stage);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    expect(() => app.synth()).not.toThrow();
-  });
+  it.each(STAGES.map((stage) => [stage.name, stage] as const))(
+    'the %s stage synthesizes with no unacknowledged AwsSolutions finding',
+    (_name, stage) => {
+      const { app } = buildStage(stage);
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      expect(() => app.synth()).not.toThrow();
+    },
+  );
 
   it('gives every acknowledgement a reason of at least a sentence', () => {
     const { app } = buildStage(STAGES[0]!);
@@ -40,7 +48,15 @@ describe('cdk-nag AwsSolutions gate', () => {
     const found = acknowledgements(buildStage(STAGES[0]!).app);
     const ids = found.map(([, id]) => id);
     const rules = new Set(ids.map((id) => id.replace(/\[.*$/, '')));
-    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG4', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+    expect([...rules].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-COG4',
+      'AwsSolutions-IAM4',
+      'AwsSolutions-IAM5',
+      'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
+      'AwsSolutions-SQS3',
+    ]);
     const authorization = found.filter(([, id]) => id === 'AwsSolutions-APIG4' || id === 'AwsSolutions-COG4').map(([path]) => path);
     expect(authorization.every((path) => path.endsWith('/health/GET'))).toBe(true);
   });

@@ -51,11 +51,21 @@ describe('NetworkStack (prod)', () => {
       AccessString: Match.stringLikeRegexp('-@dangerous$'),
       AuthenticationMode: {
         Type: 'password',
-        Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('AppUserCredentials') }, ':SecretString:password::}}']] }],
+        Passwords: [
+          {
+            'Fn::Join': [
+              '',
+              ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('AppUserCredentials') }, ':SecretString:password::}}'],
+            ],
+          },
+        ],
       },
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: JSON.stringify({ username: 'fa-prod-app' }) }),
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'password',
+        SecretStringTemplate: JSON.stringify({ username: 'fa-prod-app' }),
+      }),
     });
   });
 
@@ -73,29 +83,68 @@ describe('NetworkStack (prod)', () => {
 describe('EmbeddingCache.bindClient', () => {
   function setUp() {
     const stack = freshStack();
-    const network = new ServiceNetwork(stack, 'Network', { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 1, logRetentionDays: 7, protectData: false });
-    const cache = new EmbeddingCache(stack, 'Cache', { vpc: network.vpc, subnets: network.dataSubnets, prefix: 'fa-test', maxDataStorageGb: 1, maxEcpuPerSecond: 5000 });
-    const common = { entry: handlerEntry('pre-traffic-check'), description: 'd', stage: 'test', serviceName: 's', logLevel: 'INFO', logRetentionDays: 7, protectData: false } as const;
+    const network = new ServiceNetwork(stack, 'Network', {
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      natGateways: 1,
+      logRetentionDays: 7,
+      protectData: false,
+    });
+    const cache = new EmbeddingCache(stack, 'Cache', {
+      vpc: network.vpc,
+      subnets: network.dataSubnets,
+      prefix: 'fa-test',
+      maxDataStorageGb: 1,
+      maxEcpuPerSecond: 5000,
+    });
+    const common = {
+      entry: handlerEntry('pre-traffic-check'),
+      description: 'd',
+      stage: 'test',
+      serviceName: 's',
+      logLevel: 'INFO',
+      logRetentionDays: 7,
+      protectData: false,
+    } as const;
     return { stack, network, cache, common };
   }
 
   it('admits a bound VPC function on the Valkey ports and gives it the secret and REDIS_URL + REDIS_SECRET_ARN together', () => {
     const { stack, network, cache, common } = setUp();
-    const fn = new ServiceFunction(stack, 'Processor', { ...common, functionName: 'fa-test-processor', vpc: network.vpc, vpcSubnets: network.appSubnets });
+    const fn = new ServiceFunction(stack, 'Processor', {
+      ...common,
+      functionName: 'fa-test-processor',
+      vpc: network.vpc,
+      vpcSubnets: network.appSubnets,
+    });
     cache.bindClient(fn);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'fa-test-processor',
       Environment: {
         Variables: Match.objectLike({
-          REDIS_URL: { 'Fn::Join': ['', ['rediss://', { 'Fn::GetAtt': [Match.anyValue(), 'Endpoint.Address'] }, ':', { 'Fn::GetAtt': [Match.anyValue(), 'Endpoint.Port'] }]] },
+          REDIS_URL: {
+            'Fn::Join': [
+              '',
+              [
+                'rediss://',
+                { 'Fn::GetAtt': [Match.anyValue(), 'Endpoint.Address'] },
+                ':',
+                { 'Fn::GetAtt': [Match.anyValue(), 'Endpoint.Port'] },
+              ],
+            ],
+          },
           REDIS_SECRET_ARN: { Ref: Match.stringLikeRegexp('AppUserCredentials') },
         }),
       },
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
     expect(statements).toContainEqual(
-      expect.objectContaining({ Action: expect.arrayContaining(['secretsmanager:GetSecretValue']), Resource: { Ref: expect.stringMatching(/AppUserCredentials/) } }),
+      expect.objectContaining({
+        Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
+        Resource: { Ref: expect.stringMatching(/AppUserCredentials/) },
+      }),
     );
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 6379,
@@ -112,7 +161,15 @@ describe('EmbeddingCache.bindClient', () => {
   });
 
   it('refuses more NAT gateways than zones', () => {
-    expect(() => new ServiceNetwork(freshStack(), 'N', { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 3, logRetentionDays: 7, protectData: false })).toThrowError(/3 NAT gateways/);
+    expect(
+      () =>
+        new ServiceNetwork(freshStack(), 'N', {
+          availabilityZones: ['us-east-1a', 'us-east-1b'],
+          natGateways: 3,
+          logRetentionDays: 7,
+          protectData: false,
+        }),
+    ).toThrowError(/3 NAT gateways/);
   });
 
   it('gives the HTTPS-only group port 443 out and nothing else', () => {

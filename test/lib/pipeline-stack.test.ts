@@ -40,15 +40,18 @@ describe('PipelineStack (prod)', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
 
-    it.each(['prepare-batch', 'process-stock', 'record-failure', 'finalize-batch'])('%s runs ARM64 Node 22 with tracing and the batch environment', (name) => {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: `fa-prod-${name}`,
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: Match.objectLike(batchEnvironment) },
-      });
-    });
+    it.each(['prepare-batch', 'process-stock', 'record-failure', 'finalize-batch'])(
+      '%s runs ARM64 Node 22 with tracing and the batch environment',
+      (name) => {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `fa-prod-${name}`,
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Environment: { Variables: Match.objectLike(batchEnvironment) },
+        });
+      },
+    );
 
     it('gives only the stock processor the VPC, the cache and Bedrock', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -72,11 +75,20 @@ describe('PipelineStack (prod)', () => {
       const bedrock = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.includes('BedrockInvokePolicy'));
       expect(bedrock.map(([id]) => id)).toEqual([expect.stringMatching(/^ProcessStockBedrockInvokePolicy/)]);
       const [statement] = bedrock[0]![1].Properties.PolicyDocument.Statement;
-      expect(statement).toMatchObject({ Sid: 'InvokeConfiguredBedrockModels', Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] });
+      expect(statement).toMatchObject({
+        Sid: 'InvokeConfiguredBedrockModels',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      });
       expect(statement.Resource).toHaveLength(5);
       expect(statement.Resource).toEqual(
         expect.arrayContaining([
-          { 'Fn::Join': ['', ['arn:aws:bedrock:us-east-1:', { Ref: 'AWS::AccountId' }, ':inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0']] },
+          {
+            'Fn::Join': [
+              '',
+              ['arn:aws:bedrock:us-east-1:', { Ref: 'AWS::AccountId' }, ':inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+            ],
+          },
           'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
           'arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0',
         ]),
@@ -89,11 +101,17 @@ describe('PipelineStack (prod)', () => {
         SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })],
       });
       template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 6379, ToPort: 6380 });
-      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6380, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('CacheSecurityGroup') } });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 6379,
+        ToPort: 6380,
+        GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('CacheSecurityGroup') },
+      });
     });
 
-    it('lets the batch read and write its tables, and not the query side\'s', () => {
-      const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ProcessStockRoleDefaultPolicy'))!;
+    it("lets the batch read and write its tables, and not the query side's", () => {
+      const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+        id.startsWith('ProcessStockRoleDefaultPolicy'),
+      )!;
       const text = JSON.stringify(policy[1].Properties.PolicyDocument);
       for (const table of ['Summaries', 'Chunks', 'Runs', 'CostLedger']) expect(text).toMatch(new RegExp(`Tables${table}[0-9A-F]{8}`));
       for (const table of ['Sessions', 'AnswerCache']) expect(text).not.toMatch(new RegExp(`Tables${table}[0-9A-F]{8}`));
@@ -102,7 +120,10 @@ describe('PipelineStack (prod)', () => {
 
     it('puts a live alias on every batch function', () => {
       for (const name of ['PrepareBatch', 'ProcessStock', 'RecordFailure', 'FinalizeBatch']) {
-        template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', FunctionName: { Ref: Match.stringLikeRegexp(`^${name}Function`) } });
+        template.hasResourceProperties('AWS::Lambda::Alias', {
+          Name: 'live',
+          FunctionName: { Ref: Match.stringLikeRegexp(`^${name}Function`) },
+        });
       }
     });
   });
@@ -125,7 +146,10 @@ describe('PipelineStack (prod)', () => {
       expect(map.ItemProcessor!.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
       expect(map.ToleratedFailurePercentage).toBe(5);
       expect(map.MaxConcurrencyPath).toBe('$.run.concurrency');
-      expect(map.ResultWriter).toEqual({ Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: '${MapResultsBucketName}', Prefix: 'map-results' } });
+      expect(map.ResultWriter).toEqual({
+        Resource: 'arn:aws:states:::s3:putObject',
+        Parameters: { Bucket: '${MapResultsBucketName}', Prefix: 'map-results' },
+      });
     });
 
     it('retries every task with full jitter and a delay cap, and catches every per-stock failure', () => {
@@ -161,7 +185,10 @@ describe('PipelineStack (prod)', () => {
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: Match.anyValue() },
         TracingConfiguration: { Enabled: true },
       });
-      template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/fa-prod-stock-batch', RetentionInDays: 90 });
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: '/aws/vendedlogs/states/fa-prod-stock-batch',
+        RetentionInDays: 90,
+      });
     });
   });
 
@@ -178,19 +205,31 @@ describe('PipelineStack (prod)', () => {
         Sid: 'InvokeTaskFunctionAliases',
         Effect: 'Allow',
         Action: 'lambda:InvokeFunction',
-        Resource: ['FinalizeBatch', 'PrepareBatch', 'ProcessStock', 'RecordFailure'].map((name) => ({ Ref: expect.stringMatching(new RegExp(`^${name}LiveAlias`)) })),
+        Resource: ['FinalizeBatch', 'PrepareBatch', 'ProcessStock', 'RecordFailure'].map((name) => ({
+          Ref: expect.stringMatching(new RegExp(`^${name}LiveAlias`)),
+        })),
       });
     });
 
     it('starts, describes, stops and redrives only its own Distributed Map child executions', () => {
-      expect(statements).toContainEqual({ Sid: 'StartMapChildExecutions', Effect: 'Allow', Action: 'states:StartExecution', Resource: arn(':stateMachine:fa-prod-stock-batch') });
+      expect(statements).toContainEqual({
+        Sid: 'StartMapChildExecutions',
+        Effect: 'Allow',
+        Action: 'states:StartExecution',
+        Resource: arn(':stateMachine:fa-prod-stock-batch'),
+      });
       expect(statements).toContainEqual({
         Sid: 'ManageMapChildExecutions',
         Effect: 'Allow',
         Action: ['states:DescribeExecution', 'states:StopExecution'],
         Resource: [arn(':execution:fa-prod-stock-batch/*'), arn(':execution:fa-prod-stock-batch:*')],
       });
-      expect(statements).toContainEqual({ Sid: 'RedriveMapChildExecutions', Effect: 'Allow', Action: 'states:RedriveExecution', Resource: arn(':execution:fa-prod-stock-batch/*') });
+      expect(statements).toContainEqual({
+        Sid: 'RedriveMapChildExecutions',
+        Effect: 'Allow',
+        Action: 'states:RedriveExecution',
+        Resource: arn(':execution:fa-prod-stock-batch/*'),
+      });
     });
 
     it('writes map results under map-results/ only', () => {
@@ -198,14 +237,24 @@ describe('PipelineStack (prod)', () => {
         Sid: 'WriteMapResults',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
-        Resource: { 'Fn::Join': ['', ['arn:aws:s3:::fa-prod-run-artifacts-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/map-results/*']] },
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:aws:s3:::fa-prod-run-artifacts-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/map-results/*'],
+          ],
+        },
       });
     });
 
     it('is assumable by Step Functions of this account only', () => {
       template.hasResourceProperties('AWS::IAM::Role', {
         AssumeRolePolicyDocument: {
-          Statement: [Match.objectLike({ Principal: { Service: 'states.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
+          Statement: [
+            Match.objectLike({
+              Principal: { Service: 'states.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ],
         },
       });
     });
@@ -234,12 +283,19 @@ describe('PipelineStack (prod)', () => {
       template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
         DeploymentGroupName: 'fa-prod-stock-processor',
         DeploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
-        AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'],
+        },
         AlarmConfiguration: { Enabled: true, Alarms: [{ Name: Match.anyValue() }, { Name: Match.anyValue() }] },
       });
       template.hasResource('AWS::Lambda::Alias', {
         Properties: { Name: 'live', FunctionName: { Ref: Match.stringLikeRegexp('^ProcessStockFunction') } },
-        UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.objectLike({ BeforeAllowTrafficHook: { Ref: Match.stringLikeRegexp('PreTrafficHookFunction') } }) },
+        UpdatePolicy: {
+          CodeDeployLambdaAliasUpdate: Match.objectLike({
+            BeforeAllowTrafficHook: { Ref: Match.stringLikeRegexp('PreTrafficHookFunction') },
+          }),
+        },
       });
     });
 
@@ -248,14 +304,21 @@ describe('PipelineStack (prod)', () => {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: metricName,
           Namespace: 'AWS/Lambda',
-          Dimensions: Match.arrayWith([{ Name: 'ExecutedVersion', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessStockFunctionCurrentVersion'), 'Version'] } }]),
+          Dimensions: Match.arrayWith([
+            {
+              Name: 'ExecutedVersion',
+              Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProcessStockFunctionCurrentVersion'), 'Version'] },
+            },
+          ]),
           AlarmDescription: Match.stringLikeRegexp('Runbook: runbooks/deployment-rollback\\.md$'),
         });
       }
     });
 
     it('points the hook at the new version with golden checks, lets it invoke that version only and report to CodeDeploy', () => {
-      const hook = Object.values(template.findResources('AWS::Lambda::Function')).find((fn) => fn.Properties.FunctionName === 'fa-prod-process-stock-pre-traffic')!;
+      const hook = Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (fn) => fn.Properties.FunctionName === 'fa-prod-process-stock-pre-traffic',
+      )!;
       const variables = hook.Properties.Environment.Variables;
       expect(variables.FA_TARGET_FUNCTION_ARN).toEqual({ Ref: expect.stringMatching(/^ProcessStockFunctionCurrentVersion/) });
       const checks = JSON.parse(variables.FA_GOLDEN_CHECKS);
@@ -268,7 +331,10 @@ describe('PipelineStack (prod)', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: { Ref: Match.stringLikeRegexp('^ProcessStockFunctionCurrentVersion') } }),
+            Match.objectLike({
+              Action: 'lambda:InvokeFunction',
+              Resource: { Ref: Match.stringLikeRegexp('^ProcessStockFunctionCurrentVersion') },
+            }),
             Match.objectLike({ Action: 'codedeploy:PutLifecycleEventHookExecutionStatus' }),
           ]),
         },
@@ -291,7 +357,12 @@ describe('StockFanoutWorkflow', () => {
         logRetentionDays: 7,
         protectData: false,
       });
-    const functions = { prepareBatch: fn('Prepare'), processStock: fn('Process'), recordFailure: fn('Record'), finalizeBatch: fn('Finalize') };
+    const functions = {
+      prepareBatch: fn('Prepare'),
+      processStock: fn('Process'),
+      recordFailure: fn('Record'),
+      finalizeBatch: fn('Finalize'),
+    };
     const artifacts = new RunArtifactsBucket(stack, 'Artifacts', { prefix: 'fa-test', protectData: false });
     return () =>
       new StockFanoutWorkflow(stack, 'Workflow', {
@@ -312,6 +383,9 @@ describe('StockFanoutWorkflow', () => {
 
   it('creates a disabled schedule when the stage runs batches on demand', () => {
     const workflow = setUp(20)();
-    Template.fromStack(Stack.of(workflow)).hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED', Target: Match.objectLike({ Input: '{"concurrency":20}' }) });
+    Template.fromStack(Stack.of(workflow)).hasResourceProperties('AWS::Scheduler::Schedule', {
+      State: 'DISABLED',
+      Target: Match.objectLike({ Input: '{"concurrency":20}' }),
+    });
   });
 });

@@ -46,7 +46,10 @@ describe('ServiceFunction', () => {
     const stack = freshStack();
     new ServiceFunction(stack, 'Example', props({ provisionedConcurrency: 5 }));
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 5 } });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 5 },
+    });
     template.hasResource('AWS::Lambda::Version', { DeletionPolicy: 'Retain' });
   });
 
@@ -59,7 +62,11 @@ describe('ServiceFunction', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'WriteOwnLogs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExampleLogs'), 'Arn'] } }),
+          Match.objectLike({
+            Sid: 'WriteOwnLogs',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExampleLogs'), 'Arn'] },
+          }),
         ]),
       },
     });
@@ -75,8 +82,16 @@ describe('ServiceFunction', () => {
 
   it('gets ENI permissions only when attached to a VPC', () => {
     const stack = freshStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 1, restrictDefaultSecurityGroup: false });
-    new ServiceFunction(stack, 'InVpc', props({ functionName: 'fa-test-in-vpc', vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }));
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      natGateways: 1,
+      restrictDefaultSecurityGroup: false,
+    });
+    new ServiceFunction(
+      stack,
+      'InVpc',
+      props({ functionName: 'fa-test-in-vpc', vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }),
+    );
     new ServiceFunction(stack, 'Outside', props({ functionName: 'fa-test-outside' }));
     const policies = Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
     const withEni = policies.filter(([, policy]) => JSON.stringify(policy).includes('ec2:CreateNetworkInterface')).map(([id]) => id);
@@ -87,6 +102,8 @@ describe('ServiceFunction', () => {
   it('refuses a retention CloudWatch would reject, a bad name, and a bundled file outside the repository', () => {
     expect(() => new ServiceFunction(freshStack(), 'A', props({ logRetentionDays: 10 }))).toThrowError(/log retention of 10 days/);
     expect(() => new ServiceFunction(freshStack(), 'B', props({ functionName: 'has spaces' }))).toThrowError(/function name/);
-    expect(() => new ServiceFunction(freshStack(), 'C', props({ bundledFiles: { X: '../secrets.txt' } }))).toThrowError(/inside the repository/);
+    expect(() => new ServiceFunction(freshStack(), 'C', props({ bundledFiles: { X: '../secrets.txt' } }))).toThrowError(
+      /inside the repository/,
+    );
   });
 });

@@ -96,7 +96,13 @@ describe('chunking real 10-K filings', () => {
     expect(texts.some((t) => /^•$/m.test(t))).toBe(true);
     expect(texts.some((t) => /^\$?\s?\(?[\d,.]+\)?(\s+\$?\s?\(?[\d,.]+\)?%?){3,}$/m.test(t))).toBe(true);
     // A bullet glyph never sits alone on a chunk line: it is joined to its item.
-    expect(allChunks.some((c) => chunkBody(c).split('\n').some((line) => line === '•'))).toBe(false);
+    expect(
+      allChunks.some((c) =>
+        chunkBody(c)
+          .split('\n')
+          .some((line) => line === '•'),
+      ),
+    ).toBe(false);
     // Every chunk ends where its text ends: no empty lines, no stray whitespace.
     for (const chunk of allChunks) expect(chunkBody(chunk)).toBe(chunkBody(chunk).trim());
   });

@@ -1,5 +1,5 @@
 /**
- * The demo universe never attaches synthetic numbers to a real company (DESIGN §3): no fictional
+ * The demo universe never attaches synthetic numbers to a real company (docs/DESIGN.md §3): no fictional
  * ticker or company name may exist in the real SEC ticker list or the real 1,000-stock universe.
  * The generator never reads these files; this test checks its output against them.
  */
@@ -10,7 +10,9 @@ import { createDemoSources, DEMO_SEED } from '../../lambdas/adapters/sources/dem
 
 const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 
-const secList = Object.values(JSON.parse(readFileSync(`${DATA}universe/sec_company_tickers_2026-02.json`, 'utf8')) as Record<string, { ticker: string; title: string }>);
+const secList = Object.values(
+  JSON.parse(readFileSync(`${DATA}universe/sec_company_tickers_2026-02.json`, 'utf8')) as Record<string, { ticker: string; title: string }>,
+);
 
 /** Fields of one CSV line, honouring double-quoted fields with commas and doubled quotes. */
 function csvFields(line: string): string[] {
@@ -20,12 +22,16 @@ function csvFields(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') fields.push(field), (field = '');
-    else field += ch;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else field += ch;
   }
   fields.push(field);
   return fields;
@@ -42,7 +48,11 @@ const realTickers = new Set([...secList.map((e) => e.ticker.toUpperCase()), ...d
 const realNames = [...secList.map((e) => e.title), ...derived.map((e) => e.name)];
 
 function normalise(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9 ]/g, ' ').replace(/\s+/g, ' ').trim();
+  return name
+    .toUpperCase()
+    .replace(/[^A-Z0-9 ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const realNameSet = new Set(realNames.map(normalise));

@@ -22,8 +22,12 @@ const FACTS_DIR = join(DATA, 'edgar/companyfacts');
 const SUBMISSIONS_DIR = join(DATA, 'edgar/submissions');
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-const factsFiles = readdirSync(FACTS_DIR).filter((name) => name.endsWith('.json')).sort();
-const submissionsFiles = readdirSync(SUBMISSIONS_DIR).filter((name) => name.endsWith('.json')).sort();
+const factsFiles = readdirSync(FACTS_DIR)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
+const submissionsFiles = readdirSync(SUBMISSIONS_DIR)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 
 const FAR_FUTURE = '2100-01-01';
 
@@ -45,14 +49,21 @@ function pick(values: MetricValue[], metric: string, fiscalYear: number, fiscalP
 
 /** Raw entries of one concept in a file, straight from the JSON (no parser involved). */
 function rawEntries(name: string, taxonomy: string, concept: string, unit: string): Array<Record<string, unknown>> {
-  const json = readJson(join(FACTS_DIR, name)) as { facts: Record<string, Record<string, { units: Record<string, Array<Record<string, unknown>>> }>> };
+  const json = readJson(join(FACTS_DIR, name)) as {
+    facts: Record<string, Record<string, { units: Record<string, Array<Record<string, unknown>>> }>>;
+  };
   return json.facts[taxonomy]?.[concept]?.units[unit] ?? [];
 }
 
 describe('every companyfacts file', () => {
   it('is there to test', () => {
     expect(factsFiles).toEqual(
-      expect.arrayContaining(['aapl_companyfacts_trimmed.json', 'jpm_companyfacts_trimmed.json', 'lpa_facts.json', 'tsla_facts_2022_converted_from_pyrepr.json']),
+      expect.arrayContaining([
+        'aapl_companyfacts_trimmed.json',
+        'jpm_companyfacts_trimmed.json',
+        'lpa_facts.json',
+        'tsla_facts_2022_converted_from_pyrepr.json',
+      ]),
     );
   });
 
@@ -60,7 +71,9 @@ describe('every companyfacts file', () => {
     const parsed = facts(name);
     expect(parsed.cik).toMatch(/^\d{10}$/);
     expect(parsed.entityName.length).toBeGreaterThan(0);
-    const rawCount = Object.values((readJson(join(FACTS_DIR, name)) as { facts: Record<string, Record<string, { units: Record<string, unknown[]> }>> }).facts)
+    const rawCount = Object.values(
+      (readJson(join(FACTS_DIR, name)) as { facts: Record<string, Record<string, { units: Record<string, unknown[]> }>> }).facts,
+    )
       .flatMap((concepts) => Object.values(concepts))
       .flatMap((concept) => Object.values(concept.units))
       .reduce((sum, entries) => sum + entries.length, 0);
@@ -68,7 +81,9 @@ describe('every companyfacts file', () => {
 
     const values = extractMetrics(parsed.facts, { asOf: FAR_FUTURE });
     expect(values.length).toBeGreaterThan(10);
-    const identities = values.map((v) => `${v.metric}|${v.period.fiscalPeriod === 'spot' ? v.period.end : `${v.period.fiscalYear}${v.period.fiscalPeriod}`}`);
+    const identities = values.map(
+      (v) => `${v.metric}|${v.period.fiscalPeriod === 'spot' ? v.period.end : `${v.period.fiscalYear}${v.period.fiscalPeriod}`}`,
+    );
     expect(new Set(identities).size).toBe(identities.length);
     const byKey = new Map(parsed.facts.map((f) => [`${f.taxonomy}|${f.concept}|${f.accn}|${f.start ?? ''}|${f.end}|${f.value}`, f]));
     for (const v of values) {
@@ -124,9 +139,15 @@ describe('Apple (trimmed, fiscal year ending late September)', () => {
   });
 
   it('collapses a balance reported by three 10-Qs and a 10-K to one spot value cited to the first', () => {
-    const assets = extractMetrics(facts(name).facts, { asOf: FAR_FUTURE }).filter((v) => v.metric === 'total_assets' && v.period.end === '2024-09-28');
+    const assets = extractMetrics(facts(name).facts, { asOf: FAR_FUTURE }).filter(
+      (v) => v.metric === 'total_assets' && v.period.end === '2024-09-28',
+    );
     expect(assets).toHaveLength(1);
-    expect(assets[0]).toMatchObject({ value: 364_980_000_000, accn: '0000320193-25-000008', period: { fiscalPeriod: 'spot', fiscalYear: 2024 } });
+    expect(assets[0]).toMatchObject({
+      value: 364_980_000_000,
+      accn: '0000320193-25-000008',
+      period: { fiscalPeriod: 'spot', fiscalYear: 2024 },
+    });
   });
 
   it('knew nothing of FY2025 the day before the 10-K was filed', () => {
@@ -160,7 +181,11 @@ describe('JPMorgan (trimmed, bank-shaped income statement)', () => {
 describe('Walmart and Snowflake (fiscal years ending 31 January)', () => {
   it('names Walmart’s year to January 2026 fiscal 2026 and its quarter to April 2025 Q1 of fiscal 2026', () => {
     const values = extractMetrics(facts('wmt_companyfacts_trimmed.json').facts, { asOf: FAR_FUTURE, fiscalYearEndMonth: 1 });
-    expect(pick(values, 'revenue', 2026, 'FY')).toMatchObject({ value: 713_163_000_000, concept: 'Revenues', period: { end: '2026-01-31' } });
+    expect(pick(values, 'revenue', 2026, 'FY')).toMatchObject({
+      value: 713_163_000_000,
+      concept: 'Revenues',
+      period: { end: '2026-01-31' },
+    });
     expect(pick(values, 'revenue', 2026, 'Q1')).toMatchObject({ value: 165_609_000_000, accn: '0000104169-25-000090' });
     expect(values.some((v) => v.metric === 'gross_profit' || v.metric === 'total_liabilities')).toBe(false);
   });
@@ -227,14 +252,23 @@ describe('LPA (IFRS taxonomy, string CIK, 20-F)', () => {
     expect((readJson(join(FACTS_DIR, name)) as { cik: unknown }).cik).toBe('0001997711');
     expect(parsed.cik).toBe('0001997711');
     const values = extractMetrics(parsed.facts, { asOf: FAR_FUTURE });
-    expect(pick(values, 'revenue', 2024, 'FY')).toMatchObject({ value: 43_862_372, taxonomy: 'ifrs-full', concept: 'Revenue', form: '20-F' });
+    expect(pick(values, 'revenue', 2024, 'FY')).toMatchObject({
+      value: 43_862_372,
+      taxonomy: 'ifrs-full',
+      concept: 'Revenue',
+      form: '20-F',
+    });
     // Attributable to owners of the parent wins over profit including non-controlling interests (−19,426,051).
     expect(pick(values, 'net_income', 2024, 'FY')).toMatchObject({ value: -29_285_428, concept: 'ProfitLossAttributableToOwnersOfParent' });
   });
 
   it('keeps the earlier 20-F’s EPS as a restatement of the later one', () => {
     const eps = pick(extractMetrics(facts(name).facts, { asOf: FAR_FUTURE }), 'eps_diluted', 2022, 'FY');
-    expect(eps).toMatchObject({ value: 0.28, accn: '0001997711-25-000030', restatements: [{ value: 0.048, accn: '0001493152-24-016772' }] });
+    expect(eps).toMatchObject({
+      value: 0.28,
+      accn: '0001997711-25-000030',
+      restatements: [{ value: 0.048, accn: '0001493152-24-016772' }],
+    });
   });
 
   it('maps no amount reported in another currency', () => {
@@ -300,7 +334,12 @@ describe('EdgarFilingsSource over real submissions', () => {
     const source = sourceFor('tesla_submissions_edgartools_2022.json', 'tsla_facts_2022_converted_from_pyrepr.json');
     const tesla = profile('TSLA', 'Tesla, Inc.', '0001318605');
     const documents = await source.filings(tesla, '2022-11-30');
-    expect(documents.map((d) => `${d.form} ${d.fiscalYear} ${d.fiscalPeriod}`)).toEqual(['10-K 2021 FY', '10-Q 2022 Q1', '10-Q 2022 Q2', '10-Q 2022 Q3']);
+    expect(documents.map((d) => `${d.form} ${d.fiscalYear} ${d.fiscalPeriod}`)).toEqual([
+      '10-K 2021 FY',
+      '10-Q 2022 Q1',
+      '10-Q 2022 Q2',
+      '10-Q 2022 Q3',
+    ]);
     const companyFacts = await source.companyFacts(tesla, '2022-11-30');
     const values = extractMetrics(companyFacts!, { asOf: '2022-11-30', fiscalYearEndMonth: 12 });
     const cited = ['Q1', 'Q2', 'Q3'].map((q) => pick(values, 'revenue', 2022, q).accn);

@@ -49,7 +49,12 @@ function handlers(overrides: Partial<BatchHandlers> = {}): BatchHandlers & { fai
   const failures: unknown[] = [];
   return {
     failures,
-    PrepareBatch: async (event) => ({ runId: 'r1', asOf: '2026-11-24', tickers: ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF'], concurrency: (event as { concurrency?: number }).concurrency ?? 2 }),
+    PrepareBatch: async (event) => ({
+      runId: 'r1',
+      asOf: '2026-11-24',
+      tickers: ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF'],
+      concurrency: (event as { concurrency?: number }).concurrency ?? 2,
+    }),
     ProcessStock: async (event) => ({ ticker: (event as { ticker: string }).ticker }),
     RecordFailure: async (event) => {
       failures.push(event);
@@ -124,17 +129,20 @@ describe('running the definition locally', () => {
         return { ticker: (event as { ticker: string }).ticker };
       },
     });
-    const execution = machine.run({}, {
-      overrides: {
-        taskResourceLocalHandlers: {
-          PrepareBatch: async () => ({ runId: 'r1', asOf: '2026-11-24', tickers: ['AAA'], concurrency: 1 }),
-          ProcessStock: (e) => h.ProcessStock(e, {} as never) as never,
-          RecordFailure: (e) => h.RecordFailure(e, {} as never) as never,
-          FinalizeBatch: (e) => h.FinalizeBatch(e, {} as never) as never,
+    const execution = machine.run(
+      {},
+      {
+        overrides: {
+          taskResourceLocalHandlers: {
+            PrepareBatch: async () => ({ runId: 'r1', asOf: '2026-11-24', tickers: ['AAA'], concurrency: 1 }),
+            ProcessStock: (e) => h.ProcessStock(e, {} as never) as never,
+            RecordFailure: (e) => h.RecordFailure(e, {} as never) as never,
+            FinalizeBatch: (e) => h.FinalizeBatch(e, {} as never) as never,
+          },
+          retryIntervalOverrides: { ProcessStock: 0 },
         },
-        retryIntervalOverrides: { ProcessStock: 0 },
       },
-    });
+    );
     await execution.result;
     expect(calls).toBe(3);
     expect(h.failures).toEqual([]);

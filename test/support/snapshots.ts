@@ -13,7 +13,14 @@ export const profile: CompanyProfile = {
   fiscalYearEndMonth: 12,
 };
 
-export function filed(metric: FiledMetric['metric'], value: number, fiscalYear: number, fiscalPeriod: 'FY' | 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'spot', accn: string, extra: Partial<FiledMetric> = {}): FiledMetric {
+export function filed(
+  metric: FiledMetric['metric'],
+  value: number,
+  fiscalYear: number,
+  fiscalPeriod: 'FY' | 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'spot',
+  accn: string,
+  extra: Partial<FiledMetric> = {},
+): FiledMetric {
   const quarterEnd = { Q1: '03-31', Q2: '06-30', Q3: '09-30', Q4: '12-31' } as const;
   const end = fiscalPeriod === 'FY' || fiscalPeriod === 'spot' ? `${fiscalYear}-12-31` : `${fiscalYear}-${quarterEnd[fiscalPeriod]}`;
   return {

@@ -1,6 +1,6 @@
 /**
  * The embedding-hash cache of the embedded default (no REDIS_URL): a file under the local data dir,
- * so hits survive between runs and processes (DESIGN §2).
+ * so hits survive between runs and processes (docs/DESIGN.md §2).
  *
  * Format: an append-only JSON Lines log, one `["key","hash"]` per line, later lines superseding
  * earlier ones. It is read once into a Map on first use; each `setMany` appends all its lines with a

@@ -159,17 +159,21 @@ export class RedisHashCache implements EmbeddingHashCache {
   /** Write the hashes (one pipeline of SET … EX). Failures are reported and swallowed. */
   async setMany(entries: Array<[key: string, hash: string]>): Promise<void> {
     if (entries.length === 0) return;
-    await this.guarded('setMany', () => undefined, async () => {
-      const pipeline = this.redis.pipeline();
-      for (const [key, hash] of entries) {
-        if (this.ttlSeconds > 0) pipeline.set(key, hash, 'EX', this.ttlSeconds);
-        else pipeline.set(key, hash);
-      }
-      const results = await pipeline.exec();
-      if (!results) throw new Error('pipeline returned no result');
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
-    });
+    await this.guarded(
+      'setMany',
+      () => undefined,
+      async () => {
+        const pipeline = this.redis.pipeline();
+        for (const [key, hash] of entries) {
+          if (this.ttlSeconds > 0) pipeline.set(key, hash, 'EX', this.ttlSeconds);
+          else pipeline.set(key, hash);
+        }
+        const results = await pipeline.exec();
+        if (!results) throw new Error('pipeline returned no result');
+        const failed = results.find(([error]) => error);
+        if (failed) throw failed[0];
+      },
+    );
   }
 
   /** QUIT politely within 500 ms, then drop the connection regardless. Safe to call twice. */
@@ -274,6 +278,7 @@ function groupByHashTag(keys: string[]): Array<{ keys: string[]; positions: numb
 
 /** An MGET reply as strings and nulls; anything else (a proxy's odd reply) is a miss. */
 function normalise(reply: unknown, expected: number): Array<string | null> {
-  if (!Array.isArray(reply) || reply.length !== expected) throw new Error(`MGET returned ${Array.isArray(reply) ? reply.length : typeof reply} values for ${expected} keys`);
+  if (!Array.isArray(reply) || reply.length !== expected)
+    throw new Error(`MGET returned ${Array.isArray(reply) ? reply.length : typeof reply} values for ${expected} keys`);
   return reply.map((value: unknown) => (typeof value === 'string' ? value : null));
 }

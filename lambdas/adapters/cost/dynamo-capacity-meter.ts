@@ -4,7 +4,13 @@
  * DynamoDB (or dynalite, which computes them the same way) says it charged. On-demand tables bill
  * exactly these read and write request units, so infrastructure cost is measured, not guessed.
  */
-import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, InitializeMiddleware, MiddlewareStack } from '@smithy/types';
+import type {
+  InitializeHandler,
+  InitializeHandlerArguments,
+  InitializeHandlerOutput,
+  InitializeMiddleware,
+  MiddlewareStack,
+} from '@smithy/types';
 import type { ConsumedCapacity } from '../../core/cost/infrastructure';
 
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);

@@ -47,7 +47,11 @@ export class EmfCostLedger implements CostLedgerPort {
     private readonly inner: CostLedgerPort,
     private readonly options: EmfCostLedgerOptions,
   ) {
-    this.metrics = new Metrics({ namespace: options.namespace, serviceName: options.serviceName, defaultDimensions: { stage: options.stage } });
+    this.metrics = new Metrics({
+      namespace: options.namespace,
+      serviceName: options.serviceName,
+      defaultDimensions: { stage: options.stage },
+    });
   }
 
   unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<CostUnitTotals> {

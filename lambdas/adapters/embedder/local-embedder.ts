@@ -4,11 +4,7 @@
  * ledger prices them like Titan tokens so local runs show what AWS would charge.
  */
 import type { EmbedderPort, EmbeddingResult } from '../../core/ports';
-import {
-  DEFAULT_FEATURE_HASH_DIMENSIONS,
-  FEATURE_HASH_MODEL_ID,
-  featureHashEmbedding,
-} from '../../core/embedding/feature-hash-embedder';
+import { DEFAULT_FEATURE_HASH_DIMENSIONS, FEATURE_HASH_MODEL_ID, featureHashEmbedding } from '../../core/embedding/feature-hash-embedder';
 
 export interface LocalEmbedderOptions {
   /** Default 256. */

@@ -7,7 +7,7 @@
  * retryable ones from permanent ones.
  *
  * The client is injected: create it once per module (with `NodeHttpHandler` when it targets the
- * HTTP/1.1 simulator, see DESIGN §2) and share it with the Converse adapter.
+ * HTTP/1.1 simulator, see docs/DESIGN.md §2) and share it with the Converse adapter.
  */
 import { InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';

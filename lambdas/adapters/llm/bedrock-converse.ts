@@ -5,7 +5,12 @@
  * Retries with backoff are the SDK's (configure them on the client, see bedrock-client.ts).
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import type { BedrockRuntimeClient, ConverseCommandInput, ConverseCommandOutput, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  BedrockRuntimeClient,
+  ConverseCommandInput,
+  ConverseCommandOutput,
+  SystemContentBlock,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
 import { ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../core/errors';
 
@@ -32,12 +37,7 @@ const THROTTLED = new Set(['ThrottlingException', 'ServiceQuotaExceededException
 const TIMED_OUT = new Set(['AbortError', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ModelTimeoutException']);
 const INVALID = new Set(['ValidationException']);
 const DENIED = new Set(['AccessDeniedException', 'ResourceNotFoundException', 'UnrecognizedClientException']);
-const UNAVAILABLE = new Set([
-  'InternalServerException',
-  'ServiceUnavailableException',
-  'ModelNotReadyException',
-  'ModelErrorException',
-]);
+const UNAVAILABLE = new Set(['InternalServerException', 'ServiceUnavailableException', 'ModelNotReadyException', 'ModelErrorException']);
 
 type ModelError = ModelThrottledError | ModelTimeoutError | ModelValidationError | ModelAccessError | ModelServiceError;
 
@@ -104,7 +104,10 @@ export function mapBedrockError(error: unknown, context: { modelId: string; dead
 function validate(request: LlmRequest, timeoutMs: number): void {
   const checks: Array<[ok: boolean, problem: string]> = [
     [Number.isInteger(request.maxTokens) && request.maxTokens > 0, `maxTokens must be a positive integer, got ${request.maxTokens}`],
-    [request.temperature === undefined || (request.temperature >= 0 && request.temperature <= 1), `temperature must be within [0, 1], got ${request.temperature}`],
+    [
+      request.temperature === undefined || (request.temperature >= 0 && request.temperature <= 1),
+      `temperature must be within [0, 1], got ${request.temperature}`,
+    ],
     [Number.isFinite(timeoutMs) && timeoutMs > 0, `timeoutMs must be positive, got ${timeoutMs}`],
     [request.prompt.trim() !== '', 'the prompt is empty'],
     [request.modelId.trim() !== '', 'the model id is empty'],
@@ -117,9 +120,7 @@ function validate(request: LlmRequest, timeoutMs: number): void {
 export function toLlmResponse(output: ConverseCommandOutput, modelId: string, measuredLatencyMs: number): LlmResponse {
   const message = output.output?.message;
   if (!message) throw new ModelServiceError(`Bedrock ${modelId}: Converse returned no message (stopReason ${output.stopReason ?? 'none'})`);
-  const text = (message.content ?? [])
-    .map((block) => (typeof block.text === 'string' ? block.text : ''))
-    .join('');
+  const text = (message.content ?? []).map((block) => (typeof block.text === 'string' ? block.text : '')).join('');
   const usage = output.usage;
   return {
     text,

@@ -29,12 +29,14 @@ const HAS_DIGIT = /\d/;
 /** Sentences of a source passage that carry no figures: safe to quote without a fact behind them. */
 function numberFreeSentences(text: string): string[] {
   // Line by line: a chunk opens with its section title, which has no full stop to end it.
-  return text
-    .split('\n')
-    .flatMap((line) => line.replace(/\s+/g, ' ').match(/[^.!?…]+[.!?]/g) ?? [])
-    .map((s) => s.trim())
-    // Short sentences are boilerplate ("Investing in our securities involves risk.").
-    .filter((s) => s.length >= 50 && s.length <= 280 && !HAS_DIGIT.test(s) && !/["“”]/.test(s) && /^[A-Z]/.test(s));
+  return (
+    text
+      .split('\n')
+      .flatMap((line) => line.replace(/\s+/g, ' ').match(/[^.!?…]+[.!?]/g) ?? [])
+      .map((s) => s.trim())
+      // Short sentences are boilerplate ("Investing in our securities involves risk.").
+      .filter((s) => s.length >= 50 && s.length <= 280 && !HAS_DIGIT.test(s) && !/["“”]/.test(s) && /^[A-Z]/.test(s))
+  );
 }
 
 const KIND_LEAD: Record<ContextExcerpt['kind'], string> = {
@@ -66,7 +68,10 @@ const TOPIC_CUES: Record<string, RegExp> = {
 
 /** "Kelorix Instruments Inc." → "Kelorix Instruments": how a brief names a company after the first mention. */
 export function shortName(name: string): string {
-  return name.replace(/,?\s+(?:Holdings,?\s+)?(?:Group,?\s+)?(?:Inc\.?|Corp\.?|Corporation|Co\.?|Company|plc|Ltd\.?|LLC|L\.P\.)$/i, '').trim() || name;
+  return (
+    name.replace(/,?\s+(?:Holdings,?\s+)?(?:Group,?\s+)?(?:Inc\.?|Corp\.?|Corporation|Co\.?|Company|plc|Ltd\.?|LLC|L\.P\.)$/i, '').trim() ||
+    name
+  );
 }
 
 function subjectFor(prompt: ParsedAnswerPrompt): (ticker: string) => string {
@@ -133,15 +138,17 @@ function synthesis(prompt: ParsedAnswerPrompt): Sentence[] {
   const unique = noted.filter((s) => !seen.has(s.text) && (seen.add(s.text), true));
   const tickers = prompt.companies.map((c) => c.ticker);
   const out: Sentence[] = [];
-  if (tickers.length > 1) out.push({ text: `Here is how ${tickers.slice(0, -1).join(', ')} and ${tickers.at(-1)} compare on the cited sources.`, sources: [] });
+  if (tickers.length > 1)
+    out.push({ text: `Here is how ${tickers.slice(0, -1).join(', ')} and ${tickers.at(-1)} compare on the cited sources.`, sources: [] });
   // Interleave the stocks so a comparison reads side by side.
-  const byTicker = tickers.map((t) => unique.filter((s) => s.text.includes(t) || (tickers.length === 1)));
+  const byTicker = tickers.map((t) => unique.filter((s) => s.text.includes(t) || tickers.length === 1));
   const rest = unique.filter((s) => !byTicker.some((list) => list.includes(s)));
   for (let i = 0; out.length < 9 && byTicker.some((list) => i < list.length); i += 1) {
     for (const list of byTicker) if (i < list.length && out.length < 9) out.push(list[i]!);
   }
   out.push(...rest.slice(0, Math.max(0, 9 - out.length)));
-  if (!out.some((s) => s.sources.length > 0)) out.push({ text: 'The specialists found no cited material that answers this question.', sources: [] });
+  if (!out.some((s) => s.sources.length > 0))
+    out.push({ text: 'The specialists found no cited material that answers this question.', sources: [] });
   return out;
 }
 
@@ -194,7 +201,11 @@ function gaussian(random: () => number): number {
  * A latency model of Bedrock: time to first token plus output tokens at the model's speed, each
  * with log-normal jitter. `strongModel` tells which model ids are the strong (slower) class.
  */
-export function bedrockLatencyModel(options: { strongModel: (modelId: string) => boolean; random?: () => number; speeds?: typeof REALISTIC_BEDROCK_LATENCY }): LatencyModel {
+export function bedrockLatencyModel(options: {
+  strongModel: (modelId: string) => boolean;
+  random?: () => number;
+  speeds?: typeof REALISTIC_BEDROCK_LATENCY;
+}): LatencyModel {
   const random = options.random ?? Math.random;
   const speeds = options.speeds ?? REALISTIC_BEDROCK_LATENCY;
   return (request, usage) => {
@@ -253,7 +264,10 @@ export class LocalAnswerLlm implements LlmPort {
  * an answer prompt, so a wire format that carries no task (a Converse simulator) routes it too.
  */
 export class LocalModels implements LlmPort {
-  constructor(private readonly writer: LlmPort, private readonly answerer: LlmPort) {}
+  constructor(
+    private readonly writer: LlmPort,
+    private readonly answerer: LlmPort,
+  ) {}
 
   converse(request: LlmRequest): Promise<LlmResponse> {
     if (request.task === 'answer' || isAnswerPrompt(request.prompt)) return this.answerer.converse({ ...request, task: 'answer' });

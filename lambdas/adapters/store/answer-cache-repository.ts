@@ -25,15 +25,18 @@ const EntrySchema = z.object({
   key: z.string(),
   cachedAt: z.string(),
   expiresAt: z.number(),
-  answer: z.string().transform((text, ctx) => {
-    try {
-      const value: unknown = JSON.parse(text);
-      return value;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'answer is not JSON' });
-      return z.NEVER;
-    }
-  }).pipe(AnswerPayloadSchema),
+  answer: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        return value;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'answer is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(AnswerPayloadSchema),
 });
 
 type Item = Record<string, NativeAttributeValue>;
@@ -66,7 +69,14 @@ export class DynamoAnswerCacheRepository implements AnswerCacheStore {
   }
 
   async put(entry: CachedAnswer): Promise<void> {
-    const item = { key: entry.key, cachedAt: entry.cachedAt, expiresAt: entry.expiresAt, answer: JSON.stringify(entry.answer), pk: pkOf(entry.key), sk: 'ENTRY' };
+    const item = {
+      key: entry.key,
+      cachedAt: entry.cachedAt,
+      expiresAt: entry.expiresAt,
+      answer: JSON.stringify(entry.answer),
+      pk: pkOf(entry.key),
+      sk: 'ENTRY',
+    };
     if (this.writer) await this.writer.put(this.table, item);
     else await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
   }

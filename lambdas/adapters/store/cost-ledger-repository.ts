@@ -27,7 +27,16 @@ const runKey = (runId: string) => `RUN#${runId}`;
 const unitKey = (kind: CostUnitKind, unitId: string) => `UNIT#${kind}#${unitId}`;
 
 /** Line counters, as attribute suffixes. */
-const LINE_COUNTERS = ['costUsd', 'calls', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'downgrades', 'estimatedCalls'] as const;
+const LINE_COUNTERS = [
+  'costUsd',
+  'calls',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'downgrades',
+  'estimatedCalls',
+] as const;
 type LineCounter = (typeof LINE_COUNTERS)[number];
 const LINE_PREFIX = 'L|';
 
@@ -107,7 +116,11 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
   async unitSpendUsd(runId: string, kind: CostUnitKind, unitId: string): Promise<CostUnitTotals> {
     try {
       const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: runKey(runId), sk: unitKey(kind, unitId) }, ProjectionExpression: 'costUsd, attempts' }),
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: runKey(runId), sk: unitKey(kind, unitId) },
+          ProjectionExpression: 'costUsd, attempts',
+        }),
       );
       const row = TotalsSchema.safeParse(Item ?? {});
       return row.success ? row.data : { costUsd: 0, attempts: 0 };
@@ -216,7 +229,11 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
         downgrades: unit.downgrades,
         skippedSteps: unit.skippedSteps,
         // Judged on the unit's total across attempts, against the budget it ran under.
-        budget: { capUsd: unit.capUsd, targetUsd: unit.targetUsd, status: budgetStatus(unit.costUsd, { capUsd: unit.capUsd, targetUsd: unit.targetUsd }) },
+        budget: {
+          capUsd: unit.capUsd,
+          targetUsd: unit.targetUsd,
+          status: budgetStatus(unit.costUsd, { capUsd: unit.capUsd, targetUsd: unit.targetUsd }),
+        },
         estimated: unit.estimated,
       });
     }
@@ -229,7 +246,12 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
         infrastructureUsd: total.infrastructureUsd,
         attempts: total.attempts,
         calls: total.calls,
-        tokens: { input: total.inputTokens, output: total.outputTokens, cacheRead: total.cacheReadTokens, cacheWrite: total.cacheWriteTokens },
+        tokens: {
+          input: total.inputTokens,
+          output: total.outputTokens,
+          cacheRead: total.cacheReadTokens,
+          cacheWrite: total.cacheWriteTokens,
+        },
         estimated: total.estimatedAttempts > 0,
         firstAt: total.firstAt,
         lastAt: total.lastAt,
@@ -276,7 +298,9 @@ export class DynamoCostLedger implements CostLedgerPort, CostLedgerReader {
     return new UpdateCommand({
       TableName: this.table,
       Key: { pk, sk },
-      UpdateExpression: [adds.length > 0 ? `ADD ${adds.join(', ')}` : '', sets.length > 0 ? `SET ${sets.join(', ')}` : ''].filter(Boolean).join(' '),
+      UpdateExpression: [adds.length > 0 ? `ADD ${adds.join(', ')}` : '', sets.length > 0 ? `SET ${sets.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ...(parts.returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),

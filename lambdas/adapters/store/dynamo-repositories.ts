@@ -3,18 +3,10 @@
  * write is a single-item Put (atomic) or an idempotent batch of them; nothing relies on
  * transactions, which dynalite lacks.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ChunkRepository, RunRepository, SummaryRepository } from '../../core/ports';
 import type { RunAudit, StockOutcome, StoredChunk, StoredSummary, SummaryFingerprint } from '../../core/model';
 import type { TableNames } from '../../core/contracts/tables';
@@ -77,8 +69,7 @@ const tickerKey = (ticker: string) => `TICKER#${ticker}`;
  * JSON attribute: one attribute to marshal and validate instead of thousands of nested ones, and
  * an item far below DynamoDB's 400 KB limit. The fields queries filter on stay top-level.
  */
-const SUMMARY_BODY_FIELDS = ['summary', 'verification', 'snapshot', 'documents', 'calls'] as const;
-type SummaryBody = Pick<StoredSummary, (typeof SUMMARY_BODY_FIELDS)[number]>;
+type SummaryBody = Pick<StoredSummary, 'summary' | 'verification' | 'snapshot' | 'documents' | 'calls'>;
 
 function summaryItem(summary: StoredSummary, sk: string): Item {
   const { summary: draft, verification, snapshot, documents, calls, ...scalars } = summary;
@@ -94,7 +85,10 @@ function summaryFrom(item: Item | undefined): StoredSummary | undefined {
 }
 
 export class DynamoSummaryRepository implements SummaryRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async getLatest(ticker: string): Promise<StoredSummary | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: tickerKey(ticker), sk: 'LATEST' } }));
@@ -146,7 +140,10 @@ export class DynamoSummaryRepository implements SummaryRepository {
 }
 
 export class DynamoChunkRepository implements ChunkRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async putChunks(chunks: StoredChunk[]): Promise<void> {
     await batchWrite(
@@ -195,7 +192,10 @@ const runKey = (runId: string) => `RUN#${runId}`;
 const OPEN_RUNS = 'RUNS#OPEN';
 
 export class DynamoRunRepository implements RunRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async createRun(audit: RunAudit): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...audit, pk: runKey(audit.runId), sk: 'AUDIT' } }));

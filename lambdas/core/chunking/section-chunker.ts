@@ -1,5 +1,5 @@
 /**
- * Section-aware chunking (DESIGN §5.3). A chunk never crosses a section (a filing item, a research
+ * Section-aware chunking (docs/DESIGN.md §5.3). A chunk never crosses a section (a filing item, a research
  * note's thesis, a news body), so a retrieved chunk always belongs to one citable place. Inside a
  * section, chunks break at paragraph boundaries when they can and at sentence boundaries when they
  * must; a sentence is cut only when it alone exceeds `maxWords` (flattened tables, run-on legal
@@ -72,9 +72,49 @@ interface Segment {
  * or "U.S." at the start of the next chunk; over-splitting is harmless otherwise.
  */
 const ABBREVIATIONS = new Set([
-  'inc.', 'corp.', 'co.', 'ltd.', 'llc.', 'plc.', 'l.p.', 'n.a.', 'u.s.', 'u.k.', 'e.u.', 'mr.', 'mrs.', 'ms.', 'dr.',
-  'no.', 'nos.', 'vs.', 'v.', 'e.g.', 'i.e.', 'etc.', 'approx.', 'jan.', 'feb.', 'mar.', 'apr.', 'jun.', 'jul.',
-  'aug.', 'sep.', 'sept.', 'oct.', 'nov.', 'dec.', 'st.', 'jr.', 'sr.', 'fig.', 'sec.', 'art.', 'dept.', 'est.',
+  'inc.',
+  'corp.',
+  'co.',
+  'ltd.',
+  'llc.',
+  'plc.',
+  'l.p.',
+  'n.a.',
+  'u.s.',
+  'u.k.',
+  'e.u.',
+  'mr.',
+  'mrs.',
+  'ms.',
+  'dr.',
+  'no.',
+  'nos.',
+  'vs.',
+  'v.',
+  'e.g.',
+  'i.e.',
+  'etc.',
+  'approx.',
+  'jan.',
+  'feb.',
+  'mar.',
+  'apr.',
+  'jun.',
+  'jul.',
+  'aug.',
+  'sep.',
+  'sept.',
+  'oct.',
+  'nov.',
+  'dec.',
+  'st.',
+  'jr.',
+  'sr.',
+  'fig.',
+  'sec.',
+  'art.',
+  'dept.',
+  'est.',
 ]);
 
 /** Closing quotes and brackets that may follow a sentence's final punctuation. */
@@ -278,9 +318,7 @@ export function chunkDocuments(docs: ChunkSource[], options: ChunkOptions = {}):
   for (const doc of docs) {
     let index = 0;
     for (const section of doc.sections) {
-      const segments = paragraphsOf(section.text).flatMap((words, paragraph) =>
-        segmentsOf(words, paragraph, targetWords, maxWords),
-      );
+      const segments = paragraphsOf(section.text).flatMap((words, paragraph) => segmentsOf(words, paragraph, targetWords, maxWords));
       const prefix = chunkPrefix(section.title);
       const sectionTitle = prefix.trimEnd();
       for (const draft of pack(segments, targetWords, maxWords)) {

@@ -29,12 +29,22 @@ export const SessionIdSchema = z
 
 export const DepthSchema = z
   .enum(['simple', 'deep', 'auto'])
-  .describe('simple: one call on the small model; deep: specialist steps and a synthesis on the strong model; auto (default): decided from the question.');
+  .describe(
+    'simple: one call on the small model; deep: specialist steps and a synthesis on the strong model; auto (default): decided from the question.',
+  );
 
 export const QueryRequestSchema = z
   .strictObject({
-    question: z.string().min(1).max(QUESTION_MAX_CHARS).describe('The FA\'s question. PII is redacted before it is logged, stored or sent to a model.'),
-    tickers: z.array(TickerParamSchema).max(MAX_REQUEST_TICKERS).optional().describe('Stocks the question is about, in addition to those it names.'),
+    question: z
+      .string()
+      .min(1)
+      .max(QUESTION_MAX_CHARS)
+      .describe("The FA's question. PII is redacted before it is logged, stored or sent to a model."),
+    tickers: z
+      .array(TickerParamSchema)
+      .max(MAX_REQUEST_TICKERS)
+      .optional()
+      .describe('Stocks the question is about, in addition to those it names.'),
     sessionId: SessionIdSchema.optional().describe('Continue this conversation; a new one is started when absent.'),
     depth: DepthSchema.optional(),
   })
@@ -102,7 +112,12 @@ export const QueryResponseSchema = AnswerPayloadSchema.extend({
     })
     .describe('Model and embedding cost of this request (zero on a cache hit).'),
   latency: z
-    .object({ totalMs: z.number().nonnegative(), llmMs: z.number().nonnegative(), overheadMs: z.number().nonnegative(), storeMs: z.number().nonnegative() })
+    .object({
+      totalMs: z.number().nonnegative(),
+      llmMs: z.number().nonnegative(),
+      overheadMs: z.number().nonnegative(),
+      storeMs: z.number().nonnegative(),
+    })
     .describe('Milliseconds: total in the handler, waiting on models, everything else (overhead), and of that, waiting on storage.'),
   guardrails: z.object({
     input: z.object({ redactions: z.array(RedactionSchema) }),
@@ -121,7 +136,9 @@ export const SummaryResponseSchema = z
     confidence: z.number(),
     text: z.string(),
     sections: z.array(z.object({ section: z.enum(SUMMARY_SECTIONS), sentences: z.array(SentenceSchema) })),
-    citations: z.array(z.object({ n: z.number().int().positive(), sourceId: z.string(), kind: z.string(), title: z.string(), date: z.string() })),
+    citations: z.array(
+      z.object({ n: z.number().int().positive(), sourceId: z.string(), kind: z.string(), title: z.string(), date: z.string() }),
+    ),
     verification: z.object({ passed: z.boolean(), claimsChecked: z.number().int(), findings: z.number().int() }),
     sourceHash: z.string(),
     promptVersion: z.string(),
@@ -198,7 +215,11 @@ type JsonObject = { [key: string]: unknown };
 function withoutIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIds);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$id').map(([k, v]) => [k, withoutIds(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '$id')
+        .map(([k, v]) => [k, withoutIds(v)]),
+    );
   }
   return value;
 }
@@ -216,7 +237,9 @@ export function openApiDocument(): JsonObject {
   const generated = z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'output', uri: (id) => `#/components/schemas/${id}` });
   const schemas = withoutIds(generated.schemas) as JsonObject;
   // Requests are described as clients send them (defaults optional), not as parsed.
-  const requestSchemas = withoutIds(z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas) as JsonObject;
+  const requestSchemas = withoutIds(
+    z.toJSONSchema(registry, { target: 'openapi-3.0', io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas,
+  ) as JsonObject;
   schemas.QueryRequest = requestSchemas.QueryRequest;
   return {
     openapi: '3.0.3',
@@ -224,9 +247,16 @@ export function openApiDocument(): JsonObject {
       title: 'FA Advisor AI query API',
       version: API_VERSION,
       description:
-        'Cited, guard-railed answers about covered stocks for financial advisors. Every route but /health needs an authenticated FA: in AWS a Cognito ID token (Authorization header) plus the FA tool\'s API key; locally an API key (x-api-key) from the local key store. The FA id always comes from the authorizer, never from the request.',
+        "Cited, guard-railed answers about covered stocks for financial advisors. Every route but /health needs an authenticated FA: in AWS a Cognito ID token (Authorization header) plus the FA tool's API key; locally an API key (x-api-key) from the local key store. The FA id always comes from the authorizer, never from the request.",
     },
-    servers: [{ url: 'http://127.0.0.1:8787', description: 'npm run serve (local)' }, { url: 'https://{apiId}.execute-api.{region}.amazonaws.com/live', description: 'AWS', variables: { apiId: { default: 'api-id' }, region: { default: 'us-east-1' } } }],
+    servers: [
+      { url: 'http://127.0.0.1:8787', description: 'npm run serve (local)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/live',
+        description: 'AWS',
+        variables: { apiId: { default: 'api-id' }, region: { default: 'us-east-1' } },
+      },
+    ],
     security: SECURED,
     paths: {
       '/v1/query': {
@@ -258,7 +288,11 @@ export function openApiDocument(): JsonObject {
           ],
           responses: {
             '200': { description: 'The brief.', content: json('SummaryResponse') },
-            ...errors({ '400': 'Bad ticker or length (invalid_request).', ...AUTH_ERRORS, '404': 'Unknown ticker or no brief yet (unknown_ticker, brief_not_found).' }),
+            ...errors({
+              '400': 'Bad ticker or length (invalid_request).',
+              ...AUTH_ERRORS,
+              '404': 'Unknown ticker or no brief yet (unknown_ticker, brief_not_found).',
+            }),
           },
         },
       },
@@ -269,21 +303,44 @@ export function openApiDocument(): JsonObject {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }],
           responses: {
             '200': { description: 'The session, oldest turn first.', content: json('SessionResponse') },
-            ...errors({ '400': 'Bad session id (invalid_request).', ...AUTH_ERRORS, '404': 'No such session for this FA, or expired (session_not_found).' }),
+            ...errors({
+              '400': 'Bad session id (invalid_request).',
+              ...AUTH_ERRORS,
+              '404': 'No such session for this FA, or expired (session_not_found).',
+            }),
           },
         },
       },
       '/health': {
-        get: { operationId: 'health', summary: 'Liveness', security: [], responses: { '200': { description: 'Up.', content: json('HealthResponse') } } },
+        get: {
+          operationId: 'health',
+          summary: 'Liveness',
+          security: [],
+          responses: { '200': { description: 'Up.', content: json('HealthResponse') } },
+        },
       },
       '/openapi.json': {
-        get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'The OpenAPI document.' }, ...errors(AUTH_ERRORS) } },
+        get: {
+          operationId: 'openApi',
+          summary: 'This document',
+          responses: { '200': { description: 'The OpenAPI document.' }, ...errors(AUTH_ERRORS) },
+        },
       },
     },
     components: {
       securitySchemes: {
-        ApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Locally: a key from the local key store (stored as a sha256 hash). In AWS: the FA tool\'s API Gateway key.' },
-        CognitoIdToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'In AWS: the FA\'s Cognito ID token; the FA id is its `sub` claim.' },
+        ApiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: "Locally: a key from the local key store (stored as a sha256 hash). In AWS: the FA tool's API Gateway key.",
+        },
+        CognitoIdToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: "In AWS: the FA's Cognito ID token; the FA id is its `sub` claim.",
+        },
       },
       schemas,
     },

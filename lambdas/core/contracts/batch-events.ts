@@ -21,7 +21,10 @@ export const PrepareBatchEventSchema = z
     tickers: z.array(TickerSchema).min(1).max(5000).optional(),
     /** Map MaxConcurrency: at most 100 children at once, the Bedrock and DynamoDB budget the design is sized for. */
     concurrency: z.number().int().min(1).max(100).default(100),
-    runId: z.string().regex(/^[\w.-]{1,80}$/).optional(),
+    runId: z
+      .string()
+      .regex(/^[\w.-]{1,80}$/)
+      .optional(),
   })
   .strict();
 export type PrepareBatchEvent = z.infer<typeof PrepareBatchEventSchema>;

@@ -98,10 +98,11 @@ export function evaluate(check: GoldenCheck, invocation: Invocation): CheckResul
     for (const [field, allowed] of Object.entries(expected.fieldOneOf)) {
       const value = record.success ? record.data[field] : undefined;
       if (!allowed.some((candidate) => candidate === value)) {
-        return fail(`expected ${field} to be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}`);
+        return fail(
+          `expected ${field} to be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}`,
+        );
       }
     }
   }
   return { name: check.name, passed: true, detail: 'answered as expected' };
 }
-

@@ -62,7 +62,7 @@ export const TABLES = {
     description: 'Cached answers keyed by normalised question, tickers, summary versions and prompt variant',
   },
   /**
-   * Cost ledger (DESIGN §7), atomic counters updated with UpdateItem ADD: `pk = RUNS`,
+   * Cost ledger (docs/DESIGN.md §7), atomic counters updated with UpdateItem ADD: `pk = RUNS`,
    * `sk = RUN#<runId>` holds a run's totals; `pk = RUN#<runId>` holds `sk = LINE#<agent>#<model>#<task>`
    * counters and one `sk = UNIT#<stock|query>#<id>` row per unit of work. Queries use the run id
    * `queries-<YYYY-MM-DD>`.
@@ -93,7 +93,5 @@ export type TableKey = keyof typeof TABLES;
 export type TableNames = Record<TableKey, string>;
 
 export function tableNamesFor(prefix: string): TableNames {
-  return Object.fromEntries(
-    Object.entries(TABLES).map(([key, def]) => [key, prefix ? `${prefix}-${def.id}` : def.id]),
-  ) as TableNames;
+  return Object.fromEntries(Object.entries(TABLES).map(([key, def]) => [key, prefix ? `${prefix}-${def.id}` : def.id])) as TableNames;
 }

@@ -17,7 +17,14 @@ const UnitBudgetSchema = z
   .refine((b) => b.capUsd >= b.targetUsd, 'capUsd must not be below targetUsd');
 export type UnitBudget = z.infer<typeof UnitBudgetSchema>;
 
-const LLM_TASK_NAMES = ['write_summary', 'regenerate_summary', 'extract_claims', 'classify', 'guardrail', 'answer'] as const satisfies readonly LlmTask[];
+const LLM_TASK_NAMES = [
+  'write_summary',
+  'regenerate_summary',
+  'extract_claims',
+  'classify',
+  'guardrail',
+  'answer',
+] as const satisfies readonly LlmTask[];
 
 export const BudgetsSchema = z.strictObject({
   version: z.string().min(1),

@@ -1,11 +1,10 @@
 /**
- * Turning a unit's model calls, embeddings and infrastructure into cost-ledger entries (DESIGN §7).
+ * Turning a unit's model calls, embeddings and infrastructure into cost-ledger entries (docs/DESIGN.md §7).
  * Entries are grouped by agent, model and task, so the ledger keeps one atomic counter per run and
  * agent/model/task however many calls a unit made. Pure.
  */
-import type { CostLedgerEntry, ModelCallRecord } from '../model';
+import type { CostLedgerEntry, ModelCallRecord, TokenUsage } from '../model';
 import type { LlmTask } from '../ports';
-import type { TokenUsage } from '../model';
 import type { InfrastructureLine, InfrastructureService } from './infrastructure';
 import { SERVICE_UNITS } from './infrastructure';
 
@@ -42,7 +41,16 @@ export function modelCallEntries(calls: readonly ModelCallRecord[], downgradedCa
   calls.forEach((call, index) => {
     const agent = AGENT_OF_TASK[call.task];
     const key = `${agent}\u0000${call.modelId}\u0000${call.task}`;
-    const entry = grouped.get(key) ?? { agent, task: call.task, modelId: call.modelId, calls: 0, usage: NO_TOKENS, costUsd: 0, estimated: false, downgrades: 0 };
+    const entry = grouped.get(key) ?? {
+      agent,
+      task: call.task,
+      modelId: call.modelId,
+      calls: 0,
+      usage: NO_TOKENS,
+      costUsd: 0,
+      estimated: false,
+      downgrades: 0,
+    };
     grouped.set(key, {
       ...entry,
       calls: entry.calls + 1,
@@ -56,7 +64,13 @@ export function modelCallEntries(calls: readonly ModelCallRecord[], downgradedCa
 }
 
 /** The ledger entry of a unit's embedding calls (none when nothing was embedded). */
-export function embeddingEntries(modelId: string, inputTokens: number, texts: number, costUsd: number, estimated: boolean): CostLedgerEntry[] {
+export function embeddingEntries(
+  modelId: string,
+  inputTokens: number,
+  texts: number,
+  costUsd: number,
+  estimated: boolean,
+): CostLedgerEntry[] {
   if (texts <= 0 && inputTokens <= 0) return [];
   return [
     {

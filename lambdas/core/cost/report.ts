@@ -58,7 +58,9 @@ export interface CostReport {
   total: CostLedgerRun['total'];
   byAgent: Share[];
   byModel: Share[];
-  byTask: Array<Share & { agent: string; modelId: string; tokens: { input: number; output: number; cacheRead: number; cacheWrite: number } }>;
+  byTask: Array<
+    Share & { agent: string; modelId: string; tokens: { input: number; output: number; cacheRead: number; cacheWrite: number } }
+  >;
   infrastructure: Array<Share & { units: string }>;
   stocks?: UnitSection;
   queries?: UnitSection;
@@ -91,7 +93,13 @@ function histogramOf(values: readonly number[], upper: number, bins = 20): UnitS
   return counts.map((count, i) => ({ fromUsd: round(i * width), toUsd: round((i + 1) * width), count }));
 }
 
-function grouped<T>(items: readonly T[], key: (item: T) => string, cost: (item: T) => number, calls: (item: T) => number, total: number): Share[] {
+function grouped<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  cost: (item: T) => number,
+  calls: (item: T) => number,
+  total: number,
+): Share[] {
   const map = new Map<string, { costUsd: number; calls: number }>();
   for (const item of items) {
     const k = key(item);
@@ -166,13 +174,31 @@ export function costReport(run: CostLedgerRun, budgets: Budgets): CostReport {
     lastAt: run.total.lastAt,
     estimated: run.total.estimated,
     total: run.total,
-    byAgent: grouped(run.lines, (l) => l.agent, (l) => l.costUsd, (l) => l.calls, total),
-    byModel: grouped(modelLines, (l) => l.modelId, (l) => l.costUsd, (l) => l.calls, total),
+    byAgent: grouped(
+      run.lines,
+      (l) => l.agent,
+      (l) => l.costUsd,
+      (l) => l.calls,
+      total,
+    ),
+    byModel: grouped(
+      modelLines,
+      (l) => l.modelId,
+      (l) => l.costUsd,
+      (l) => l.calls,
+      total,
+    ),
     byTask: [...byTaskMap.values()]
       .map((t) => ({ ...t, costUsd: round(t.costUsd), share: total > 0 ? round(t.costUsd / total, 4) : 0 }))
       .sort((a, b) => b.costUsd - a.costUsd),
     infrastructure: infraLines
-      .map((l) => ({ name: l.modelId.replace(/^aws:/, ''), costUsd: round(l.costUsd, 8), share: total > 0 ? round(l.costUsd / total, 5) : 0, calls: 0, units: l.task }))
+      .map((l) => ({
+        name: l.modelId.replace(/^aws:/, ''),
+        costUsd: round(l.costUsd, 8),
+        share: total > 0 ? round(l.costUsd / total, 5) : 0,
+        calls: 0,
+        units: l.task,
+      }))
       .sort((a, b) => b.costUsd - a.costUsd),
     ...(stocks ? { stocks } : {}),
     ...(queries ? { queries } : {}),

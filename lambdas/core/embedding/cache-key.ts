@@ -1,5 +1,5 @@
 /**
- * Embedding-cache keys (DESIGN §5.3): one key per chunk position, holding the content hash of the
+ * Embedding-cache keys (docs/DESIGN.md §5.3): one key per chunk position, holding the content hash of the
  * chunk that was last embedded there. The chunker version and the model id are part of the key, so
  * changing either one re-embeds everything without any explicit invalidation.
  */

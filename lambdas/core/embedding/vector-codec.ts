@@ -1,5 +1,5 @@
 /**
- * Vector encodings for storage (DESIGN §5.3: int8 or float32, per ticker), both little-endian and
+ * Vector encodings for storage (docs/DESIGN.md §5.3: int8 or float32, per ticker), both little-endian and
  * platform-independent:
  *
  * - int8: symmetric per-vector quantisation. Bytes 0–3 hold the scale as a float32

@@ -1,10 +1,21 @@
 /**
  * Normalise gathered sources into the fact snapshot: the single source of truth for numbers
- * (DESIGN §5.2). Conflicting values are kept and ranked (filings > vendor data > notes > news),
+ * (docs/DESIGN.md §5.2). Conflicting values are kept and ranked (filings > vendor data > notes > news),
  * never averaged; derived values (margins, growth, P/E) name the facts they come from.
  */
 import { createHash } from 'node:crypto';
-import type { DocumentRef, Fact, FactConflict, FactSnapshot, FactUnit, FiscalPeriod, IsoDate, MetricName, SourceBundle, SourceKind } from '../model';
+import type {
+  DocumentRef,
+  Fact,
+  FactConflict,
+  FactSnapshot,
+  FactUnit,
+  FiscalPeriod,
+  IsoDate,
+  MetricName,
+  SourceBundle,
+  SourceKind,
+} from '../model';
 import { SOURCE_RANK } from '../model';
 
 /** A metric value extracted from XBRL company facts (structurally what the EDGAR parser returns). */
@@ -168,9 +179,7 @@ function rankAndResolve(all: Fact[]): { facts: Fact[]; conflicts: FactConflict[]
     group.sort((a, b) => SOURCE_RANK[a.source] - SOURCE_RANK[b.source] || b.filed.localeCompare(a.filed));
     const [best, ...rest] = group as [Fact, ...Fact[]];
     facts.push(best);
-    const disagreeing = rest.filter(
-      (f) => Math.abs(f.value - best.value) > AGREEMENT_TOLERANCE * Math.max(Math.abs(best.value), 1e-9),
-    );
+    const disagreeing = rest.filter((f) => Math.abs(f.value - best.value) > AGREEMENT_TOLERANCE * Math.max(Math.abs(best.value), 1e-9));
     if (disagreeing.length > 0) {
       conflicts.push({
         metric: best.metric,
@@ -222,13 +231,15 @@ function derivedFacts(facts: Fact[]): Fact[] {
     const prior = revenues.find(
       (r) => r.period.fiscalPeriod === revenue.period.fiscalPeriod && r.period.fiscalYear === revenue.period.fiscalYear - 1,
     );
-    if (prior && prior.value > 0) derive('revenue_growth', (revenue.value / prior.value - 1) * 100, 'percent', [revenue, prior], revenue.period);
+    if (prior && prior.value > 0)
+      derive('revenue_growth', (revenue.value / prior.value - 1) * 100, 'percent', [revenue, prior], revenue.period);
   }
   const price = facts.find((f) => f.metric === 'price');
   const latestEps = facts
     .filter((f) => f.metric === 'eps_diluted' && f.period.fiscalPeriod === 'FY')
     .sort((a, b) => b.period.end.localeCompare(a.period.end))[0];
-  if (price && latestEps && latestEps.value > 0) derive('pe_ratio', price.value / latestEps.value, 'ratio', [price, latestEps], price.period);
+  if (price && latestEps && latestEps.value > 0)
+    derive('pe_ratio', price.value / latestEps.value, 'ratio', [price, latestEps], price.period);
   return out;
 }
 
@@ -244,20 +255,42 @@ function documents(bundle: SourceBundle, filedAccessions: Map<string, { form: st
     const f = bundle.fundamentals;
     docs.set(f.docId, { docId: f.docId, kind: 'fundamentals', title: `${f.vendor} fundamentals and consensus`, date: f.asOf });
   }
-  for (const n of bundle.notes) docs.set(n.docId, { docId: n.docId, kind: 'research', title: `${n.broker}: ${n.title}`, date: n.published });
-  for (const n of bundle.news) docs.set(n.docId, { docId: n.docId, kind: 'news', title: `${n.source}: ${n.headline}`, date: n.published.slice(0, 10) });
+  for (const n of bundle.notes)
+    docs.set(n.docId, { docId: n.docId, kind: 'research', title: `${n.broker}: ${n.title}`, date: n.published });
+  for (const n of bundle.news)
+    docs.set(n.docId, { docId: n.docId, kind: 'news', title: `${n.source}: ${n.headline}`, date: n.published.slice(0, 10) });
   return [...docs.values()];
 }
 
 function staleSources(bundle: SourceBundle): FactSnapshot['staleSources'] {
   const newest: Array<[SourceKind, IsoDate | undefined]> = [
-    ['filings', bundle.filings.map((f) => f.filed).sort().at(-1)],
+    [
+      'filings',
+      bundle.filings
+        .map((f) => f.filed)
+        .sort()
+        .at(-1),
+    ],
     ['fundamentals', bundle.fundamentals?.asOf],
-    ['research', bundle.notes.map((n) => n.published).sort().at(-1)],
-    ['news', bundle.news.map((n) => n.published.slice(0, 10)).sort().at(-1)],
+    [
+      'research',
+      bundle.notes
+        .map((n) => n.published)
+        .sort()
+        .at(-1),
+    ],
+    [
+      'news',
+      bundle.news
+        .map((n) => n.published.slice(0, 10))
+        .sort()
+        .at(-1),
+    ],
   ];
   return newest
-    .filter((entry): entry is [SourceKind, IsoDate] => entry[1] !== undefined && daysBetween(entry[1], bundle.asOf) > STALE_AFTER_DAYS[entry[0]])
+    .filter(
+      (entry): entry is [SourceKind, IsoDate] => entry[1] !== undefined && daysBetween(entry[1], bundle.asOf) > STALE_AFTER_DAYS[entry[0]],
+    )
     .map(([source, date]) => ({ source, newest: date }));
 }
 

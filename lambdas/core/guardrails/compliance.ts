@@ -1,5 +1,5 @@
 /**
- * Compliance checks on the question (DESIGN §6): requests for guaranteed returns, for insider
+ * Compliance checks on the question (docs/DESIGN.md §6): requests for guaranteed returns, for insider
  * (material non-public) information, and for personalised advice that needs a human — suitability
  * for a named client, position sizing, what a particular client should buy or sell. Factual
  * questions about a stock ("Is KO's dividend covered by earnings?", "What do analysts rate MSFT?")
@@ -9,7 +9,11 @@
  */
 import { skeleton } from './text';
 
-export const COMPLIANCE_CODES = ['compliance_guaranteed_returns', 'compliance_insider_information', 'compliance_personalised_advice'] as const;
+export const COMPLIANCE_CODES = [
+  'compliance_guaranteed_returns',
+  'compliance_insider_information',
+  'compliance_personalised_advice',
+] as const;
 export type ComplianceCode = (typeof COMPLIANCE_CODES)[number];
 
 export interface ComplianceRule {
@@ -47,7 +51,9 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'should_client_trade',
     code: 'compliance_personalised_advice',
-    pattern: new RegExp(String.raw`\b(?:should|shall|must|ought)\s+${CLIENT}\s+(?:\w+\s+){0,2}${TRADE}\b|\b(?:is it (?:a good time|wise|smart) (?:for|to)\s+${CLIENT}\s+(?:to\s+)?${TRADE})`),
+    pattern: new RegExp(
+      String.raw`\b(?:should|shall|must|ought)\s+${CLIENT}\s+(?:\w+\s+){0,2}${TRADE}\b|\b(?:is it (?:a good time|wise|smart) (?:for|to)\s+${CLIENT}\s+(?:to\s+)?${TRADE})`,
+    ),
   },
   {
     id: 'suitability',
@@ -84,7 +90,7 @@ export interface ComplianceFinding {
 
 const MESSAGES: Record<ComplianceCode, string> = {
   compliance_guaranteed_returns:
-    'Nobody can guarantee investment returns, and this service will not suggest otherwise. Ask about the facts instead, for example how stable a company\'s earnings or dividend have been.',
+    "Nobody can guarantee investment returns, and this service will not suggest otherwise. Ask about the facts instead, for example how stable a company's earnings or dividend have been.",
   compliance_insider_information:
     'This service only uses public sources (filings, vendor data, published research and news) and cannot help with material non-public information. If you may have received such information, contact your compliance team.',
   compliance_personalised_advice:

@@ -25,13 +25,16 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     id: 'override_instructions',
     description: 'asks the model to ignore, forget or override its instructions',
-    pattern: new RegExp(String.raw`\b(?:ignore|disregard|forget|override|overrule|bypass|skip|drop|abandon|neglect|discard|cancel)\s+(?:of\s+)?${QUALIFIERS}${TARGETS}`),
+    pattern: new RegExp(
+      String.raw`\b(?:ignore|disregard|forget|override|overrule|bypass|skip|drop|abandon|neglect|discard|cancel)\s+(?:of\s+)?${QUALIFIERS}${TARGETS}`,
+    ),
   },
   {
     id: 'new_instructions',
     description: 'announces new or replacement instructions',
     // Not "new rules" or "new orders": regulation and order books are what FAs ask about.
-    pattern: /\b(?:new|updated|replacement|real|actual|secret|hidden)\s+(?:system\s+)?(?:instructions?|prompts?|directives?)\b|\bfrom now on,? (?:you|your|act|answer|respond|always|never|only)\b|\binstead,? (?:you (?:must|will|should)|do the following)/,
+    pattern:
+      /\b(?:new|updated|replacement|real|actual|secret|hidden)\s+(?:system\s+)?(?:instructions?|prompts?|directives?)\b|\bfrom now on,? (?:you|your|act|answer|respond|always|never|only)\b|\binstead,? (?:you (?:must|will|should)|do the following)/,
   },
   {
     id: 'role_play',
@@ -82,8 +85,16 @@ export interface InjectionFinding {
  * "ignore_all-previous.instructions" both squash to "ignoreallpreviousinstructions".
  */
 const SQUASHED_RULES: ReadonlyArray<{ id: string; pattern: RegExp }> = [
-  { id: 'override_instructions', pattern: /(?:ignore|disregard|forget|override|bypass)(?:all|any|the|your|previous|prior|above|earlier|system)*(?:instructions?|prompts?|rules|guidelines|guardrails)/ },
-  { id: 'prompt_exfiltration', pattern: /(?:reveal|show|print|repeat|dump|leak)(?:me|us)?(?:your|the)(?:system|hidden|initial|original|secret)*(?:prompt|instructions)/ },
+  {
+    id: 'override_instructions',
+    pattern:
+      /(?:ignore|disregard|forget|override|bypass)(?:all|any|the|your|previous|prior|above|earlier|system)*(?:instructions?|prompts?|rules|guidelines|guardrails)/,
+  },
+  {
+    id: 'prompt_exfiltration',
+    pattern:
+      /(?:reveal|show|print|repeat|dump|leak)(?:me|us)?(?:your|the)(?:system|hidden|initial|original|secret)*(?:prompt|instructions)/,
+  },
   { id: 'role_play', pattern: /youarenow(?:a|an|the|dan|free|unrestricted)/ },
   { id: 'jailbreak', pattern: /jailbreak|danmode|developermode|doanythingnow/ },
 ];

@@ -1,5 +1,5 @@
 /**
- * Input guardrails (DESIGN §6), run on every question before any model call, any log line and any
+ * Input guardrails (docs/DESIGN.md §6), run on every question before any model call, any log line and any
  * storage: normalise → redact PII → prompt injection → compliance. PII is redacted, not blocked (the
  * rest of the question is usually fine); injection and compliance block with a reason code. Scope
  * is decided later, once tickers are resolved (scope.ts), still before any model call.
@@ -49,7 +49,11 @@ export function checkInput(raw: string): InputCheck {
   if (injection) return { question, redactions, block: { code: 'prompt_injection', message: INJECTION_MESSAGE, rule: injection.ruleId } };
   const compliance = checkCompliance(question);
   if (compliance) {
-    return { question, redactions, block: { code: compliance.code satisfies ComplianceCode, message: complianceMessage(compliance.code), rule: compliance.ruleId } };
+    return {
+      question,
+      redactions,
+      block: { code: compliance.code satisfies ComplianceCode, message: complianceMessage(compliance.code), rule: compliance.ruleId },
+    };
   }
   return { question, redactions };
 }

@@ -1,5 +1,5 @@
 /**
- * Output guardrails (DESIGN §6) on a model's answer, before it reaches the FA:
+ * Output guardrails (docs/DESIGN.md §6) on a model's answer, before it reaches the FA:
  *
  * 1. Promissory or recommending language ("will double", "guaranteed", "you should buy") — the
  *    sentence is removed.
@@ -69,7 +69,14 @@ const FINDING_FLAGS: Record<VerificationFinding['kind'], OutputFlag> = {
   malformed_output: 'ungrounded_number',
 };
 
-const HALLUCINATION_FLAGS = new Set<OutputFlag>(['ungrounded_number', 'wrong_scale', 'wrong_period', 'citation_mismatch', 'unknown_citation', 'future_date']);
+const HALLUCINATION_FLAGS = new Set<OutputFlag>([
+  'ungrounded_number',
+  'wrong_scale',
+  'wrong_period',
+  'citation_mismatch',
+  'unknown_citation',
+  'future_date',
+]);
 
 /** One snapshot over several stocks: fact and document ids are unique per document, so a union is exact. */
 export function mergeSnapshots(snapshots: FactSnapshot[]): FactSnapshot {
@@ -79,7 +86,10 @@ export function mergeSnapshots(snapshots: FactSnapshot[]): FactSnapshot {
   return {
     ...first,
     ticker: snapshots.map((s) => s.ticker).join(','),
-    asOf: snapshots.map((s) => s.asOf).sort().at(-1)!,
+    asOf: snapshots
+      .map((s) => s.asOf)
+      .sort()
+      .at(-1)!,
     facts: snapshots.flatMap((s) => s.facts),
     conflicts: snapshots.flatMap((s) => s.conflicts),
     documents: snapshots.flatMap((s) => s.documents),
@@ -103,11 +113,16 @@ export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot)
 
   // The batch verifier, unchanged: the answer travels as the expanded length of a one-section draft.
   const verification = verifySummary(
-    { hook: { sections: [] }, medium: { sections: [] }, expanded: { sections: candidates.length > 0 ? [{ section: 'overview', sentences: candidates }] : [] } },
+    {
+      hook: { sections: [] },
+      medium: { sections: [] },
+      expanded: { sections: candidates.length > 0 ? [{ section: 'overview', sentences: candidates }] : [] },
+    },
     snapshot,
   );
   const findingsBySentence = new Map<string, VerificationFinding>();
-  for (const finding of verification.findings) if (!findingsBySentence.has(finding.sentence)) findingsBySentence.set(finding.sentence, finding);
+  for (const finding of verification.findings)
+    if (!findingsBySentence.has(finding.sentence)) findingsBySentence.set(finding.sentence, finding);
   const kept: AnswerSentence[] = [];
   for (const sentence of candidates) {
     const finding = findingsBySentence.get(sentence.text);

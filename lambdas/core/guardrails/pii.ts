@@ -1,5 +1,5 @@
 /**
- * PII detection and redaction (DESIGN §6): social security numbers, card numbers (Luhn-checked),
+ * PII detection and redaction (docs/DESIGN.md §6): social security numbers, card numbers (Luhn-checked),
  * bank and brokerage account numbers, email addresses and phone numbers. It runs on the normalised
  * question before anything is logged, cached, stored or sent to a model, so only the redacted text
  * ever leaves the handler.
@@ -55,7 +55,8 @@ const END = String.raw`(?![\p{L}\p{N}]|[.,]\d)`;
 
 const EMAIL = /[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}/gu;
 const SSN_FORMATTED = new RegExp(`${START}\\d{3}([- ])\\d{2}\\1\\d{4}${END}`, 'gu');
-const SSN_CONTEXT = /\b(?:ssn|ss#|social security(?: number| no\.?)?|tax(?:payer)? id(?:entification)?(?: number)?|tin|itin)\b[\s:#=-]*(?:is\s+|of\s+)?/giu;
+const SSN_CONTEXT =
+  /\b(?:ssn|ss#|social security(?: number| no\.?)?|tax(?:payer)? id(?:entification)?(?: number)?|tin|itin)\b[\s:#=-]*(?:is\s+|of\s+)?/giu;
 const CARD = new RegExp(`${START}\\d(?:[ -]?\\d){12,18}${END}`, 'gu');
 const CARD_CONTEXT = /\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|cc)\b/iu;
 const ACCOUNT_CONTEXT =
@@ -74,7 +75,13 @@ const NINE_DIGITS = /^\d{3}[\s-]?\d{2}[\s-]?\d{4}(?!\d)/u;
 
 type Counter = Map<PiiKind, number>;
 
-function replaceAll(text: string, pattern: RegExp, kind: PiiKind, counter: Counter, accept: (match: string) => boolean = () => true): string {
+function replaceAll(
+  text: string,
+  pattern: RegExp,
+  kind: PiiKind,
+  counter: Counter,
+  accept: (match: string) => boolean = () => true,
+): string {
   return text.replace(pattern, (match) => {
     if (!accept(match)) return match;
     counter.set(kind, (counter.get(kind) ?? 0) + 1);

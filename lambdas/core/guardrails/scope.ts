@@ -8,9 +8,7 @@
  */
 import { skeleton } from './text';
 
-export type ScopeVerdict =
-  | { inScope: true }
-  | { inScope: false; code: 'out_of_scope' | 'no_covered_ticker'; message: string };
+export type ScopeVerdict = { inScope: true } | { inScope: false; code: 'out_of_scope' | 'no_covered_ticker'; message: string };
 
 /** Words that make a question about a company's business, results, valuation or coverage. */
 const FINANCE_TERMS =
@@ -26,7 +24,7 @@ const OFF_TOPIC =
 
 const MESSAGES = {
   out_of_scope:
-    'This service answers questions about covered stocks from their filings, vendor data, research notes and news. Ask about a company\'s results, valuation, estimates, analyst views, risks or news.',
+    "This service answers questions about covered stocks from their filings, vendor data, research notes and news. Ask about a company's results, valuation, estimates, analyst views, risks or news.",
   no_covered_ticker:
     'The question does not name a covered stock. Name the company or its ticker symbol (for example "What drove ABC\'s last quarter?").',
 } as const;

@@ -4,7 +4,7 @@ export type IsoDate = string;
 
 export type SourceKind = 'filings' | 'fundamentals' | 'research' | 'news';
 
-/** Ranking used when sources disagree: lower wins (DESIGN §5.2: filings > vendor data > notes > news). */
+/** Ranking used when sources disagree: lower wins (docs/DESIGN.md §5.2: filings > vendor data > notes > news). */
 export const SOURCE_RANK: Record<SourceKind, number> = { filings: 1, fundamentals: 2, research: 3, news: 4 };
 
 export const GICS_SECTORS = [

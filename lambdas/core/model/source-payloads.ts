@@ -19,10 +19,7 @@ export interface CompanyFactsEntry {
 export interface CompanyFactsJson {
   cik: number | string;
   entityName: string;
-  facts: Record<
-    string,
-    Record<string, { label?: string | null; description?: string | null; units: Record<string, CompanyFactsEntry[]> }>
-  >;
+  facts: Record<string, Record<string, { label?: string | null; description?: string | null; units: Record<string, CompanyFactsEntry[]> }>>;
 }
 
 /** A text section of a filing, e.g. Item 1 (Business), Item 1A (Risk Factors), Item 7 (MD&A). */

@@ -1,12 +1,5 @@
 /** Summaries, their sentences and citations, and what verification found. */
-export const SUMMARY_SECTIONS = [
-  'overview',
-  'recent_results',
-  'valuation_and_estimates',
-  'analyst_view',
-  'risks',
-  'catalysts',
-] as const;
+export const SUMMARY_SECTIONS = ['overview', 'recent_results', 'valuation_and_estimates', 'analyst_view', 'risks', 'catalysts'] as const;
 export type SummarySection = (typeof SUMMARY_SECTIONS)[number];
 
 export const SUMMARY_LENGTHS = ['hook', 'medium', 'expanded'] as const;

@@ -2,9 +2,8 @@
  * The run-level steps around the per-stock Map: open a run (Prepare), record a failed stock
  * (the Map's Catch), and close the run with its totals (Finalize).
  */
-import type { RunAudit, RunTotals, StockOutcome } from '../model';
+import type { RunAudit, RunTotals, StockOutcome, IsoDate } from '../model';
 import type { RunRepository, UniverseSource } from '../ports';
-import type { IsoDate } from '../model';
 import { InputValidationError, NotFoundError } from '../errors';
 import { aggregateRun } from './aggregate-run';
 

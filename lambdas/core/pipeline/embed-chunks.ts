@@ -1,11 +1,10 @@
 /**
- * Embed only what changed (DESIGN §5.3): look up every chunk's content hash in the cache with one
+ * Embed only what changed (docs/DESIGN.md §5.3): look up every chunk's content hash in the cache with one
  * MGET, embed the misses, store their vectors, and only then record their hashes — so a cache hit
  * always means the vector is already stored.
  */
 import type { ChunkRepository, EmbedderPort, EmbeddingHashCache } from '../ports';
-import type { StoredChunk } from '../model';
-import type { IsoDate, SourceBundle } from '../model';
+import type { StoredChunk, IsoDate, SourceBundle } from '../model';
 import { CHUNKER_VERSION, chunkDocuments } from '../chunking/section-chunker';
 import type { ChunkSource } from '../chunking/section-chunker';
 import { embeddingCacheKey } from '../embedding/cache-key';

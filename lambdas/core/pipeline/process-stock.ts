@@ -1,10 +1,20 @@
 /**
  * One Distributed Map child: gather → normalise → embed (cache) → skip unchanged → write → verify
- * → store, for one ticker and as-of date (DESIGN §5). Every dependency is injected.
+ * → store, for one ticker and as-of date (docs/DESIGN.md §5). Every dependency is injected.
  */
 import type { ChunkRepository, EmbedderPort, EmbeddingHashCache, RunRepository, Sources, SummaryRepository } from '../ports';
-import type { StockOutcome, StoredSummary, SummaryFingerprint } from '../model';
-import type { CompanyFactsJson, CompanyProfile, FactSnapshot, IsoDate, SourceBundle, SourceFailure, SourceKind } from '../model';
+import type {
+  StockOutcome,
+  StoredSummary,
+  SummaryFingerprint,
+  CompanyFactsJson,
+  CompanyProfile,
+  FactSnapshot,
+  IsoDate,
+  SourceBundle,
+  SourceFailure,
+  SourceKind,
+} from '../model';
 import { describeError, NotFoundError } from '../errors';
 import type { FiledMetric } from '../facts/normalise';
 import { buildFactSnapshot, sourceHashOf } from '../facts/normalise';
@@ -31,7 +41,7 @@ export interface ProcessStockDeps extends WriteDeps {
   /** Cache degradations seen while this stock ran (the adapter counts them). */
   cacheDegradations: () => number;
   now: () => Date;
-  /** Cost ledger and budgets (DESIGN §7). Without them nothing is recorded and calls go as routed. */
+  /** Cost ledger and budgets (docs/DESIGN.md §7). Without them nothing is recorded and calls go as routed. */
   cost?: Omit<CostDeps, 'prices' | 'now'>;
   /** Reuse the latest brief when no source changed (default true; the naive cost baseline turns it off). */
   skipUnchanged?: boolean;

@@ -1,10 +1,9 @@
 /**
  * Write the three summaries, fact-check them, regenerate once with the findings, and fall back to
- * a facts-only summary built from the snapshot if the second draft still fails (DESIGN §5.5–5.6).
+ * a facts-only summary built from the snapshot if the second draft still fails (docs/DESIGN.md §5.5–5.6).
  */
 import type { LlmPort, LlmTask } from '../ports';
-import type { ModelCallRecord } from '../model';
-import type { FactSnapshot, SummaryDraft, VerificationResult, VerificationStatus } from '../model';
+import type { ModelCallRecord, FactSnapshot, SummaryDraft, VerificationResult, VerificationStatus } from '../model';
 import type { PriceTable } from '../cost/price-table';
 import { costOfUsage } from '../cost/price-table';
 import type { UnitBudget } from '../cost/budget';
@@ -133,9 +132,25 @@ export async function writeAndVerify(
   const first = await draft('write_summary', renderWriterPrompt(input), snapshot, deps, spend, options.budget);
   if ('skipped' in first) throw new Error('the first draft is never optional'); // planCall never skips a required task
   if (first.summary && first.verification.passed) {
-    return { status: 'verified', summary: first.summary, verification: first.verification, drafts: [first.verification], calls, modelId: first.modelId, downgradedCalls, skippedSteps };
+    return {
+      status: 'verified',
+      summary: first.summary,
+      verification: first.verification,
+      drafts: [first.verification],
+      calls,
+      modelId: first.modelId,
+      downgradedCalls,
+      skippedSteps,
+    };
   }
-  const second = await draft('regenerate_summary', renderWriterPrompt(input, first.verification.findings), snapshot, deps, spend, options.budget);
+  const second = await draft(
+    'regenerate_summary',
+    renderWriterPrompt(input, first.verification.findings),
+    snapshot,
+    deps,
+    spend,
+    options.budget,
+  );
   if (!('skipped' in second) && second.summary && second.verification.passed) {
     return {
       status: 'regenerated',

@@ -1,5 +1,5 @@
 /**
- * The answer-cache key (DESIGN §6: identical questions about unchanged data): the normalised
+ * The answer-cache key (docs/DESIGN.md §6: identical questions about unchanged data): the normalised
  * question, the tickers, the version of each stock's brief (its source hash and prompt version), the
  * answer prompt version and variant, the depth, and — for follow-ups that carry conversation
  * history into the prompt — a digest of that history. Any change to the data, the prompt or the

@@ -39,7 +39,14 @@ export const TaskSchema = z.object({
 });
 export type AnswerTask = z.infer<typeof TaskSchema>;
 
-const SourceSchema = z.object({ n: z.number(), docId: z.string(), ticker: z.string(), kind: z.enum(['filings', 'fundamentals', 'research', 'news']), title: z.string(), date: z.string() });
+const SourceSchema = z.object({
+  n: z.number(),
+  docId: z.string(),
+  ticker: z.string(),
+  kind: z.enum(['filings', 'fundamentals', 'research', 'news']),
+  title: z.string(),
+  date: z.string(),
+});
 const FactSchema = z.object({
   id: z.string(),
   ticker: z.string(),
@@ -52,7 +59,14 @@ const FactSchema = z.object({
   negative: z.boolean(),
   sources: z.array(z.number()),
 });
-const ExcerptSchema = z.object({ source: z.number(), ticker: z.string(), kind: z.enum(['filings', 'fundamentals', 'research', 'news']), section: z.string(), text: z.string(), score: z.number() });
+const ExcerptSchema = z.object({
+  source: z.number(),
+  ticker: z.string(),
+  kind: z.enum(['filings', 'fundamentals', 'research', 'news']),
+  section: z.string(),
+  text: z.string(),
+  score: z.number(),
+});
 const CompanySchema = z.object({
   ticker: z.string(),
   name: z.string(),
@@ -102,9 +116,20 @@ function forFocus(context: AnswerContext, focus: SpecialistFocus): Pick<AnswerCo
 }
 
 /** Sources a block set actually refers to, so each prompt lists only what it can cite. */
-function referencedSources(context: AnswerContext, facts: ContextFact[], excerpts: ContextExcerpt[], notes: SpecialistNote[], withBriefs: boolean): ContextSource[] {
-  const used = new Set<number>([...facts.flatMap((f) => f.sources), ...excerpts.map((e) => e.source), ...notes.flatMap((n) => n.sentences.flatMap((s) => s.sources))]);
-  if (withBriefs) for (const company of context.companies) for (const sentence of company.brief) for (const n of sentence.sources) used.add(n);
+function referencedSources(
+  context: AnswerContext,
+  facts: ContextFact[],
+  excerpts: ContextExcerpt[],
+  notes: SpecialistNote[],
+  withBriefs: boolean,
+): ContextSource[] {
+  const used = new Set<number>([
+    ...facts.flatMap((f) => f.sources),
+    ...excerpts.map((e) => e.source),
+    ...notes.flatMap((n) => n.sentences.flatMap((s) => s.sources)),
+  ]);
+  if (withBriefs)
+    for (const company of context.companies) for (const sentence of company.brief) for (const n of sentence.sources) used.add(n);
   return context.sources.filter((s) => used.has(s.n));
 }
 

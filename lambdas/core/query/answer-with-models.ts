@@ -1,5 +1,5 @@
 /**
- * The model steps of an answer (DESIGN §6). Simple questions: one call on the small model (task
+ * The model steps of an answer (docs/DESIGN.md §6). Simple questions: one call on the small model (task
  * `answer`). Deep questions: specialist steps in parallel on the small model — fundamentals,
  * filings, notes and news, each reading only its own material — then a synthesis of their notes on
  * the strong model (`answer_deep`). A specialist with no material is skipped rather than paid for.
@@ -9,14 +9,13 @@
  * writes a facts-only answer. Every call is priced from the usage the provider reports.
  */
 import type { LlmPort, LlmResponse } from '../ports';
-import type { TokenUsage } from '../model';
+import type { TokenUsage, AnswerDepth } from '../model';
 import { costOfUsage } from '../cost/price-table';
 import type { PriceTable } from '../cost/price-table';
 import type { ModelChoice, RouteContext } from '../routing/model-router';
 import { describeError } from '../errors';
 import { ANSWER_SYSTEM_PROMPT, parseAnswerReply, renderAnswerPrompt, SPECIALIST_FOCUSES } from './answer-prompt';
 import type { AnswerMode, SpecialistFocus, SpecialistNote } from './answer-prompt';
-import type { AnswerDepth } from '../model';
 import type { AnswerContext } from './context';
 import type { NumberedSentence } from './fact-sentences';
 
@@ -62,7 +61,10 @@ const FOCUS_KINDS: Record<SpecialistFocus, string[]> = {
 function hasMaterial(context: AnswerContext, focus: SpecialistFocus): boolean {
   if (focus === 'fundamentals') return context.facts.length > 0;
   const kinds = FOCUS_KINDS[focus];
-  return context.excerpts.some((e) => kinds.includes(e.kind)) || context.sources.some((s) => kinds.includes(s.kind) && context.facts.some((f) => f.sources.includes(s.n)));
+  return (
+    context.excerpts.some((e) => kinds.includes(e.kind)) ||
+    context.sources.some((s) => kinds.includes(s.kind) && context.facts.some((f) => f.sources.includes(s.n)))
+  );
 }
 
 async function call(

@@ -4,10 +4,9 @@
  * citations renumbered 1..n in order of first use with a quote from each source, confidence and
  * flags. Pure and deterministic.
  */
-import type { FactSnapshot } from '../model';
+import type { FactSnapshot, AnswerCitation, AnswerPayload, AnswerDepth, ConfidenceLabel } from '../model';
 import { ANSWER_DISCLAIMER, checkOutput } from '../guardrails/output-guardrails';
 import type { AnswerSentence } from '../guardrails/output-guardrails';
-import type { AnswerCitation, AnswerPayload, AnswerDepth, ConfidenceLabel } from '../model';
 import type { AnswerContext } from './context';
 import { factSentence } from './fact-sentences';
 import type { NumberedSentence } from './fact-sentences';
@@ -132,7 +131,15 @@ export function composeAnswer(input: ComposeInput): ComposedAnswer {
   for (const sentence of kept) for (const docId of sentence.citations) if (!numberOf.has(docId)) numberOf.set(docId, numberOf.size + 1);
   const citations: AnswerCitation[] = [...numberOf.entries()].map(([docId, n]) => {
     const source = input.context.sources.find((s) => s.docId === docId)!;
-    return { n, sourceId: docId, ticker: source.ticker, kind: source.kind, title: source.title, date: source.date, quote: quoteFor(docId, kept, input.context) };
+    return {
+      n,
+      sourceId: docId,
+      ticker: source.ticker,
+      kind: source.kind,
+      title: source.title,
+      date: source.date,
+      quote: quoteFor(docId, kept, input.context),
+    };
   });
   const sentences = kept.map((s) => ({ text: s.text, citations: s.citations.map((docId) => numberOf.get(docId)!) }));
   const answer =
@@ -157,7 +164,11 @@ export function composeAnswer(input: ComposeInput): ComposedAnswer {
       confidenceLabel: confidenceLabelOf(confidence),
       flags: [...flags].sort(),
       disclaimer: ANSWER_DISCLAIMER,
-      asOf: input.context.companies.map((c) => c.asOf).sort().at(-1) ?? '',
+      asOf:
+        input.context.companies
+          .map((c) => c.asOf)
+          .sort()
+          .at(-1) ?? '',
       modelIds: input.modelIds,
       promptVersion: input.promptVersion,
       promptVariant: input.promptVariant,

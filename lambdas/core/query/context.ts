@@ -129,7 +129,9 @@ function selectFacts(snapshot: FactSnapshot, topics: Topic[], period: PeriodPref
       if (inYears.length > 0) facts = inYears;
     }
     if (named.quarters.length > 0) {
-      const inQuarters = facts.filter((f) => f.period.fiscalPeriod === 'spot' || named.quarters.includes(Number(f.period.fiscalPeriod.slice(1))));
+      const inQuarters = facts.filter(
+        (f) => f.period.fiscalPeriod === 'spot' || named.quarters.includes(Number(f.period.fiscalPeriod.slice(1))),
+      );
       if (inQuarters.length > 0) facts = inQuarters;
     }
     const spot = facts.filter((f) => f.period.fiscalPeriod === 'spot');
@@ -174,7 +176,8 @@ export function buildContext(question: string, retrieval: Retrieval, history: Hi
   const period = periodPreferenceOf(question);
   const documents = new Map<string, { ticker: string; kind: SourceKind; title: string; date: string }>();
   for (const stock of retrieval.stocks) {
-    for (const doc of stock.summary.documents) documents.set(doc.docId, { ticker: stock.ticker, kind: doc.kind, title: doc.title, date: doc.date });
+    for (const doc of stock.summary.documents)
+      documents.set(doc.docId, { ticker: stock.ticker, kind: doc.kind, title: doc.title, date: doc.date });
   }
   const numbers = new SourceNumbers(documents);
   const facts: ContextFact[] = [];
@@ -201,8 +204,16 @@ export function buildContext(question: string, retrieval: Retrieval, history: Hi
     for (const { chunk, score } of stock.chunks) {
       const source = numbers.number(chunk.docId);
       if (source === undefined) continue;
-      const text = chunk.text.length > options.excerptChars ? `${chunk.text.slice(0, options.excerptChars).replace(/\s+\S*$/, '')} …` : chunk.text;
-      excerpts.push({ source, ticker: stock.ticker, kind: documents.get(chunk.docId)!.kind, section: chunk.section, text, score: Math.round(score * 1000) / 1000 });
+      const text =
+        chunk.text.length > options.excerptChars ? `${chunk.text.slice(0, options.excerptChars).replace(/\s+\S*$/, '')} …` : chunk.text;
+      excerpts.push({
+        source,
+        ticker: stock.ticker,
+        kind: documents.get(chunk.docId)!.kind,
+        section: chunk.section,
+        text,
+        score: Math.round(score * 1000) / 1000,
+      });
     }
     companies.push({
       ticker: stock.ticker,

@@ -58,4 +58,3 @@ export function factSentence(fact: ContextFact, subject: string): NumberedSenten
   })();
   return { text, sources: fact.sources };
 }
-

@@ -3,8 +3,7 @@
  * whether it needs the deep path (several sources weighed against each other, or several stocks)
  * or the simple one. Pure and deterministic.
  */
-import type { MetricName } from '../model';
-import type { AnswerDepth } from '../model';
+import type { MetricName, AnswerDepth } from '../model';
 
 export const TOPICS = [
   'results',
@@ -24,19 +23,24 @@ export const TOPICS = [
 export type Topic = (typeof TOPICS)[number];
 
 const TOPIC_PATTERNS: Record<Topic, RegExp> = {
-  results: /\b(?:results?|quarter|quarterly|q[1-4]|annual|fiscal|fy|year|performance|perform\w*|drove|drivers?|driving|happened|report(?:ed|s)?|earnings)\b/,
+  results:
+    /\b(?:results?|quarter|quarterly|q[1-4]|annual|fiscal|fy|year|performance|perform\w*|drove|drivers?|driving|happened|report(?:ed|s)?|earnings)\b/,
   revenue: /\b(?:revenues?|sales|top[- ]line|grow\w*|growth|demand|volumes?)\b/,
-  profitability: /\b(?:margins?|profit\w*|net income|income|operating income|gross profit|losses?|loss-making|costs?|expenses?|bottom[- ]line)\b/,
+  profitability:
+    /\b(?:margins?|profit\w*|net income|income|operating income|gross profit|losses?|loss-making|costs?|expenses?|bottom[- ]line)\b/,
   eps: /\b(?:eps|earnings per share|per share|earnings)\b/,
   balance_sheet: /\b(?:balance sheet|debt|leverage|liabilit\w*|assets?|equity|solvency|capital|book value)\b/,
   cash_flow: /\b(?:cash|cash ?flow|liquidity|free cash|capex|capital spending)\b/,
   dividends: /\b(?:dividends?|payout|yield|distribution|buybacks?|repurchases?|shareholder returns?)\b/,
   valuation: /\b(?:valuation|valued|p\/?e|multiples?|price|priced|trading at|market cap\w*|market value|expensive|cheap|worth)\b/,
   estimates: /\b(?:consensus|estimates?|expectations?|expected|forecasts?|guidance|outlook|next year|forward)\b/,
-  analysts: /\b(?:analysts?|ratings?|rated|upgrades?|downgrades?|price targets?|targets?|brokers?|research|notes?|thesis|bull|bear|street)\b/,
-  risks: /\b(?:risks?|risky|threats?|headwinds?|concerns?|worr\w*|challenges?|uncertaint\w*|litigation|regulat\w*|competition|competitors?|exposure|downside|safety|safe|sustainab\w*)\b/,
+  analysts:
+    /\b(?:analysts?|ratings?|rated|upgrades?|downgrades?|price targets?|targets?|brokers?|research|notes?|thesis|bull|bear|street)\b/,
+  risks:
+    /\b(?:risks?|risky|threats?|headwinds?|concerns?|worr\w*|challenges?|uncertaint\w*|litigation|regulat\w*|competition|competitors?|exposure|downside|safety|safe|sustainab\w*)\b/,
   news: /\b(?:news|headlines?|announce\w*|recent(?:ly)?|latest|lately|this week|today|events?|catalysts?|developments?|launch\w*|deal|acquisitions?|mergers?|management changes?|ceo|cfo)\b/,
-  business: /\b(?:business|does|do they do|what is|who is|segments?|products?|customers?|strategy|model|overview|describe|summary|summari[sz]e|brief|tell me about)\b/,
+  business:
+    /\b(?:business|does|do they do|what is|who is|segments?|products?|customers?|strategy|model|overview|describe|summary|summari[sz]e|brief|tell me about)\b/,
 };
 
 /** The metrics each topic reads from the fact snapshot. */

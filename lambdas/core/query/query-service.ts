@@ -1,5 +1,5 @@
 /**
- * The query path (DESIGN §6), for one authenticated FA:
+ * The query path (docs/DESIGN.md §6), for one authenticated FA:
  *
  *   input guardrails → resolve tickers (request, question, session) → scope → briefs → answer cache
  *   → retrieval (chunks by similarity) → model steps → output guardrails → session memory → answer
@@ -8,7 +8,7 @@
  * blocked question makes no model call and stores nothing. Everything is injected: the handler maps
  * the outcome to HTTP; tests drive this directly.
  */
-import type { EmbedderPort, LlmPort } from '../ports';
+import type { EmbedderPort, LlmPort, AnswerCacheStore, ChunkReader, SessionStore, SummaryReader } from '../ports';
 import type { PriceTable } from '../cost/price-table';
 import { costOfUsage } from '../cost/price-table';
 import type { ModelChoice, RouteContext } from '../routing/model-router';
@@ -19,15 +19,13 @@ import type { PiiRedaction } from '../guardrails/pii';
 import { checkScope } from '../guardrails/scope';
 import { answerCacheKey } from './answer-cache-key';
 import { ANSWER_PROMPT_VERSION } from './answer-prompt';
-import type { AnswerDepth, AnswerPayload } from '../model';
+import type { AnswerDepth, AnswerPayload, SessionTurn } from '../model';
 import { answerWithModels } from './answer-with-models';
 import type { QueryModelCall } from './answer-with-models';
 import { composeAnswer } from './compose-answer';
 import { buildContext } from './context';
 import type { HistoryTurn } from './context';
 import { classifyDepth } from './intent';
-import type { AnswerCacheStore, ChunkReader, SessionStore, SummaryReader } from '../ports';
-import type { SessionTurn } from '../model';
 import { retrieve } from './retrieve';
 import type { TickerResolver } from './ticker-resolver';
 
@@ -129,10 +127,29 @@ export interface QueryTelemetry {
 
 export type QueryOutcome =
   | { kind: 'answered'; answer: QueryAnswer; telemetry: QueryTelemetry }
-  | { kind: 'rejected'; status: 400 | 404 | 422; code: InputBlockCode | 'invalid_request' | 'brief_not_found'; message: string; rule?: string; telemetry: QueryTelemetry };
+  | {
+      kind: 'rejected';
+      status: 400 | 404 | 422;
+      code: InputBlockCode | 'invalid_request' | 'brief_not_found';
+      message: string;
+      rule?: string;
+      telemetry: QueryTelemetry;
+    };
 
 function telemetryBase(requestId: string, redactions: PiiRedaction[]): QueryTelemetry {
-  return { requestId, tickers: [], cacheHit: false, costUsd: 0, llmMs: 0, totalMs: 0, redactions, hallucinationFlagged: false, removedSentences: 0, flags: [], modelErrors: [] };
+  return {
+    requestId,
+    tickers: [],
+    cacheHit: false,
+    costUsd: 0,
+    llmMs: 0,
+    totalMs: 0,
+    redactions,
+    hallucinationFlagged: false,
+    removedSentences: 0,
+    flags: [],
+    modelErrors: [],
+  };
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -141,7 +158,12 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  * Answer one question for one FA. Never throws for bad input or a model failure (storage failures
  * propagate). `requestId` ties the answer to the gateway's request; a new one is made when absent.
  */
-export async function answerQuery(faId: string, input: QueryInput, deps: QueryDeps, requestId: string = deps.newId()): Promise<QueryOutcome> {
+export async function answerQuery(
+  faId: string,
+  input: QueryInput,
+  deps: QueryDeps,
+  requestId: string = deps.newId(),
+): Promise<QueryOutcome> {
   const started = deps.now();
   // Time spent waiting on storage (DynamoDB), reported beside model time so overhead can be read.
   let storeMs = 0;
@@ -158,13 +180,19 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   // 1. Input guardrails, before anything else sees the text.
   const checked = checkInput(input.question);
   const telemetry = telemetryBase(requestId, checked.redactions);
-  const reject = (status: 400 | 404 | 422, code: Extract<QueryOutcome, { kind: 'rejected' }>['code'], message: string, rule?: string): QueryOutcome => {
+  const reject = (
+    status: 400 | 404 | 422,
+    code: Extract<QueryOutcome, { kind: 'rejected' }>['code'],
+    message: string,
+    rule?: string,
+  ): QueryOutcome => {
     telemetry.blockedCode = code;
     telemetry.blockedRule = rule;
     telemetry.totalMs = deps.now() - started;
     return { kind: 'rejected', status, code, message, ...(rule ? { rule } : {}), telemetry };
   };
-  if (checked.question === '') return reject(400, 'invalid_request', 'question is empty once invisible characters and whitespace are removed');
+  if (checked.question === '')
+    return reject(400, 'invalid_request', 'question is empty once invisible characters and whitespace are removed');
   if (checked.block) return reject(422, checked.block.code, checked.block.message, checked.block.rule);
   const question = checked.question;
 
@@ -203,7 +231,11 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
   const present = briefs.filter((b): b is { ticker: string; brief: NonNullable<typeof b.brief> } => b.brief !== undefined);
   const missing = briefs.filter((b) => b.brief === undefined).map((b) => b.ticker);
   if (present.length === 0) {
-    return reject(404, 'brief_not_found', `no brief is stored yet for ${missing.join(', ')}: the nightly batch has not covered ${missing.length > 1 ? 'them' : 'it'}`);
+    return reject(
+      404,
+      'brief_not_found',
+      `no brief is stored yet for ${missing.join(', ')}: the nightly batch has not covered ${missing.length > 1 ? 'them' : 'it'}`,
+    );
   }
   const key = answerCacheKey({
     question,
@@ -226,14 +258,22 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     payload = { ...cached.answer, flags: [...new Set([...cached.answer.flags.filter((f) => f !== 'pii_redacted'), ...flags])].sort() };
     telemetry.cacheHit = true;
   } else {
-    const retrieval = await retrieve(present.map((b) => b.ticker), question, deps, { chunksPerTicker: deps.settings.chunksPerTicker });
+    const retrieval = await retrieve(
+      present.map((b) => b.ticker),
+      question,
+      deps,
+      { chunksPerTicker: deps.settings.chunksPerTicker },
+    );
     // Reads and the question's embedding run side by side: the reads count as storage time, and
     // only the embedding's wait beyond them as model time (the critical path, not the sum).
     storeMs += retrieval.timing.readMs;
     const embeddingWaitMs = Math.max(0, retrieval.timing.embedMs - retrieval.timing.readMs);
     if (retrieval.modelMismatch) flags.push('retrieval_model_mismatch');
     if (retrieval.embeddingError) flags.push('retrieval_degraded');
-    const context = buildContext(question, retrieval, history, { factsPerTicker: deps.settings.factsPerTicker, excerptChars: deps.settings.excerptChars });
+    const context = buildContext(question, retrieval, history, {
+      factsPerTicker: deps.settings.factsPerTicker,
+      excerptChars: deps.settings.excerptChars,
+    });
     const models = await answerWithModels(context, depth, {
       llm: deps.llm,
       route: deps.route,
@@ -258,7 +298,12 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     claimsChecked = composed.claimsChecked;
     telemetry.hallucinationFlagged = composed.hallucinationFlagged;
     llmMs = models.llmMs + embeddingWaitMs;
-    const embeddingUsage = { inputTokens: retrieval.embedding.inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    const embeddingUsage = {
+      inputTokens: retrieval.embedding.inputTokens,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
     const embeddingUsd = costOfUsage(deps.prices, retrieval.embedding.modelId, embeddingUsage);
     cost = {
       usd: round(models.calls.reduce((sum, c) => sum + c.costUsd, 0) + embeddingUsd, 8),
@@ -292,15 +337,24 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
     createdAt: new Date(now).toISOString(),
     expiresAt: Math.floor(now / 1000) + deps.settings.sessionTtlSeconds,
   };
-  const degraded = ['model_unavailable', 'specialist_failed', 'synthesis_failed', 'malformed_model_output', 'retrieval_degraded'].some((f) => payload.flags.includes(f));
+  const degraded = ['model_unavailable', 'specialist_failed', 'synthesis_failed', 'malformed_model_output', 'retrieval_degraded'].some(
+    (f) => payload.flags.includes(f),
+  );
   // Flags about this request (its redactions) are not part of the answer another FA may be served.
   const cacheable: AnswerPayload = { ...payload, flags: payload.flags.filter((f) => f !== 'pii_redacted') };
-  await timed(Promise.all([
-    deps.sessions.appendTurn(turn),
-    cached || degraded
-      ? Promise.resolve()
-      : deps.answerCache.put({ key, answer: cacheable, cachedAt: new Date(now).toISOString(), expiresAt: Math.floor(now / 1000) + deps.settings.answerCacheTtlSeconds }),
-  ]));
+  await timed(
+    Promise.all([
+      deps.sessions.appendTurn(turn),
+      cached || degraded
+        ? Promise.resolve()
+        : deps.answerCache.put({
+            key,
+            answer: cacheable,
+            cachedAt: new Date(now).toISOString(),
+            expiresAt: Math.floor(now / 1000) + deps.settings.answerCacheTtlSeconds,
+          }),
+    ]),
+  );
 
   const totalMs = deps.now() - started;
   telemetry.costUsd = cost.usd;
@@ -317,7 +371,12 @@ export async function answerQuery(faId: string, input: QueryInput, deps: QueryDe
       ...payload,
       cache: cached ? { hit: true, cachedAt: cached.cachedAt } : { hit: false },
       cost,
-      latency: { totalMs: Math.round(totalMs), llmMs: Math.round(llmMs), overheadMs: Math.max(0, Math.round(totalMs - llmMs)), storeMs: Math.round(storeMs) },
+      latency: {
+        totalMs: Math.round(totalMs),
+        llmMs: Math.round(llmMs),
+        overheadMs: Math.max(0, Math.round(totalMs - llmMs)),
+        storeMs: Math.round(storeMs),
+      },
       guardrails: { input: { redactions: checked.redactions }, output: { removedSentences, claimsChecked } },
     },
     telemetry,

@@ -1,13 +1,12 @@
 /**
- * Retrieval (DESIGN §6): the latest brief of each stock (with its fact snapshot and documents) and
+ * Retrieval (docs/DESIGN.md §6): the latest brief of each stock (with its fact snapshot and documents) and
  * the stored chunks most similar to the question, by cosine similarity of their vectors, within
  * those stocks only. Pure orchestration over injected readers and the embedder.
  */
-import type { EmbedderPort } from '../ports';
+import type { EmbedderPort, ChunkReader, SummaryReader } from '../ports';
 import type { StoredChunk, StoredSummary } from '../model';
 import { describeError } from '../errors';
 import { cosine, decodeVector } from '../embedding/vector-codec';
-import type { ChunkReader, SummaryReader } from '../ports';
 
 export interface RankedChunk {
   chunk: StoredChunk;
@@ -76,13 +75,20 @@ export async function retrieve(
   const started = deps.now();
   const timing = { readMs: 0, embedMs: 0 };
   const [embedding, perTicker] = await Promise.all([
-    deps.embedder.embed([question]).then(
-      (result) => ({ ok: true as const, result }),
-      (error: unknown) => ({ ok: false as const, error: describeError(error) }),
-    ).finally(() => (timing.embedMs = deps.now() - started)),
-    Promise.all(tickers.map(async (ticker) => ({ ticker, summary: await deps.summaries.getLatest(ticker), chunks: await deps.chunks.chunksOf(ticker) }))).finally(
-      () => (timing.readMs = deps.now() - started),
-    ),
+    deps.embedder
+      .embed([question])
+      .then(
+        (result) => ({ ok: true as const, result }),
+        (error: unknown) => ({ ok: false as const, error: describeError(error) }),
+      )
+      .finally(() => (timing.embedMs = deps.now() - started)),
+    Promise.all(
+      tickers.map(async (ticker) => ({
+        ticker,
+        summary: await deps.summaries.getLatest(ticker),
+        chunks: await deps.chunks.chunksOf(ticker),
+      })),
+    ).finally(() => (timing.readMs = deps.now() - started)),
   ]);
   const query = embedding.ok ? embedding.result.vectors[0]! : undefined;
   let modelMismatch = false;

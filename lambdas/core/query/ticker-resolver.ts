@@ -20,18 +20,41 @@ export interface ResolvedTicker {
   position: number;
 }
 
-const NAME_FILLERS = new Set(['inc', 'corp', 'corporation', 'co', 'company', 'companies', 'holdings', 'holding', 'group', 'plc', 'ltd', 'limited', 'llc', 'lp', 'the', 'and', 'of', 'sa', 'ag', 'nv']);
+const NAME_FILLERS = new Set([
+  'inc',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'companies',
+  'holdings',
+  'holding',
+  'group',
+  'plc',
+  'ltd',
+  'limited',
+  'llc',
+  'lp',
+  'the',
+  'and',
+  'of',
+  'sa',
+  'ag',
+  'nv',
+]);
 
 /** All-caps words that are not tickers unless written with a `$`. */
 const CAPS_WORDS = new Set(
-  'A I AN AND OR THE IT US USA UK EU CEO CFO COO CTO EPS PE ETF IPO AI GDP SEC FY YOY QOQ TTM NTM EBIT EBITDA FCF ROE ROA ROI ROIC NII NIM OK API FAQ USD EUR M&A R&D ESG GAAP LTM BPS DCF EV PEG NAV AUM CAGR KPI SG&A IRA HSA FA FAS VS TL;DR ASAP FYI PDF'.split(' '),
+  'A I AN AND OR THE IT US USA UK EU CEO CFO COO CTO EPS PE ETF IPO AI GDP SEC FY YOY QOQ TTM NTM EBIT EBITDA FCF ROE ROA ROI ROIC NII NIM OK API FAQ USD EUR M&A R&D ESG GAAP LTM BPS DCF EV PEG NAV AUM CAGR KPI SG&A IRA HSA FA FAS VS TL;DR ASAP FYI PDF'.split(
+    ' ',
+  ),
 );
 
 /** Everyday words that must never be read as a misspelt company name. */
 const COMMON_WORDS = new Set(
-  (
-    'about above after again against along also although always among another answer anything around asked because before behind being below between beyond both bring brought build business called cannot change clear close company compare compared comparison could country course current daily debate decline decrease deliver demand despite details different doing doesn during early earnings either enough especially estimate estimates events every exactly expect expected explain factors falling fallen family fewer figure final financial first follow following forward further future gains given going great greater growing growth guidance happen happened having health higher highest however impact improve include including income increase industry inside instead interest investors issue issues itself keeping kind known large larger largest later latest leading least level likely little lower lowest major makes making management margin margins market markets matter maybe means might model money month months most moving much never newer newest news next normal notes number numbers offer often operating other others outlook overall party people percent period place plans point position possible power present pressure price prices pricing problem product products profit profits quarter quarterly question quick quite rather rating ratings really reason recent recently report reported reports results return returns revenue revenues right risks said sales same second sector segment seems selling share shares should since small smaller source sources speed spending start state still stock stocks story strong stronger summary supply table taken terms their there these thing things think third those though three through today total trend trends under until upside using value versus very was what when where whether which while whole why will within without would write year years yield yields'
-  ).split(' '),
+  'about above after again against along also although always among another answer anything around asked because before behind being below between beyond both bring brought build business called cannot change clear close company compare compared comparison could country course current daily debate decline decrease deliver demand despite details different doing doesn during early earnings either enough especially estimate estimates events every exactly expect expected explain factors falling fallen family fewer figure final financial first follow following forward further future gains given going great greater growing growth guidance happen happened having health higher highest however impact improve include including income increase industry inside instead interest investors issue issues itself keeping kind known large larger largest later latest leading least level likely little lower lowest major makes making management margin margins market markets matter maybe means might model money month months most moving much never newer newest news next normal notes number numbers offer often operating other others outlook overall party people percent period place plans point position possible power present pressure price prices pricing problem product products profit profits quarter quarterly question quick quite rather rating ratings really reason recent recently report reported reports results return returns revenue revenues right risks said sales same second sector segment seems selling share shares should since small smaller source sources speed spending start state still stock stocks story strong stronger summary supply table taken terms their there these thing things think third those though three through today total trend trends under until upside using value versus very was what when where whether which while whole why will within without would write year years yield yields'.split(
+    ' ',
+  ),
 );
 
 function nameWords(name: string): string[] {
@@ -115,7 +138,8 @@ export class TickerResolver {
     const found = new Map<string, ResolvedTicker>();
     const add = (profile: CompanyProfile, via: ResolvedTicker['via'], position: number) => {
       const existing = found.get(profile.ticker);
-      if (!existing || existing.position > position) found.set(profile.ticker, { ticker: profile.ticker, name: profile.name, via, position });
+      if (!existing || existing.position > position)
+        found.set(profile.ticker, { ticker: profile.ticker, name: profile.name, via, position });
     };
     this.symbols(question, add);
     this.names(question, add);
@@ -158,7 +182,10 @@ export class TickerResolver {
       }
       if (!matches || matches.length === 0) continue;
       // Ambiguous word: prefer companies more of whose name words the question contains.
-      const scored = matches.map((index) => ({ index, score: [...this.companies[index]!.words].filter((w) => questionWords.has(w)).length }));
+      const scored = matches.map((index) => ({
+        index,
+        score: [...this.companies[index]!.words].filter((w) => questionWords.has(w)).length,
+      }));
       const best = Math.max(...scored.map((s) => s.score));
       for (const { index, score } of scored) if (score === best) add(this.companies[index]!.profile, via, token.position);
     }

@@ -7,9 +7,8 @@
  *
  * Pure: the clock is injected.
  */
-import type { StoredChunk, StoredSummary, SummaryFingerprint } from '../model';
+import type { StoredChunk, StoredSummary, SummaryFingerprint, CachedAnswer } from '../model';
 import type { AnswerCacheStore, ChunkReader, SummaryReader } from '../ports';
-import type { CachedAnswer } from '../model';
 
 export interface TtlCacheOptions {
   ttlMs: number;

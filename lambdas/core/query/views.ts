@@ -2,10 +2,8 @@
  * The read-only routes' views: a stock's stored brief in one length with numbered citations, and
  * an FA's own session. Pure over injected readers.
  */
-import type { StoredSummary } from '../model';
-import type { SummaryLength, SummarySection } from '../model';
+import type { StoredSummary, SummaryLength, SummarySection, SessionTurn } from '../model';
 import type { SessionStore, SummaryReader } from '../ports';
-import type { SessionTurn } from '../model';
 import type { TickerResolver } from './ticker-resolver';
 
 export interface SummaryView {
@@ -30,11 +28,16 @@ export interface SummaryView {
 export type SummaryLookup = { kind: 'found'; view: SummaryView } | { kind: 'unknown_ticker' | 'brief_not_found'; message: string };
 
 /** The latest brief of `ticker` in `length`, with citations numbered in order of first use. */
-export async function summaryView(ticker: string, length: SummaryLength, deps: { resolver: TickerResolver; summaries: SummaryReader }): Promise<SummaryLookup> {
+export async function summaryView(
+  ticker: string,
+  length: SummaryLength,
+  deps: { resolver: TickerResolver; summaries: SummaryReader },
+): Promise<SummaryLookup> {
   const profile = deps.resolver.get(ticker);
   if (!profile) return { kind: 'unknown_ticker', message: `${ticker.toUpperCase()} is not a covered stock` };
   const stored = await deps.summaries.getLatest(profile.ticker);
-  if (!stored) return { kind: 'brief_not_found', message: `no brief is stored yet for ${profile.ticker}: the nightly batch has not covered it` };
+  if (!stored)
+    return { kind: 'brief_not_found', message: `no brief is stored yet for ${profile.ticker}: the nightly batch has not covered it` };
   const numbers = new Map<string, number>();
   const number = (docId: string) => {
     if (!numbers.has(docId)) numbers.set(docId, numbers.size + 1);
@@ -65,7 +68,11 @@ export async function summaryView(ticker: string, length: SummaryLength, deps: {
         const doc = documents.get(docId);
         return { n, sourceId: docId, kind: doc?.kind ?? 'unknown', title: doc?.title ?? docId, date: doc?.date ?? '' };
       }),
-      verification: { passed: stored.verification.passed, claimsChecked: stored.verification.claimsChecked, findings: stored.verification.findings.length },
+      verification: {
+        passed: stored.verification.passed,
+        claimsChecked: stored.verification.claimsChecked,
+        findings: stored.verification.findings.length,
+      },
       sourceHash: stored.sourceHash,
       promptVersion: stored.promptVersion,
       modelId: stored.modelId,
@@ -85,7 +92,11 @@ export interface SessionView {
 export const SESSION_VIEW_TURNS = 50;
 
 /** The FA's own session, or undefined when it does not exist for this FA (or has expired). */
-export async function sessionView(faId: string, sessionId: string, deps: { sessions: SessionStore; now: () => number }): Promise<SessionView | undefined> {
+export async function sessionView(
+  faId: string,
+  sessionId: string,
+  deps: { sessions: SessionStore; now: () => number },
+): Promise<SessionView | undefined> {
   const turns = await deps.sessions.recentTurns(faId, sessionId, SESSION_VIEW_TURNS, Math.floor(deps.now() / 1000));
   // Defence in depth: the key already scopes turns to the FA; a turn of anyone else is never shown.
   const own = turns.filter((t) => t.faId === faId && t.sessionId === sessionId);

@@ -1,5 +1,5 @@
 /**
- * The model router (DESIGN §7): task → model from configuration, downgraded to a cheaper model when
+ * The model router (docs/DESIGN.md §7): task → model from configuration, downgraded to a cheaper model when
  * the remaining budget runs low, with the fallback model to use when the provider throttles. Pure:
  * the configuration is parsed elsewhere and passed in.
  */

@@ -47,11 +47,7 @@ export class RoutedLlm implements LlmPort {
   }
 
   /** Route `task`, send the call, and report the choice and whether the fallback answered. */
-  async complete(
-    task: RoutableTask,
-    content: Pick<LlmRequest, 'system' | 'prompt'>,
-    context: RouteContext = {},
-  ): Promise<RoutedResponse> {
+  async complete(task: RoutableTask, content: Pick<LlmRequest, 'system' | 'prompt'>, context: RouteContext = {}): Promise<RoutedResponse> {
     const choice = this.router.route(task, context);
     const request: LlmRequest = {
       task: choice.requestTask,

@@ -74,7 +74,10 @@ export const ModelConfigFileSchema = z.strictObject({
   models: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'model names are lower-case words'), ModelSpecSchema),
   embeddings: z.strictObject({
     modelId: z.string().min(1),
-    dimensions: z.union(TITAN_V2_DIMENSIONS.map((d) => z.literal(d)), { error: `Titan v2 offers ${TITAN_V2_DIMENSIONS.join(', ')} dimensions` }),
+    dimensions: z.union(
+      TITAN_V2_DIMENSIONS.map((d) => z.literal(d)),
+      { error: `Titan v2 offers ${TITAN_V2_DIMENSIONS.join(', ')} dimensions` },
+    ),
     normalize: z.boolean().default(true),
   }),
   local: z.strictObject({
@@ -142,7 +145,11 @@ function checkNames(file: ModelConfigFile, ctx: z.RefinementCtx): void {
   for (const [name, spec] of Object.entries(file.models)) {
     const seen = ranks.get(spec.id);
     if (seen !== undefined && seen !== spec.costRank) {
-      ctx.addIssue({ code: 'custom', path: ['models', name, 'costRank'], message: `model id ${spec.id} is listed twice with different cost ranks` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', name, 'costRank'],
+        message: `model id ${spec.id} is listed twice with different cost ranks`,
+      });
     }
     ranks.set(spec.id, spec.costRank);
   }
@@ -151,14 +158,22 @@ function checkNames(file: ModelConfigFile, ctx: z.RefinementCtx): void {
     const known = (field: 'model' | 'fallbackModel' | 'downgradeModel'): boolean => {
       const name = route[field];
       if (name === undefined || name in file.models) return true;
-      ctx.addIssue({ code: 'custom', path: ['tasks', task, field], message: `unknown model name "${name}" (known: ${Object.keys(file.models).join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks', task, field],
+        message: `unknown model name "${name}" (known: ${Object.keys(file.models).join(', ')})`,
+      });
       return false;
     };
     const modelKnown = known('model');
     known('fallbackModel');
     const downgradeKnown = known('downgradeModel');
     if (route.allowFallback && route.fallbackModel === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tasks', task, 'fallbackModel'], message: 'allowFallback is true but no fallbackModel is named' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks', task, 'fallbackModel'],
+        message: 'allowFallback is true but no fallbackModel is named',
+      });
     }
     if (route.fallbackModel !== undefined && route.fallbackModel === route.model) {
       ctx.addIssue({ code: 'custom', path: ['tasks', task, 'fallbackModel'], message: 'the fallback model must differ from the model' });
@@ -167,7 +182,11 @@ function checkNames(file: ModelConfigFile, ctx: z.RefinementCtx): void {
       const from = file.models[route.model]!.costRank;
       const to = file.models[route.downgradeModel]!.costRank;
       if (to >= from) {
-        ctx.addIssue({ code: 'custom', path: ['tasks', task, 'downgradeModel'], message: `the downgrade model must cost less than the model (cost rank ${to} is not below ${from})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', task, 'downgradeModel'],
+          message: `the downgrade model must cost less than the model (cost rank ${to} is not below ${from})`,
+        });
       }
     }
   }

@@ -62,7 +62,10 @@ const ABBREVIATION = /\b(?:Inc|Corp|Co|Ltd|Plc|LLC|L\.P|N\.A|U\.S|No|Nos|St|Mr|M
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   let current = '';
-  for (const piece of text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?]["”’)]?)\s+(?=["“(]?[A-Z])/)) {
+  for (const piece of text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.!?]["”’)]?)\s+(?=["“(]?[A-Z])/)) {
     current = current ? `${current} ${piece}` : piece;
     if (!ABBREVIATION.test(current)) {
       sentences.push(current);
@@ -114,7 +117,12 @@ export function briefInputFrom(snapshot: FactSnapshot, bundle: SourceBundle): Br
         periodLabel: formatPeriod(chosenFact.period),
         kind: c.kind,
         chosen: { display: formatFact(chosenFact), docId: chosen!.docId, source: chosen!.source },
-        others: others.map((o) => ({ display: formatFact({ value: o.value, unit: chosenFact.unit }), docId: o.docId, source: o.source, filed: o.filed })),
+        others: others.map((o) => ({
+          display: formatFact({ value: o.value, unit: chosenFact.unit }),
+          docId: o.docId,
+          source: o.source,
+          filed: o.filed,
+        })),
       },
     ];
   });
@@ -122,13 +130,15 @@ export function briefInputFrom(snapshot: FactSnapshot, bundle: SourceBundle): Br
   const annual = bundle.filings.find((f) => f.form === '10-K' || f.form === '10-K/A') ?? bundle.filings[0];
   if (annual) {
     const business = annual.sections.find((s) => s.item === '1');
-    for (const text of numberFreeSentences(business?.text ?? '', 3)) excerpts.push({ docId: annual.docId, kind: 'business', date: annual.filed, text });
+    for (const text of numberFreeSentences(business?.text ?? '', 3))
+      excerpts.push({ docId: annual.docId, kind: 'business', date: annual.filed, text });
     const risks = annual.sections.find((s) => s.item === '1A');
     for (const text of riskTitles(risks?.text ?? '', 4)) excerpts.push({ docId: annual.docId, kind: 'risk', date: annual.filed, text });
   }
   for (const note of bundle.notes) {
     excerpts.push({ docId: note.docId, kind: 'rating', date: note.published, text: note.title, broker: note.broker, rating: note.rating });
-    for (const text of numberFreeSentences(note.thesis, 1)) excerpts.push({ docId: note.docId, kind: 'thesis', date: note.published, text });
+    for (const text of numberFreeSentences(note.thesis, 1))
+      excerpts.push({ docId: note.docId, kind: 'thesis', date: note.published, text });
   }
   for (const item of bundle.news) {
     const headline = item.headline.trim().replace(/[.!?]*$/, '.');
@@ -137,7 +147,9 @@ export function briefInputFrom(snapshot: FactSnapshot, bundle: SourceBundle): Br
   const gaps = [
     // The reason is stored with the run; the sentence stays number-free so it needs no citation.
     ...snapshot.missingSources.map((m) => `This brief could not see ${m.source} data: the source was unavailable at run time.`),
-    ...snapshot.staleSources.map((s) => `The newest ${s.source} item predates this brief by more than the freshness limit, so treat it with care.`),
+    ...snapshot.staleSources.map(
+      (s) => `The newest ${s.source} item predates this brief by more than the freshness limit, so treat it with care.`,
+    ),
   ];
   return {
     company: { ticker: snapshot.ticker, name: snapshot.companyName, sector: snapshot.sector, asOf: snapshot.asOf },

@@ -132,7 +132,9 @@ function analystSentences(ix: FactIndex, input: BriefInput, style: Style, limit:
   const targets = new Map(ix.all('price_target').map((f) => [f.docId, f]));
   const out: SummarySentence[] = [];
   // Excerpts arrive newest first: one view per broker, its latest.
-  const latestPerBroker = input.excerpts.filter((e, i, all) => e.kind === 'rating' && all.findIndex((o) => o.kind === 'rating' && o.broker === e.broker) === i);
+  const latestPerBroker = input.excerpts.filter(
+    (e, i, all) => e.kind === 'rating' && all.findIndex((o) => o.kind === 'rating' && o.broker === e.broker) === i,
+  );
   for (const rating of latestPerBroker.slice(0, limit)) {
     const target = targets.get(rating.docId);
     out.push({

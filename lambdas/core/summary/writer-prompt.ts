@@ -42,12 +42,25 @@ const FACT_COLUMNS = ['metric', 'periodKey', 'periodLabel', 'fiscalYear', 'value
 function factsTable(facts: PromptFact[]): string {
   const rows = facts.map((f) => {
     const alsoCites = f.docIds.filter((d) => d !== f.docId);
-    return JSON.stringify([f.metric, f.periodKey, f.periodLabel, f.fiscalYear, f.value, f.unit, f.display, f.docId, ...(alsoCites.length > 0 ? [alsoCites] : [])]);
+    return JSON.stringify([
+      f.metric,
+      f.periodKey,
+      f.periodLabel,
+      f.fiscalYear,
+      f.value,
+      f.unit,
+      f.display,
+      f.docId,
+      ...(alsoCites.length > 0 ? [alsoCites] : []),
+    ]);
   });
   return `<facts>\n${[JSON.stringify(FACT_COLUMNS), ...rows].join('\n')}\n</facts>`;
 }
 
-const FactRowSchema = z.tuple([z.string(), z.string(), z.string(), z.number(), z.number(), z.string(), z.string(), z.string()], z.array(z.string()));
+const FactRowSchema = z.tuple(
+  [z.string(), z.string(), z.string(), z.number(), z.number(), z.string(), z.string(), z.string()],
+  z.array(z.string()),
+);
 
 function factsOfTable(prompt: string): PromptFact[] | undefined {
   const match = /<facts>\n([\s\S]*?)\n<\/facts>/.exec(prompt);
@@ -58,7 +71,19 @@ function factsOfTable(prompt: string): PromptFact[] | undefined {
     .map((line) => {
       const [metric, periodKey, periodLabel, fiscalYear, value, unit, display, docId, ...alsoCites] = FactRowSchema.parse(JSON.parse(line));
       const fiscalPeriod = periodKey === 'spot' ? 'spot' : periodKey.slice(periodKey.indexOf('-') + 1);
-      return { id: `${metric}|${periodKey}|${docId}`, metric, periodKey, periodLabel, fiscalYear, fiscalPeriod, value, unit, display, docId, docIds: [docId, ...alsoCites.flat()] };
+      return {
+        id: `${metric}|${periodKey}|${docId}`,
+        metric,
+        periodKey,
+        periodLabel,
+        fiscalYear,
+        fiscalPeriod,
+        value,
+        unit,
+        display,
+        docId,
+        docIds: [docId, ...alsoCites.flat()],
+      };
     });
 }
 

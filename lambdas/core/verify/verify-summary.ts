@@ -1,5 +1,5 @@
 /**
- * Fact-check a summary against the fact snapshot (DESIGN §5.6): every figure must match a fact of a
+ * Fact-check a summary against the fact snapshot (docs/DESIGN.md §5.6): every figure must match a fact of a
  * cited document in value, unit, scale and period; every citation must name a known document;
  * every sentence with a figure must cite; no date may lie after the as-of date.
  */
@@ -50,7 +50,11 @@ function groundings(snapshot: FactSnapshot): Grounding[] {
 function periodMatches(fact: Fact, claims: SentenceClaims): boolean {
   if (fact.period.fiscalPeriod === 'spot') return true;
   if (claims.fiscalYears.length > 0 && !claims.fiscalYears.includes(fact.period.fiscalYear)) return false;
-  if (claims.quarters.length > 0 && fact.period.fiscalPeriod !== 'FY' && !claims.quarters.includes(Number(fact.period.fiscalPeriod.slice(1)))) {
+  if (
+    claims.quarters.length > 0 &&
+    fact.period.fiscalPeriod !== 'FY' &&
+    !claims.quarters.includes(Number(fact.period.fiscalPeriod.slice(1)))
+  ) {
     return false;
   }
   return true;
@@ -80,7 +84,10 @@ function checkNumber(
     return { kind: 'wrong_period', detail: `${claim.text} belongs to ${periods}, not the period the sentence names` };
   }
   if (sameValue.length > 0) {
-    return { kind: 'citation_mismatch', detail: `${claim.text} is in ${sameValue[0]!.docIds.join(', ')}, which the sentence does not cite` };
+    return {
+      kind: 'citation_mismatch',
+      detail: `${claim.text} is in ${sameValue[0]!.docIds.join(', ')}, which the sentence does not cite`,
+    };
   }
   const slipped = fitting.find((g) => SCALE_SLIPS.some((factor) => valueMatches(claim, g.value * factor)));
   if (slipped) {

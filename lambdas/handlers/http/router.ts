@@ -27,10 +27,14 @@ function decode(segment: string): string {
   }
 }
 
-export function createRouter<Name extends string>(routes: ReadonlyArray<RouteSpec<Name>>): (method: string, path: string) => RouteMatch<Name> {
+export function createRouter<Name extends string>(
+  routes: ReadonlyArray<RouteSpec<Name>>,
+): (method: string, path: string) => RouteMatch<Name> {
   const compiled = routes.map((route) => {
     const names: string[] = [];
-    const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'));
+    const source = route.path
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'));
     return { ...route, names, pattern: new RegExp(`^${source}$`) };
   });
   return (method, rawPath) => {

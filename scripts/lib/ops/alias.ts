@@ -33,7 +33,9 @@ export async function latestPublishedVersion(client: LambdaClient, target: Stage
   let latest: number | undefined;
   // Bounded: 50 pages of 50 versions is far beyond what this system publishes.
   for (let page = 0; page < 50; page += 1) {
-    const response = await client.send(new ListVersionsByFunctionCommand({ FunctionName: target.functionName, Marker: marker, MaxItems: 50 }));
+    const response = await client.send(
+      new ListVersionsByFunctionCommand({ FunctionName: target.functionName, Marker: marker, MaxItems: 50 }),
+    );
     for (const version of response.Versions ?? []) {
       const number = Number(version.Version);
       if (Number.isInteger(number) && (latest === undefined || number > latest)) latest = number;
@@ -48,8 +50,14 @@ export async function latestPublishedVersion(client: LambdaClient, target: Stage
  * Point the alias at `primaryVersion` and send `share` (0..1) of the traffic to `extraVersion`.
  * A share of 0 (or no extra version) removes the split.
  */
-export async function setAlias(client: LambdaClient, target: StageTarget, primaryVersion: string, extra?: { version: string; share: number }): Promise<AliasState> {
-  const weights = extra && extra.share > 0 && extra.version !== primaryVersion ? { [extra.version]: Math.round(extra.share * 10_000) / 10_000 } : {};
+export async function setAlias(
+  client: LambdaClient,
+  target: StageTarget,
+  primaryVersion: string,
+  extra?: { version: string; share: number },
+): Promise<AliasState> {
+  const weights =
+    extra && extra.share > 0 && extra.version !== primaryVersion ? { [extra.version]: Math.round(extra.share * 10_000) / 10_000 } : {};
   await client.send(
     new UpdateAliasCommand({
       FunctionName: target.functionName,

@@ -30,8 +30,13 @@ export async function listDeployments(
     );
     return response.deployments ?? [];
   } catch (error) {
-    if (error instanceof Error && (error.name === 'ApplicationDoesNotExistException' || error.name === 'DeploymentGroupDoesNotExistException')) {
-      throw new OpsError(`${target.name} is not deployed in this stage (no CodeDeploy group ${target.deploymentGroup}); run npm run deploy first`);
+    if (
+      error instanceof Error &&
+      (error.name === 'ApplicationDoesNotExistException' || error.name === 'DeploymentGroupDoesNotExistException')
+    ) {
+      throw new OpsError(
+        `${target.name} is not deployed in this stage (no CodeDeploy group ${target.deploymentGroup}); run npm run deploy first`,
+      );
     }
     throw error;
   }
@@ -49,7 +54,12 @@ const AppSpecSchema = z.object({
         z.string(),
         z.object({
           Type: z.literal('AWS::Lambda::Function'),
-          Properties: z.object({ Name: z.string(), Alias: z.string(), CurrentVersion: z.coerce.string(), TargetVersion: z.coerce.string() }),
+          Properties: z.object({
+            Name: z.string(),
+            Alias: z.string(),
+            CurrentVersion: z.coerce.string(),
+            TargetVersion: z.coerce.string(),
+          }),
         }),
       ),
     )
@@ -114,5 +124,7 @@ export async function waitForDeployment(client: CodeDeployClient, deploymentId: 
     if (TERMINAL.has(info.status)) return info;
     await options.sleep(pollMs);
   }
-  throw new OpsError(`deployment ${deploymentId} is still ${last?.status ?? 'unknown'} after ${maxPolls} checks; follow it with aws deploy get-deployment --deployment-id ${deploymentId}`);
+  throw new OpsError(
+    `deployment ${deploymentId} is still ${last?.status ?? 'unknown'} after ${maxPolls} checks; follow it with aws deploy get-deployment --deployment-id ${deploymentId}`,
+  );
 }

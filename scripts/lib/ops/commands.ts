@@ -55,7 +55,16 @@ export interface DeployResult {
 
 /** The CDK CLI arguments for deploying a stage (every stack of it, in dependency order). */
 export function cdkDeployArgs(options: DeployOptions): string[] {
-  return ['deploy', '--all', '-c', `stage=${options.stage}`, '--require-approval', options.requireApproval, '--outputs-file', `cdk.out/outputs-${options.stage}.json`];
+  return [
+    'deploy',
+    '--all',
+    '-c',
+    `stage=${options.stage}`,
+    '--require-approval',
+    options.requireApproval,
+    '--outputs-file',
+    `cdk.out/outputs-${options.stage}.json`,
+  ];
 }
 
 /** `cdk deploy` a stage, then report (and by default follow) the CodeDeploy deployments it started. */
@@ -82,12 +91,18 @@ export async function runDeploy(options: DeployOptions, deps: DeployDeps): Promi
     if (!deploymentId) continue;
     deps.log(`${target.name}: CodeDeploy deployment ${deploymentId}`);
     const info = options.wait
-      ? await waitForDeployment(client, deploymentId, { sleep: deps.sleep, onStatus: (state) => deps.log(`${target.name}: ${state.status}`) })
+      ? await waitForDeployment(client, deploymentId, {
+          sleep: deps.sleep,
+          onStatus: (state) => deps.log(`${target.name}: ${state.status}`),
+        })
       : await describeDeployment(client, deploymentId);
     deployments.push({ function: target.name, deploymentId, status: info.status, targetVersion: info.targetVersion });
   }
   if (deployments.length === 0) deps.log('no function code changed: no CodeDeploy deployment was needed');
-  const succeeded = deployments.every((deployment) => deployment.status === 'Succeeded' || (!options.wait && deployment.status !== 'Failed' && deployment.status !== 'Stopped'));
+  const succeeded = deployments.every(
+    (deployment) =>
+      deployment.status === 'Succeeded' || (!options.wait && deployment.status !== 'Failed' && deployment.status !== 'Stopped'),
+  );
   return { stage: stage.name, outputsFile: `cdk.out/outputs-${stage.name}.json`, deployments, succeeded };
 }
 
@@ -99,10 +114,7 @@ export const TrafficOptionsSchema = z
     percent: z.coerce.number().int('must be a whole number').min(0).max(100),
     function: FunctionSchema.default('query-api'),
     /** The version to shift to; default: the version already split off, else the newest published one. */
-    toVersion: z
-      .string()
-      .regex(/^\d+$/, 'must be a published version number such as 7')
-      .optional(),
+    toVersion: z.string().regex(/^\d+$/, 'must be a published version number such as 7').optional(),
     json: z.boolean().default(false),
   })
   .strict();
@@ -131,14 +143,18 @@ export async function runTraffic(options: TrafficOptions, deps: OpsDeps): Promis
 
   const active = await activeDeployment(codeDeploy, target);
   if (active) {
-    throw new OpsError(`CodeDeploy deployment ${active} is shifting ${target.functionName}:${target.alias} right now; wait for it, or stop it with npm run rollback -- --stage ${stage.name} --function ${target.name}`);
+    throw new OpsError(
+      `CodeDeploy deployment ${active} is shifting ${target.functionName}:${target.alias} right now; wait for it, or stop it with npm run rollback -- --stage ${stage.name} --function ${target.name}`,
+    );
   }
   const alias = await readAlias(lambda, target);
   const splitVersion = Object.keys(alias.weights)[0];
   const newVersion = options.toVersion ?? splitVersion ?? (await latestPublishedVersion(lambda, target));
   if (!newVersion) throw new OpsError(`${target.functionName} has no published version to shift to`);
   if (newVersion === alias.primaryVersion && options.percent > 0) {
-    throw new OpsError(`${target.functionName}:${target.alias} already sends all traffic to version ${newVersion}; deploy a new version first or pass --to-version`);
+    throw new OpsError(
+      `${target.functionName}:${target.alias} already sends all traffic to version ${newVersion}; deploy a new version first or pass --to-version`,
+    );
   }
 
   const state =
@@ -184,7 +200,12 @@ export interface RollbackResult {
   readonly actions: readonly RollbackAction[];
 }
 
-async function rollBackOne(target: StageTarget, codeDeploy: CodeDeployClient, lambda: LambdaClient, log: (line: string) => void): Promise<RollbackAction> {
+async function rollBackOne(
+  target: StageTarget,
+  codeDeploy: CodeDeployClient,
+  lambda: LambdaClient,
+  log: (line: string) => void,
+): Promise<RollbackAction> {
   // 1. A deployment in flight: stop it; CodeDeploy shifts the alias back to the old version.
   const active = await activeDeployment(codeDeploy, target);
   if (active) {
@@ -205,8 +226,16 @@ async function rollBackOne(target: StageTarget, codeDeploy: CodeDeployClient, la
     const info = await describeDeployment(codeDeploy, lastSucceeded);
     if (info.targetVersion === alias.primaryVersion && info.currentVersion && info.currentVersion !== alias.primaryVersion) {
       await setAlias(lambda, target, info.currentVersion);
-      log(`${target.name}: alias restored from version ${alias.primaryVersion} to ${info.currentVersion} (before deployment ${lastSucceeded})`);
-      return { function: target.name, action: 'restored-previous-version', deploymentId: lastSucceeded, fromVersion: alias.primaryVersion, toVersion: info.currentVersion };
+      log(
+        `${target.name}: alias restored from version ${alias.primaryVersion} to ${info.currentVersion} (before deployment ${lastSucceeded})`,
+      );
+      return {
+        function: target.name,
+        action: 'restored-previous-version',
+        deploymentId: lastSucceeded,
+        fromVersion: alias.primaryVersion,
+        toVersion: info.currentVersion,
+      };
     }
   }
   log(`${target.name}: nothing to roll back; the alias serves version ${alias.primaryVersion}`);
@@ -224,7 +253,11 @@ export async function runRollback(options: RollbackOptions, deps: OpsDeps): Prom
       actions.push(await rollBackOne(target, codeDeploy, lambda, deps.log));
     } catch (error) {
       // `all` skips a function this stage does not have yet (the query API before its handler exists).
-      if (options.function === 'all' && error instanceof OpsError && / is not deployed in this stage| does not exist in /.test(error.message)) {
+      if (
+        options.function === 'all' &&
+        error instanceof OpsError &&
+        / is not deployed in this stage| does not exist in /.test(error.message)
+      ) {
         deps.log(`${target.name}: not deployed in stage ${stage.name}; skipped`);
         continue;
       }

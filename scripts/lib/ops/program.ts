@@ -30,7 +30,8 @@ export async function runOps<S extends z.ZodType, R>(
     if (error instanceof OpsError) fail(error.message, 1);
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
-    if (name === 'CredentialsProviderError' || /credential/i.test(message)) fail(`no AWS credentials for this stage's account: ${message}`, 1);
+    if (name === 'CredentialsProviderError' || /credential/i.test(message))
+      fail(`no AWS credentials for this stage's account: ${message}`, 1);
     fail(`${name}: ${message}`, 1);
   }
   process.stderr.write(`${summarize(result)}\n`);

@@ -16,7 +16,15 @@ export function loadStage(name: string, cdkJsonPath = join(REPO_ROOT, 'cdk.json'
   let context: unknown;
   try {
     const document: unknown = JSON.parse(readFileSync(cdkJsonPath, 'utf8'));
-    context = document && typeof document === 'object' && 'context' in document && document.context && typeof document.context === 'object' && 'fa:stages' in document.context ? document.context['fa:stages'] : undefined;
+    context =
+      document &&
+      typeof document === 'object' &&
+      'context' in document &&
+      document.context &&
+      typeof document.context === 'object' &&
+      'fa:stages' in document.context
+        ? document.context['fa:stages']
+        : undefined;
   } catch (error) {
     throw new OpsError(`cannot read ${cdkJsonPath}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -18,7 +18,10 @@ describe('redisConnectionOptions', () => {
     expect(redisConnectionOptions('redis://app%40fa:p%2Fw@h:1')).toMatchObject({ username: 'app@fa', password: 'p/w' });
     expect(redisConnectionOptions('redis://:only-pass@h:1')).toMatchObject({ password: 'only-pass' });
     expect(redisConnectionOptions('redis://:only-pass@h:1').username).toBeUndefined();
-    expect(redisConnectionOptions('redis://u:p@h:1', { username: 'iam-user', password: 'token' })).toMatchObject({ username: 'iam-user', password: 'token' });
+    expect(redisConnectionOptions('redis://u:p@h:1', { username: 'iam-user', password: 'token' })).toMatchObject({
+      username: 'iam-user',
+      password: 'token',
+    });
   });
 
   it('selects a database only when the URL names one (cluster-mode servers reject SELECT)', () => {

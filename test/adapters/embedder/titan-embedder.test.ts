@@ -14,7 +14,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { TITAN_EMBED_V2_MODEL_ID, TitanEmbedder } from '../../../lambdas/adapters/embedder/titan-embedder';
-import { ConfigError, ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../../lambdas/core/errors';
+import {
+  ConfigError,
+  ModelAccessError,
+  ModelServiceError,
+  ModelThrottledError,
+  ModelTimeoutError,
+  ModelValidationError,
+} from '../../../lambdas/core/errors';
 
 const client = new BedrockRuntimeClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
 const bedrock = mockClient(client);

@@ -18,7 +18,13 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BedrockConverseLlm, mapBedrockError } from '../../../lambdas/adapters/llm/bedrock-converse';
 import type { LlmRequest } from '../../../lambdas/core/ports/index';
-import { ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../../lambdas/core/errors';
+import {
+  ModelAccessError,
+  ModelServiceError,
+  ModelThrottledError,
+  ModelTimeoutError,
+  ModelValidationError,
+} from '../../../lambdas/core/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
@@ -108,9 +114,12 @@ describe('BedrockConverseLlm request', () => {
   it('rejects a maxTokens that is not a positive integer before calling Bedrock', async () => {
     const llm = new BedrockConverseLlm({ client });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.01, max: 10_000, noInteger: true }), fc.constant(Number.NaN)), async (maxTokens) => {
-        await expect(llm.converse({ ...request, maxTokens })).rejects.toBeInstanceOf(ModelValidationError);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.01, max: 10_000, noInteger: true }), fc.constant(Number.NaN)),
+        async (maxTokens) => {
+          await expect(llm.converse({ ...request, maxTokens })).rejects.toBeInstanceOf(ModelValidationError);
+        },
+      ),
       { numRuns: 50 },
     );
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
@@ -157,7 +166,9 @@ describe('BedrockConverseLlm response', () => {
   });
 
   it('reads missing cache counts as zero and measures latency with the injected clock when Bedrock reports none', async () => {
-    bedrock.on(ConverseCommand).resolves(converseOutput({ usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, metrics: undefined }));
+    bedrock
+      .on(ConverseCommand)
+      .resolves(converseOutput({ usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, metrics: undefined }));
     const ticks = [1_000, 1_250];
     const response = await new BedrockConverseLlm({ client, now: () => ticks.shift() ?? 0 }).converse(request);
 

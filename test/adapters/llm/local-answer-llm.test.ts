@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmPort, LlmRequest } from '../../../lambdas/core/ports/index';
-import { bedrockLatencyModel, LocalAnswerLlm, LocalModels, REALISTIC_BEDROCK_LATENCY, shortName } from '../../../lambdas/adapters/llm/local-answer-llm';
+import {
+  bedrockLatencyModel,
+  LocalAnswerLlm,
+  LocalModels,
+  REALISTIC_BEDROCK_LATENCY,
+  shortName,
+} from '../../../lambdas/adapters/llm/local-answer-llm';
 import { ANSWER_SYSTEM_PROMPT, isAnswerPrompt, parseAnswerReply, renderAnswerPrompt } from '../../../lambdas/core/query/answer-prompt';
 import { buildContext } from '../../../lambdas/core/query/context';
 import { retrieve } from '../../../lambdas/core/query/retrieve';
@@ -54,8 +60,14 @@ describe('the Bedrock latency model', () => {
     const usage = { inputTokens: 2000, outputTokens: 260 };
     const small = REALISTIC_BEDROCK_LATENCY.small;
     const strong = REALISTIC_BEDROCK_LATENCY.strong;
-    expect(model(request('', { modelId: 'small' }), usage)).toBeCloseTo(small.firstTokenMs + 2000 * small.perInputTokenMs + (260 / small.tokensPerSecond) * 1000, 6);
-    expect(model(request('', { modelId: 'strong' }), usage)).toBeCloseTo(strong.firstTokenMs + 2000 * strong.perInputTokenMs + (260 / strong.tokensPerSecond) * 1000, 6);
+    expect(model(request('', { modelId: 'small' }), usage)).toBeCloseTo(
+      small.firstTokenMs + 2000 * small.perInputTokenMs + (260 / small.tokensPerSecond) * 1000,
+      6,
+    );
+    expect(model(request('', { modelId: 'strong' }), usage)).toBeCloseTo(
+      strong.firstTokenMs + 2000 * strong.perInputTokenMs + (260 / strong.tokensPerSecond) * 1000,
+      6,
+    );
   });
 
   it('has a long right tail: jitter never makes a call faster than zero and sometimes much slower', () => {
@@ -70,7 +82,19 @@ describe('the Bedrock latency model', () => {
 describe('the local models behind one port', () => {
   it('sends answers to the answer model and everything else to the brief writer, by task or by prompt', async () => {
     const seen: string[] = [];
-    const stub = (name: string): LlmPort => ({ converse: async (r) => (seen.push(`${name}:${r.task}`), { text: '', modelId: r.modelId, usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, estimated: true, latencyMs: 0, stopReason: 'end_turn' }) });
+    const stub = (name: string): LlmPort => ({
+      converse: async (r) => (
+        seen.push(`${name}:${r.task}`),
+        {
+          text: '',
+          modelId: r.modelId,
+          usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+          estimated: true,
+          latencyMs: 0,
+          stopReason: 'end_turn',
+        }
+      ),
+    });
     const models = new LocalModels(stub('writer'), stub('answerer'));
     const prompt = await answerPrompt('Revenue?');
     expect(isAnswerPrompt(prompt)).toBe(true);

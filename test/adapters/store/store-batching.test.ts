@@ -4,15 +4,28 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchedPutWriter, DynamoSessionRepository, sessionKey } from '../../../lambdas/adapters/store/session-repository';
 import { DynamoAnswerCacheRepository } from '../../../lambdas/adapters/store/answer-cache-repository';
-import type { SessionTurn } from '../../../lambdas/core/model/index';
-import type { AnswerPayload } from '../../../lambdas/core/model/index';
+import type { SessionTurn, AnswerPayload } from '../../../lambdas/core/model/index';
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+);
 const mock = mockClient(doc);
 beforeEach(() => mock.reset());
 
 function turn(i: number, faId = 'fa-1'): SessionTurn {
-  return { faId, sessionId: 's1', turnId: `t${i}`, question: 'q', answer: 'a', tickers: ['KQRV'], depth: 'simple', citations: [], confidence: 0.9, createdAt: new Date(1_700_000_000_000 + i).toISOString(), expiresAt: 2_000_000_000 };
+  return {
+    faId,
+    sessionId: 's1',
+    turnId: `t${i}`,
+    question: 'q',
+    answer: 'a',
+    tickers: ['KQRV'],
+    depth: 'simple',
+    citations: [],
+    confidence: 0.9,
+    createdAt: new Date(1_700_000_000_000 + i).toISOString(),
+    expiresAt: 2_000_000_000,
+  };
 }
 
 const payload: AnswerPayload = {
@@ -37,7 +50,10 @@ describe('grouped writes', () => {
     const writer = new BatchedPutWriter(doc);
     const sessions = new DynamoSessionRepository(doc, 'sessions', writer);
     const cache = new DynamoAnswerCacheRepository(doc, 'answer-cache', writer);
-    await Promise.all([...Array.from({ length: 29 }, (_, i) => sessions.appendTurn(turn(i))), cache.put({ key: 'k', answer: payload, cachedAt: 'now', expiresAt: 2_000_000_000 })]);
+    await Promise.all([
+      ...Array.from({ length: 29 }, (_, i) => sessions.appendTurn(turn(i))),
+      cache.put({ key: 'k', answer: payload, cachedAt: 'now', expiresAt: 2_000_000_000 }),
+    ]);
     const calls = mock.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems!);
     expect(calls).toHaveLength(2);
     const counts = calls.map((items) => Object.values(items).reduce((n, list) => n + list.length, 0));
@@ -48,9 +64,16 @@ describe('grouped writes', () => {
   it('sends one item of a key when a batch holds several, and settles every caller', async () => {
     mock.on(BatchWriteCommand).resolves({});
     const writer = new BatchedPutWriter(doc);
-    await Promise.all([writer.put('t', { pk: 'a', sk: '1', v: 1 }), writer.put('t', { pk: 'a', sk: '1', v: 2 }), writer.put('t', { pk: 'b', sk: '1', v: 3 })]);
+    await Promise.all([
+      writer.put('t', { pk: 'a', sk: '1', v: 1 }),
+      writer.put('t', { pk: 'a', sk: '1', v: 2 }),
+      writer.put('t', { pk: 'b', sk: '1', v: 3 }),
+    ]);
     const items = mock.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems!.t!.map((r) => r.PutRequest!.Item);
-    expect(items).toEqual([{ pk: 'a', sk: '1', v: 2 }, { pk: 'b', sk: '1', v: 3 }]);
+    expect(items).toEqual([
+      { pk: 'a', sk: '1', v: 2 },
+      { pk: 'b', sk: '1', v: 3 },
+    ]);
   });
 
   it('re-sends unprocessed items until they are written', async () => {
@@ -79,7 +102,14 @@ describe('grouped writes', () => {
 });
 
 describe('grouped answer-cache reads', () => {
-  const entry = (key: string, expiresAt = 2_000_000_000) => ({ pk: `ANSWER#${key}`, sk: 'ENTRY', key, cachedAt: 'then', expiresAt, answer: JSON.stringify(payload) });
+  const entry = (key: string, expiresAt = 2_000_000_000) => ({
+    pk: `ANSWER#${key}`,
+    sk: 'ENTRY',
+    key,
+    cachedAt: 'then',
+    expiresAt,
+    answer: JSON.stringify(payload),
+  });
 
   it('reads the keys asked for in one turn of the event loop with one BatchGetItem', async () => {
     mock.on(BatchGetCommand).resolves({ Responses: { 'answer-cache': [entry('a'), entry('b', 10)] } });

@@ -15,9 +15,39 @@ import type { Chunk, ChunkSource } from '../../../lambdas/core/chunking/section-
 // Generators.
 
 const VOCABULARY = [
-  'revenue', 'margin', 'growth', 'segment', 'customers', 'guidance', 'fiscal', 'quarter', 'operating', 'cash',
-  'flow', 'debt', 'risk', 'supply', 'demand', 'pricing', 'competition', 'regulation', 'Inc.', 'U.S.', '$1,234',
-  '(12.5)%', '—', '•', 'e.g.', 'approximately', '2025', 'Q3', 'million', 'billion', '“Company”', 'net', 'income',
+  'revenue',
+  'margin',
+  'growth',
+  'segment',
+  'customers',
+  'guidance',
+  'fiscal',
+  'quarter',
+  'operating',
+  'cash',
+  'flow',
+  'debt',
+  'risk',
+  'supply',
+  'demand',
+  'pricing',
+  'competition',
+  'regulation',
+  'Inc.',
+  'U.S.',
+  '$1,234',
+  '(12.5)%',
+  '—',
+  '•',
+  'e.g.',
+  'approximately',
+  '2025',
+  'Q3',
+  'million',
+  'billion',
+  '“Company”',
+  'net',
+  'income',
 ];
 
 const word = fc.oneof(
@@ -27,10 +57,9 @@ const word = fc.oneof(
 
 /** Messy text: words with punctuation, sentence ends, random spacing, blank lines, tabs and CRs. */
 const messyText = fc
-  .array(
-    fc.tuple(word, fc.constantFrom(' ', ' ', ' ', '  ', '\t', '. ', '.\n', '\n', '\n\n', '\r\n', '! ', '? ', ' \u00a0 ')),
-    { maxLength: 900 },
-  )
+  .array(fc.tuple(word, fc.constantFrom(' ', ' ', ' ', '  ', '\t', '. ', '.\n', '\n', '\n\n', '\r\n', '! ', '? ', ' \u00a0 ')), {
+    maxLength: 900,
+  })
   .map((parts) => parts.map(([w, sep]) => w + sep).join(''));
 
 const sectionArb = (id: number) =>
@@ -128,10 +157,10 @@ describe('chunkDocuments', () => {
   });
 
   it('only breaks inside a paragraph at a sentence boundary when every sentence fits', () => {
-    const paragraphs = fc.array(
-      fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.nat(1000)), { minLength: 1, maxLength: 12 }),
-      { minLength: 1, maxLength: 8 },
-    );
+    const paragraphs = fc.array(fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.nat(1000)), { minLength: 1, maxLength: 12 }), {
+      minLength: 1,
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(paragraphs, fc.integer({ min: 60, max: 240 }), (spec, targetWords) => {
         const text = spec.map((sentences) => sentences.map(([n, seed]) => sentence(n, seed)).join(' ')).join('\n');
@@ -191,7 +220,15 @@ describe('chunkDocuments', () => {
   it('keeps paragraphs whole when they fit and joins them with newlines', () => {
     const paragraphs = [sentence(40, 1), sentence(50, 2), sentence(60, 3), sentence(70, 4), sentence(80, 5)];
     const chunks = chunkDocuments(
-      [{ docId: 'd', kind: 'news', title: 't', date: '2026-01-01', sections: [{ section: 'body', title: 'Headline', text: paragraphs.join('\n\n') }] }],
+      [
+        {
+          docId: 'd',
+          kind: 'news',
+          title: 't',
+          date: '2026-01-01',
+          sections: [{ section: 'body', title: 'Headline', text: paragraphs.join('\n\n') }],
+        },
+      ],
       { targetWords: 160, maxWords: 200 },
     );
     const bodies = chunks.map((c) => chunkBody(c));
@@ -200,7 +237,13 @@ describe('chunkDocuments', () => {
 
   it('prefixes the section title to the chunk text for retrieval context', () => {
     const [chunk] = chunkDocuments([
-      { docId: 'd', kind: 'filings', title: 't', date: '2026-01-01', sections: [{ section: 'item_1A', title: ' Risk\n Factors ', text: 'Demand may fall.' }] },
+      {
+        docId: 'd',
+        kind: 'filings',
+        title: 't',
+        date: '2026-01-01',
+        sections: [{ section: 'item_1A', title: ' Risk\n Factors ', text: 'Demand may fall.' }],
+      },
     ]);
     expect(chunk!.sectionTitle).toBe('Risk Factors');
     expect(chunk!.text).toBe('Risk Factors\nDemand may fall.');
@@ -219,7 +262,13 @@ describe('chunkDocuments', () => {
 
   it('keeps a bullet glyph on the same line as the item it marks', () => {
     const [chunk] = chunkDocuments([
-      { docId: 'd', kind: 'filings', title: 't', date: '2026-01-01', sections: [{ section: 's', title: '', text: 'Risks include:\n•\nSupply shortages.\n•\nPrice wars.' }] },
+      {
+        docId: 'd',
+        kind: 'filings',
+        title: 't',
+        date: '2026-01-01',
+        sections: [{ section: 's', title: '', text: 'Risks include:\n•\nSupply shortages.\n•\nPrice wars.' }],
+      },
     ]);
     expect(chunk!.text).toBe('Risks include:\n• Supply shortages.\n• Price wars.');
   });
@@ -234,7 +283,13 @@ describe('chunkDocuments', () => {
   });
 
   it('hashes the section and the text, so a moved or edited chunk reads as changed', () => {
-    const base: ChunkSource = { docId: 'd', kind: 'news', title: 't', date: '2026-01-01', sections: [{ section: 'body', title: 'H', text: 'Shares rose.' }] };
+    const base: ChunkSource = {
+      docId: 'd',
+      kind: 'news',
+      title: 't',
+      date: '2026-01-01',
+      sections: [{ section: 'body', title: 'H', text: 'Shares rose.' }],
+    };
     const [chunk] = chunkDocuments([base]);
     expect(chunk!.contentHash).toBe(createHash('sha256').update('body').update('\u0000').update(chunk!.text).digest('hex'));
     const [moved] = chunkDocuments([{ ...base, sections: [{ ...base.sections[0]!, section: 'lead' }] }]);

@@ -11,7 +11,11 @@ function refs(value: unknown): string[] {
 }
 
 describe('the OpenAPI document', () => {
-  const document = openApiDocument() as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+  const document = openApiDocument() as {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, unknown> };
+  };
 
   it('is kept in docs/openapi.json exactly as the schemas generate it (regenerate: npm run serve -- --write-openapi docs/openapi.json)', () => {
     expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(document);
@@ -19,7 +23,13 @@ describe('the OpenAPI document', () => {
 
   it('documents every route with OpenAPI 3 and resolves every schema reference', () => {
     expect(document.openapi).toBe('3.0.3');
-    expect(Object.keys(document.paths).sort()).toEqual(['/health', '/openapi.json', '/v1/query', '/v1/sessions/{id}', '/v1/stocks/{ticker}/summary']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/health',
+      '/openapi.json',
+      '/v1/query',
+      '/v1/sessions/{id}',
+      '/v1/stocks/{ticker}/summary',
+    ]);
     for (const ref of refs(document)) {
       const name = ref.replace('#/components/schemas/', '');
       expect(document.components.schemas, ref).toHaveProperty(name);

@@ -33,7 +33,9 @@ describe('budgets config', () => {
   });
 
   it('refuses a cap below its target with a one-line reason', () => {
-    expect(() => parseBudgets({ version: 'x', stock: { targetUsd: 0.5, capUsd: 0.4 }, query: { targetUsd: 0.02, capUsd: 0.08 } })).toThrowError(ConfigError);
+    expect(() =>
+      parseBudgets({ version: 'x', stock: { targetUsd: 0.5, capUsd: 0.4 }, query: { targetUsd: 0.02, capUsd: 0.08 } }),
+    ).toThrowError(ConfigError);
     expect(() => parseBudgets({ version: 'x', stock: { targetUsd: 0.1, capUsd: 0.4 } })).toThrowError(/at query/);
   });
 });
@@ -50,7 +52,8 @@ describe('budget status', () => {
 });
 
 describe('planning a call against the cap', () => {
-  const route = (task: Parameters<ModelRouter['route']>[0]) => (context?: { budgetRemainingUsd: number; downgradeBelowUsd: number }) => router.route(task, context);
+  const route = (task: Parameters<ModelRouter['route']>[0]) => (context?: { budgetRemainingUsd: number; downgradeBelowUsd: number }) =>
+    router.route(task, context);
   const budget = { targetUsd: 0.1, capUsd: 0.4 };
 
   it('sends the call as routed when its worst case fits under the cap', () => {
@@ -66,7 +69,9 @@ describe('planning a call against the cap', () => {
   });
 
   it('skips an optional step that even the cheaper model cannot afford, but never a required one', () => {
-    expect(planCall({ route: route('regenerate_summary'), prices, budget, spentUsd: 0.39, inputTokens: 10_000, optional: true }).skip).toBe(true);
+    expect(planCall({ route: route('regenerate_summary'), prices, budget, spentUsd: 0.39, inputTokens: 10_000, optional: true }).skip).toBe(
+      true,
+    );
     const required = planCall({ route: route('write_summary'), prices, budget, spentUsd: 0.39, inputTokens: 10_000, optional: false });
     expect(required.skip).toBe(false);
     expect(required.choice.modelId).toBe(HAIKU);
@@ -82,10 +87,16 @@ describe('planning a call against the cap', () => {
           const plan = planCall({ route: route('regenerate_summary'), prices, budget, spentUsd: spent, inputTokens, optional: true });
           if (plan.skip) return;
           // A real call bills at most the planned input and at most maxTokens of output.
-          const usage = { inputTokens, outputTokens: Math.min(outputTokens, plan.choice.maxTokens), cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+          const usage = {
+            inputTokens,
+            outputTokens: Math.min(outputTokens, plan.choice.maxTokens),
+            cacheReadInputTokens: 0,
+            cacheWriteInputTokens: 0,
+          };
           const cost = costOfUsage(prices, plan.choice.modelId, usage);
           expect(cost).toBeLessThanOrEqual(worstCaseCallUsd(prices, plan.choice.modelId, inputTokens, plan.choice.maxTokens) + 1e-12);
-          if (!plan.downgraded || plan.worstCaseUsd <= budget.capUsd - spent) expect(spent + cost).toBeLessThanOrEqual(budget.capUsd + 1e-9);
+          if (!plan.downgraded || plan.worstCaseUsd <= budget.capUsd - spent)
+            expect(spent + cost).toBeLessThanOrEqual(budget.capUsd + 1e-9);
         },
       ),
       { numRuns: 300 },
@@ -109,12 +120,18 @@ describe('the writer within a stock budget', () => {
     return { requests, converse: (request) => (requests.push(request), slipping.converse(request)) };
   }
 
-  const deps = (llm: LlmPort) => ({ llm, chooseModel: (task: LlmTask, context?: Parameters<ModelRouter['route']>[1]) => router.route(task, context), prices });
+  const deps = (llm: LlmPort) => ({
+    llm,
+    chooseModel: (task: LlmTask, context?: Parameters<ModelRouter['route']>[1]) => router.route(task, context),
+    prices,
+  });
 
   it('regenerates on the strong model when the budget has room', async () => {
     const { snapshot, brief } = await input();
     const llm = recording();
-    const result = await writeAndVerify(snapshot, brief, deps(llm), { budget: { budget: { targetUsd: 0.1, capUsd: 0.4 }, spentUsd: 0, optionalTasks: ['regenerate_summary'] } });
+    const result = await writeAndVerify(snapshot, brief, deps(llm), {
+      budget: { budget: { targetUsd: 0.1, capUsd: 0.4 }, spentUsd: 0, optionalTasks: ['regenerate_summary'] },
+    });
     expect(llm.requests.map((r) => r.modelId)).toEqual([SONNET, SONNET]);
     expect(result.downgradedCalls).toEqual([]);
   });
@@ -122,7 +139,9 @@ describe('the writer within a stock budget', () => {
   it('regenerates on the small model when the stock nears its cap, and records the downgrade', async () => {
     const { snapshot, brief } = await input();
     const llm = recording();
-    const result = await writeAndVerify(snapshot, brief, deps(llm), { budget: { budget: { targetUsd: 0.1, capUsd: 0.4 }, spentUsd: 0.32, optionalTasks: ['regenerate_summary'] } });
+    const result = await writeAndVerify(snapshot, brief, deps(llm), {
+      budget: { budget: { targetUsd: 0.1, capUsd: 0.4 }, spentUsd: 0.32, optionalTasks: ['regenerate_summary'] },
+    });
     expect(llm.requests.map((r) => [r.task, r.modelId])).toEqual([
       ['write_summary', SONNET],
       ['regenerate_summary', HAIKU],
@@ -133,7 +152,9 @@ describe('the writer within a stock budget', () => {
   it('skips the regeneration and publishes facts-only when not even the small model fits', async () => {
     const { snapshot, brief } = await input();
     const llm = recording();
-    const result = await writeAndVerify(snapshot, brief, deps(llm), { budget: { budget: { targetUsd: 0.1, capUsd: 0.4 }, spentUsd: 0.37, optionalTasks: ['regenerate_summary'] } });
+    const result = await writeAndVerify(snapshot, brief, deps(llm), {
+      budget: { budget: { targetUsd: 0.1, capUsd: 0.4 }, spentUsd: 0.37, optionalTasks: ['regenerate_summary'] },
+    });
     expect(llm.requests.map((r) => r.task)).toEqual(['write_summary']);
     expect(result.status).toBe('facts_only');
     expect(result.skippedSteps).toEqual(['regenerate_summary']);

@@ -19,7 +19,14 @@ const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 function call(task: ModelCallRecord['task'], modelId: string, costUsd: number): ModelCallRecord {
-  return { task, modelId, usage: { inputTokens: 1000, outputTokens: 100, cacheReadInputTokens: 10, cacheWriteInputTokens: 0 }, costUsd, estimated: false, latencyMs: 1000 };
+  return {
+    task,
+    modelId,
+    usage: { inputTokens: 1000, outputTokens: 100, cacheReadInputTokens: 10, cacheWriteInputTokens: 0 },
+    costUsd,
+    estimated: false,
+    latencyMs: 1000,
+  };
 }
 
 /** A ledger in memory that adds up attempts like the DynamoDB one. */
@@ -29,12 +36,18 @@ function memoryLedger(): CostLedgerPort & { records: Array<{ unit: CostUnitRecor
     records,
     unitSpendUsd: async (runId, kind, unitId) => {
       const mine = records.filter((r) => r.unit.runId === runId && r.unit.kind === kind && r.unit.unitId === unitId);
-      return { costUsd: mine.reduce((sum, r) => sum + r.unit.modelUsd + r.unit.embeddingUsd + r.unit.infrastructureUsd, 0), attempts: mine.length };
+      return {
+        costUsd: mine.reduce((sum, r) => sum + r.unit.modelUsd + r.unit.embeddingUsd + r.unit.infrastructureUsd, 0),
+        attempts: mine.length,
+      };
     },
     record: async (unit, entries) => {
       records.push({ unit, entries });
       const mine = records.filter((r) => r.unit.runId === unit.runId && r.unit.kind === unit.kind && r.unit.unitId === unit.unitId);
-      return { costUsd: mine.reduce((sum, r) => sum + r.unit.modelUsd + r.unit.embeddingUsd + r.unit.infrastructureUsd, 0), attempts: mine.length };
+      return {
+        costUsd: mine.reduce((sum, r) => sum + r.unit.modelUsd + r.unit.embeddingUsd + r.unit.infrastructureUsd, 0),
+        attempts: mine.length,
+      };
     },
   };
 }
@@ -57,12 +70,21 @@ function fakeLlm(behaviour: (modelId: string, n: number) => 'answer' | 'throttle
   };
 }
 
-const deps = (ledger: CostLedgerPort) => ({ ledger, budgets, prices, consumedCapacity: () => ({ readUnits: 0, writeUnits: 0 }), now: () => new Date('2026-11-24T10:00:00Z') });
+const deps = (ledger: CostLedgerPort) => ({
+  ledger,
+  budgets,
+  prices,
+  consumedCapacity: () => ({ readUnits: 0, writeUnits: 0 }),
+  now: () => new Date('2026-11-24T10:00:00Z'),
+});
 const unit = { runId: 'run-1', kind: 'stock' as const, unitId: 'ABCD', variant: 'control' };
 
 describe('ledger entries', () => {
   it('group calls by agent, model and task, adding tokens, cost and downgrades', () => {
-    const entries = modelCallEntries([call('write_summary', SONNET, 0.05), call('regenerate_summary', HAIKU, 0.01), call('write_summary', SONNET, 0.04)], new Set([1]));
+    const entries = modelCallEntries(
+      [call('write_summary', SONNET, 0.05), call('regenerate_summary', HAIKU, 0.01), call('write_summary', SONNET, 0.04)],
+      new Set([1]),
+    );
     expect(entries).toHaveLength(2);
     const writer = entries.find((e) => e.task === 'write_summary')!;
     expect(writer).toMatchObject({ agent: 'writer', modelId: SONNET, calls: 2, downgrades: 0 });
@@ -107,7 +129,9 @@ describe('the cost of one unit', () => {
     const first = await UnitCostTracker.begin(deps(ledger), unit);
     const flaky = first.meter(fakeLlm((_model, n) => (n === 1 ? 'answer' : 'throttle')));
     await flaky.converse({ task: 'write_summary', modelId: SONNET, system: '', prompt: 'x', maxTokens: 4096 });
-    await expect(flaky.converse({ task: 'regenerate_summary', modelId: SONNET, system: '', prompt: 'x', maxTokens: 4096 })).rejects.toThrow();
+    await expect(
+      flaky.converse({ task: 'regenerate_summary', modelId: SONNET, system: '', prompt: 'x', maxTokens: 4096 }),
+    ).rejects.toThrow();
     await first.abandon();
     expect(ledger.records).toHaveLength(1);
     const spentBefore = ledger.records[0]!.unit.modelUsd;
@@ -123,7 +147,10 @@ describe('the cost of one unit', () => {
   it('reads earlier attempts only when a call must be planned: a unit with no model call costs no read', async () => {
     let reads = 0;
     const ledger = memoryLedger();
-    const counting = { ...ledger, unitSpendUsd: async (...args: Parameters<CostLedgerPort['unitSpendUsd']>) => ((reads += 1), ledger.unitSpendUsd(...args)) };
+    const counting = {
+      ...ledger,
+      unitSpendUsd: async (...args: Parameters<CostLedgerPort['unitSpendUsd']>) => ((reads += 1), ledger.unitSpendUsd(...args)),
+    };
     const reused = await UnitCostTracker.begin(deps(counting), unit);
     const cost = await reused.finish();
     expect(reads).toBe(0);
@@ -135,7 +162,10 @@ describe('the cost of one unit', () => {
   });
 
   it('never throws from abandon, so the original error is the one that surfaces', async () => {
-    const broken: CostLedgerPort = { unitSpendUsd: async () => ({ costUsd: 0, attempts: 0 }), record: async () => Promise.reject(new Error('ledger down')) };
+    const broken: CostLedgerPort = {
+      unitSpendUsd: async () => ({ costUsd: 0, attempts: 0 }),
+      record: async () => Promise.reject(new Error('ledger down')),
+    };
     const tracker = await UnitCostTracker.begin(deps(broken), unit);
     await expect(tracker.abandon()).resolves.toBeUndefined();
   });
@@ -143,11 +173,24 @@ describe('the cost of one unit', () => {
   it('marks a unit over its cap as a breach', async () => {
     const ledger = memoryLedger();
     ledger.records.push({
-      unit: { ...unit, priceVersion: 'x', modelUsd: 0.39, embeddingUsd: 0, infrastructureUsd: 0, budget: { capUsd: 0.4, targetUsd: 0.1 }, downgrades: 0, skippedSteps: [], estimated: false, at: '' },
+      unit: {
+        ...unit,
+        priceVersion: 'x',
+        modelUsd: 0.39,
+        embeddingUsd: 0,
+        infrastructureUsd: 0,
+        budget: { capUsd: 0.4, targetUsd: 0.1 },
+        downgrades: 0,
+        skippedSteps: [],
+        estimated: false,
+        at: '',
+      },
       entries: [],
     });
     const tracker = await UnitCostTracker.begin(deps(ledger), unit);
-    await tracker.meter(fakeLlm(() => 'answer')).converse({ task: 'write_summary', modelId: SONNET, system: '', prompt: 'x', maxTokens: 4096 });
+    await tracker
+      .meter(fakeLlm(() => 'answer'))
+      .converse({ task: 'write_summary', modelId: SONNET, system: '', prompt: 'x', maxTokens: 4096 });
     const cost = await tracker.finish();
     expect(cost.status).toBe('over_cap');
     expect(cost.unitTotalUsd).toBeGreaterThan(0.4);
@@ -171,10 +214,46 @@ describe('the cost report', () => {
       priceVersion: 'v',
     },
     lines: [
-      { agent: 'writer', task: 'write_summary', modelId: SONNET, calls: 3, usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0.2, estimated: false, downgrades: 0 },
-      { agent: 'writer', task: 'regenerate_summary', modelId: HAIKU, calls: 1, usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0.05, estimated: false, downgrades: 1 },
-      { agent: 'embedder', task: 'embed', modelId: 'amazon.titan-embed-text-v2:0', calls: 6, usage: { inputTokens: 1, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0.01, estimated: false, downgrades: 0 },
-      { agent: 'infrastructure', task: 'GB-seconds, requests', modelId: 'aws:lambda', calls: 0, usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 }, costUsd: 0.04, estimated: true, downgrades: 0 },
+      {
+        agent: 'writer',
+        task: 'write_summary',
+        modelId: SONNET,
+        calls: 3,
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        costUsd: 0.2,
+        estimated: false,
+        downgrades: 0,
+      },
+      {
+        agent: 'writer',
+        task: 'regenerate_summary',
+        modelId: HAIKU,
+        calls: 1,
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        costUsd: 0.05,
+        estimated: false,
+        downgrades: 1,
+      },
+      {
+        agent: 'embedder',
+        task: 'embed',
+        modelId: 'amazon.titan-embed-text-v2:0',
+        calls: 6,
+        usage: { inputTokens: 1, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        costUsd: 0.01,
+        estimated: false,
+        downgrades: 0,
+      },
+      {
+        agent: 'infrastructure',
+        task: 'GB-seconds, requests',
+        modelId: 'aws:lambda',
+        calls: 0,
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+        costUsd: 0.04,
+        estimated: true,
+        downgrades: 0,
+      },
     ],
     units: [0.05, 0.07, 0.08, 0.1].map((costUsd, i) => ({
       kind: 'stock' as const,

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { embeddingCacheKey } from '../../../lambdas/core/embedding/cache-key';
 import { hashTagOf } from '../../../lambdas/adapters/cache/redis-hash-cache';
 
-const parts = { ticker: 'ACME', docId: '0001234567-26-000123', chunkIndex: 4, chunkerVersion: 'sec-v1', modelId: 'amazon.titan-embed-text-v2:0' };
+const parts = {
+  ticker: 'ACME',
+  docId: '0001234567-26-000123',
+  chunkIndex: 4,
+  chunkerVersion: 'sec-v1',
+  modelId: 'amazon.titan-embed-text-v2:0',
+};
 
 describe('embeddingCacheKey', () => {
   it('names ticker, chunker version, model, document and chunk position', () => {

@@ -58,11 +58,14 @@ describe('int8 codec', () => {
     // magnitudes (a float32 scale cannot represent vectors whose largest component is below ~1e-36).
     const sized = (n: number) => fc.array(component, { minLength: n, maxLength: n }).filter((xs) => xs.some((x) => Math.abs(x) > 1e-20));
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 1024 }).chain((n) => fc.tuple(sized(n), sized(n))), ([xs, ys]) => {
-        const a = Float32Array.from(xs);
-        const b = Float32Array.from(ys);
-        expect(Math.abs(cosine(a, b) - cosine(decodeInt8(encodeInt8(a)), decodeInt8(encodeInt8(b))))).toBeLessThan(0.01);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 1024 }).chain((n) => fc.tuple(sized(n), sized(n))),
+        ([xs, ys]) => {
+          const a = Float32Array.from(xs);
+          const b = Float32Array.from(ys);
+          expect(Math.abs(cosine(a, b) - cosine(decodeInt8(encodeInt8(a)), decodeInt8(encodeInt8(b))))).toBeLessThan(0.01);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -122,7 +125,12 @@ describe('cosine', () => {
   it('is 1 for a vector with itself, -1 with its negation, 0 with a zero vector', () => {
     const v = Float32Array.from([0.3, -0.4, 0.5]);
     expect(cosine(v, v)).toBeCloseTo(1, 6);
-    expect(cosine(v, v.map((x) => -x))).toBeCloseTo(-1, 6);
+    expect(
+      cosine(
+        v,
+        v.map((x) => -x),
+      ),
+    ).toBeCloseTo(-1, 6);
     expect(cosine(v, new Float32Array(3))).toBe(0);
   });
 

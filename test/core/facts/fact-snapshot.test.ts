@@ -16,7 +16,10 @@ describe('the fact snapshot', () => {
       expect.objectContaining({
         metric: 'eps_diluted',
         kind: 'cross_source',
-        candidates: [expect.objectContaining({ value: 1.52, source: 'filings' }), expect.objectContaining({ value: 1.5, source: 'fundamentals' })],
+        candidates: [
+          expect.objectContaining({ value: 1.52, source: 'filings' }),
+          expect.objectContaining({ value: 1.5, source: 'fundamentals' }),
+        ],
       }),
     );
   });
@@ -39,7 +42,10 @@ describe('the fact snapshot', () => {
     });
     const snapshot = buildFactSnapshot(bundleOf(), [restated]);
     expect(snapshot.conflicts).toEqual([
-      expect.objectContaining({ kind: 'restatement', candidates: [expect.objectContaining({ value: 1_200_000_000 }), expect.objectContaining({ value: 1_150_000_000, docId: K24 })] }),
+      expect.objectContaining({
+        kind: 'restatement',
+        candidates: [expect.objectContaining({ value: 1_200_000_000 }), expect.objectContaining({ value: 1_150_000_000, docId: K24 })],
+      }),
     ]);
     expect(snapshot.documents.map((d) => d.docId)).toContain(K24);
   });
@@ -58,7 +64,10 @@ describe('the fact snapshot', () => {
 
   it('marks stale and missing sources instead of guessing', () => {
     const snapshot = buildFactSnapshot(
-      bundleOf({ notes: [note('bmx-old', { published: '2025-01-02' })], failures: [{ source: 'fundamentals', reason: 'SourceUnavailableError: down' }] }),
+      bundleOf({
+        notes: [note('bmx-old', { published: '2025-01-02' })],
+        failures: [{ source: 'fundamentals', reason: 'SourceUnavailableError: down' }],
+      }),
       [],
     );
     expect(snapshot.staleSources).toEqual([{ source: 'research', newest: '2025-01-02' }]);
@@ -69,7 +78,9 @@ describe('the fact snapshot', () => {
     fc.assert(
       fc.property(filedMetricsArb, (metrics) => {
         const snapshot = buildFactSnapshot(bundleOf({ fundamentals: fundamentals() }), metrics);
-        const keys = snapshot.facts.filter((f) => f.metric !== 'price_target').map((f) => `${f.metric}|${f.period.fiscalYear}|${f.period.fiscalPeriod}`);
+        const keys = snapshot.facts
+          .filter((f) => f.metric !== 'price_target')
+          .map((f) => `${f.metric}|${f.period.fiscalYear}|${f.period.fiscalPeriod}`);
         expect(new Set(keys).size).toBe(keys.length);
         for (const fact of snapshot.facts) expect(snapshot.documents.map((d) => d.docId)).toContain(fact.docId);
       }),

@@ -63,10 +63,10 @@ const COMPLIANCE: Array<[string, string]> = [
   ['Should my client buy KQRV?', 'compliance_personalised_advice'],
   ['Should I sell HJLN now?', 'compliance_personalised_advice'],
   ['Is FQTA suitable for my 72 year old retired client?', 'compliance_personalised_advice'],
-  ['How much of my client\'s portfolio should I put into KQRV?', 'compliance_personalised_advice'],
+  ["How much of my client's portfolio should I put into KQRV?", 'compliance_personalised_advice'],
   ['My client is retiring next year, what should she buy instead of HJLN?', 'compliance_personalised_advice'],
   ['Recommend stocks for my conservative client', 'compliance_personalised_advice'],
-  ['Put my client\'s IRA into FQTA or HJLN?', 'compliance_personalised_advice'],
+  ["Put my client's IRA into FQTA or HJLN?", 'compliance_personalised_advice'],
 ];
 
 describe('input guardrails', () => {

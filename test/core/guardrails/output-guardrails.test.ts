@@ -29,7 +29,10 @@ describe('output guardrails', () => {
     const fact = revenueFact(kqrv);
     const good = { text: `Revenue was ${formatFact(fact)} for ${formatPeriod(fact.period)}.`, citations: [fact.docId] };
     const invented = { text: 'Revenue was $9,999.9 million for fiscal 2025.', citations: [fact.docId] };
-    const scaled = { text: good.text.replace(/million|billion/, (w) => (w === 'million' ? 'billion' : 'million')), citations: [fact.docId] };
+    const scaled = {
+      text: good.text.replace(/million|billion/, (w) => (w === 'million' ? 'billion' : 'million')),
+      citations: [fact.docId],
+    };
     const period = { text: `Revenue was ${formatFact(fact)} for fiscal ${fact.period.fiscalYear - 3}.`, citations: [fact.docId] };
     const result = checkOutput([good, invented, scaled, period], kqrv.snapshot);
     expect(result.kept).toEqual([good]);

@@ -13,12 +13,14 @@ const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLeng
 const cardArb = fc
   .tuple(fc.constantFrom('4', '51', '37', '6011'), fc.integer({ min: 13, max: 19 }))
   .chain(([prefix, length]) => digits(length - prefix.length - 1).map((body) => luhnComplete(prefix + body)))
-  .chain((card) =>
-    fc.constantFrom(card, card.replace(/(\d{4})(?=\d)/g, '$1 '), card.replace(/(\d{4})(?=\d)/g, '$1-')),
-  );
+  .chain((card) => fc.constantFrom(card, card.replace(/(\d{4})(?=\d)/g, '$1 '), card.replace(/(\d{4})(?=\d)/g, '$1-')));
 const ssnArb = fc.tuple(digits(3), digits(2), digits(4), fc.constantFrom('-', ' ')).map(([a, b, c, sep]) => `${a}${sep}${b}${sep}${c}`);
 const emailArb = fc
-  .tuple(fc.stringMatching(/^[a-z][a-z0-9._]{0,12}[a-z0-9]$/), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), fc.constantFrom('com', 'org', 'co.uk', 'io'))
+  .tuple(
+    fc.stringMatching(/^[a-z][a-z0-9._]{0,12}[a-z0-9]$/),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
+    fc.constantFrom('com', 'org', 'co.uk', 'io'),
+  )
   .map(([user, domain, tld]) => `${user}@${domain}.${tld}`);
 const phoneArb = fc
   .tuple(digits(3), digits(3), digits(4))
@@ -64,7 +66,12 @@ describe('PII redaction', () => {
         expect(redactPii(question)).toEqual({ text: question, redactions: [] });
       }),
     );
-    for (const text of ['Revenue was $1,234,567,890 in fiscal 2025', 'EPS of $3.45 versus 3.12 in Q3', 'Shares outstanding 1234567890 shares', 'the 10-K filed 2026-02-20']) {
+    for (const text of [
+      'Revenue was $1,234,567,890 in fiscal 2025',
+      'EPS of $3.45 versus 3.12 in Q3',
+      'Shares outstanding 1234567890 shares',
+      'the 10-K filed 2026-02-20',
+    ]) {
       expect(redactPii(text).text).toBe(text);
     }
   });

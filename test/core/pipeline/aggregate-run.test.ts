@@ -31,7 +31,12 @@ describe('aggregating a run', () => {
 
   it('reports pass rate, hit rate and cost per stock over the whole run', () => {
     const totals = aggregateRun(
-      [outcome('AAA'), outcome('BBB', { status: 'regenerated' }), outcome('CCC', { status: 'facts_only' }), outcome('DDD', { status: 'failed', error: 'boom', costUsd: 0 })],
+      [
+        outcome('AAA'),
+        outcome('BBB', { status: 'regenerated' }),
+        outcome('CCC', { status: 'facts_only' }),
+        outcome('DDD', { status: 'failed', error: 'boom', costUsd: 0 }),
+      ],
       ['AAA', 'BBB', 'CCC', 'DDD'],
       1000,
     );

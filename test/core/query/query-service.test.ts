@@ -100,7 +100,10 @@ describe('answering a question', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...templates),
-        fc.subarray(COMPANIES.map((c) => c.ticker), { minLength: 1, maxLength: 3 }),
+        fc.subarray(
+          COMPANIES.map((c) => c.ticker),
+          { minLength: 1, maxLength: 3 },
+        ),
         fc.constantFrom('simple' as const, 'deep' as const, 'auto' as const),
         async (template, tickers, depth) => {
           const question = template.replace('{t}', tickers.join(' and '));
@@ -138,7 +141,10 @@ describe('answering a question', () => {
     await answerQuery('fa-1', question, { ...deps, promptVariant: 'treatment' });
     const store = await memoryBriefs();
     const brief = store.summaries.get('KQRV')!;
-    const changed = { ...deps, summaries: { getLatest: async (t: string) => (t === 'KQRV' ? { ...brief, sourceHash: 'f'.repeat(64) } : store.summaries.get(t)) } };
+    const changed = {
+      ...deps,
+      summaries: { getLatest: async (t: string) => (t === 'KQRV' ? { ...brief, sourceHash: 'f'.repeat(64) } : store.summaries.get(t)) },
+    };
     const fresh = answered(await answerQuery('fa-1', question, changed));
     expect(fresh.cache.hit).toBe(false);
     expect(deps.answerCache.entries.size).toBe(4);
@@ -168,7 +174,12 @@ describe('answering a question', () => {
   it('falls back to a facts-only answer when the model is unavailable or replies with garbage, and does not cache it', async () => {
     for (const llm of [
       { converse: async () => Promise.reject(new ModelThrottledError('throttled')) },
-      { converse: async (r: LlmRequest) => ({ ...(await new LocalAnswerLlm().converse(r)), text: 'Sure! Here is my answer: {"sentences": [' }) },
+      {
+        converse: async (r: LlmRequest) => ({
+          ...(await new LocalAnswerLlm().converse(r)),
+          text: 'Sure! Here is my answer: {"sentences": [',
+        }),
+      },
     ] satisfies LlmPort[]) {
       const deps = await testQueryDeps({ llm });
       const answer = answered(await answerQuery('fa-1', { question: 'How profitable is KQRV?' }, deps));
@@ -214,7 +225,10 @@ describe('answering a question', () => {
       expect(deps.answerCache.entries.size).toBe(0);
     }
     const deps = await testQueryDeps();
-    expect(await answerQuery('fa-1', { question: 'KQRV?', tickers: ['ZZZZ'] }, deps)).toMatchObject({ status: 422, code: 'unknown_ticker' });
+    expect(await answerQuery('fa-1', { question: 'KQRV?', tickers: ['ZZZZ'] }, deps)).toMatchObject({
+      status: 422,
+      code: 'unknown_ticker',
+    });
   });
 
   it('carries the session forward: a follow-up without a stock asks about the last one, with the history in the prompt', async () => {
@@ -249,7 +263,11 @@ describe('answering a question', () => {
   it('says so when no brief is stored yet, and answers from the stocks that have one', async () => {
     const store = await memoryBriefs();
     const deps = await testQueryDeps({ summaries: { getLatest: async (t) => (t === 'KQRV' ? store.summaries.get(t) : undefined) } });
-    expect(await answerQuery('fa-1', { question: 'How is HJLN doing?' }, deps)).toMatchObject({ kind: 'rejected', status: 404, code: 'brief_not_found' });
+    expect(await answerQuery('fa-1', { question: 'How is HJLN doing?' }, deps)).toMatchObject({
+      kind: 'rejected',
+      status: 404,
+      code: 'brief_not_found',
+    });
     const partial = answered(await answerQuery('fa-1', { question: 'Compare KQRV and HJLN revenue' }, deps));
     expect(partial.tickers).toEqual(['KQRV']);
     expect(partial.flags).toContain('brief_missing');
@@ -257,6 +275,10 @@ describe('answering a question', () => {
 
   it('refuses a question that is empty once invisible characters are gone', async () => {
     const deps = await testQueryDeps();
-    expect(await answerQuery('fa-1', { question: '\u200b\u200b \u2060' }, deps)).toMatchObject({ kind: 'rejected', status: 400, code: 'invalid_request' });
+    expect(await answerQuery('fa-1', { question: '\u200b\u200b \u2060' }, deps)).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+      code: 'invalid_request',
+    });
   });
 });

@@ -57,7 +57,12 @@ describe('ticker resolution', () => {
     const stems = fc.uniqueArray(fc.stringMatching(/^[A-Z][a-z]{5,9}$/), { minLength: 5, maxLength: 40, selector: (s) => s.toLowerCase() });
     fc.assert(
       fc.property(stems, (names) => {
-        const universe = names.map((stem, i) => company(`X${String.fromCharCode(81 + (i % 2))}${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`, `${stem} Holdings Inc.`));
+        const universe = names.map((stem, i) =>
+          company(
+            `X${String.fromCharCode(81 + (i % 2))}${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`,
+            `${stem} Holdings Inc.`,
+          ),
+        );
         const r = new TickerResolver(universe);
         for (const profile of universe) {
           expect(r.resolve(`What about ${profile.ticker}?`).map((m) => m.ticker)).toEqual([profile.ticker]);

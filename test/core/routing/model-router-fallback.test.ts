@@ -7,7 +7,13 @@ import { ModelRouter } from '../../../lambdas/core/routing/model-router';
 import { RoutedLlm, withFallback } from '../../../lambdas/core/routing/routed-llm';
 import type { FallbackEvent } from '../../../lambdas/core/routing/routed-llm';
 import { LLM_TASKS } from '../../../lambdas/core/routing/routing-config';
-import { ModelAccessError, ModelServiceError, ModelThrottledError, ModelTimeoutError, ModelValidationError } from '../../../lambdas/core/errors';
+import {
+  ModelAccessError,
+  ModelServiceError,
+  ModelThrottledError,
+  ModelTimeoutError,
+  ModelValidationError,
+} from '../../../lambdas/core/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -35,7 +41,14 @@ class ScriptedLlm implements LlmPort {
 
 function requestFor(task: LlmTask): LlmRequest {
   const choice = router.route(task);
-  return { task, modelId: choice.modelId, system: 'instructions', prompt: 'content', maxTokens: choice.maxTokens, timeoutMs: choice.timeoutMs };
+  return {
+    task,
+    modelId: choice.modelId,
+    system: 'instructions',
+    prompt: 'content',
+    maxTokens: choice.maxTokens,
+    timeoutMs: choice.timeoutMs,
+  };
 }
 
 const throttled = () => new ModelThrottledError('ThrottlingException: rate exceeded');
@@ -59,11 +72,14 @@ describe('RoutedLlm fallback on throttling', () => {
     expect(inner.calls).toHaveLength(2);
   });
 
-  it.each(['extract_claims', 'classify', 'guardrail', 'answer'] as const)('does not fall back for %s, which does not allow it', async (task) => {
-    const inner = new ScriptedLlm([throttled(), 'ok']);
-    await expect(new RoutedLlm(inner, router).converse(requestFor(task))).rejects.toBeInstanceOf(ModelThrottledError);
-    expect(inner.calls).toHaveLength(1);
-  });
+  it.each(['extract_claims', 'classify', 'guardrail', 'answer'] as const)(
+    'does not fall back for %s, which does not allow it',
+    async (task) => {
+      const inner = new ScriptedLlm([throttled(), 'ok']);
+      await expect(new RoutedLlm(inner, router).converse(requestFor(task))).rejects.toBeInstanceOf(ModelThrottledError);
+      expect(inner.calls).toHaveLength(1);
+    },
+  );
 
   it.each([
     ['timeout', new ModelTimeoutError('deadline')],
@@ -78,13 +94,18 @@ describe('RoutedLlm fallback on throttling', () => {
 
   it('does not fall back when the throttled model already is the fallback model', async () => {
     const inner = new ScriptedLlm([throttled(), 'ok']);
-    await expect(new RoutedLlm(inner, router).converse({ ...requestFor('write_summary'), modelId: HAIKU })).rejects.toBeInstanceOf(ModelThrottledError);
+    await expect(new RoutedLlm(inner, router).converse({ ...requestFor('write_summary'), modelId: HAIKU })).rejects.toBeInstanceOf(
+      ModelThrottledError,
+    );
     expect(inner.calls).toHaveLength(1);
   });
 
   it('falls back for a deep answer sent as task answer on the strong model', async () => {
     const inner = new ScriptedLlm([throttled(), 'ok']);
-    const routed = await new RoutedLlm(inner, router).complete('answer_deep', { system: 'answer with citations', prompt: 'Compare KO and PEP' });
+    const routed = await new RoutedLlm(inner, router).complete('answer_deep', {
+      system: 'answer with citations',
+      prompt: 'Compare KO and PEP',
+    });
 
     expect(routed).toMatchObject({ fellBack: true, response: { modelId: HAIKU }, choice: { modelId: SONNET, requestTask: 'answer' } });
     expect(inner.calls.map((call) => [call.task, call.modelId])).toEqual([
@@ -99,14 +120,19 @@ describe('RoutedLlm fallback on throttling', () => {
 
     const choice = router.route('classify');
     expect(routed.fellBack).toBe(false);
-    expect(inner.calls[0]).toMatchObject({ task: 'classify', modelId: choice.modelId, maxTokens: choice.maxTokens, timeoutMs: choice.timeoutMs });
+    expect(inner.calls[0]).toMatchObject({
+      task: 'classify',
+      modelId: choice.modelId,
+      maxTokens: choice.maxTokens,
+      timeoutMs: choice.timeoutMs,
+    });
   });
 
   it('complete() does not fall back from a budget-downgraded summary to a pricier model', async () => {
     const inner = new ScriptedLlm([throttled(), 'ok']);
-    await expect(new RoutedLlm(inner, router).complete('write_summary', { system: 's', prompt: 'p' }, { budgetRemainingUsd: 0 })).rejects.toBeInstanceOf(
-      ModelThrottledError,
-    );
+    await expect(
+      new RoutedLlm(inner, router).complete('write_summary', { system: 's', prompt: 'p' }, { budgetRemainingUsd: 0 }),
+    ).rejects.toBeInstanceOf(ModelThrottledError);
     expect(inner.calls.map((call) => call.modelId)).toEqual([HAIKU]);
   });
 

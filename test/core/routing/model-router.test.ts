@@ -156,7 +156,11 @@ describe('ModelRouter.route', () => {
         fc.double({ min: 0, max: 1, noNaN: true }),
         ([ra, rb, rc], routes, remaining) => {
           const document = baseDocument();
-          document.models = { a: { id: 'id-a', costRank: ra, promptCaching: true }, b: { id: 'id-b', costRank: rb, promptCaching: true }, c: { id: 'id-c', costRank: rc, promptCaching: true } };
+          document.models = {
+            a: { id: 'id-a', costRank: ra, promptCaching: true },
+            b: { id: 'id-b', costRank: rb, promptCaching: true },
+            c: { id: 'id-c', costRank: rc, promptCaching: true },
+          };
           const tasks = { ...document.tasks };
           LLM_TASKS.forEach((task, index) => {
             const generated = routes[index]!;
@@ -214,14 +218,38 @@ describe('model config validation', () => {
   });
 
   const broken: Array<[string, (document: ModelConfigFile) => unknown, RegExp]> = [
-    ['an unknown model name', (d) => ({ ...d, tasks: { ...d.tasks, classify: { model: 'huge', maxTokens: 10, allowFallback: false } } }), /tasks\.classify\.model: unknown model name "huge"/],
-    ['a fallback allowed but not named', (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 10, allowFallback: true } } }), /allowFallback is true but no fallbackModel/],
-    ['a fallback to the same model', (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 10, allowFallback: true, fallbackModel: 'small' } } }), /must differ/],
-    ['a downgrade that is not cheaper', (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 10, allowFallback: false, downgradeModel: 'strong' } } }), /must cost less/],
-    ['maxTokens of zero', (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 0, allowFallback: false } } }), /tasks\.answer\.maxTokens/],
+    [
+      'an unknown model name',
+      (d) => ({ ...d, tasks: { ...d.tasks, classify: { model: 'huge', maxTokens: 10, allowFallback: false } } }),
+      /tasks\.classify\.model: unknown model name "huge"/,
+    ],
+    [
+      'a fallback allowed but not named',
+      (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 10, allowFallback: true } } }),
+      /allowFallback is true but no fallbackModel/,
+    ],
+    [
+      'a fallback to the same model',
+      (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 10, allowFallback: true, fallbackModel: 'small' } } }),
+      /must differ/,
+    ],
+    [
+      'a downgrade that is not cheaper',
+      (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 10, allowFallback: false, downgradeModel: 'strong' } } }),
+      /must cost less/,
+    ],
+    [
+      'maxTokens of zero',
+      (d) => ({ ...d, tasks: { ...d.tasks, answer: { model: 'small', maxTokens: 0, allowFallback: false } } }),
+      /tasks\.answer\.maxTokens/,
+    ],
     ['a missing task', (d) => ({ ...d, tasks: { ...d.tasks, guardrail: undefined } }), /tasks\.guardrail/],
     ['an unknown task', (d) => ({ ...d, tasks: { ...d.tasks, poetry: { model: 'small', maxTokens: 1, allowFallback: false } } }), /tasks/],
-    ['an embedding size Titan v2 does not offer', (d) => ({ ...d, embeddings: { ...d.embeddings, dimensions: 300 } }), /embeddings\.dimensions: Titan v2 offers 256, 512, 1024/],
+    [
+      'an embedding size Titan v2 does not offer',
+      (d) => ({ ...d, embeddings: { ...d.embeddings, dimensions: 300 } }),
+      /embeddings\.dimensions: Titan v2 offers 256, 512, 1024/,
+    ],
     ['a region that is not one', (d) => ({ ...d, region: 'virginia' }), /region/],
   ];
 
@@ -243,6 +271,13 @@ describe('model config validation', () => {
     const file = join(dir, 'models.yaml');
     writeFileSync(file, stringify(baseDocument()));
     const loaded = loadModelConfig(file);
-    expect(loaded.tasks.write_summary).toEqual({ modelId: 'm-strong', maxTokens: 2000, timeoutMs: 1000, allowFallback: true, fallbackModelId: 'm-small', downgradeModelId: 'm-small' });
+    expect(loaded.tasks.write_summary).toEqual({
+      modelId: 'm-strong',
+      maxTokens: 2000,
+      timeoutMs: 1000,
+      allowFallback: true,
+      fallbackModelId: 'm-small',
+      downgradeModelId: 'm-small',
+    });
   });
 });

@@ -14,13 +14,17 @@ const sources = createDemoSources();
 async function briefInputOf(ticker: string): Promise<BriefInput> {
   const company = (await sources.universe.get(ticker))!;
   const bundle = await gatherSources(company, AS_OF, sources);
-  const metrics = bundle.companyFacts ? extractMetrics(bundle.companyFacts, { asOf: AS_OF, fiscalYearEndMonth: company.fiscalYearEndMonth }) : [];
+  const metrics = bundle.companyFacts
+    ? extractMetrics(bundle.companyFacts, { asOf: AS_OF, fiscalYearEndMonth: company.fiscalYearEndMonth })
+    : [];
   return briefInputFrom(buildFactSnapshot(bundle, metrics, 'hash'), bundle);
 }
 
 describe('the writer prompt', () => {
   // One stock of every planted hard case (conflicts, restatements, losses, odd fiscal years, gaps …).
-  const tickers = [...new Set(DEMO_HARD_CASES.map((hardCase) => tickersWithHardCase(hardCase)[0]).filter((t): t is string => t !== undefined))];
+  const tickers = [
+    ...new Set(DEMO_HARD_CASES.map((hardCase) => tickersWithHardCase(hardCase)[0]).filter((t): t is string => t !== undefined)),
+  ];
 
   it('carries every fact so that the local provider reads back exactly what was rendered', async () => {
     expect(tickers.length).toBeGreaterThan(5);
@@ -28,7 +32,13 @@ describe('the writer prompt', () => {
       const input = await briefInputOf(ticker);
       const prompt = renderWriterPrompt(input);
       expect(parseWriterPrompt(prompt).input, ticker).toEqual(input);
-      const finding: VerificationFinding = { length: 'medium', section: 'recent_results', sentence: 'Revenue was $9.9 billion.', kind: 'unsupported_number', detail: '$9.9 billion is not in the facts' };
+      const finding: VerificationFinding = {
+        length: 'medium',
+        section: 'recent_results',
+        sentence: 'Revenue was $9.9 billion.',
+        kind: 'unsupported_number',
+        detail: '$9.9 billion is not in the facts',
+      };
       expect(parseWriterPrompt(renderWriterPrompt(input, [finding])).findings).toEqual([finding]);
     }
   });

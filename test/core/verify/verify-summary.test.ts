@@ -21,7 +21,9 @@ function draftOf(text: string, citations: string[]): SummaryDraft {
   return { hook: body, medium: body, expanded: body };
 }
 
-const kinds = (text: string, citations: string[]) => [...new Set(verifySummary(draftOf(text, citations), snapshot).findings.map((f) => f.kind))];
+const kinds = (text: string, citations: string[]) => [
+  ...new Set(verifySummary(draftOf(text, citations), snapshot).findings.map((f) => f.kind)),
+];
 
 describe('claim extraction', () => {
   it('reads money with scale words, per-share values, percentages and multiples', () => {
@@ -118,7 +120,14 @@ describe('quoting source prose', () => {
   it('splits sentences at their ends, not after company abbreviations or inside quotes', async () => {
     const { splitSentences, numberFreeSentences } = await import('../../../lambdas/core/summary/brief-input');
     const text = 'Zyora Corp. ("Zyora," the "Company") provides hotels. Our stock trades under the symbol "ZQRR." We grew 8% last year.';
-    expect(splitSentences(text)).toEqual(['Zyora Corp. ("Zyora," the "Company") provides hotels.', 'Our stock trades under the symbol "ZQRR."', 'We grew 8% last year.']);
-    expect(numberFreeSentences(text, 5)).toEqual(['Zyora Corp. ("Zyora," the "Company") provides hotels.', 'Our stock trades under the symbol "ZQRR."']);
+    expect(splitSentences(text)).toEqual([
+      'Zyora Corp. ("Zyora," the "Company") provides hotels.',
+      'Our stock trades under the symbol "ZQRR."',
+      'We grew 8% last year.',
+    ]);
+    expect(numberFreeSentences(text, 5)).toEqual([
+      'Zyora Corp. ("Zyora," the "Company") provides hotels.',
+      'Our stock trades under the symbol "ZQRR."',
+    ]);
   });
 });

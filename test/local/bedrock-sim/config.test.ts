@@ -20,7 +20,13 @@ describe('simulator configuration from the environment', () => {
   });
 
   it('takes fault rates, speed and quotas from FA_SIM_* variables; a quota turns quotas on', () => {
-    const config = simulatorConfigFromEnv({ FA_SIM_THROTTLE_RATE: '0.1', FA_SIM_TIMEOUT_RATE: '0.01', FA_SIM_SPEEDUP: '20', FA_SIM_TPM: '1000000', FA_SIM_EMBED_RPM: '300' });
+    const config = simulatorConfigFromEnv({
+      FA_SIM_THROTTLE_RATE: '0.1',
+      FA_SIM_TIMEOUT_RATE: '0.01',
+      FA_SIM_SPEEDUP: '20',
+      FA_SIM_TPM: '1000000',
+      FA_SIM_EMBED_RPM: '300',
+    });
     expect(config.faults).toMatchObject({ throttleRate: 0.1, timeoutRate: 0.01 });
     expect(config.speedUp).toBe(20);
     expect(config.enforceQuotas).toBe(true);
@@ -68,7 +74,9 @@ describe('random draws', () => {
 
   it('give a log-normal whose median and P95 are the configured ones', () => {
     const random = seededRandom(11);
-    const draws = Array.from({ length: 20_000 }, () => sample({ kind: 'lognormal', median: 1_000, p95: 3_000 }, random)).sort((x, y) => x - y);
+    const draws = Array.from({ length: 20_000 }, () => sample({ kind: 'lognormal', median: 1_000, p95: 3_000 }, random)).sort(
+      (x, y) => x - y,
+    );
     expect(draws[10_000]!).toBeGreaterThan(950);
     expect(draws[10_000]!).toBeLessThan(1_050);
     expect(draws[19_000]!).toBeGreaterThan(2_800);

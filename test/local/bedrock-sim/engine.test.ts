@@ -47,7 +47,13 @@ function ok(reply: Reply): Extract<Reply, { kind: 'ok' }> {
 function usageOf(reply: Reply) {
   const body: unknown = JSON.parse(ok(reply).body);
   if (typeof body !== 'object' || body === null || !('usage' in body)) throw new Error('no usage');
-  return body.usage as { inputTokens: number; outputTokens: number; totalTokens: number; cacheReadInputTokens: number; cacheWriteInputTokens: number };
+  return body.usage as {
+    inputTokens: number;
+    outputTokens: number;
+    totalTokens: number;
+    cacheReadInputTokens: number;
+    cacheWriteInputTokens: number;
+  };
 }
 
 describe('the simulator answers Converse with usage computed from the prompt it was sent', () => {
@@ -144,7 +150,9 @@ describe('the simulator embeds with Titan Text Embeddings v2 over InvokeModel', 
   it('returns a vector of the requested dimensions and the token count', async () => {
     const { sim } = engine();
     for (const dimensions of [256, 512, 1024]) {
-      const reply = ok(await sim.invoke(TITAN, JSON.stringify({ inputText: 'Revenue grew 12% in fiscal 2025.', dimensions, normalize: true })));
+      const reply = ok(
+        await sim.invoke(TITAN, JSON.stringify({ inputText: 'Revenue grew 12% in fiscal 2025.', dimensions, normalize: true })),
+      );
       const body = JSON.parse(reply.body) as { embedding: number[]; inputTextTokenCount: number };
       expect(body.embedding).toHaveLength(dimensions);
       expect(body.inputTextTokenCount).toBe(countTokens('Revenue grew 12% in fiscal 2025.'));
@@ -170,7 +178,10 @@ describe('the simulator injects faults at the configured rates', () => {
   });
 
   it('draws each kind of fault close to its rate over many requests', async () => {
-    const { sim } = engine({ latency: 'none', faults: { throttleRate: 0.1, serverErrorRate: 0.05, timeoutRate: 0.01, malformedRate: 0.02 } });
+    const { sim } = engine({
+      latency: 'none',
+      faults: { throttleRate: 0.1, serverErrorRate: 0.05, timeoutRate: 0.01, malformedRate: 0.02 },
+    });
     const n = 3_000;
     for (let i = 0; i < n; i += 1) await sim.invoke(TITAN, JSON.stringify({ inputText: `text ${i}` }));
     const stats = sim.stats().models['titan-embed-text-v2']!;
@@ -218,7 +229,10 @@ describe('the simulator enforces per-model quotas in simulated minutes', () => {
   it('throttles the request past the requests-per-minute quota until the window slides', async () => {
     const { sim, advance } = engine({ speedUp: 10, ...quota(undefined, 3) });
     for (let i = 0; i < 3; i += 1) expect((await sim.converse(SONNET, converseBody())).kind).toBe('ok');
-    expect(await sim.converse(SONNET, converseBody())).toMatchObject({ type: 'ThrottlingException', message: expect.stringMatching(/requests/) });
+    expect(await sim.converse(SONNET, converseBody())).toMatchObject({
+      type: 'ThrottlingException',
+      message: expect.stringMatching(/requests/),
+    });
     advance(6_001); // 60.01 s simulated
     expect((await sim.converse(SONNET, converseBody())).kind).toBe('ok');
     expect(sim.stats().models.sonnet?.throttledByRequests).toBe(1);
@@ -227,7 +241,10 @@ describe('the simulator enforces per-model quotas in simulated minutes', () => {
   it('reserves input plus maxTokens times the output burndown, so a large maxTokens throttles early', async () => {
     const input = countTokens(LONG_SYSTEM) + countTokens('What changed in the last quarter?') + 8;
     const { sim } = engine(quota(input + 1_000 * 5));
-    expect(await sim.converse(SONNET, converseBody({ maxTokens: 1_001 }))).toMatchObject({ type: 'ThrottlingException', message: expect.stringMatching(/tokens/) });
+    expect(await sim.converse(SONNET, converseBody({ maxTokens: 1_001 }))).toMatchObject({
+      type: 'ThrottlingException',
+      message: expect.stringMatching(/tokens/),
+    });
     const reply = await sim.converse(SONNET, converseBody({ maxTokens: 1_000 }));
     expect(reply.kind).toBe('ok');
   });
@@ -244,17 +261,21 @@ describe('the simulator enforces per-model quotas in simulated minutes', () => {
 
   it('never admits more than the requests-per-minute quota in any simulated minute', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 60 }), async (rpm, gaps) => {
-        const { sim, advance } = engine({ speedUp: 10, ...quota(undefined, rpm) });
-        const admitted: number[] = [];
-        let t = 0;
-        for (const gap of gaps) {
-          advance(gap);
-          t += gap * 10;
-          if ((await sim.converse(SONNET, converseBody())).kind === 'ok') admitted.push(t);
-        }
-        for (const at of admitted) expect(admitted.filter((other) => other > at - 60_000 && other <= at).length).toBeLessThanOrEqual(rpm);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 1, maxLength: 60 }),
+        async (rpm, gaps) => {
+          const { sim, advance } = engine({ speedUp: 10, ...quota(undefined, rpm) });
+          const admitted: number[] = [];
+          let t = 0;
+          for (const gap of gaps) {
+            advance(gap);
+            t += gap * 10;
+            if ((await sim.converse(SONNET, converseBody())).kind === 'ok') admitted.push(t);
+          }
+          for (const at of admitted) expect(admitted.filter((other) => other > at - 60_000 && other <= at).length).toBeLessThanOrEqual(rpm);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -42,7 +42,9 @@ beforeEach(() => {
 describe('npm run deploy', () => {
   it('deploys every stack of the stage through the CDK CLI with the stage selected', async () => {
     await runDeploy(options(), deps);
-    expect(cdkCalls).toEqual([['deploy', '--all', '-c', 'stage=prod', '--require-approval', 'broadening', '--outputs-file', 'cdk.out/outputs-prod.json']]);
+    expect(cdkCalls).toEqual([
+      ['deploy', '--all', '-c', 'stage=prod', '--require-approval', 'broadening', '--outputs-file', 'cdk.out/outputs-prod.json'],
+    ]);
     expect(cdkDeployArgs(options({ requireApproval: 'never' }))).toContain('never');
   });
 
@@ -63,7 +65,9 @@ describe('npm run deploy', () => {
     expect(sleeps).toBe(2);
     const since = codeDeploy.commandCalls(ListDeploymentsCommand)[0]!.args[0].input.createTimeRange?.start;
     expect(since).toEqual(new Date('2026-03-02T13:59:00Z'));
-    expect(lines).toEqual(expect.arrayContaining(['query-api: CodeDeploy deployment d-CANARY1', 'query-api: InProgress', 'query-api: Succeeded']));
+    expect(lines).toEqual(
+      expect.arrayContaining(['query-api: CodeDeploy deployment d-CANARY1', 'query-api: InProgress', 'query-api: Succeeded']),
+    );
   });
 
   it('reports failure when CodeDeploy rolled the deployment back', async () => {
@@ -71,7 +75,9 @@ describe('npm run deploy', () => {
     codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Failed' } });
     const result = await runDeploy(options(), deps);
     expect(result.succeeded).toBe(false);
-    expect(result.deployments).toEqual([{ function: 'stock-processor', deploymentId: 'd-HOOK1', status: 'Failed', targetVersion: undefined }]);
+    expect(result.deployments).toEqual([
+      { function: 'stock-processor', deploymentId: 'd-HOOK1', status: 'Failed', targetVersion: undefined },
+    ]);
   });
 
   it('does not wait with --no-wait', async () => {
@@ -84,7 +90,9 @@ describe('npm run deploy', () => {
   });
 
   it('skips a function whose stack does not exist yet', async () => {
-    codeDeploy.on(ListDeploymentsCommand, { applicationName: 'fa-prod-query-api' }).rejects(Object.assign(new Error('no app'), { name: 'ApplicationDoesNotExistException' }));
+    codeDeploy
+      .on(ListDeploymentsCommand, { applicationName: 'fa-prod-query-api' })
+      .rejects(Object.assign(new Error('no app'), { name: 'ApplicationDoesNotExistException' }));
     const result = await runDeploy(options(), deps);
     expect(result.deployments).toEqual([]);
     expect(lines).toContain('no function code changed: no CodeDeploy deployment was needed');
@@ -98,9 +106,9 @@ describe('npm run deploy', () => {
 
   it('gives up waiting after a bounded number of checks', async () => {
     codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
-    await expect(waitForDeployment(new CodeDeployClient({ region: 'us-east-1' }), 'd-SLOW', { sleep: async () => {}, maxPolls: 3 })).rejects.toThrowError(
-      /^deployment d-SLOW is still InProgress after 3 checks/,
-    );
+    await expect(
+      waitForDeployment(new CodeDeployClient({ region: 'us-east-1' }), 'd-SLOW', { sleep: async () => {}, maxPolls: 3 }),
+    ).rejects.toThrowError(/^deployment d-SLOW is still InProgress after 3 checks/);
   });
 
   it('rejects an unknown approval level and a malformed stage name', () => {

@@ -23,7 +23,14 @@ const deps: OpsDeps = {
 function appSpec(current: string, target: string): string {
   return JSON.stringify({
     version: 0.0,
-    Resources: [{ QueryFunctionLiveAlias: { Type: 'AWS::Lambda::Function', Properties: { Name: 'fa-prod-query-api', Alias: 'live', CurrentVersion: current, TargetVersion: target } } }],
+    Resources: [
+      {
+        QueryFunctionLiveAlias: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Name: 'fa-prod-query-api', Alias: 'live', CurrentVersion: current, TargetVersion: target },
+        },
+      },
+    ],
     Hooks: [{ BeforeAllowTraffic: 'fa-prod-query-api-pre-traffic' }],
   });
 }
@@ -41,10 +48,15 @@ beforeEach(() => {
 
 describe('npm run rollback', () => {
   it('stops a deployment in flight with automatic rollback', async () => {
-    codeDeploy.on(ListDeploymentsCommand, { includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] }).resolves({ deployments: ['d-CANARY1'] });
+    codeDeploy
+      .on(ListDeploymentsCommand, { includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] })
+      .resolves({ deployments: ['d-CANARY1'] });
     codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending', statusMessage: 'Stopping' });
     const result = await runRollback(queryOnly, deps);
-    expect(codeDeploy.commandCalls(StopDeploymentCommand)[0]!.args[0].input).toEqual({ deploymentId: 'd-CANARY1', autoRollbackEnabled: true });
+    expect(codeDeploy.commandCalls(StopDeploymentCommand)[0]!.args[0].input).toEqual({
+      deploymentId: 'd-CANARY1',
+      autoRollbackEnabled: true,
+    });
     expect(result.actions).toEqual([{ function: 'query-api', action: 'stopped-deployment', deploymentId: 'd-CANARY1', status: 'Pending' }]);
     expect(lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
   });
@@ -67,14 +79,25 @@ describe('npm run rollback', () => {
       deploymentInfo: { status: 'Succeeded', revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec('6', '7') } } },
     });
     const result = await runRollback(queryOnly, deps);
-    expect(lambda.commandCalls(UpdateAliasCommand)[0]!.args[0].input).toMatchObject({ FunctionVersion: '6', RoutingConfig: { AdditionalVersionWeights: {} } });
-    expect(result.actions[0]).toEqual({ function: 'query-api', action: 'restored-previous-version', deploymentId: 'd-DONE2', fromVersion: '7', toVersion: '6' });
+    expect(lambda.commandCalls(UpdateAliasCommand)[0]!.args[0].input).toMatchObject({
+      FunctionVersion: '6',
+      RoutingConfig: { AdditionalVersionWeights: {} },
+    });
+    expect(result.actions[0]).toEqual({
+      function: 'query-api',
+      action: 'restored-previous-version',
+      deploymentId: 'd-DONE2',
+      fromVersion: '7',
+      toVersion: '6',
+    });
   });
 
   it('does nothing when the alias already serves the version from before the last deployment', async () => {
     lambda.on(GetAliasCommand).resolves({ FunctionVersion: '6' });
     codeDeploy.on(ListDeploymentsCommand, { includeOnlyStatuses: ['Succeeded'] }).resolves({ deployments: ['d-DONE2'] });
-    codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Succeeded', revision: { revisionType: 'String', string: { content: appSpec('6', '7') } } } });
+    codeDeploy
+      .on(GetDeploymentCommand)
+      .resolves({ deploymentInfo: { status: 'Succeeded', revision: { revisionType: 'String', string: { content: appSpec('6', '7') } } } });
     const result = await runRollback(queryOnly, deps);
     expect(result.actions).toEqual([{ function: 'query-api', action: 'nothing-to-roll-back', version: '6' }]);
     expect(lambda.commandCalls(UpdateAliasCommand)).toHaveLength(0);
@@ -82,21 +105,31 @@ describe('npm run rollback', () => {
 
   it('ignores a deployment record without a readable AppSpec rather than guessing a version', async () => {
     codeDeploy.on(ListDeploymentsCommand, { includeOnlyStatuses: ['Succeeded'] }).resolves({ deployments: ['d-ODD'] });
-    codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Succeeded', revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '{not: [valid' } } } });
+    codeDeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: { status: 'Succeeded', revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '{not: [valid' } } },
+    });
     const result = await runRollback(queryOnly, deps);
     expect(result.actions[0]!.action).toBe('nothing-to-roll-back');
   });
 
   it('rolls back both functions by default and skips one the stage does not have yet', async () => {
-    lambda.on(GetAliasCommand, { FunctionName: 'fa-prod-query-api' }).rejects(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }));
-    lambda.on(GetAliasCommand, { FunctionName: 'fa-prod-process-stock' }).resolves({ FunctionVersion: '3', RoutingConfig: { AdditionalVersionWeights: { '4': 0.1 } } });
+    lambda
+      .on(GetAliasCommand, { FunctionName: 'fa-prod-query-api' })
+      .rejects(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }));
+    lambda
+      .on(GetAliasCommand, { FunctionName: 'fa-prod-process-stock' })
+      .resolves({ FunctionVersion: '3', RoutingConfig: { AdditionalVersionWeights: { '4': 0.1 } } });
     const result = await runRollback(RollbackOptionsSchema.parse({ stage: 'prod' }), deps);
     expect(result.actions).toEqual([{ function: 'stock-processor', action: 'cleared-traffic-split', version: '3', removed: { '4': 0.1 } }]);
     expect(lines).toContain('query-api: not deployed in stage prod; skipped');
   });
 
   it('fails with one line when the named function is not deployed', async () => {
-    codeDeploy.on(ListDeploymentsCommand).rejects(Object.assign(new Error('group missing'), { name: 'DeploymentGroupDoesNotExistException' }));
-    await expect(runRollback(queryOnly, deps)).rejects.toThrowError('query-api is not deployed in this stage (no CodeDeploy group fa-prod-query-api); run npm run deploy first');
+    codeDeploy
+      .on(ListDeploymentsCommand)
+      .rejects(Object.assign(new Error('group missing'), { name: 'DeploymentGroupDoesNotExistException' }));
+    await expect(runRollback(queryOnly, deps)).rejects.toThrowError(
+      'query-api is not deployed in this stage (no CodeDeploy group fa-prod-query-api); run npm run deploy first',
+    );
   });
 });

@@ -37,7 +37,14 @@ interface InstantConcept {
   value: (b: Balance) => number;
 }
 
-const flow = (concept: string, label: string, description: string, value: (s: Statement) => number, unit: Unit = 'USD', ytdOnly = false): FlowConcept => ({
+const flow = (
+  concept: string,
+  label: string,
+  description: string,
+  value: (s: Statement) => number,
+  unit: Unit = 'USD',
+  ytdOnly = false,
+): FlowConcept => ({
   taxonomy: 'us-gaap',
   concept,
   unit,
@@ -53,7 +60,10 @@ const REVENUE_LABELS: Record<string, [string, string]> = {
     'Revenue from Contract with Customer, Excluding Assessed Tax',
     'Revenue from satisfying performance obligations under contracts with customers, excluding taxes collected on behalf of governments.',
   ],
-  RevenuesNetOfInterestExpense: ['Revenues, Net of Interest Expense', 'Total revenue after deducting interest expense, as presented by banks.'],
+  RevenuesNetOfInterestExpense: [
+    'Revenues, Net of Interest Expense',
+    'Total revenue after deducting interest expense, as presented by banks.',
+  ],
 };
 
 function flowConcepts(company: DemoCompany): FlowConcept[] {
@@ -62,11 +72,31 @@ function flowConcepts(company: DemoCompany): FlowConcept[] {
   const concepts: FlowConcept[] = [flow(t.revenueConcept, revenueLabel, revenueDescription, (s) => s.revenue)];
   if (t.bank) {
     concepts.push(
-      flow('InterestAndDividendIncomeOperating', 'Interest and Dividend Income, Operating', 'Interest and dividends earned on loans, securities and deposits.', (s) => s.interestIncome),
+      flow(
+        'InterestAndDividendIncomeOperating',
+        'Interest and Dividend Income, Operating',
+        'Interest and dividends earned on loans, securities and deposits.',
+        (s) => s.interestIncome,
+      ),
       flow('InterestExpense', 'Interest Expense', 'Interest paid or accrued on deposits and borrowings.', (s) => s.interestExpense),
-      flow('InterestIncomeExpenseNet', 'Interest Income (Expense), Net', 'Interest income less interest expense.', (s) => s.netInterestIncome),
-      flow('NoninterestIncome', 'Noninterest Income', 'Fees, service charges and other income not derived from interest.', (s) => s.noninterestIncome),
-      flow('ProvisionForLoanLeaseAndOtherLosses', 'Provision for Loan, Lease, and Other Losses', 'Expense recognized for expected credit losses.', (s) => s.provision),
+      flow(
+        'InterestIncomeExpenseNet',
+        'Interest Income (Expense), Net',
+        'Interest income less interest expense.',
+        (s) => s.netInterestIncome,
+      ),
+      flow(
+        'NoninterestIncome',
+        'Noninterest Income',
+        'Fees, service charges and other income not derived from interest.',
+        (s) => s.noninterestIncome,
+      ),
+      flow(
+        'ProvisionForLoanLeaseAndOtherLosses',
+        'Provision for Loan, Lease, and Other Losses',
+        'Expense recognized for expected credit losses.',
+        (s) => s.provision,
+      ),
       flow('NoninterestExpense', 'Noninterest Expense', 'Operating expenses other than interest expense.', (s) => s.noninterestExpense),
     );
   } else {
@@ -76,16 +106,55 @@ function flowConcepts(company: DemoCompany): FlowConcept[] {
         flow('GrossProfit', 'Gross Profit', 'Revenue less cost of revenue.', (s) => s.grossProfit),
       );
     }
-    concepts.push(flow('OperatingIncomeLoss', 'Operating Income (Loss)', 'Revenue less operating expenses, before non-operating items and income taxes.', (s) => s.operatingIncome));
+    concepts.push(
+      flow(
+        'OperatingIncomeLoss',
+        'Operating Income (Loss)',
+        'Revenue less operating expenses, before non-operating items and income taxes.',
+        (s) => s.operatingIncome,
+      ),
+    );
   }
   concepts.push(
-    flow('NetIncomeLoss', 'Net Income (Loss) Attributable to Parent', 'Profit or loss for the period, net of income taxes, attributable to the parent.', (s) => s.netIncome),
-    flow('EarningsPerShareBasic', 'Earnings Per Share, Basic', 'Net income per weighted-average common share outstanding.', (s) => s.epsBasic, 'USD/shares'),
-    flow('EarningsPerShareDiluted', 'Earnings Per Share, Diluted', 'Net income per weighted-average share including dilutive potential shares.', (s) => s.epsDiluted, 'USD/shares'),
-    flow('NetCashProvidedByUsedInOperatingActivities', 'Net Cash Provided by (Used in) Operating Activities', 'Net cash from operating activities.', (s) => s.operatingCashFlow, 'USD', true),
+    flow(
+      'NetIncomeLoss',
+      'Net Income (Loss) Attributable to Parent',
+      'Profit or loss for the period, net of income taxes, attributable to the parent.',
+      (s) => s.netIncome,
+    ),
+    flow(
+      'EarningsPerShareBasic',
+      'Earnings Per Share, Basic',
+      'Net income per weighted-average common share outstanding.',
+      (s) => s.epsBasic,
+      'USD/shares',
+    ),
+    flow(
+      'EarningsPerShareDiluted',
+      'Earnings Per Share, Diluted',
+      'Net income per weighted-average share including dilutive potential shares.',
+      (s) => s.epsDiluted,
+      'USD/shares',
+    ),
+    flow(
+      'NetCashProvidedByUsedInOperatingActivities',
+      'Net Cash Provided by (Used in) Operating Activities',
+      'Net cash from operating activities.',
+      (s) => s.operatingCashFlow,
+      'USD',
+      true,
+    ),
   );
   if (t.dividend) {
-    concepts.push(flow('CommonStockDividendsPerShareDeclared', 'Common Stock, Dividends, Per Share, Declared', 'Dividends declared per common share during the period.', (s) => s.dividendsPerShare, 'USD/shares'));
+    concepts.push(
+      flow(
+        'CommonStockDividendsPerShareDeclared',
+        'Common Stock, Dividends, Per Share, Declared',
+        'Dividends declared per common share during the period.',
+        (s) => s.dividendsPerShare,
+        'USD/shares',
+      ),
+    );
   }
   return concepts;
 }
@@ -93,10 +162,25 @@ function flowConcepts(company: DemoCompany): FlowConcept[] {
 function instantConcepts(company: DemoCompany): InstantConcept[] {
   return [
     { concept: 'Assets', label: 'Assets', description: 'Carrying amount of all recognized assets.', value: (b) => b.assets },
-    { concept: 'Liabilities', label: 'Liabilities', description: 'Carrying amount of all recognized obligations.', value: (b) => b.liabilities },
-    { concept: 'StockholdersEquity', label: "Stockholders' Equity Attributable to Parent", description: 'Equity attributable to the parent.', value: (b) => b.equity },
+    {
+      concept: 'Liabilities',
+      label: 'Liabilities',
+      description: 'Carrying amount of all recognized obligations.',
+      value: (b) => b.liabilities,
+    },
+    {
+      concept: 'StockholdersEquity',
+      label: "Stockholders' Equity Attributable to Parent",
+      description: 'Equity attributable to the parent.',
+      value: (b) => b.equity,
+    },
     company.traits.bank
-      ? { concept: 'CashAndDueFromBanks', label: 'Cash and Due from Banks', description: 'Cash on hand and non-interest-bearing deposits with other banks.', value: (b) => b.cash }
+      ? {
+          concept: 'CashAndDueFromBanks',
+          label: 'Cash and Due from Banks',
+          description: 'Cash on hand and non-interest-bearing deposits with other banks.',
+          value: (b) => b.cash,
+        }
       : {
           concept: 'CashAndCashEquivalentsAtCarryingValue',
           label: 'Cash and Cash Equivalents, at Carrying Value',
@@ -138,7 +222,16 @@ function row(filing: DemoFiling, end: number, val: number, start?: number): Row 
   const e: CompanyFactsEntry =
     start === undefined
       ? { end: isoOf(end), val, accn: filing.accn, fy: filing.fy, fp: filing.fp, form: filing.form, filed: isoOf(filing.filed) }
-      : { start: isoOf(start), end: isoOf(end), val, accn: filing.accn, fy: filing.fy, fp: filing.fp, form: filing.form, filed: isoOf(filing.filed) };
+      : {
+          start: isoOf(start),
+          end: isoOf(end),
+          val,
+          accn: filing.accn,
+          fy: filing.fy,
+          fp: filing.fp,
+          form: filing.form,
+          filed: isoOf(filing.filed),
+        };
   return { e, start: start ?? -1, end, filed: filing.filed };
 }
 
@@ -216,7 +309,14 @@ export function companyFactsOn(company: DemoCompany, day: number): CompanyFactsJ
     };
     for (const concept of flows) {
       for (const span of concept.ytdOnly ? spans.ytd : spans.flows) {
-        add(gaap, concept.concept, concept.label, concept.description, concept.unit, row(filing, span.end, concept.value(statementOf(span)), span.start));
+        add(
+          gaap,
+          concept.concept,
+          concept.label,
+          concept.description,
+          concept.unit,
+          row(filing, span.end, concept.value(statementOf(span)), span.start),
+        );
       }
     }
     // Balance sheets: the period end, and the prior fiscal year end.
@@ -235,7 +335,14 @@ export function companyFactsOn(company: DemoCompany, day: number): CompanyFactsJ
     if (filing.quarter === 4) {
       const q2End = quarterEnd(company, filing.fy, 2);
       const float = Math.round((priceAt(company, q2End) * sharesAt(company, q2End) * 0.93) / 1e6) * 1e6;
-      add(dei, 'EntityPublicFloat', 'Entity Public Float', 'Aggregate market value of common equity held by non-affiliates at the end of the second fiscal quarter.', 'USD', row(filing, q2End, float));
+      add(
+        dei,
+        'EntityPublicFloat',
+        'Entity Public Float',
+        'Aggregate market value of common equity held by non-affiliates at the end of the second fiscal quarter.',
+        'USD',
+        row(filing, q2End, float),
+      );
     }
   }
   const render = (buckets: Map<string, Bucket>) => {

@@ -32,12 +32,13 @@ function business(company: DemoCompany, filing: DemoFiling, rng: Rng): string {
   const name = company.profile.name;
   const short = shortName(company);
   const statement = statementFor(company, spanOf(company, filing.fy, 1, 4), filing.filed);
-  const employees = Math.max(40, Math.round((statement.revenue / 1e6) * t.employeesPerMillionRevenue / 10) * 10);
+  const employees = Math.max(40, Math.round(((statement.revenue / 1e6) * t.employeesPerMillionRevenue) / 10) * 10);
   const [first, second, third] = t.segments;
   const segmentList = third ? `${first}, ${second} and ${third}` : `${first} and ${second}`;
-  const verb = company.profile.sector === 'Financials' || company.profile.sector === 'Real Estate' || company.profile.sector === 'Utilities'
-    ? rng.pick(['provides', 'offers'])
-    : rng.pick(['provides', 'develops and sells', 'designs, manufactures and markets', 'offers']);
+  const verb =
+    company.profile.sector === 'Financials' || company.profile.sector === 'Real Estate' || company.profile.sector === 'Utilities'
+      ? rng.pick(['provides', 'offers'])
+      : rng.pick(['provides', 'develops and sells', 'designs, manufactures and markets', 'offers']);
   const overview = `${name} ("${short}," the "Company," "we" or "us") ${verb} ${t.offering} for ${t.customers[0]} and ${t.customers[1]}. The Company was founded in ${t.founded} and is headquartered in ${t.headquarters}. We operate in the ${company.profile.industry.toLowerCase()} industry within the ${company.profile.sector} sector, and our common stock trades on the ${company.profile.exchange} under the symbol "${company.profile.ticker}."`;
   const segmentText = `We manage the business through ${third ? 'three' : 'two'} reportable segments: ${segmentList}. ${rng.pick([
     `The ${first} segment is our largest and serves long-standing customers under multi-year agreements.`,
@@ -51,10 +52,10 @@ function business(company: DemoCompany, filing: DemoFiling, rng: Rng): string {
   const customers = company.traits.bank
     ? 'We serve our customers through a network of branches, relationship managers and digital channels. Deposits are gathered primarily in our home markets, and our loan portfolio is diversified across commercial, real estate and consumer lending.'
     : rng.pick([
-    'We sell through a direct sales organization supported by distributors and channel partners. No single customer accounted for more than ten percent of consolidated revenue in the year.',
-    'Our customers range from large national accounts to regional operators. We reach them through a direct sales force, digital channels and selected partners, and our customer base is diversified.',
-    'We market our offerings through account managers organized by region and industry, complemented by a growing e-commerce channel. Our largest customers have worked with us for many years.',
-  ]);
+        'We sell through a direct sales organization supported by distributors and channel partners. No single customer accounted for more than ten percent of consolidated revenue in the year.',
+        'Our customers range from large national accounts to regional operators. We reach them through a direct sales force, digital channels and selected partners, and our customer base is diversified.',
+        'We market our offerings through account managers organized by region and industry, complemented by a growing e-commerce channel. Our largest customers have worked with us for many years.',
+      ]);
   const competition = rng.pick([
     'The markets we serve are competitive and fragmented. We compete on the basis of product performance, reliability, service, price and the strength of our relationships, and some competitors have greater resources than we do.',
     'We face competition from large diversified companies and from smaller specialists. We believe our scale, technical expertise and reputation for quality are important competitive strengths.',
@@ -62,14 +63,15 @@ function business(company: DemoCompany, filing: DemoFiling, rng: Rng): string {
   const seasonality = t.bank
     ? 'Our results are not materially seasonal, although they are sensitive to changes in interest rates and the credit cycle.'
     : t.seasonality[3] > 1.08
-    ? 'Our business is seasonal, and revenue is typically highest in the fourth fiscal quarter, when customer demand peaks.'
-    : 'Our business is not materially seasonal, although quarterly results can vary with the timing of large orders and customer budgets.';
+      ? 'Our business is seasonal, and revenue is typically highest in the fourth fiscal quarter, when customer demand peaks.'
+      : 'Our business is not materially seasonal, although quarterly results can vary with the timing of large orders and customer budgets.';
   const people = `As of ${longDate(filing.periodEnd)}, we had approximately ${grouped(employees, 0)} full-time employees. We invest in training, leadership development and a safe workplace, and we measure engagement through regular employee surveys.`;
   const regulation = rng.pick([
     'Our operations are subject to laws and regulations governing product safety, environmental protection, data privacy, trade and employment. Compliance has not had a material effect on our capital expenditures or competitive position.',
     'We are subject to federal, state and international regulation, including rules on environmental matters, export controls, anti-corruption and the protection of personal data. We maintain compliance programs designed to meet these requirements.',
   ]);
-  const ip = 'We rely on a combination of patents, trademarks, trade secrets and contractual protections to safeguard our intellectual property, and we regard our brands as valuable assets.';
+  const ip =
+    'We rely on a combination of patents, trademarks, trade secrets and contractual protections to safeguard our intellectual property, and we regard our brands as valuable assets.';
   const available = `Our annual reports, quarterly reports and current reports are available free of charge on our investor relations website at investors.${short.toLowerCase()}.example as soon as reasonably practicable after we file them with the SEC.`;
   return paragraphs(overview, segmentText, customers, competition, seasonality, people, regulation, ip, available);
 }
@@ -118,8 +120,14 @@ function segmentResults(company: DemoCompany, up: boolean, rng: Rng): string {
   const [first, second, third] = company.traits.segments;
   return [
     up
-      ? rng.pick([`${first} revenue grew on higher volumes and a richer mix, and segment margins improved.`, `${first} delivered the largest share of growth, helped by new customer wins and steady renewals.`])
-      : rng.pick([`${first} revenue declined as customers delayed orders, and segment margins narrowed on lower absorption.`, `${first} was affected by weaker demand and competitive pricing.`]),
+      ? rng.pick([
+          `${first} revenue grew on higher volumes and a richer mix, and segment margins improved.`,
+          `${first} delivered the largest share of growth, helped by new customer wins and steady renewals.`,
+        ])
+      : rng.pick([
+          `${first} revenue declined as customers delayed orders, and segment margins narrowed on lower absorption.`,
+          `${first} was affected by weaker demand and competitive pricing.`,
+        ]),
     rng.pick([
       `${second} benefited from recent investments in capacity and sales coverage.`,
       `${second} results were broadly stable, with growth in services offsetting softer product sales.`,
@@ -159,7 +167,14 @@ function operatingExpenses(company: DemoCompany, rng: Rng): string {
   ].join(' ');
 }
 
-function resultsSentences(company: DemoCompany, current: Statement, prior: Statement, periodLabel: string, priorLabel: string, rng: Rng): string[] {
+function resultsSentences(
+  company: DemoCompany,
+  current: Statement,
+  prior: Statement,
+  periodLabel: string,
+  priorLabel: string,
+  rng: Rng,
+): string[] {
   const t = company.traits;
   const out: string[] = [];
   if (t.bank) {
@@ -245,7 +260,9 @@ function quarterlyMdna(company: DemoCompany, filing: DemoFiling, rng: Rng): stri
   const intro = `This discussion should be read with the condensed consolidated financial statements in this report and our Annual Report on Form 10-K for ${fiscalLabel(fy - 1)}. The quarter ended ${longDate(filing.periodEnd)}.`;
   const results = resultsSentences(company, current, prior, label, priorLabel, rng).join(' ');
   const yearToDate =
-    q > 1 ? `For the first ${q === 2 ? 'six' : 'nine'} months of ${fiscalLabel(fy)}, revenue was ${filingUsd(ytd.revenue)} and we reported ${netIncomePhrase(ytd.netIncome)}.` : '';
+    q > 1
+      ? `For the first ${q === 2 ? 'six' : 'nine'} months of ${fiscalLabel(fy)}, revenue was ${filingUsd(ytd.revenue)} and we reported ${netIncomePhrase(ytd.netIncome)}.`
+      : '';
   const liquidity = `${cashLabel(company)} were ${filingUsd(balance.cash)} at ${longDate(balance.end)}, and net cash ${ytd.operatingCashFlow >= 0 ? 'provided by' : 'used in'} operating activities was ${filingUsd(ytd.operatingCashFlow)} year to date.`;
   const outlook = rng.pick([
     'We continue to monitor customer demand, input costs and interest rates, and we adjust our spending plans as conditions change.',

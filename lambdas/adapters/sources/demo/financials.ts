@@ -152,7 +152,7 @@ function computeQuarter(company: DemoCompany, fy: number, quarter: QuarterNumber
   const index = quarterIndex(fy, quarter);
   const noise = (salt: number) => gaussian(mix(company.key, SALT.quarter, index, salt));
   const mid = Math.round((quarterStart(company, fy, quarter) + quarterEnd(company, fy, quarter)) / 2);
-  const revenue = Math.max(u, roundTo(((revenueLevel(company, mid) / 4) * t.seasonality[quarter - 1]!) * (1 + 0.02 * noise(1)), u));
+  const revenue = Math.max(u, roundTo((revenueLevel(company, mid) / 4) * t.seasonality[quarter - 1]! * (1 + 0.02 * noise(1)), u));
   const zero = { interestIncome: 0, interestExpense: 0, netInterestIncome: 0, noninterestIncome: 0, provision: 0, noninterestExpense: 0 };
   if (t.bank) {
     const netInterestIncome = roundTo(revenue * (t.netInterestShare + 0.015 * noise(2)), u);
@@ -182,7 +182,10 @@ function computeQuarter(company: DemoCompany, fy: number, quarter: QuarterNumber
   const operatingMargin = t.operatingMargin + 0.01 * noise(3);
   const operatingIncome = roundTo(revenue * operatingMargin, u);
   // Loss makers stay loss makers; profitable companies keep a positive pre-tax margin.
-  const preTax = operatingMargin < 0 ? operatingIncome - revenue * t.interestBurden : Math.max(revenue * 0.002, operatingIncome - revenue * t.interestBurden);
+  const preTax =
+    operatingMargin < 0
+      ? operatingIncome - revenue * t.interestBurden
+      : Math.max(revenue * 0.002, operatingIncome - revenue * t.interestBurden);
   const netIncome = roundTo(preTax < 0 ? preTax : preTax * (1 - t.taxRate), u);
   const operatingCashFlow = roundTo(netIncome + revenue * t.depreciationRate * (1 + 0.2 * noise(4)), u);
   return { revenue, costOfRevenue, grossProfit: revenue - costOfRevenue, operatingIncome, netIncome, operatingCashFlow, ...zero };
@@ -328,7 +331,9 @@ export function priceAt(company: DemoCompany, day: number): number {
   const years = yearsSinceReference(day);
   const phase = unit(mix(company.key, SALT.price)) * 2 * Math.PI;
   const swing =
-    0.6 * Math.sin((2 * Math.PI * years) / 2.7 + phase) + 0.3 * Math.sin((2 * Math.PI * years) / 0.9 + 2 * phase) + 0.1 * Math.sin((2 * Math.PI * years) / 0.23 + 3 * phase);
+    0.6 * Math.sin((2 * Math.PI * years) / 2.7 + phase) +
+    0.3 * Math.sin((2 * Math.PI * years) / 0.9 + 2 * phase) +
+    0.1 * Math.sin((2 * Math.PI * years) / 0.23 + 3 * phase);
   const daily = 0.012 * gaussian(mix(company.key, SALT.price, day));
   return Math.max(0.5, perShare(t.priceBase * Math.exp(t.priceDrift * years + t.priceSwing * swing + daily)));
 }
@@ -386,7 +391,12 @@ export function filingsOfYear(company: DemoCompany, fy: number): DemoFiling[] {
   }
   const cached = cache.get(fy);
   if (cached) return cached;
-  const filings = [filingOf(company, fy, 1, '10-Q'), filingOf(company, fy, 2, '10-Q'), filingOf(company, fy, 3, '10-Q'), filingOf(company, fy, 4, '10-K')];
+  const filings = [
+    filingOf(company, fy, 1, '10-Q'),
+    filingOf(company, fy, 2, '10-Q'),
+    filingOf(company, fy, 3, '10-Q'),
+    filingOf(company, fy, 4, '10-K'),
+  ];
   if (restatementOf(company, fy)?.via === 'amendment') filings.push(filingOf(company, fy, 4, '10-K/A'));
   if (cache.size > 64) cache.clear();
   cache.set(fy, filings);
@@ -443,4 +453,3 @@ export function latestAnnualFiling(company: DemoCompany, day: number): DemoFilin
   }
   return undefined;
 }
-

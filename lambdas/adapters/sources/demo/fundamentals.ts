@@ -20,7 +20,12 @@ function cents(value: number): number {
 }
 
 /** Consensus estimates for the fiscal year after `lastFy`, `ahead` years out, as of a refresh day. */
-export function consensusFor(company: DemoCompany, lastFy: number, ahead: number, refreshIndex: number): { epsMean: number; revenue: number } {
+export function consensusFor(
+  company: DemoCompany,
+  lastFy: number,
+  ahead: number,
+  refreshIndex: number,
+): { epsMean: number; revenue: number } {
   // Analysts see the business as it will turn out, blurred by an error that grows with the horizon.
   const future = statementFor(company, spanOf(company, lastFy + ahead, 1, 4), Number.POSITIVE_INFINITY);
   const error = (salt: number) => 1 + 0.035 * ahead * gaussian(mix(company.key, SALT.consensus, refreshIndex, ahead * 10 + salt));
@@ -41,7 +46,11 @@ export function fundamentalsRecordAt(company: DemoCompany, refreshIndex: number)
   const last = statementFor(company, spanOf(company, annual.fy, 1, 4), day);
   const epsDiluted = company.hardCases.has('vendor_eps_mismatch')
     ? // Vendors carry adjusted EPS (before one-off charges), which is higher than the GAAP figure.
-      cents(last.epsDiluted >= 0 ? last.epsDiluted * company.traits.vendorEpsAdjustment + 0.05 : last.epsDiluted + Math.max(0.05, Math.abs(last.epsDiluted) * 0.3))
+      cents(
+        last.epsDiluted >= 0
+          ? last.epsDiluted * company.traits.vendorEpsAdjustment + 0.05
+          : last.epsDiluted + Math.max(0.05, Math.abs(last.epsDiluted) * 0.3),
+      )
     : last.epsDiluted;
   const numEstimates = company.traits.brokers.length === 0 ? 1 + (company.key % 2) : company.traits.brokers.length + 2 + (company.key % 5);
   return {
@@ -63,7 +72,12 @@ export function fundamentalsRecordAt(company: DemoCompany, refreshIndex: number)
     },
     consensus: [1, 2].map((ahead) => {
       const estimate = consensusFor(company, annual.fy, ahead, refreshIndex);
-      return { fiscalYear: annual.fy + ahead, epsMean: estimate.epsMean, revenueMean: inScale(estimate.revenue, scale), numEstimates: Math.max(1, numEstimates - ahead + 1) };
+      return {
+        fiscalYear: annual.fy + ahead,
+        epsMean: estimate.epsMean,
+        revenueMean: inScale(estimate.revenue, scale),
+        numEstimates: Math.max(1, numEstimates - ahead + 1),
+      };
     }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The demo universe (DESIGN §3): 1,000 fictional US companies across all eleven GICS sectors,
+ * The demo universe (docs/DESIGN.md §3): 1,000 fictional US companies across all eleven GICS sectors,
  * served through the same source ports as the real sources, for the embedded default runtime.
  *
  * Deterministic: the same seed gives the same bytes for every port, ticker and as-of date. Every
@@ -12,7 +12,15 @@
  * Hard cases are planted on purpose on a few percent of stocks each: see `DEMO_HARD_CASES`.
  */
 import type { Sources } from '../../../core/ports';
-import type { CompanyFactsJson, CompanyProfile, FilingDocument, FundamentalsRecord, IsoDate, NewsItem, ResearchNote } from '../../../core/model';
+import type {
+  CompanyFactsJson,
+  CompanyProfile,
+  FilingDocument,
+  FundamentalsRecord,
+  IsoDate,
+  NewsItem,
+  ResearchNote,
+} from '../../../core/model';
 import { NotFoundError, SourceUnavailableError } from '../../../core/errors';
 import { businessIndexOf, dayOf } from './calendar';
 import { companyFactsOn } from './company-facts';
@@ -81,7 +89,8 @@ function resolveOptions(options: DemoSourcesOptions): { seed: number; size: numb
   const seed = options.seed ?? DEMO_SEED;
   const size = options.size ?? DEMO_UNIVERSE_SIZE;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`demo seed must be a non-negative integer, got ${seed}`);
-  if (!Number.isInteger(size) || size < 1 || size > DEMO_MAX_SIZE) throw new RangeError(`demo universe size must be an integer from 1 to ${DEMO_MAX_SIZE}, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size > DEMO_MAX_SIZE)
+    throw new RangeError(`demo universe size must be an integer from 1 to ${DEMO_MAX_SIZE}, got ${size}`);
   return { seed, size };
 }
 
@@ -124,7 +133,8 @@ export function createDemoSources(options: DemoSourcesOptions = {}): DemoSources
       },
     },
     filings: {
-      companyFacts: async (profile: CompanyProfile, asOf: IsoDate): Promise<CompanyFactsJson | undefined> => companyFactsOn(companyOf(profile), dayOf(asOf)),
+      companyFacts: async (profile: CompanyProfile, asOf: IsoDate): Promise<CompanyFactsJson | undefined> =>
+        companyFactsOn(companyOf(profile), dayOf(asOf)),
       filings: async (profile: CompanyProfile, asOf: IsoDate): Promise<FilingDocument[]> => {
         const company = companyOf(profile);
         const filed = filingsUpTo(company, dayOf(asOf), 2);
@@ -136,19 +146,22 @@ export function createDemoSources(options: DemoSourcesOptions = {}): DemoSources
       fundamentals: async (profile: CompanyProfile, asOf: IsoDate): Promise<FundamentalsRecord | undefined> => {
         const company = companyOf(profile);
         const index = businessIndexOf(dayOf(asOf));
-        if (isOutage(company, 'fundamentals', index)) throw new SourceUnavailableError(`fundamentals vendor unavailable for ${profile.ticker} (HTTP 503 after retries)`);
+        if (isOutage(company, 'fundamentals', index))
+          throw new SourceUnavailableError(`fundamentals vendor unavailable for ${profile.ticker} (HTTP 503 after retries)`);
         if (company.hardCases.has('no_fundamentals')) return undefined;
         return fundamentalsRecordAt(company, fundamentalsRefreshIndex(company, index));
       },
     },
     research: {
-      notes: async (profile: CompanyProfile, asOf: IsoDate): Promise<ResearchNote[]> => latestNotes(companyOf(profile), businessIndexOf(dayOf(asOf))),
+      notes: async (profile: CompanyProfile, asOf: IsoDate): Promise<ResearchNote[]> =>
+        latestNotes(companyOf(profile), businessIndexOf(dayOf(asOf))),
     },
     news: {
       news: async (profile: CompanyProfile, asOf: IsoDate): Promise<NewsItem[]> => {
         const company = companyOf(profile);
         const index = businessIndexOf(dayOf(asOf));
-        if (isOutage(company, 'news', index)) throw new SourceUnavailableError(`news feed unavailable for ${profile.ticker} (connection timed out)`);
+        if (isOutage(company, 'news', index))
+          throw new SourceUnavailableError(`news feed unavailable for ${profile.ticker} (connection timed out)`);
         return latestNews(company, index);
       },
     },
@@ -171,5 +184,7 @@ export function plantedHardCases(ticker: string, options: DemoSourcesOptions = {
 /** Tickers carrying a given hard case, in universe order. */
 export function tickersWithHardCase(hardCase: DemoHardCase, options: DemoSourcesOptions = {}): string[] {
   const { seed, size } = resolveOptions(options);
-  return universeFor(seed, size).companies.filter((c) => c.hardCases.has(hardCase)).map((c) => c.profile.ticker);
+  return universeFor(seed, size)
+    .companies.filter((c) => c.hardCases.has(hardCase))
+    .map((c) => c.profile.ticker);
 }

@@ -97,7 +97,12 @@ const STORIES: ReadonlyArray<readonly [Story, number]> = [
   ],
   [
     (c, _day, rng) => {
-      const role = rng.pick(['chief financial officer', 'chief operating officer', 'president of its ' + c.traits.segments[0] + ' segment', 'chief technology officer']);
+      const role = rng.pick([
+        'chief financial officer',
+        'chief operating officer',
+        'president of its ' + c.traits.segments[0] + ' segment',
+        'chief technology officer',
+      ]);
       const person = `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`;
       return {
         headline: `${shortName(c)} names new ${role}`,
@@ -181,7 +186,8 @@ const CLOSERS: ReadonlyArray<(short: string) => string> = [
   (short) => `Shares of ${short} were little changed in afternoon trading after the announcement.`,
   () => 'The company did not provide further details and declined to comment beyond its statement.',
   (short) => `${short} is scheduled to report its next quarterly results in the coming weeks, when management is expected to say more.`,
-  () => "Analysts following the stock said the news was consistent with the company's recent strategy and unlikely to change near-term estimates.",
+  () =>
+    "Analysts following the stock said the news was consistent with the company's recent strategy and unlikely to change near-term estimates.",
   (short) => `Investors will look for more detail on the effect on margins when ${short} next updates the market.`,
 ];
 

@@ -69,8 +69,18 @@ const THEMES_POSITIVE = [
   'share gains look durable',
   'estimates look too conservative',
 ];
-const THEMES_NEUTRAL = ['fairly valued after the recent move', 'waiting for clearer demand signals', 'execution is solid but priced in', 'balanced risk and reward'];
-const THEMES_NEGATIVE = ['consensus still looks too high', 'competitive pressure is building', 'margin risk into next year', 'valuation leaves little room for error'];
+const THEMES_NEUTRAL = [
+  'fairly valued after the recent move',
+  'waiting for clearer demand signals',
+  'execution is solid but priced in',
+  'balanced risk and reward',
+];
+const THEMES_NEGATIVE = [
+  'consensus still looks too high',
+  'competitive pressure is building',
+  'margin risk into next year',
+  'valuation leaves little room for error',
+];
 
 function themesFor(rating: AnalystRating): readonly string[] {
   if (rating === 'Buy' || rating === 'Overweight') return THEMES_POSITIVE;
@@ -103,7 +113,12 @@ export function noteOn(company: DemoCompany, index: number): ResearchNote {
   const earlierRating = ratingIn(company, broker, epoch - 1);
   const ratingChanged = earlierRating !== rating && into < 45;
   const priceTarget = targetIn(company, broker, rating, index);
-  const earlierTarget = targetIn(company, broker, ratingIn(company, broker, epochOf(index - TARGET_EPOCH, RATING_EPOCH, broker).epoch), index - TARGET_EPOCH);
+  const earlierTarget = targetIn(
+    company,
+    broker,
+    ratingIn(company, broker, epochOf(index - TARGET_EPOCH, RATING_EPOCH, broker).epoch),
+    index - TARGET_EPOCH,
+  );
   const targetChanged = epochOf(index, TARGET_EPOCH, broker).into < 15 && Math.abs(earlierTarget - priceTarget) / priceTarget > 0.02;
   const price = priceAt(company, day);
   const short = company.profile.name.split(' ')[0]!;

@@ -25,7 +25,7 @@ import {
 } from './vocabulary';
 import type { IndustryProfile, SectorProfile } from './vocabulary';
 
-/** The hard cases the demo plants on purpose (DESIGN §3), each on a deterministic minority of stocks. */
+/** The hard cases the demo plants on purpose (docs/DESIGN.md §3), each on a deterministic minority of stocks. */
 export const DEMO_HARD_CASES = [
   /** Vendor diluted EPS for the last fiscal year differs from the EPS filed in the 10-K (vendor reports an adjusted figure). */
   'vendor_eps_mismatch',
@@ -190,14 +190,31 @@ function nameStem(rng: Rng): string {
 function tickerCandidates(stem: string, rng: Rng): string[] {
   const initial = stem[0]!.toUpperCase();
   const seconds = TICKER_OPENINGS.get(initial)!;
-  const consonants = [...new Set(stem.slice(1).toUpperCase().replace(/[AEIOUY]/g, ''))];
+  const consonants = [
+    ...new Set(
+      stem
+        .slice(1)
+        .toUpperCase()
+        .replace(/[AEIOUY]/g, ''),
+    ),
+  ];
   const filler = [...'BCDFGHKLMNPRSTVWZ'];
   const out: string[] = [];
   for (let attempt = 0; attempt < 40; attempt++) {
     const second = rng.pick(seconds);
-    const length = rng.weighted([[3, 2], [4, 6], [5, 2]] as const);
+    const length = rng.weighted([
+      [3, 2],
+      [4, 6],
+      [5, 2],
+    ] as const);
     const wanted = length - 2;
-    const fromName = attempt < 10 ? rng.sample([...consonants.keys()], Math.min(wanted, consonants.length)).sort((x, y) => x - y).map((i) => consonants[i]!) : [];
+    const fromName =
+      attempt < 10
+        ? rng
+            .sample([...consonants.keys()], Math.min(wanted, consonants.length))
+            .sort((x, y) => x - y)
+            .map((i) => consonants[i]!)
+        : [];
     const tail = [...fromName];
     while (tail.length < wanted) {
       const letter = rng.pick(filler);
@@ -263,7 +280,13 @@ function seasonalityFor(rng: Rng, industry: IndustryProfile): readonly [number, 
   return [a, b, c, d];
 }
 
-function traitsFor(key: number, sector: SectorProfile, industry: IndustryProfile, hardCases: Set<DemoHardCase>, brokerCount: number): CompanyTraits {
+function traitsFor(
+  key: number,
+  sector: SectorProfile,
+  industry: IndustryProfile,
+  hardCases: Set<DemoHardCase>,
+  brokerCount: number,
+): CompanyTraits {
   const rng = new Rng(mix(key, 0x7a17));
   const size = hardCases.has('huge_numbers') ? 'huge' : hardCases.has('tiny_numbers') ? 'tiny' : 'normal';
   const revenueBase = revenueBaseFor(rng, size);
@@ -287,14 +310,22 @@ function traitsFor(key: number, sector: SectorProfile, industry: IndustryProfile
   const payer = !lossMaker && rng.chance(sector.payerShare);
   const dividendYield = rng.between(...sector.dividendYield);
   const restatement = hardCases.has('restatement')
-    ? { parity: rng.int(0, 1), via: rng.chance(0.5) ? ('amendment' as const) : ('comparative' as const), revenueChange: (rng.chance(0.7) ? -1 : 1) * rng.between(0.012, 0.045) }
+    ? {
+        parity: rng.int(0, 1),
+        via: rng.chance(0.5) ? ('amendment' as const) : ('comparative' as const),
+        revenueChange: (rng.chance(0.7) ? -1 : 1) * rng.between(0.012, 0.045),
+      }
     : undefined;
   const brokers = rng.sample([...BROKERS.keys()], brokerCount);
   return {
     bank,
     reportsGrossProfit: !bank && !industry.noGrossProfit,
     reportsOperatingIncome: !bank,
-    revenueConcept: bank ? 'RevenuesNetOfInterestExpense' : rng.chance(0.4) ? 'Revenues' : 'RevenueFromContractWithCustomerExcludingAssessedTax',
+    revenueConcept: bank
+      ? 'RevenuesNetOfInterestExpense'
+      : rng.chance(0.4)
+        ? 'Revenues'
+        : 'RevenueFromContractWithCustomerExcludingAssessedTax',
     reportingUnit: revenueBase >= 10e9 ? 1_000_000 : 1_000,
     revenueBase,
     growth: lossMaker ? rng.between(0.02, 0.3) : rng.between(...sector.growth),
@@ -317,7 +348,9 @@ function traitsFor(key: number, sector: SectorProfile, industry: IndustryProfile
     sharesBase: marketCap / priceBase,
     shareDrift: rng.between(-0.03, 0.03),
     dilution: rng.between(0.004, 0.025),
-    dividend: payer ? { quarterly: Math.max(0.01, Math.round((priceBase * dividendYield * 100) / 4) / 100), growth: rng.between(0, 0.08) } : undefined,
+    dividend: payer
+      ? { quarterly: Math.max(0.01, Math.round((priceBase * dividendYield * 100) / 4) / 100), growth: rng.between(0, 0.08) }
+      : undefined,
     priceBase,
     priceDrift: rng.between(-0.08, 0.16),
     priceSwing: rng.between(0.08, 0.22),
@@ -380,15 +413,23 @@ export function buildUniverse(seed: number, size: number): DemoCompany[] {
     const ticker = tickerCandidates(stem, rng).find((t) => !tickers.has(t)) ?? fallbackTicker(stem, rng, tickers);
     tickers.add(ticker);
     const word = rng.chance(0.75) ? rng.pick(industry.nameWords ?? sector.nameWords) : undefined;
-    const suffix = word?.endsWith('Trust') ? 'Inc.' : sectorName === 'Real Estate' && rng.chance(0.4) ? 'Trust' : rng.pick(CORPORATE_SUFFIXES);
+    const suffix = word?.endsWith('Trust')
+      ? 'Inc.'
+      : sectorName === 'Real Estate' && rng.chance(0.4)
+        ? 'Trust'
+        : rng.pick(CORPORATE_SUFFIXES);
     const name = [stem, word, suffix].filter(Boolean).join(' ');
 
     const key = hashString(`${seed}|${ticker}`);
     const profileRng = new Rng(mix(key, 0x9f0f));
     const fiscalMonth = fiscalYearEndMonth(profileRng, sectorName, industry);
     const exchange = /Information Technology|Health Care|Communication Services/.test(sectorName)
-      ? profileRng.chance(0.7) ? 'NASDAQ' : 'NYSE'
-      : profileRng.chance(0.7) ? 'NYSE' : 'NASDAQ';
+      ? profileRng.chance(0.7)
+        ? 'NASDAQ'
+        : 'NYSE'
+      : profileRng.chance(0.7)
+        ? 'NYSE'
+        : 'NASDAQ';
     const hardCases = hardCasesFor(key, fiscalMonth, sector, industry);
     const covered = !hardCases.has('no_research_coverage');
     const brokerCount = covered ? 2 + profileRng.int(0, 6) : 0;

@@ -33,11 +33,21 @@ const EntrySchema = z.object({
   end: isoDate,
   val: z.number().finite(),
   accn: z.string().min(1),
-  fy: z.number().int().nullish().transform((value) => value ?? null),
-  fp: z.string().nullish().transform((value) => value ?? null),
+  fy: z
+    .number()
+    .int()
+    .nullish()
+    .transform((value) => value ?? null),
+  fp: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? null),
   form: z.string(),
   filed: isoDate,
-  frame: z.string().nullish().transform((value) => value ?? undefined),
+  frame: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined),
 });
 
 const ConceptSchema = z.object({

@@ -59,18 +59,17 @@ export interface EdgarClientOptions {
 
 /** "Name contact@domain.tld": a name and an e-mail address, as SEC's guidance asks. */
 export function isDeclaredUserAgent(userAgent: string): boolean {
-  const words = userAgent.trim().split(/\s+/).filter((word) => word !== '');
+  const words = userAgent
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   return (
-    userAgent.length <= 200 &&
-    words.some((word) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(word)) &&
-    words.some((word) => !word.includes('@'))
+    userAgent.length <= 200 && words.some((word) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(word)) && words.some((word) => !word.includes('@'))
   );
 }
 
 type AttemptOutcome =
-  | { kind: 'ok'; body: string }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  | { kind: 'fail'; error: Error };
+  { kind: 'ok'; body: string } | { kind: 'retry'; reason: string; retryAfterMs?: number } | { kind: 'fail'; error: Error };
 
 export class EdgarClient {
   private readonly userAgent: string;
@@ -175,7 +174,9 @@ export class EdgarClient {
     await response.body?.cancel().catch(() => undefined);
     if (status === 429 || status >= 500) {
       const retryAfterMs = this.retryAfterMs(response.headers.get('retry-after'));
-      return retryAfterMs === undefined ? { kind: 'retry', reason: `HTTP ${status}` } : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
+      return retryAfterMs === undefined
+        ? { kind: 'retry', reason: `HTTP ${status}` }
+        : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
     }
     if (status === 404) return { kind: 'fail', error: new NotFoundError(`EDGAR has nothing at ${url.pathname} (HTTP 404)`) };
     const hint = status === 403 ? ' (SEC answers 403 to undeclared or over-limit clients)' : '';

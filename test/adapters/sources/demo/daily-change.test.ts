@@ -48,13 +48,24 @@ async function measure(day: string): Promise<PairChange> {
   for (const profile of profiles) {
     const a = await snapshot(profile, before);
     const b = await snapshot(profile, day);
-    const changed = { notesOrNews: a.notesAndNews !== b.notesAndNews, filings: a.filings !== b.filings, fundamentals: a.fundamentals !== b.fundamentals };
+    const changed = {
+      notesOrNews: a.notesAndNews !== b.notesAndNews,
+      filings: a.filings !== b.filings,
+      fundamentals: a.fundamentals !== b.fundamentals,
+    };
     for (const key of ['notesOrNews', 'filings', 'fundamentals'] as const) if (changed[key]) counts[key]++;
     if (changed.filings) filedTickers.push(profile.ticker);
     if (changed.notesOrNews || changed.filings || changed.fundamentals) counts.anything++;
   }
   const n = profiles.length;
-  return { day, notesOrNews: counts.notesOrNews / n, filings: counts.filings / n, fundamentals: counts.fundamentals / n, anything: counts.anything / n, filedTickers };
+  return {
+    day,
+    notesOrNews: counts.notesOrNews / n,
+    filings: counts.filings / n,
+    fundamentals: counts.fundamentals / n,
+    anything: counts.anything / n,
+    filedTickers,
+  };
 }
 
 // Quiet weeks and earnings seasons, two calendar years.

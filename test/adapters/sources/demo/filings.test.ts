@@ -26,7 +26,9 @@ function days(start: string, end: string): number {
 /** The value a filing reports for its own period: the span ending at `periodEnd`, a year long for a 10-K, a quarter for a 10-Q. */
 function ownValue(facts: CompanyFactsJson, concept: string, filing: FilingDocument, unit = 'USD'): number {
   const wanted = filing.form.startsWith('10-K') ? 365 : 91;
-  const match = entries(facts, concept, unit).filter((e) => e.accn === filing.docId && e.end === filing.periodEnd && e.start && Math.abs(days(e.start, e.end) - wanted) < 20);
+  const match = entries(facts, concept, unit).filter(
+    (e) => e.accn === filing.docId && e.end === filing.periodEnd && e.start && Math.abs(days(e.start, e.end) - wanted) < 20,
+  );
   expect(match, `${concept} in ${filing.docId}`).toHaveLength(1);
   return match[0]!.val;
 }
@@ -62,7 +64,15 @@ describe('demo companyfacts: the EDGAR shape', () => {
       expect(facts.entityName).toBe(profile.name.toUpperCase());
       expect(Object.keys(facts.facts).sort()).toEqual(['dei', 'us-gaap']);
       const gaap = facts.facts['us-gaap']!;
-      for (const concept of ['NetIncomeLoss', 'EarningsPerShareBasic', 'EarningsPerShareDiluted', 'Assets', 'Liabilities', 'StockholdersEquity', 'NetCashProvidedByUsedInOperatingActivities']) {
+      for (const concept of [
+        'NetIncomeLoss',
+        'EarningsPerShareBasic',
+        'EarningsPerShareDiluted',
+        'Assets',
+        'Liabilities',
+        'StockholdersEquity',
+        'NetCashProvidedByUsedInOperatingActivities',
+      ]) {
         expect(gaap[concept], concept).toBeDefined();
         expect(gaap[concept]!.label).toBeTruthy();
         expect(gaap[concept]!.description).toBeTruthy();
@@ -84,7 +94,8 @@ describe('demo companyfacts: the EDGAR shape', () => {
     for (const bank of banks.slice(0, 8)) {
       const facts = (await sources.filings.companyFacts(bank, AS_OF))!;
       const gaap = facts.facts['us-gaap']!;
-      for (const concept of ['InterestAndDividendIncomeOperating', 'InterestExpense', 'InterestIncomeExpenseNet', 'NoninterestIncome']) expect(gaap[concept], concept).toBeDefined();
+      for (const concept of ['InterestAndDividendIncomeOperating', 'InterestExpense', 'InterestIncomeExpenseNet', 'NoninterestIncome'])
+        expect(gaap[concept], concept).toBeDefined();
       expect(gaap.GrossProfit).toBeUndefined();
       expect(gaap.CostOfRevenue).toBeUndefined();
       const byKey = (concept: string) => new Map(entries(facts, concept).map((e) => [`${e.accn}|${e.start}|${e.end}`, e.val]));
@@ -146,16 +157,24 @@ describe('demo companyfacts: the EDGAR shape', () => {
       const concept = revenueConcept(facts);
       const cost = new Map(entries(facts, 'CostOfRevenue').map((e) => [`${e.accn}|${e.start}|${e.end}`, e.val]));
       const revenue = new Map(entries(facts, concept).map((e) => [`${e.accn}|${e.start}|${e.end}`, e.val]));
-      for (const e of entries(facts, 'GrossProfit')) expect(e.val).toBe(revenue.get(`${e.accn}|${e.start}|${e.end}`)! - cost.get(`${e.accn}|${e.start}|${e.end}`)!);
+      for (const e of entries(facts, 'GrossProfit'))
+        expect(e.val).toBe(revenue.get(`${e.accn}|${e.start}|${e.end}`)! - cost.get(`${e.accn}|${e.start}|${e.end}`)!);
       const liabilities = new Map(entries(facts, 'Liabilities').map((e) => [`${e.accn}|${e.end}`, e.val]));
       const equity = new Map(entries(facts, 'StockholdersEquity').map((e) => [`${e.accn}|${e.end}`, e.val]));
-      for (const e of entries(facts, 'Assets')) expect(e.val).toBe(liabilities.get(`${e.accn}|${e.end}`)! + equity.get(`${e.accn}|${e.end}`)!);
+      for (const e of entries(facts, 'Assets'))
+        expect(e.val).toBe(liabilities.get(`${e.accn}|${e.end}`)! + equity.get(`${e.accn}|${e.end}`)!);
       const shares = facts.facts.dei!.EntityCommonStockSharesOutstanding!.units.shares!.at(-1)!.val;
-      const lastYear = entries(facts, 'NetIncomeLoss').filter((e) => e.start && days(e.start, e.end) > 350).at(-1)!;
-      const eps = entries(facts, 'EarningsPerShareBasic', 'USD/shares').find((e) => e.accn === lastYear.accn && e.start === lastYear.start && e.end === lastYear.end)!;
+      const lastYear = entries(facts, 'NetIncomeLoss')
+        .filter((e) => e.start && days(e.start, e.end) > 350)
+        .at(-1)!;
+      const eps = entries(facts, 'EarningsPerShareBasic', 'USD/shares').find(
+        (e) => e.accn === lastYear.accn && e.start === lastYear.start && e.end === lastYear.end,
+      )!;
       expect(Math.sign(eps.val)).toBe(Math.sign(Math.round((lastYear.val / shares) * 100)));
       if (Math.abs(eps.val) >= 0.2) expect(Math.abs(eps.val - lastYear.val / shares) / Math.abs(eps.val)).toBeLessThan(0.12);
-      const diluted = entries(facts, 'EarningsPerShareDiluted', 'USD/shares').find((e) => e.accn === lastYear.accn && e.start === lastYear.start && e.end === lastYear.end)!;
+      const diluted = entries(facts, 'EarningsPerShareDiluted', 'USD/shares').find(
+        (e) => e.accn === lastYear.accn && e.start === lastYear.start && e.end === lastYear.end,
+      )!;
       if (eps.val > 0) expect(diluted.val).toBeLessThanOrEqual(eps.val);
     }
   });
@@ -164,8 +183,12 @@ describe('demo companyfacts: the EDGAR shape', () => {
     const annualRevenue: number[] = [];
     for (const profile of profiles.filter((_, i) => i % 5 === 0)) {
       const facts = (await sources.filings.companyFacts(profile, AS_OF))!;
-      const revenue = entries(facts, revenueConcept(facts)).filter((e) => e.start && days(e.start, e.end) > 350).at(-1)!;
-      const income = entries(facts, 'NetIncomeLoss').find((e) => e.accn === revenue.accn && e.start === revenue.start && e.end === revenue.end)!;
+      const revenue = entries(facts, revenueConcept(facts))
+        .filter((e) => e.start && days(e.start, e.end) > 350)
+        .at(-1)!;
+      const income = entries(facts, 'NetIncomeLoss').find(
+        (e) => e.accn === revenue.accn && e.start === revenue.start && e.end === revenue.end,
+      )!;
       annualRevenue.push(revenue.val);
       expect(income.val / revenue.val).toBeLessThan(0.5);
       expect(income.val / revenue.val).toBeGreaterThan(-0.6);
@@ -198,8 +221,11 @@ describe('demo filings: the text', () => {
       for (const f of await sources.filings.filings(profile, AS_OF)) {
         expect([0, 6]).not.toContain(new Date(`${f.filed}T00:00:00Z`).getUTCDay());
         const lag = days(f.periodEnd, f.filed) - 1;
-        if (f.form === '10-Q') expect(lag).toBeGreaterThanOrEqual(22), expect(lag).toBeLessThanOrEqual(50);
-        if (f.form === '10-K') expect(lag).toBeGreaterThanOrEqual(42), expect(lag).toBeLessThanOrEqual(95);
+        const window = ({ '10-Q': [22, 50], '10-K': [42, 95] } as Record<string, [number, number]>)[f.form];
+        if (window) {
+          expect(lag).toBeGreaterThanOrEqual(window[0]);
+          expect(lag).toBeLessThanOrEqual(window[1]);
+        }
       }
     }
   });
@@ -215,7 +241,10 @@ describe('demo filings: the text', () => {
       expect(words(business!.text)).toBeLessThanOrEqual(400);
       expect(words(mdna!.text)).toBeGreaterThanOrEqual(300);
       expect(words(mdna!.text)).toBeLessThanOrEqual(500);
-      const titles = risks!.text.split('\n\n').slice(1).map((block) => block.split('\n')[0]!);
+      const titles = risks!.text
+        .split('\n\n')
+        .slice(1)
+        .map((block) => block.split('\n')[0]!);
       expect(titles.length).toBeGreaterThanOrEqual(5);
       expect(titles.length).toBeLessThanOrEqual(8);
       for (const title of titles) expect(title).toMatch(/^[A-Z][^.\d]+$/);
@@ -254,7 +283,9 @@ describe('demo filings: the text', () => {
       const facts = (await sources.filings.companyFacts(profile, AS_OF))!;
       const metrics = extractMetrics(facts, { asOf: AS_OF, fiscalYearEndMonth: profile.fiscalYearEndMonth });
       const annual = (await sources.filings.filings(profile, AS_OF))[0]!;
-      const revenue = metrics.find((m) => m.metric === 'revenue' && m.period.fiscalPeriod === 'FY' && m.period.fiscalYear === annual.fiscalYear);
+      const revenue = metrics.find(
+        (m) => m.metric === 'revenue' && m.period.fiscalPeriod === 'FY' && m.period.fiscalYear === annual.fiscalYear,
+      );
       expect(revenue, profile.ticker).toBeDefined();
       expect(revenue!.period.end).toBe(annual.periodEnd);
       expect(revenue!.value).toBe(ownValue(facts, revenueConcept(facts), annual));

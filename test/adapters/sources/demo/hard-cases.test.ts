@@ -28,11 +28,19 @@ function annual(facts: CompanyFactsJson, concept: string, unit = 'USD'): Company
 }
 
 function revenueOf(facts: CompanyFactsJson): CompanyFactsEntry[] {
-  return annual(facts, REVENUE_CONCEPTS.find((c) => facts.facts['us-gaap']?.[c])!);
+  return annual(
+    facts,
+    REVENUE_CONCEPTS.find((c) => facts.facts['us-gaap']?.[c])!,
+  );
 }
 
 /** The latest 10-K's own fiscal-year value for a concept. */
-async function filedAnnual(profile: CompanyProfile, asOf: string, concept: string | 'revenue', unit = 'USD'): Promise<{ value: number; fiscalYear: number }> {
+async function filedAnnual(
+  profile: CompanyProfile,
+  asOf: string,
+  concept: string | 'revenue',
+  unit = 'USD',
+): Promise<{ value: number; fiscalYear: number }> {
   const tenK = (await sources.filings.filings(profile, asOf)).find((f) => f.form === '10-K')!;
   const facts = (await sources.filings.companyFacts(profile, asOf))!;
   const list = concept === 'revenue' ? revenueOf(facts) : annual(facts, concept, unit);
@@ -78,8 +86,12 @@ describe('demo hard cases: what they look like', () => {
       for (const asOf of AS_OF_DATES) {
         const facts = (await sources.filings.companyFacts(profile, asOf))!;
         const byPeriod = new Map<string, Set<number>>();
-        for (const e of revenueOf(facts)) byPeriod.set(`${e.start}|${e.end}`, (byPeriod.get(`${e.start}|${e.end}`) ?? new Set()).add(e.val));
-        expect([...byPeriod.values()].some((values) => values.size > 1), `${profile.ticker} at ${asOf}`).toBe(true);
+        for (const e of revenueOf(facts))
+          byPeriod.set(`${e.start}|${e.end}`, (byPeriod.get(`${e.start}|${e.end}`) ?? new Set()).add(e.val));
+        expect(
+          [...byPeriod.values()].some((values) => values.size > 1),
+          `${profile.ticker} at ${asOf}`,
+        ).toBe(true);
       }
     }
     const forms = new Set<string>();
@@ -92,14 +104,18 @@ describe('demo hard cases: what they look like', () => {
 
   it('missing sources: no coverage means no notes, no vendor record means undefined', async () => {
     for (const profile of withCase('no_research_coverage')) expect(await sources.research.notes(profile, '2026-06-30')).toEqual([]);
-    for (const profile of withCase('no_fundamentals')) expect(await sources.fundamentals.fundamentals(profile, '2026-06-30')).toBeUndefined();
+    for (const profile of withCase('no_fundamentals'))
+      expect(await sources.fundamentals.fundamentals(profile, '2026-06-30')).toBeUndefined();
   });
 
   it('outages throw SourceUnavailableError on some dates only, exactly when sourceOutages says so', async () => {
-    const weekdays = Array.from({ length: 30 }, (_, i) => new Date(Date.parse('2026-03-02T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10)).filter(
-      (d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()),
-    );
-    for (const [hardCase, source] of [['fundamentals_outage', 'fundamentals'], ['news_outage', 'news']] as const) {
+    const weekdays = Array.from({ length: 30 }, (_, i) =>
+      new Date(Date.parse('2026-03-02T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10),
+    ).filter((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+    for (const [hardCase, source] of [
+      ['fundamentals_outage', 'fundamentals'],
+      ['news_outage', 'news'],
+    ] as const) {
       const affected = withCase(hardCase);
       expect(affected.length).toBeGreaterThan(0);
       let down = 0;
@@ -120,7 +136,8 @@ describe('demo hard cases: what they look like', () => {
       expect(down).toBeGreaterThan(0);
       expect(up).toBeGreaterThan(0);
     }
-    for (const profile of ordinary(['fundamentals_outage', 'news_outage'])) expect(sources.sourceOutages(profile.ticker, '2026-03-04')).toEqual([]);
+    for (const profile of ordinary(['fundamentals_outage', 'news_outage']))
+      expect(sources.sourceOutages(profile.ticker, '2026-03-04')).toEqual([]);
   });
 
   it('stale data: the vendor record is weeks old, or the newest note is more than 180 days old', async () => {
@@ -159,11 +176,16 @@ describe('demo hard cases: what they look like', () => {
       if (!record) continue;
       expect(record.scale).toBe('thousands');
       const filed = await filedAnnual(profile, record.asOf, 'revenue');
-      if (filed.fiscalYear === record.lastFiscalYear.fiscalYear) expect(Math.abs(record.lastFiscalYear.revenue * 1e3 - filed.value)).toBeLessThanOrEqual(500);
+      if (filed.fiscalYear === record.lastFiscalYear.fiscalYear)
+        expect(Math.abs(record.lastFiscalYear.revenue * 1e3 - filed.value)).toBeLessThanOrEqual(500);
     }
-    const ordinaryRecord = (await sources.fundamentals.fundamentals(ordinary(['vendor_scale_thousands', 'no_fundamentals', 'fundamentals_outage'])[0]!, '2026-06-30'))!;
+    const ordinaryRecord = (await sources.fundamentals.fundamentals(
+      ordinary(['vendor_scale_thousands', 'no_fundamentals', 'fundamentals_outage'])[0]!,
+      '2026-06-30',
+    ))!;
     expect(ordinaryRecord.scale).toBe('millions');
-    for (const profile of withCase('huge_numbers')) expect((await filedAnnual(profile, '2026-06-30', 'revenue')).value).toBeGreaterThan(80e9);
+    for (const profile of withCase('huge_numbers'))
+      expect((await filedAnnual(profile, '2026-06-30', 'revenue')).value).toBeGreaterThan(80e9);
     for (const profile of withCase('tiny_numbers')) expect((await filedAnnual(profile, '2026-06-30', 'revenue')).value).toBeLessThan(80e6);
   });
 });

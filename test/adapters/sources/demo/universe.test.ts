@@ -53,7 +53,9 @@ describe('demo universe: the companies', () => {
     const sectors = new Set(profiles.map((p) => p.sector));
     expect([...sectors].sort()).toEqual([...GICS_SECTORS].sort());
     for (const sector of GICS_SECTORS) expect(profiles.filter((p) => p.sector === sector).length).toBeGreaterThan(20);
-    expect(profiles.filter((p) => p.industry === 'Regional Banks' || p.industry === 'Diversified Banks').every((p) => p.sector === 'Financials')).toBe(true);
+    expect(
+      profiles.filter((p) => p.industry === 'Regional Banks' || p.industry === 'Diversified Banks').every((p) => p.sector === 'Financials'),
+    ).toBe(true);
     expect(profiles.filter((p) => /REITs/.test(p.industry)).every((p) => p.sector === 'Real Estate')).toBe(true);
     expect(new Set(profiles.map((p) => p.exchange))).toEqual(new Set(['NYSE', 'NASDAQ']));
   });
@@ -80,7 +82,8 @@ describe('demo universe: determinism', () => {
     const again = createDemoSources({ seed: DEMO_SEED });
     expect(JSON.stringify(await again.universe.list())).toBe(JSON.stringify(profiles));
     for (const profile of sample) {
-      for (const asOf of ['2025-02-14', '2026-11-24']) expect(await everything(again, profile, asOf)).toBe(await everything(sources, profile, asOf));
+      for (const asOf of ['2025-02-14', '2026-11-24'])
+        expect(await everything(again, profile, asOf)).toBe(await everything(sources, profile, asOf));
     }
   });
 
@@ -97,7 +100,8 @@ describe('demo universe: determinism', () => {
     const small = createDemoSources({ size: 40 });
     const smallProfiles = await small.universe.list();
     expect(smallProfiles).toEqual(profiles.slice(0, 40));
-    for (const profile of smallProfiles.slice(0, 12)) expect(await everything(small, profile, '2026-06-30')).toBe(await everything(sources, profile, '2026-06-30'));
+    for (const profile of smallProfiles.slice(0, 12))
+      expect(await everything(small, profile, '2026-06-30')).toBe(await everything(sources, profile, '2026-06-30'));
   });
 
   it('treats a weekend as-of like the Friday before for daily content', async () => {
@@ -117,7 +121,8 @@ describe('demo universe: nothing from the future, always something from the past
         const facts = await sources.filings.companyFacts(profile, asOf);
         expect(facts).toBeDefined();
         for (const taxonomy of Object.values(facts!.facts)) {
-          for (const concept of Object.values(taxonomy)) for (const entries of Object.values(concept.units)) for (const e of entries) expect(e.filed <= asOf).toBe(true);
+          for (const concept of Object.values(taxonomy))
+            for (const entries of Object.values(concept.units)) for (const e of entries) expect(e.filed <= asOf).toBe(true);
         }
         const filings = await sources.filings.filings(profile, asOf);
         expect(filings.length).toBeGreaterThan(0);

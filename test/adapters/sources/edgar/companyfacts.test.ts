@@ -33,7 +33,8 @@ const Q1_2024 = { start: '2024-01-01', end: '2024-03-31' };
 
 function only(values: MetricValue[], metric: string, fiscalPeriod: string, fiscalYear?: number): MetricValue {
   const found = values.filter(
-    (v) => v.metric === metric && v.period.fiscalPeriod === fiscalPeriod && (fiscalYear === undefined || v.period.fiscalYear === fiscalYear),
+    (v) =>
+      v.metric === metric && v.period.fiscalPeriod === fiscalPeriod && (fiscalYear === undefined || v.period.fiscalYear === fiscalYear),
   );
   expect(found).toHaveLength(1);
   return found[0]!;
@@ -50,7 +51,17 @@ describe('parseCompanyFacts', () => {
           description: null,
           units: {
             USD: [
-              { start: '2023-01-01', end: '2023-12-31', val: 1000, accn: '0000320193-24-000001', fy: 2023, fp: 'FY', form: '10-K', filed: '2024-02-01', frame: 'CY2023' },
+              {
+                start: '2023-01-01',
+                end: '2023-12-31',
+                val: 1000,
+                accn: '0000320193-24-000001',
+                fy: 2023,
+                fp: 'FY',
+                form: '10-K',
+                filed: '2024-02-01',
+                frame: 'CY2023',
+              },
               { end: '2023-12-31', val: 5, accn: '0000320193-24-000001', fy: 2023, fp: 'FY', form: '10-K', filed: '2024-02-01' },
             ],
           },
@@ -64,8 +75,32 @@ describe('parseCompanyFacts', () => {
     expect(parsed.cik).toBe('0000320193');
     expect(parsed.entityName).toBe('Example Inc.');
     expect(parsed.facts).toEqual([
-      { taxonomy: 'us-gaap', concept: 'Revenues', unit: 'USD', value: 1000, start: '2023-01-01', end: '2023-12-31', fy: 2023, fp: 'FY', form: '10-K', filed: '2024-02-01', accn: '0000320193-24-000001', frame: 'CY2023' },
-      { taxonomy: 'us-gaap', concept: 'Revenues', unit: 'USD', value: 5, end: '2023-12-31', fy: 2023, fp: 'FY', form: '10-K', filed: '2024-02-01', accn: '0000320193-24-000001' },
+      {
+        taxonomy: 'us-gaap',
+        concept: 'Revenues',
+        unit: 'USD',
+        value: 1000,
+        start: '2023-01-01',
+        end: '2023-12-31',
+        fy: 2023,
+        fp: 'FY',
+        form: '10-K',
+        filed: '2024-02-01',
+        accn: '0000320193-24-000001',
+        frame: 'CY2023',
+      },
+      {
+        taxonomy: 'us-gaap',
+        concept: 'Revenues',
+        unit: 'USD',
+        value: 5,
+        end: '2023-12-31',
+        fy: 2023,
+        fp: 'FY',
+        form: '10-K',
+        filed: '2024-02-01',
+        accn: '0000320193-24-000001',
+      },
     ]);
   });
 
@@ -199,11 +234,22 @@ describe('extractMetrics', () => {
       [
         fact({ concept: 'Assets', end: '2024-03-31', value: 7_000, filed: '2024-05-01' }),
         fact({ concept: 'EarningsPerShareDiluted', unit: 'USD/shares', ...Q1_2024, value: 1.25, filed: '2024-05-01' }),
-        fact({ taxonomy: 'dei', concept: 'EntityCommonStockSharesOutstanding', unit: 'shares', end: '2024-04-20', value: 1e9, filed: '2024-05-01' }),
+        fact({
+          taxonomy: 'dei',
+          concept: 'EntityCommonStockSharesOutstanding',
+          unit: 'shares',
+          end: '2024-04-20',
+          value: 1e9,
+          filed: '2024-05-01',
+        }),
       ],
       { asOf: '2024-12-31', fiscalYearEndMonth: 12 },
     );
-    expect(only(values, 'total_assets', 'spot')).toMatchObject({ unit: 'USD', value: 7_000, period: { fiscalYear: 2024, fiscalPeriod: 'spot', end: '2024-03-31' } });
+    expect(only(values, 'total_assets', 'spot')).toMatchObject({
+      unit: 'USD',
+      value: 7_000,
+      period: { fiscalYear: 2024, fiscalPeriod: 'spot', end: '2024-03-31' },
+    });
     expect(only(values, 'eps_diluted', 'Q1')).toMatchObject({ unit: 'USD/share', value: 1.25 });
     expect(only(values, 'shares_outstanding', 'spot')).toMatchObject({ unit: 'shares', value: 1e9, taxonomy: 'dei' });
   });
@@ -259,7 +305,11 @@ describe('extractMetrics', () => {
     const payload = {
       cik: '42',
       entityName: 'Payload Co',
-      facts: { 'us-gaap': { Revenues: { units: { USD: [{ ...FY2023, val: 5, accn: 'a', fy: 2023, fp: 'FY', form: '10-K', filed: '2024-02-01' }] } } } },
+      facts: {
+        'us-gaap': {
+          Revenues: { units: { USD: [{ ...FY2023, val: 5, accn: 'a', fy: 2023, fp: 'FY', form: '10-K', filed: '2024-02-01' }] } },
+        },
+      },
     };
     expect(only(extractMetrics(validateCompanyFacts(payload), { asOf: '2024-12-31' }), 'revenue', 'FY').value).toBe(5);
   });
@@ -362,7 +412,9 @@ describe('extractMetrics properties', () => {
     fc.assert(
       fc.property(scenario, ({ period, earlyDays, lateDays, earlyValue, delta, noise, seed }) => {
         const instant = period.start === undefined;
-        const concept = instant ? { taxonomy: 'us-gaap', concept: 'Assets', unit: 'USD' } : { taxonomy: 'us-gaap', concept: 'Revenues', unit: 'USD' };
+        const concept = instant
+          ? { taxonomy: 'us-gaap', concept: 'Assets', unit: 'USD' }
+          : { taxonomy: 'us-gaap', concept: 'Revenues', unit: 'USD' };
         const date = (day: number): string => new Date(Date.UTC(2025, 0, 1 + day)).toISOString().slice(0, 10);
         const report = (day: number, value: number, form: string): XbrlFact => ({
           ...concept,

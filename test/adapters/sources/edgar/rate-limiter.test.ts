@@ -48,7 +48,11 @@ class FakeClock {
 }
 
 /** Grant times of callers arriving at `arrivals` (ms), each calling acquire once. */
-async function grantTimes(clock: FakeClock, limiter: RateLimiter, arrivals: number[]): Promise<Array<{ arrival: number; granted: number; caller: number }>> {
+async function grantTimes(
+  clock: FakeClock,
+  limiter: RateLimiter,
+  arrivals: number[],
+): Promise<Array<{ arrival: number; granted: number; caller: number }>> {
   const grants: Array<{ arrival: number; granted: number; caller: number }> = [];
   const callers = arrivals.map(async (arrival, caller) => {
     if (arrival > 0) await clock.sleep(arrival);
@@ -98,7 +102,11 @@ describe('TokenBucketRateLimiter', () => {
   it('serves 25 simultaneous callers in arrival order at exactly the full rate', async () => {
     const clock = new FakeClock();
     const limiter = new TokenBucketRateLimiter({ now: clock.now, sleep: clock.sleep });
-    const grants = await grantTimes(clock, limiter, Array.from({ length: 25 }, () => 0));
+    const grants = await grantTimes(
+      clock,
+      limiter,
+      Array.from({ length: 25 }, () => 0),
+    );
     expect(grants.map((g) => g.caller)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     expect(grants.map((g) => g.granted)).toEqual(Array.from({ length: 25 }, (_, i) => i * 100));
   });
@@ -113,7 +121,11 @@ describe('TokenBucketRateLimiter', () => {
   it('shows why the default capacity is 1: a bucket of 10 admits 19 in some 1-second window', async () => {
     const clock = new FakeClock();
     const limiter = new TokenBucketRateLimiter({ ratePerSecond: 10, burst: 10, now: clock.now, sleep: clock.sleep });
-    const grants = await grantTimes(clock, limiter, Array.from({ length: 40 }, () => 0));
+    const grants = await grantTimes(
+      clock,
+      limiter,
+      Array.from({ length: 40 }, () => 0),
+    );
     expect(maxInAnyWindow(grants.map((g) => g.granted))).toBe(19);
   });
 
@@ -186,7 +198,13 @@ describe('RedisWindowRateLimiter', () => {
     const warnings: string[] = [];
     let fallbackGrants = 0;
     const fallback: RateLimiter = { acquire: async () => void (fallbackGrants += 1) };
-    const limiter = new RedisWindowRateLimiter({ redis, now: clock.now, sleep: clock.sleep, onDegraded: (d) => warnings.push(d), fallback });
+    const limiter = new RedisWindowRateLimiter({
+      redis,
+      now: clock.now,
+      sleep: clock.sleep,
+      onDegraded: (d) => warnings.push(d),
+      fallback,
+    });
     await clock.run(Promise.all([limiter.acquire(), limiter.acquire()]));
     expect(fallbackGrants).toBe(2);
     expect(warnings).toHaveLength(2);

@@ -3,7 +3,11 @@
  * filings source makes from it, on small payloads in EDGAR's shape.
  */
 import { describe, expect, it } from 'vitest';
-import { EdgarFilingsSource, filingDocumentUrl, selectReportFilings } from '../../../../lambdas/adapters/sources/edgar/edgar-filings-source';
+import {
+  EdgarFilingsSource,
+  filingDocumentUrl,
+  selectReportFilings,
+} from '../../../../lambdas/adapters/sources/edgar/edgar-filings-source';
 import { fiscalYearEndMonthOf, parseSubmissions } from '../../../../lambdas/adapters/sources/edgar/submissions';
 import type { SubmissionFiling, Submissions } from '../../../../lambdas/adapters/sources/edgar/submissions';
 import type { CompanyProfile } from '../../../../lambdas/core/model/index';
@@ -33,7 +37,15 @@ function payload(rows: Array<[accession: string, form: string, filed: string, re
 
 describe('parseSubmissions', () => {
   it('turns the columnar recent filings into rows and pads the CIK', () => {
-    const parsed = parseSubmissions(payload([['a-1', '10-K', '2025-10-31', '2025-09-27'], ['a-2', '8-K', '2025-10-30', '']], { cik: 42 }));
+    const parsed = parseSubmissions(
+      payload(
+        [
+          ['a-1', '10-K', '2025-10-31', '2025-09-27'],
+          ['a-2', '8-K', '2025-10-30', ''],
+        ],
+        { cik: 42 },
+      ),
+    );
     expect(parsed).toEqual({
       cik: '0000000042',
       name: 'Example Holdings',
