@@ -311,11 +311,10 @@ export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>)
 let cachedDeps: Promise<QueryApiDeps> | undefined;
 
 /** The deployed handler: dependencies built once per execution environment, on first use. */
-export const handler = middy(
+const wrapped = middy(
   createQueryApiHandler(async () => {
     cachedDeps ??= import('../wiring/query').then((m) => m.queryDependencies());
     return cachedDeps;
   }),
-)
-  .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer));
+).use(injectLambdaContext(logger));
+export const handler = tracer ? wrapped.use(captureLambdaHandler(tracer)) : wrapped;

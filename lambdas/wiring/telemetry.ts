@@ -14,7 +14,7 @@ import { Writable } from 'node:stream';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -77,11 +77,20 @@ if (emfFile) {
   (metrics as unknown as { console: Console }).console = new Console({ stdout: sinkStream, stderr: process.stderr });
 }
 
-export const tracer = new Tracer({ serviceName });
+/**
+ * The Tracer exists only where it traces: in Lambda, unless POWERTOOLS_TRACE_ENABLED is false.
+ * Elsewhere Powertools would disable it anyway, but loading the X-Ray SDK installs an async hook
+ * (cls-hooked) that makes every `await` of the process many times slower, so locally it is never
+ * loaded at all.
+ */
+const tracingEnabled = Boolean(process.env.AWS_EXECUTION_ENV) && process.env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
+export const tracer: Tracer | undefined = tracingEnabled
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+  : undefined;
 
 /** Every AWS SDK client is created through this, so X-Ray sees each call as a subsegment. */
 export function traced<T>(client: T): T {
-  return tracer.captureAWSv3Client(client);
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 /**
@@ -90,5 +99,6 @@ export function traced<T>(client: T): T {
  * when it ends (also when it fails).
  */
 export function instrumented<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
-  return middy(handler).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer)).use(logMetrics(metrics));
+  const wrapped = middy(handler).use(injectLambdaContext(logger));
+  return (tracer ? wrapped.use(captureLambdaHandler(tracer)) : wrapped).use(logMetrics(metrics));
 }
