@@ -48,7 +48,7 @@ export const METRICS: MetricEntry[] = [
   { id: 'cash', family: 'balance', unit: 'usd', phrases: ['cash', 'cash and cash equivalents', 'cash and equivalents'] },
   { id: 'debt', family: 'balance', unit: 'usd', phrases: ['debt', 'total debt', 'long-term debt', 'borrowings'] },
   { id: 'shares_outstanding', family: 'shares', unit: 'shares', phrases: ['shares outstanding', 'share count', 'diluted shares'] },
-  { id: 'price', family: 'market', unit: 'usd', phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at', 'price'] },
+  { id: 'price', family: 'market', unit: 'usd', phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at'] },
   { id: 'market_cap', family: 'market', unit: 'usd', phrases: ['market cap', 'market capitalization', 'market value'] },
   { id: 'price_target', family: 'estimate', unit: 'usd', phrases: ['price target', 'target price', 'pt'] },
   { id: 'consensus_eps', family: 'estimate', unit: 'usd', phrases: ['consensus eps', 'eps estimate', 'consensus earnings'] },
@@ -140,7 +140,7 @@ export const STOP_WORDS = new Set(
     'up down year years fiscal quarter quarters period periods ended ending end total amount amounts value values ' +
     'change changes changed percentage percent difference average compared compare prior previous respectively ' +
     'increase increased decrease decreased rose fell grew reported company company\'s companys share shares million billion thousand ' +
-    'first second third fourth last next same other was is were did does do done one two three fy q1 q2 q3 q4 jan feb mar apr may jun jul aug sep sept oct nov dec ' +
+    'first second third fourth last next same was is were did does do done one two three fy q1 q2 q3 q4 jan feb mar apr may jun jul aug sep sept oct nov dec ' +
     'january february march april june july august september october november december'
   ).split(/\s+/),
 );
