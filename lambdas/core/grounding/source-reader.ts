@@ -297,10 +297,12 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
       const main = periods.find((p) => Number.isFinite(p.year));
       const chosen = isChange ? main : nearest;
       const period = chosen ? { year: chosen.year, quarter: chosen.quarter, half: chosen.half } : carried;
+      const down = /\b(?:down|fell|decreased|declined|dropped|lower|decline|decrease|slipped|shrank)\s*(?:by\s*)?$/i.test(s.text.slice(Math.max(0, f.start - 16), f.start));
+      const value = down ? -Math.abs(f.value) : f.value;
       b.add({
         sourceId: source.id,
-        value: f.value,
-        mantissa: f.mantissa,
+        value,
+        mantissa: down ? -Math.abs(f.mantissa) : f.mantissa,
         unit: f.unit,
         scaleKnown: true,
         label: labelText.trim().split(/\s+/).slice(-6).join(' '),

@@ -1,0 +1,425 @@
+/**
+ * Numeric matching: a claim's figure against the source figures of its line item and period —
+ * directly (within the tolerance its stated precision allows) or as a value derived from them
+ * (difference, percentage change, ratio, sum, average, margin, change in percentage points,
+ * per-share), the program recorded in the evidence. The derived search is bounded to the figures
+ * whose labels match the claim, in the claim's periods, so it never grows with the whole source.
+ * When nothing supports a claim the matcher says why: the same line item and period hold another
+ * value, or the value belongs to another period, line item, scale, sign, basis or conflict side.
+ */
+import type { NumericClaim } from './claims';
+import { approximateEnd } from './periods';
+import type { PeriodRef } from './periods';
+import { figuresInRange } from './source-reader';
+import type { SourceFigure, SourceIndex } from './source-reader';
+
+export type FindingKind =
+  | 'supported'
+  | 'unsupported_number'
+  | 'wrong_value'
+  | 'wrong_scale'
+  | 'wrong_period'
+  | 'wrong_line_item'
+  | 'wrong_sign'
+  | 'estimate_as_reported'
+  | 'conflict_loser'
+  | 'quarter_full_year'
+  | 'missing_period'
+  | 'future_period'
+  | 'stale_figure'
+  | 'unknown_entity'
+  | 'wrong_rating'
+  | 'wrong_firm'
+  | 'unsupported_text'
+  | 'contradicted_text'
+  | 'unknown_citation'
+  | 'citation_mismatch'
+  | 'missing_citation'
+  | 'future_date';
+
+export type ClaimStatus = 'supported' | 'contradicted' | 'unsupported';
+
+export interface Evidence {
+  sourceId: string;
+  quote: string;
+  /** The value the source holds (or the derived value), in base units. */
+  value?: number;
+  /** How a derived value was computed from source figures, e.g. `(44.1 - 56.7) / 56.7 × 100`. */
+  program?: string;
+  factIds?: string[];
+}
+
+export interface Verdict {
+  status: ClaimStatus;
+  kind: FindingKind;
+  reason: string;
+  evidence?: Evidence;
+  derived?: boolean;
+  /** Supported only by a figure whose label barely matches, or without a period: riskier. */
+  weak?: boolean;
+}
+
+export interface MatchOptions {
+  asOf?: string;
+}
+
+interface Scored {
+  fig: SourceFigure;
+  score: number;
+  /** Where in the claim the label is first mentioned (orders "A minus B"). */
+  at: number;
+}
+
+const fmtNum = (v: number) => {
+  const a = Math.abs(v);
+  const s = a >= 1e9 ? `${+(a / 1e9).toFixed(3)} billion` : a >= 1e6 ? `${+(a / 1e6).toFixed(3)} million` : a >= 1e4 ? `${+a.toFixed(0)}` : `${+a.toFixed(4)}`;
+  return v < 0 ? `-${s}` : s;
+};
+
+export function formatValue(v: number, unit: string): string {
+  if (unit === 'pct') return `${fmtNum(v)}%`;
+  if (unit === 'pp') return `${fmtNum(v)} percentage points`;
+  if (unit === 'x') return `${fmtNum(v)}x`;
+  if (unit === 'usd') return v < 0 ? `-$${fmtNum(-v)}` : `$${fmtNum(v)}`;
+  return fmtNum(v);
+}
+
+function periodLabel(p: SourceFigure['period']): string {
+  if (!p) return 'no stated period';
+  return p.quarter ? `Q${p.quarter} ${p.year}` : p.half ? `H${p.half} ${p.year}` : `${p.year}`;
+}
+
+function periodRank(p: SourceFigure['period']): number {
+  return p ? p.year * 10 + (p.quarter ?? (p.half ? p.half * 2 : 5)) : -1;
+}
+
+type PeriodFit = 'yes' | 'no' | 'unknown';
+
+export function periodFit(periods: PeriodRef[], fig: SourceFigure): PeriodFit {
+  if (periods.length === 0 || !fig.period) return 'unknown';
+  for (const p of periods) {
+    if (p.year !== fig.period.year) continue;
+    if (p.kind === 'date' || p.kind === 'month') return 'yes';
+    if ((p.quarter ?? 0) === (fig.period.quarter ?? 0) && (p.half ?? 0) === (fig.period.half ?? 0)) return 'yes';
+  }
+  return 'no';
+}
+
+const LEVEL_UNITS = new Set(['usd', 'plain', 'shares']);
+
+function unitFitsDirect(claimUnit: string, fig: SourceFigure): boolean {
+  if (claimUnit === 'pct') return fig.unit === 'pct' || (fig.unit === 'plain' && !fig.scaleKnown);
+  if (claimUnit === 'pp') return fig.unit === 'pp';
+  if (claimUnit === 'x') return fig.unit === 'x' || fig.unit === 'plain';
+  if (claimUnit === 'usd') return fig.unit === 'usd' || fig.unit === 'plain';
+  if (claimUnit === 'shares') return fig.unit === 'shares' || fig.unit === 'plain';
+  return fig.unit !== 'pp';
+}
+
+/** The figure's value in the claim's terms: a table with no stated scale is taken at the claim's scale. */
+function effective(claim: NumericClaim, fig: SourceFigure): number[] {
+  if (!fig.scaleKnown && fig.unit !== 'pct') return [fig.mantissa * claim.figure.scale];
+  if (!claim.figure.scaleStated && claim.figure.unit !== 'pct' && fig.mantissa !== fig.value) return [fig.value, fig.mantissa];
+  return [fig.value];
+}
+
+/** A level stated under a loss name ("a net loss of $5M") is a negative result; so is a loss-named line. */
+function levelResult(value: number, lossNamed: boolean, signMarked: boolean): number {
+  if (!lossNamed) return value;
+  return signMarked && value < 0 ? Math.abs(value) : -Math.abs(value);
+}
+
+function close(a: number, b: number, tol: number): boolean {
+  return Math.abs(a - b) <= tol + Math.abs(b) * 1e-9;
+}
+
+function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
+  const tokens = new Set(claim.tokens);
+  const counts = new Map<number, number>();
+  for (const t of tokens) for (const id of index.byToken.get(t) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const out: Scored[] = [];
+  for (const [id, matched] of counts) {
+    const fig = index.figures[id]!;
+    const labelSize = new Set(fig.labelTokens).size;
+    let score = fig.origin === 'prose' ? matched / Math.min(labelSize, 3) : matched / labelSize;
+    // A claim that names one line item is not about a figure of another ("revenue" vs "#operating_income").
+    if (claim.metric && fig.metric && claim.metric !== fig.metric && !tokens.has(`#${fig.metric}`)) score *= 0.5;
+    if (fig.contextTokens.some((t) => tokens.has(t))) score += 0.1;
+    score = Math.min(score, 1.1);
+    if (score < 0.5) continue;
+    let at = Infinity;
+    for (const t of fig.labelTokens) {
+      const p = claim.tokenPos.get(t);
+      if (p !== undefined && p < at) at = p;
+    }
+    out.push({ fig, score, at });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+interface Derivation {
+  value: number;
+  program: string;
+  figs: SourceFigure[];
+}
+
+const fmtOperand = (v: number) => `${+v.toPrecision(10)}`;
+
+/** Values derived from a bounded set of figures, for the claim's unit. */
+function* derivations(claim: NumericClaim, set: Scored[]): Generator<Derivation> {
+  const unit = claim.figure.unit;
+  const ev = (s: Scored) => effective(claim, s.fig)[0]!;
+  for (let i = 0; i < set.length; i++) {
+    for (let j = 0; j < set.length; j++) {
+      if (i === j) continue;
+      const a = set[i]!;
+      const b = set[j]!;
+      const va = ev(a);
+      const vb = ev(b);
+      const sameSeries = a.fig.series === b.fig.series;
+      const ra = periodRank(a.fig.period);
+      const rb = periodRank(b.fig.period);
+      // Orientation: later minus earlier within a line item; first-named minus second-named across line items.
+      const oriented = sameSeries ? ra > rb : ra === rb ? a.at < b.at || (a.at === b.at && i < j) : ra > rb;
+      const both = { figs: [a.fig, b.fig] };
+      if (unit === 'pct' || unit === 'plain') {
+        if (oriented && vb !== 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`, ...both };
+        if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries) yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`, ...both };
+        if (vb !== 0 && a.fig.unit === b.fig.unit && a.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
+        if (i < j && a.fig.unit === 'pct' && b.fig.unit === 'pct') {
+          yield { value: (va + vb) / 2, program: `(${fmtOperand(va)}% + ${fmtOperand(vb)}%) / 2`, ...both };
+          yield { value: va + vb, program: `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
+        }
+      }
+      if (unit === 'pp' || (unit === 'plain' && a.fig.unit === 'pct')) {
+        if (oriented && a.fig.unit === 'pct' && b.fig.unit === 'pct') yield { value: va - vb, program: `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
+      }
+      if (unit === 'x' || unit === 'plain' || (unit === 'usd' && b.fig.unit === 'shares')) {
+        if (vb !== 0) yield { value: va / vb, program: `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
+      }
+      if (unit === 'usd' || unit === 'plain' || unit === 'shares') {
+        if (a.fig.unit === 'pct' || b.fig.unit === 'pct') continue;
+        if (oriented) yield { value: va - vb, program: `${fmtOperand(va)} - ${fmtOperand(vb)}`, ...both };
+        if (i < j) {
+          yield { value: va + vb, program: `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
+          yield { value: (va + vb) / 2, program: `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
+        }
+      }
+    }
+  }
+  // Sums and averages of three or more figures (a line item over the periods named, or parts of a total).
+  if (set.length >= 3 && set.length <= 12 && unit !== 'x') {
+    for (let i = 0; i < set.length; i++) {
+      for (let j = i + 1; j < set.length; j++) {
+        for (let k = j + 1; k < set.length; k++) {
+          const vs = [set[i]!, set[j]!, set[k]!];
+          const pctAll = vs.every((s) => s.fig.unit === 'pct');
+          if (unit === 'pct' && !pctAll) continue;
+          if (unit !== 'pct' && vs.some((s) => s.fig.unit === 'pct') && unit !== 'plain') continue;
+          const vals = vs.map(ev);
+          const sum = vals.reduce((x, y) => x + y, 0);
+          const figs = vs.map((s) => s.fig);
+          if (unit !== 'pct') yield { value: sum, program: vals.map(fmtOperand).join(' + '), figs };
+          yield { value: sum / 3, program: `(${vals.map(fmtOperand).join(' + ')}) / 3`, figs };
+        }
+      }
+    }
+  }
+}
+
+function evidenceOf(fig: SourceFigure, value?: number, program?: string): Evidence {
+  return { sourceId: fig.sourceId, quote: fig.snippet, value: value ?? fig.value, program, factIds: fig.factId ? [fig.factId] : undefined };
+}
+
+function sameValue(claim: NumericClaim, fig: SourceFigure, signed: number, tol: number): boolean {
+  return effective(claim, fig).some((v) => close(levelResult(signed, claim.lossNamed && !claim.isChange, claim.figure.signMarked), levelResult(v, fig.lossNamed && !claim.isChange, false), tol));
+}
+
+function absSame(claim: NumericClaim, fig: SourceFigure, tol: number): boolean {
+  return effective(claim, fig).some((v) => close(Math.abs(claim.signed), Math.abs(v), tol));
+}
+
+/** Ground one numeric claim. */
+export function matchNumber(claim: NumericClaim, index: SourceIndex, options: MatchOptions = {}): Verdict {
+  const f = claim.figure;
+  const tol = f.tolerance;
+  const scored = scoreCandidates(claim, index);
+  const fitting = scored.filter((s) => periodFit(claim.periods, s.fig) !== 'no');
+  const unitOk = (s: Scored) => unitFitsDirect(f.unit, s.fig);
+  const basisOk = (s: Scored) => claim.basis !== 'reported' || s.fig.basis === 'reported';
+
+  // 1. Direct: the same line item, period and value.
+  if (!claim.isChange || f.unit !== 'pp') {
+    const direct = fitting.filter((s) => unitOk(s) && sameValue(claim, s.fig, claim.signed, tol));
+    const clean = direct.filter((s) => !s.fig.conflictLoser && basisOk(s));
+    if (clean.length > 0) return supportedDirect(claim, clean[0]!, scored, index, options);
+    const loser = direct.find((s) => s.fig.conflictLoser);
+    if (loser) {
+      const w = loser.fig.conflictLoser!;
+      return { status: 'contradicted', kind: 'conflict_loser', reason: `${f.raw} is the losing side of a source conflict: ${loser.fig.sourceId} says ${formatValue(loser.fig.value, loser.fig.unit)}, but the preferred source ${w.winnerSourceId} says ${formatValue(w.winnerValue, loser.fig.unit)}`, evidence: evidenceOf(loser.fig) };
+    }
+    const estimate = direct.find((s) => s.fig.basis === 'estimate');
+    if (estimate) {
+      return { status: 'contradicted', kind: 'estimate_as_reported', reason: `${f.raw} is an estimate (${estimate.fig.label}) stated as a reported figure`, evidence: evidenceOf(estimate.fig) };
+    }
+  }
+
+  // 2. Derived: over the figures of the best-matching labels, in the claim's periods (plus the prior period for changes and averages).
+  const best = fitting[0]?.score ?? 0;
+  let pool = fitting.filter((s) => s.score >= best - 0.35 && s.fig.unit !== 'pp' && s.fig.basis === (claim.basis === 'reported' ? 'reported' : s.fig.basis));
+  const namedYears = new Set(claim.periods.map((p) => p.year));
+  if ((claim.isChange || claim.isAverage || f.unit === 'pct' || f.unit === 'pp') && namedYears.size === 1) {
+    const [y] = namedYears;
+    const extra = scored.filter((s) => s.score >= best - 0.35 && s.fig.period?.year === y! - 1 && pool.some((p) => p.fig.series === s.fig.series));
+    pool = [...pool, ...extra];
+  }
+  pool = pool.slice(0, 16);
+  for (const d of derivations(claim, pool)) {
+    if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6)) {
+      const fig = d.figs[0]!;
+      return {
+        status: 'supported',
+        kind: 'supported',
+        reason: `${f.raw} = ${d.program} from ${d.figs.map((x) => `${x.label} ${periodLabel(x.period)}`).join(', ')}`,
+        derived: true,
+        evidence: { sourceId: fig.sourceId, quote: d.figs.map((x) => x.snippet).join(' ; '), value: d.value, program: d.program, factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])) },
+      };
+    }
+  }
+
+  // 3. Not supported: say why.
+  return explainMismatch(claim, scored, fitting, index, options);
+}
+
+function supportedDirect(claim: NumericClaim, hit: Scored, scored: Scored[], index: SourceIndex, options: MatchOptions): Verdict {
+  const f = claim.figure;
+  const fig = hit.fig;
+  const series = (index.bySeries.get(fig.series) ?? []).map((id) => index.figures[id]!);
+  // Stated as current, but the source has a later period for the same line item.
+  if (claim.ctx.current && fig.period) {
+    const later = series.filter((s) => periodRank(s.period) > periodRank(fig.period));
+    if (later.length > 0) {
+      const latest = later.sort((a, b) => periodRank(b.period) - periodRank(a.period))[0]!;
+      return { status: 'contradicted', kind: 'stale_figure', reason: `${f.raw} is ${fig.label} for ${periodLabel(fig.period)}, stated as current; the latest is ${formatValue(latest.value, latest.unit)} for ${periodLabel(latest.period)}`, evidence: evidenceOf(latest) };
+    }
+  }
+  // No period named, and the source holds the line item for several periods with different values.
+  if (claim.periods.length === 0 && fig.period) {
+    const periods = new Set(series.filter((s) => s.period && !close(s.value, fig.value, 1e-9)).map((s) => periodLabel(s.period)));
+    if (periods.size > 0) {
+      return { status: 'unsupported', kind: 'missing_period', reason: `${f.raw} matches ${fig.label} for ${periodLabel(fig.period)}, but the sentence names no period and the sources also hold ${[...periods].slice(0, 3).join(', ')}`, evidence: evidenceOf(fig), weak: true };
+    }
+  }
+  void scored;
+  void options;
+  return { status: 'supported', kind: 'supported', reason: `${f.raw} matches ${fig.label} (${periodLabel(fig.period)}) in ${fig.sourceId}`, evidence: evidenceOf(fig), weak: hit.score < 0.75 || (claim.periods.length === 0 && fig.period !== undefined && claim.periodCarried === false) };
+}
+
+function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[], index: SourceIndex, options: MatchOptions): Verdict {
+  const f = claim.figure;
+  const tol = f.tolerance;
+  const labelled = new Set(scored.map((s) => s.fig.id));
+  // Figures anywhere in the sources with this value (any label, any period).
+  const lookups = [Math.abs(claim.signed)];
+  const sameValueFigs: SourceFigure[] = [];
+  for (const v of lookups) {
+    for (const id of figuresInRange(index.byValue, v - tol, v + tol)) sameValueFigs.push(index.figures[id]!);
+    if (f.scale !== 0) for (const id of figuresInRange(index.byMantissa, Math.abs(f.mantissa) - tol / f.scale, Math.abs(f.mantissa) + tol / f.scale)) sameValueFigs.push(index.figures[id]!);
+  }
+  const usable = sameValueFigs.filter((g) => unitFitsDirect(f.unit, g) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)));
+  const quarterNamed = claim.periods.some((p) => p.quarter);
+  for (const g of usable) {
+    if (!labelled.has(g.id)) continue;
+    if (quarterNamed && g.period && !g.period.quarter && claim.periods.some((p) => p.year === g.period!.year)) {
+      return { status: 'contradicted', kind: 'quarter_full_year', reason: `${f.raw} is the full-year ${g.label} for ${g.period.year}, called a quarter`, evidence: evidenceOf(g) };
+    }
+    if (periodFit(claim.periods, g) === 'no') {
+      return { status: 'contradicted', kind: 'wrong_period', reason: `${f.raw} is ${g.label} for ${periodLabel(g.period)}, not ${claim.periods.map((p) => p.text).join('/')}`, evidence: evidenceOf(g) };
+    }
+  }
+  // The strongest same-line-item, same-period figures: the value the claim should have stated.
+  const strong = fitting.filter((s) => s.score >= 0.66 && (periodFit(claim.periods, s.fig) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) && s.fig.basis === 'reported');
+  const claimLevel = !claim.isChange && f.unit !== 'pp' && !f.multiple;
+  const levelStrong = strong.filter((s) => unitFitsDirect(f.unit, s.fig) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
+  if (claimLevel && levelStrong.length > 0) {
+    const s = levelStrong[0]!;
+    const expected = effective(claim, s.fig)[0]!;
+    if (absSame(claim, s.fig, tol)) {
+      return { status: 'contradicted', kind: 'wrong_sign', reason: `${f.raw} has the wrong sign: ${s.fig.label} for ${periodLabel(s.fig.period)} is ${formatValue(levelResult(expected, s.fig.lossNamed, false), s.fig.unit)} (a loss called a profit, or a sign dropped)`, evidence: evidenceOf(s.fig) };
+    }
+    for (const k of [10, 100, 1e3, 1e6, 1e9, 0.1, 0.01, 1e-3, 1e-6, 1e-9]) {
+      if (close(Math.abs(claim.signed), Math.abs(expected) * k, tol)) {
+        return { status: 'contradicted', kind: 'wrong_scale', reason: `${f.raw} is ${s.fig.label} (${periodLabel(s.fig.period)}) at the wrong scale: expected ${formatValue(expected, s.fig.unit)}, found ${formatValue(claim.signed, f.unit)}`, evidence: evidenceOf(s.fig) };
+      }
+    }
+  }
+  for (const g of usable) {
+    if (claim.basis === 'reported' && g.basis === 'estimate' && periodFit(claim.periods, g) !== 'no') {
+      return { status: 'contradicted', kind: 'estimate_as_reported', reason: `${f.raw} is an estimate (${g.label}, ${g.sourceId}) stated as a reported figure`, evidence: evidenceOf(g) };
+    }
+    if (g.conflictLoser) {
+      return { status: 'contradicted', kind: 'conflict_loser', reason: `${f.raw} rests on the losing side of a source conflict (${g.sourceId}); the preferred value is ${formatValue(g.conflictLoser.winnerValue, g.unit)} from ${g.conflictLoser.winnerSourceId}`, evidence: evidenceOf(g) };
+    }
+  }
+  if (claim.tokens.length > 0) {
+    const other = usable.find((g) => !labelled.has(g.id) && periodFit(claim.periods, g) !== 'no' && g.basis === 'reported' && (claim.metric !== undefined || scored.length > 0));
+    if (other && (levelStrong.length > 0 || claim.metric)) {
+      return { status: 'contradicted', kind: 'wrong_line_item', reason: `${f.raw} is ${other.label} (${periodLabel(other.period)}), not ${claim.metric ?? 'the line item the sentence names'}`, evidence: evidenceOf(other) };
+    }
+  }
+  if (claimLevel && levelStrong.length > 0) {
+    const s = levelStrong[0]!;
+    const expected = effective(claim, s.fig)[0]!;
+    return { status: 'contradicted', kind: 'wrong_value', reason: `expected ${formatValue(levelResult(expected, s.fig.lossNamed, false), s.fig.unit)} for ${s.fig.label} (${periodLabel(s.fig.period)}, ${s.fig.sourceId}), found ${f.raw}`, evidence: evidenceOf(s.fig) };
+  }
+  // A change: compare with the change the source figures imply, when the line item has both periods.
+  if (!claimLevel) {
+    const expected = expectedChange(claim, fitting.length > 0 ? fitting : scored, index);
+    if (expected) {
+      const dirWrong = Math.sign(expected.value) !== 0 && Math.sign(claim.signed) !== 0 && Math.sign(expected.value) !== Math.sign(claim.signed);
+      return {
+        status: 'contradicted',
+        kind: dirWrong ? 'wrong_sign' : 'wrong_value',
+        reason: `${dirWrong ? 'wrong direction: ' : ''}expected ${formatValue(expected.value, f.unit === 'pp' ? 'pp' : f.unit === 'pct' ? 'pct' : expected.unit)} (${expected.program}), found ${f.raw}`,
+        evidence: expected.evidence,
+        derived: true,
+      };
+    }
+  }
+  // A period the sources have not reported yet.
+  if (options.asOf && claim.basis === 'reported') {
+    const future = claim.periods.find((p) => (approximateEnd(p) ?? '') > options.asOf!);
+    if (future) {
+      return { status: 'contradicted', kind: 'future_period', reason: `${future.text} is not reported yet as of ${options.asOf}, but ${f.raw} is stated as a reported figure` };
+    }
+  }
+  if (scored.length > 0 && claim.periods.length > 0 && fitting.length === 0) {
+    return { status: 'unsupported', kind: 'unsupported_number', reason: `the sources hold ${scored[0]!.fig.label} only for ${[...new Set(scored.map((s) => periodLabel(s.fig.period)))].slice(0, 4).join(', ')}, not ${claim.periods.map((p) => p.text).join('/')}` };
+  }
+  return { status: 'unsupported', kind: 'unsupported_number', reason: `${f.raw} matches no source figure${claim.metric ? ` for ${claim.metric}` : ''}${claim.periods.length ? ` in ${claim.periods.map((p) => p.text).join('/')}` : ''}` };
+}
+
+function expectedChange(claim: NumericClaim, set: Scored[], index: SourceIndex): { value: number; unit: string; program: string; evidence: Evidence } | undefined {
+  const top = set.find((s) => s.score >= 0.66 && s.fig.period);
+  if (!top) return undefined;
+  const series = (index.bySeries.get(top.fig.series) ?? []).map((id) => index.figures[id]!).filter((x) => x.period && x.basis === 'reported');
+  if (series.length < 2) return undefined;
+  const years = [...new Set(claim.periods.map((p) => p.year))].sort((a, b) => b - a);
+  const pick = (y: number | undefined) => (y === undefined ? undefined : series.find((x) => x.period!.year === y && (x.period!.quarter ?? 0) === (claim.periods.find((p) => p.year === y)?.quarter ?? 0)));
+  let later = pick(years[0]);
+  let earlier = years.length > 1 ? pick(years[1]) : later ? series.find((x) => periodRank(x.period) < periodRank(later!.period) && (x.period!.quarter ?? 0) === (later!.period!.quarter ?? 0) && x.period!.year === later!.period!.year - 1) : undefined;
+  if (years.length === 0) {
+    const sorted = [...series].sort((a, b) => periodRank(b.period) - periodRank(a.period));
+    later = sorted[0];
+    earlier = sorted.find((x) => x.period!.year === later!.period!.year - 1 && (x.period!.quarter ?? 0) === (later!.period!.quarter ?? 0));
+  }
+  if (!later || !earlier) return undefined;
+  const a = effective(claim, later)[0]!;
+  const b = effective(claim, earlier)[0]!;
+  const f = claim.figure;
+  const ev: Evidence = { sourceId: later.sourceId, quote: `${later.snippet} ; ${earlier.snippet}` };
+  if (f.unit === 'pct' && later.unit !== 'pct' && b !== 0) return { value: ((a - b) / Math.abs(b)) * 100, unit: 'pct', program: `(${fmtOperand(a)} - ${fmtOperand(b)}) / ${fmtOperand(Math.abs(b))} × 100`, evidence: { ...ev, value: ((a - b) / Math.abs(b)) * 100 } };
+  if (f.unit === 'pp' && later.unit === 'pct') return { value: a - b, unit: 'pp', program: `${fmtOperand(a)}% - ${fmtOperand(b)}%`, evidence: { ...ev, value: a - b } };
+  if (f.unit !== 'pct' && f.unit !== 'pp' && later.unit !== 'pct') return { value: a - b, unit: later.unit, program: `${fmtOperand(a)} - ${fmtOperand(b)}`, evidence: { ...ev, value: a - b } };
+  return undefined;
+}
