@@ -165,7 +165,8 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       const clausePeriods = inClause(resolved);
       const clauseFigures = inClause(figures);
       let own: PeriodRef[] = clausePeriods.length > 0 ? clausePeriods : resolved;
-      if (clauseFigures.length >= 2 && clausePeriods.length >= 2 && !/\b(?:change|growth|difference|from\b.*\bto\b)/i.test(clauseText.slice(0, Math.max(0, f.start - clause.start)))) {
+      const statesChange = /\b(?:up|down|rose|fell|grew|increased|decreased|declined|gained|dropped|higher|lower|growth|change)\s*(?:by\s*|of\s*)?$/i.test(sentence.slice(Math.max(0, f.start - 20), f.start)) || AFTER_DIRECTION_RE.test(sentence.slice(f.end));
+      if (!statesChange && clauseFigures.length >= 2 && clausePeriods.length >= 2 && !/\b(?:change|growth|difference|from\b.*\bto\b)/i.test(clauseText.slice(0, Math.max(0, f.start - clause.start)))) {
         const dist = (p: PeriodRef) => (p.start >= f.end ? p.start - f.end : f.start - p.end + 15);
         own = [clausePeriods.slice().sort((a, b) => dist(a) - dist(b))[0]!];
       }

@@ -157,6 +157,16 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
   return out.sort((a, b) => b.score - a.score);
 }
 
+/** Ratios defined from line items: numerator and denominator metric ids, multiplier, unit. */
+const FORMULAS: Record<string, { num: string; den: string; times: number; unit: string }> = {
+  gross_margin: { num: 'gross_profit', den: 'revenue', times: 100, unit: 'pct' },
+  operating_margin: { num: 'operating_income', den: 'revenue', times: 100, unit: 'pct' },
+  net_margin: { num: 'net_income', den: 'revenue', times: 100, unit: 'pct' },
+  eps_diluted: { num: 'net_income', den: 'shares_outstanding', times: 1, unit: 'usd' },
+  pe_ratio: { num: 'price', den: 'eps_diluted', times: 1, unit: 'x' },
+  dividend_yield: { num: 'dividends_per_share', den: 'price', times: 100, unit: 'pct' },
+};
+
 interface Derivation {
   value: number;
   program: string;
@@ -287,6 +297,30 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
     }
   }
 
+  // 2b. Ratios the lexicon defines (margins, per-share), from the line items they are made of.
+  const formula = claim.metric ? FORMULAS[claim.metric] : undefined;
+  if (formula) {
+    const byMetric = (m: string) => (index.byToken.get(`#${m}`) ?? []).map((id) => index.figures[id]!).filter((g) => g.basis === 'reported' && g.unit !== 'pct' && periodFit(claim.periods, g) !== 'no');
+    const nums = byMetric(formula.num);
+    const dens = byMetric(formula.den);
+    for (const n of nums) {
+      for (const d of dens) {
+        if (n.period?.year !== d.period?.year || (n.period?.quarter ?? 0) !== (d.period?.quarter ?? 0)) continue;
+        const vn = effective(claim, n)[0]!;
+        const vd = effective(claim, d)[0]!;
+        if (vd === 0) continue;
+        const value = (vn / vd) * formula.times;
+        const program = `${fmtOperand(vn)} / ${fmtOperand(vd)}${formula.times !== 1 ? ` × ${formula.times}` : ''}`;
+        if (close(claim.signed, value, tol + Math.abs(value) * 1e-6)) {
+          return { status: 'supported', kind: 'supported', derived: true, reason: `${f.raw} = ${claim.metric} = ${program} (${n.label} / ${d.label}, ${periodLabel(n.period)})`, evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program } };
+        }
+        if (periodFit(claim.periods, n) === 'yes' && claim.figure.unit === formula.unit) {
+          return { status: 'contradicted', kind: 'wrong_value', derived: true, reason: `expected ${formatValue(value, formula.unit)} (${claim.metric} = ${program}, ${periodLabel(n.period)}), found ${f.raw}`, evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program } };
+        }
+      }
+    }
+  }
+
   // 3. Not supported: say why.
   return explainMismatch(claim, scored, fitting, index, options);
 }
@@ -380,7 +414,7 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
       return {
         status: 'contradicted',
         kind: dirWrong ? 'wrong_sign' : 'wrong_value',
-        reason: `${dirWrong ? 'wrong direction: ' : ''}expected ${formatValue(expected.value, f.unit === 'pp' ? 'pp' : f.unit === 'pct' ? 'pct' : expected.unit)} (${expected.program}), found ${f.raw}`,
+        reason: `${dirWrong ? 'wrong direction: ' : ''}expected ${formatValue(expected.value, f.unit === 'pp' ? 'pp' : f.unit === 'pct' ? 'pct' : expected.unit)} (${expected.program}), found ${f.raw} (${formatValue(claim.signed, f.unit === 'pp' ? 'pp' : f.unit === 'pct' ? 'pct' : expected.unit)})`,
         evidence: expected.evidence,
         derived: true,
       };

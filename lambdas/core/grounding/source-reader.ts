@@ -161,7 +161,9 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   }
   const colPeriod = colText.map((t) => periodKeyOf(t));
   const colTokens = colText.map((t) => {
-    const stripped = t.replace(/\b(?:19|20)\d{2}\b/g, ' ');
+    let stripped = t;
+    for (const p of findPeriods(t).reverse()) stripped = `${stripped.slice(0, p.start)} ${stripped.slice(p.end)}`;
+    stripped = stripped.replace(/\b(?:19|20)\d{2}\b|\b(?:FY|Q[1-4]|H[12])\s?'?\d{2,4}\b/gi, ' ');
     return contentTokens(stripped).filter((w) => !/^(?:in|thousand|million|billion|usd|eur|gbp)$/.test(w));
   });
   let section = '';
