@@ -73,6 +73,7 @@ export type Claim = NumericClaim | TextClaim;
 const NON_LABEL_RE =
   /^(?:doubled|tripled|halved|quadrupled|cent|percent|pct|bp|bps|basi|point|dollar|usd|fy\d*|q[1-4]|h[12]|analyst|expect|expected|estimate|estimated|consensus|guidance|forecast|projected|outlook|approximately|roughly|nearly|around|almost|just|over|under|some|reached|totaled|came|stood|compared|billion|million|thousand|bn|mn|while|whereas|respectively|rate|rated|rating|quarterly|annual|yoy|sequentially|stock|reach|fiscal)$/;
 
+const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
 const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|as|with)\b)|\s+(?=(?:while|whereas)\b)/g;
 const CITATION_RE = /\[([\w.:#|-]+)\]/g;
 const LEVEL_BEFORE_RE = /\b(?:to|at|from|of|was|were|is|reached|totaled|totalled|totaling|came in at)\s*$/i;
@@ -186,6 +187,12 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
           isChange = true;
         }
       }
+      // "The decrease in NAV was 26.1": a change named as the subject states its direction too.
+      const subject = /\b(?:the|a|an|percentage|percent|%)\s+(decrease|decline|drop|fall|reduction|increase|growth|rise|gain)\b(?![^.]*\/)/i.exec(pre);
+      if (!direction && subject && !clauseFigures.some((g) => g !== f && g.start < f.start && g.start > clause.start + subject.index!)) {
+        direction = directionOf(subject[1]!.replace(/^reduction$/, 'reduced').replace(/^(decrease|decline|drop|fall)$/, 'fell'));
+        isChange = true;
+      }
       const after = AFTER_DIRECTION_RE.exec(sentence.slice(f.end));
       if (!direction && after) {
         direction = directionOf(after[1]!);
@@ -206,6 +213,11 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       if (metric) {
         allTokens.push(`#${metric}`);
         if (metricMention) pos.set(`#${metric}`, s.start + metricMention.start);
+      }
+      // Every line item the clause names, so "the ratio of total assets to total liabilities" can find both.
+      for (const m of clauseMetrics) {
+        if (!allTokens.includes(`#${m.id}`)) allTokens.push(`#${m.id}`);
+        if (!pos.has(`#${m.id}`)) pos.set(`#${m.id}`, s.start + m.start);
       }
       const estimateWords = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
       const family = metric ? METRIC_BY_ID.get(metric)?.family : undefined;
@@ -228,7 +240,7 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         isAverage: /\baverage\b|\bmean\b/i.test(clauseText),
         isSum: /\b(?:sum|combined|together|in total|total of)\b/i.test(clauseText),
         basis,
-        lossNamed: f.unit !== 'pct' && f.unit !== 'pp' && LOSS_RE.test(clauseText.slice(0, f.start - clause.start + 12)) && !/\bnarrow|\bwiden/i.test(clauseText),
+        lossNamed: f.unit !== 'pct' && f.unit !== 'pp' && LOSS_RE.test(clauseText.slice(0, f.start - clause.start + 12)) && !PROFIT_NAME_RE.test(clauseText.slice(0, f.start - clause.start)) && !/\bnarrow|\bwiden/i.test(clauseText),
       });
     }
     if (resolved.length > 0) carried = resolved;

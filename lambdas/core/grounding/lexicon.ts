@@ -106,8 +106,10 @@ export const PROFIT_RE = /\b(profit|profitable|income|earnings|surplus|gain)\b/i
 /** Words that make a figure an estimate, not a reported value. */
 export const ESTIMATE_RE =
   /\b(expect(?:s|ed|ing)?|estimate[sd]?|consensus|guidance|guides?|guided|forecasts?|forecasted|projects?|projected|projections?|outlook|anticipate[sd]?|analysts?\s+(?:expect|see|forecast|estimate)|will|would|should|target(?:s|ed)?\s+(?:of\s+)?(?=\$)|street|forward|ntm|implied)\b/i;
+/** In sources, only explicit forecast words make a figure an estimate ("will" and "would" are too common in filings). */
+export const SOURCE_ESTIMATE_RE = /\b(consensus|guidance|guides?|guided|forecasts?|outlook|analysts?\s+(?:expect|see|forecast|estimate)|price target|target price|street estimates?)\b/i;
 export const CONSENSUS_RE = /\b(consensus|street|analysts?'?\s+(?:expect|estimate|forecast|average))/i;
-export const CURRENT_RE = /\b(currently|now|latest|most recent|today|current|as of today|this year|at present|recently)\b/i;
+export const CURRENT_RE = /\b(currently|now stands?|latest|most recent|today|as of today|at present)\b/i;
 
 export const HEDGE_RE =
   /\b(may|might|could|appears?|seems?|likely|possibly|perhaps|approximately|roughly|about|around|nearly|almost|estimated|suggests?|reportedly|we believe|potentially|somewhat|some)\b/gi;
@@ -137,7 +139,7 @@ export const STOP_WORDS = new Set(
     'a an the and or of in on at to for from by with as is are was were be been being it its this that these those ' +
     'which who whom what when where how than then so such into over under about per vs versus also has have had ' +
     'their they them our we us his her he she not no but if while during within between both each all any more most ' +
-    'up down year years fiscal quarter quarters period periods ended ending end total amount amounts value values ' +
+    'up down year years fiscal quarter quarters period periods ended ending end amount amounts value values ' +
     'change changes changed percentage percent difference average compared compare prior previous respectively ' +
     'increase increased decrease decreased rose fell grew reported company company\'s companys share shares million billion thousand ' +
     'first second third fourth last next same was is were did does do done one two three fy q1 q2 q3 q4 jan feb mar apr may jun jul aug sep sept oct nov dec ' +

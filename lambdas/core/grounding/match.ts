@@ -176,9 +176,9 @@ interface Derivation {
 const fmtOperand = (v: number) => `${+v.toPrecision(10)}`;
 
 /** Values derived from a bounded set of figures, for the claim's unit. */
-function* derivations(claim: NumericClaim, set: Scored[]): Generator<Derivation> {
+function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mantissa' = 'value'): Generator<Derivation> {
   const unit = claim.figure.unit;
-  const ev = (s: Scored) => effective(claim, s.fig)[0]!;
+  const ev = (s: Scored) => (space === 'mantissa' && s.fig.unit !== 'pct' ? s.fig.mantissa : effective(claim, s.fig)[0]!);
   for (let i = 0; i < set.length; i++) {
     for (let j = 0; j < set.length; j++) {
       if (i === j) continue;
@@ -194,6 +194,8 @@ function* derivations(claim: NumericClaim, set: Scored[]): Generator<Derivation>
       const both = { figs: [a.fig, b.fig] };
       if (unit === 'pct' || unit === 'plain') {
         if (oriented && vb !== 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`, ...both };
+        // With a negative base both conventions are in use: over |base| and over the base itself.
+        if (oriented && vb < 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / vb) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`, ...both };
         if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries) yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`, ...both };
         if (vb !== 0 && a.fig.unit === b.fig.unit && a.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
         if (i < j && a.fig.unit === 'pct' && b.fig.unit === 'pct') {
@@ -258,6 +260,10 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   const unitOk = (s: Scored) => unitFitsDirect(f.unit, s.fig);
   const basisOk = (s: Scored) => claim.basis !== 'reported' || s.fig.basis === 'reported';
 
+  // 0. A small bare integer the sources use inside a name ("Scope 1", "aged 65", "10 largest") is a name, not a figure.
+  const nameUse = partOfName(claim, index);
+  if (nameUse) return nameUse;
+
   // 1. Direct: the same line item, period and value.
   if (!claim.isChange || f.unit !== 'pp') {
     const direct = fitting.filter((s) => unitOk(s) && sameValue(claim, s.fig, claim.signed, tol));
@@ -283,8 +289,16 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
     const extra = scored.filter((s) => s.score >= best - 0.35 && s.fig.period?.year === y! - 1 && pool.some((p) => p.fig.series === s.fig.series));
     pool = [...pool, ...extra];
   }
+  // "the average over 2017 to 2019", "total for 2017-2019": every year of the range, not only its ends.
+  if ((claim.isAverage || claim.isSum || /\b(?:total|combined|sum|across)\b/i.test(claim.clause)) && !claim.isChange && namedYears.size >= 2) {
+    const lo = Math.min(...namedYears);
+    const hi = Math.max(...namedYears);
+    const inRange = scored.filter((s) => s.score >= best - 0.35 && s.fig.period && s.fig.period.year > lo && s.fig.period.year < hi && !s.fig.period.quarter && pool.some((p) => p.fig.series === s.fig.series) && !pool.includes(s));
+    pool = [...pool, ...inRange];
+  }
   pool = pool.slice(0, 16);
-  for (const d of derivations(claim, pool)) {
+  const spaces: Array<'value' | 'mantissa'> = !f.scaleStated && f.unit !== 'pct' ? ['value', 'mantissa'] : ['value'];
+  for (const space of spaces) for (const d of derivations(claim, pool, space)) {
     if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6)) {
       const fig = d.figs[0]!;
       return {
@@ -323,6 +337,20 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
 
   // 3. Not supported: say why.
   return explainMismatch(claim, scored, fitting, index, options);
+}
+
+function partOfName(claim: NumericClaim, index: SourceIndex): Verdict | undefined {
+  const f = claim.figure;
+  if (f.unit !== 'plain' || f.scaleStated || f.signMarked || !Number.isInteger(f.value) || f.value > 100 || /[.,]/.test(f.raw)) return undefined;
+  const s = claim.ctx.sentence;
+  const rel = claim.span[0] - claim.ctx.sentenceSpan[0];
+  const before = /([A-Za-z]+)[\s(-]*$/.exec(s.slice(0, rel))?.[1];
+  const after = /^[\s)-]*([A-Za-z]+)/.exec(s.slice(rel + f.raw.length))?.[1];
+  const n = String(f.value);
+  const hits = [before && `${before.toLowerCase()} ${n}`, after && `${n} ${after.toLowerCase()}`].filter((x): x is string => !!x && !/^(?:was|is|were|of|by|to|at) /.test(x) && !/ (?:was|is|were|of|by|to|at|percent|million|billion|thousand)$/.test(x));
+  const hit = hits.find((h) => new RegExp(`\\b${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(' ', '[\\s(-]+')}\\b`).test(index.lowerText));
+  if (!hit) return undefined;
+  return { status: 'supported', kind: 'supported', reason: `${f.raw} is part of a name the sources use ("${hit}")`, weak: true };
 }
 
 function supportedDirect(claim: NumericClaim, hit: Scored, scored: Scored[], index: SourceIndex, options: MatchOptions): Verdict {

@@ -96,6 +96,14 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpMatchArray) => Omit<PeriodRe
     },
   },
   {
+    // "31 December 2019"
+    re: new RegExp(String.raw`\b(\d{1,2})\s+(${MONTH_RE})\s+(${YEAR})\b`, 'g'),
+    read: (m) => {
+      const mo = monthIndex(m[2]!);
+      return mo < 0 ? undefined : { year: Number(m[3]), fiscal: false, date: iso(Number(m[3]), mo, Number(m[1])), kind: 'date' };
+    },
+  },
+  {
     re: new RegExp(String.raw`\b(${YEAR})-(\d{2})-(\d{2})\b`, 'g'),
     read: (m) => ({ year: Number(m[1]), fiscal: false, date: `${m[1]}-${m[2]}-${m[3]}`, kind: 'date' }),
   },

@@ -6,7 +6,7 @@
  * "Three months ended …"), section rows and parenthesised negatives.
  */
 import type { Fact, FactConflict } from '../model';
-import { findMetrics, contentTokens, ESTIMATE_RE, METRIC_BY_ID, NEGATION_RE, RATING_RE, RATING_CONTEXT_RE, ratingOf } from './lexicon';
+import { findMetrics, contentTokens, SOURCE_ESTIMATE_RE, METRIC_BY_ID, NEGATION_RE, RATING_RE, RATING_CONTEXT_RE, ratingOf } from './lexicon';
 import type { Rating } from './lexicon';
 import { isBareYear, parseCell, readFigures } from './numbers';
 import type { FigureUnit } from './numbers';
@@ -110,12 +110,12 @@ class IndexBuilder {
   figures: SourceFigure[] = [];
   sentences: SourceSentence[] = [];
 
-  add(f: Omit<SourceFigure, 'id' | 'lossNamed' | 'series'> & { series?: string }): void {
+  add(f: Omit<SourceFigure, 'id' | 'lossNamed' | 'series'> & { series?: string; lossNamed?: boolean }): void {
     const id = this.figures.length;
     this.figures.push({
       ...f,
       id,
-      lossNamed: isLossNamed(f.label),
+      lossNamed: f.lossNamed ?? isLossNamed(f.label),
       series: f.series ?? `${f.sourceId}|${f.labelTokens.join(' ')}|${f.contextTokens.join(' ')}|${f.unit}`,
     });
   }
@@ -194,14 +194,15 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
         sourceId: source.id,
         value: f.value * cellScale,
         mantissa: f.mantissa,
-        unit: f.unit === 'plain' && /%/.test(colText[c] ?? '') ? 'pct' : f.unit,
+        unit: f.unit === 'plain' && (/%|percent/i.test(colText[c] ?? '') || /%|\bpercent/i.test(label)) ? 'pct' : f.unit,
+        lossNamed: isLossNamed(label),
         scaleKnown: scale !== undefined || f.unit === 'pct' || f.scaleStated,
         label: [section, label, colTokens[c]?.length ? `(${colText[c]})` : ''].filter(Boolean).join(' '),
         labelTokens,
         contextTokens: [...sectionTokens, ...(lt.tokens.length > 0 ? colTokens[c] ?? [] : [])],
         metric: lt.metric,
         period,
-        basis: ESTIMATE_RE.test(`${colText[c]} ${label}`) ? 'estimate' : 'reported',
+        basis: SOURCE_ESTIMATE_RE.test(`${colText[c]} ${label}`) ? 'estimate' : 'reported',
         origin: 'table',
         snippet: `${label || colText[c]} | ${colText[c] ?? ''} | ${row[c] ?? ''}`,
         rank: source.rank ?? 0,
@@ -282,7 +283,7 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
       continue;
     }
     const metrics = findMetrics(s.text);
-    const basis = ESTIMATE_RE.test(s.text) ? 'estimate' : 'reported';
+    const basis = SOURCE_ESTIMATE_RE.test(s.text) ? 'estimate' : 'reported';
     let prevEnd = 0;
     for (const f of figures) {
       // The label is the stretch since the previous figure (at least the five words before this one).
