@@ -34,6 +34,8 @@ export interface DetectRow {
   /** `gold` or the perturbation applied. */
   variant: 'gold' | Perturbation;
   answerType: string;
+  /** TAT-QA's own derivation of the gold answer (for reports, never read by the detector). */
+  derivation: string;
 }
 
 function numericAnswer(q: TatqaQuestion): { value: number; decimals: number } | undefined {
@@ -126,7 +128,7 @@ export function rowsForItem(item: TatqaItem, i: number): DetectRow[] {
     if (!ans) return;
     const suffix = unitSuffix(q);
     const say = (v: number, d: number) => claimSentence(q.question, `${formatNumber(v, d)}${suffix}`);
-    const base = { sources, answerType: q.answer_type };
+    const base = { sources, answerType: q.answer_type, derivation: q.derivation };
     const gold = say(ans.value, ans.decimals);
     rows.push({ id: `${q.uid}:gold`, text: gold, label: false, variant: 'gold', ...base });
     const x10 = perturbedValue(ans.value, ans.decimals, 10);

@@ -95,8 +95,10 @@ function periodRank(p: SourceFigure['period']): number {
 
 type PeriodFit = 'yes' | 'no' | 'unknown';
 
-export function periodFit(periods: PeriodRef[], fig: SourceFigure): PeriodFit {
-  if (periods.length === 0 || !fig.period) return 'unknown';
+export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: SourceIndex): PeriodFit {
+  if (periods.length === 0) return 'unknown';
+  // A source that dates its figures but not this one cannot confirm the period a claim names.
+  if (!fig.period) return fig.undated ? 'no' : 'unknown';
   for (const p of periods) {
     if (p.year !== fig.period.year) continue;
     if (p.kind === 'date' || p.kind === 'month') return 'yes';
@@ -176,8 +178,22 @@ interface Derivation {
 const fmtOperand = (v: number) => `${+v.toPrecision(10)}`;
 
 /** Values derived from a bounded set of figures, for the claim's unit. */
+const YEAR_PAIR = String.raw`(?:fiscal\s+|FY\s?)?((?:19|20)\d{2})`;
+const FROM_TO_RE = new RegExp(String.raw`\bfrom\s+${YEAR_PAIR}\s+to\s+${YEAR_PAIR}`, 'i');
+const TARGET_FIRST_RE = new RegExp(String.raw`${YEAR_PAIR}\s+(?:from|compared\s+(?:to|with)|vs\.?|versus|over)\s+${YEAR_PAIR}`, 'i');
+
+/** The period a change is measured to, when the claim says so ("from 2018 to 2019", "2019 from 2018"). */
+function changeTarget(claim: NumericClaim): { target: number; base: number } | undefined {
+  const a = FROM_TO_RE.exec(claim.clause);
+  if (a) return { base: Number(a[1]), target: Number(a[2]) };
+  const b = TARGET_FIRST_RE.exec(claim.clause);
+  if (b) return { target: Number(b[1]), base: Number(b[2]) };
+  return undefined;
+}
+
 function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mantissa' = 'value'): Generator<Derivation> {
   const unit = claim.figure.unit;
+  const stated = changeTarget(claim);
   const ev = (s: Scored) => (space === 'mantissa' && s.fig.unit !== 'pct' ? s.fig.mantissa : effective(claim, s.fig)[0]!);
   for (let i = 0; i < set.length; i++) {
     for (let j = 0; j < set.length; j++) {
@@ -190,7 +206,13 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       const ra = periodRank(a.fig.period);
       const rb = periodRank(b.fig.period);
       // Orientation: later minus earlier within a line item; first-named minus second-named across line items.
-      const oriented = sameSeries ? ra > rb : ra === rb ? a.at < b.at || (a.at === b.at && i < j) : ra > rb;
+      // Across line items only when the claim names both, at different places ("A to B", "A minus B").
+      if (!sameSeries && (a.at === b.at || a.score < 0.66 || b.score < 0.66)) continue;
+      if (claim.periods.length > 0 && (!a.fig.period || !b.fig.period)) continue;
+      const timeOrder = stated && a.fig.period && b.fig.period && a.fig.period.year !== b.fig.period.year ? a.fig.period.year === stated.target && b.fig.period.year === stated.base : ra > rb;
+      // "The difference between A and B" is read both ways; a change has a direction.
+      const either = /\bdifference\b/i.test(claim.clause) && !stated;
+      const oriented = either || (sameSeries ? timeOrder : ra === rb ? a.at < b.at : timeOrder);
       const both = { figs: [a.fig, b.fig] };
       if (unit === 'pct' || unit === 'plain') {
         if (oriented && vb !== 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`, ...both };
@@ -225,6 +247,11 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       for (let j = i + 1; j < set.length; j++) {
         for (let k = j + 1; k < set.length; k++) {
           const vs = [set[i]!, set[j]!, set[k]!];
+          // One line item over periods, or named parts of one period: never a mix.
+          const oneSeries = vs.every((v) => v.fig.series === vs[0]!.fig.series);
+          const onePeriod = vs.every((v) => periodRank(v.fig.period) === periodRank(vs[0]!.fig.period)) && new Set(vs.map((v) => v.at)).size === 3;
+          if (!oneSeries && !onePeriod) continue;
+          if (claim.periods.length > 0 && vs.some((v) => !v.fig.period)) continue;
           const pctAll = vs.every((s) => s.fig.unit === 'pct');
           if (unit === 'pct' && !pctAll) continue;
           if (unit !== 'pct' && vs.some((s) => s.fig.unit === 'pct') && unit !== 'plain') continue;
@@ -244,6 +271,7 @@ function evidenceOf(fig: SourceFigure, value?: number, program?: string): Eviden
 }
 
 function sameValue(claim: NumericClaim, fig: SourceFigure, signed: number, tol: number): boolean {
+  if (fig.deduction && !claim.isChange && !claim.figure.signMarked && effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))) return true;
   return effective(claim, fig).some((v) => close(levelResult(signed, claim.lossNamed && !claim.isChange, claim.figure.signMarked), levelResult(v, fig.lossNamed && !claim.isChange, false), tol));
 }
 
@@ -256,7 +284,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   const f = claim.figure;
   const tol = f.tolerance;
   const scored = scoreCandidates(claim, index);
-  const fitting = scored.filter((s) => periodFit(claim.periods, s.fig) !== 'no');
+  const fitting = scored.filter((s) => periodFit(claim.periods, s.fig, index) !== 'no');
   const unitOk = (s: Scored) => unitFitsDirect(f.unit, s.fig);
   const basisOk = (s: Scored) => claim.basis !== 'reported' || s.fig.basis === 'reported';
 
@@ -296,7 +324,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
     const inRange = scored.filter((s) => s.score >= best - 0.35 && s.fig.period && s.fig.period.year > lo && s.fig.period.year < hi && !s.fig.period.quarter && pool.some((p) => p.fig.series === s.fig.series) && !pool.includes(s));
     pool = [...pool, ...inRange];
   }
-  pool = pool.slice(0, 16);
+  pool = boundedPool(pool, 16);
   const spaces: Array<'value' | 'mantissa'> = !f.scaleStated && f.unit !== 'pct' ? ['value', 'mantissa'] : ['value'];
   for (const space of spaces) for (const d of derivations(claim, pool, space)) {
     if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6)) {
@@ -314,7 +342,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   // 2b. Ratios the lexicon defines (margins, per-share), from the line items they are made of.
   const formula = claim.metric ? FORMULAS[claim.metric] : undefined;
   if (formula) {
-    const byMetric = (m: string) => (index.byToken.get(`#${m}`) ?? []).map((id) => index.figures[id]!).filter((g) => g.basis === 'reported' && g.unit !== 'pct' && periodFit(claim.periods, g) !== 'no');
+    const byMetric = (m: string) => (index.byToken.get(`#${m}`) ?? []).map((id) => index.figures[id]!).filter((g) => g.basis === 'reported' && g.unit !== 'pct' && periodFit(claim.periods, g, index) !== 'no');
     const nums = byMetric(formula.num);
     const dens = byMetric(formula.den);
     for (const n of nums) {
@@ -337,6 +365,19 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
 
   // 3. Not supported: say why.
   return explainMismatch(claim, scored, fitting, index, options);
+}
+
+/** The best line items first, each with all its periods, up to `limit` figures. */
+function boundedPool(pool: Scored[], limit: number): Scored[] {
+  const bySeries = new Map<string, Scored[]>();
+  for (const s of pool) (bySeries.get(s.fig.series) ?? bySeries.set(s.fig.series, []).get(s.fig.series)!).push(s);
+  const ranked = [...bySeries.values()].sort((a, b) => Math.max(...b.map((x) => x.score)) - Math.max(...a.map((x) => x.score)));
+  const out: Scored[] = [];
+  for (const group of ranked) {
+    if (out.length + group.length > limit && out.length > 0) break;
+    out.push(...group.slice(0, limit));
+  }
+  return out;
 }
 
 function partOfName(claim: NumericClaim, index: SourceIndex): Verdict | undefined {
@@ -395,12 +436,12 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
     if (quarterNamed && g.period && !g.period.quarter && claim.periods.some((p) => p.year === g.period!.year)) {
       return { status: 'contradicted', kind: 'quarter_full_year', reason: `${f.raw} is the full-year ${g.label} for ${g.period.year}, called a quarter`, evidence: evidenceOf(g) };
     }
-    if (periodFit(claim.periods, g) === 'no') {
+    if (periodFit(claim.periods, g, index) === 'no') {
       return { status: 'contradicted', kind: 'wrong_period', reason: `${f.raw} is ${g.label} for ${periodLabel(g.period)}, not ${claim.periods.map((p) => p.text).join('/')}`, evidence: evidenceOf(g) };
     }
   }
   // The strongest same-line-item, same-period figures: the value the claim should have stated.
-  const strong = fitting.filter((s) => s.score >= 0.66 && (periodFit(claim.periods, s.fig) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) && s.fig.basis === 'reported');
+  const strong = fitting.filter((s) => s.score >= 0.66 && (periodFit(claim.periods, s.fig, index) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) && s.fig.basis === 'reported');
   const claimLevel = !claim.isChange && f.unit !== 'pp' && !f.multiple;
   const levelStrong = strong.filter((s) => unitFitsDirect(f.unit, s.fig) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
   if (claimLevel && levelStrong.length > 0) {
@@ -416,7 +457,7 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
     }
   }
   for (const g of usable) {
-    if (claim.basis === 'reported' && g.basis === 'estimate' && periodFit(claim.periods, g) !== 'no') {
+    if (claim.basis === 'reported' && g.basis === 'estimate' && periodFit(claim.periods, g, index) !== 'no') {
       return { status: 'contradicted', kind: 'estimate_as_reported', reason: `${f.raw} is an estimate (${g.label}, ${g.sourceId}) stated as a reported figure`, evidence: evidenceOf(g) };
     }
     if (g.conflictLoser) {
@@ -424,7 +465,7 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
     }
   }
   if (claim.tokens.length > 0) {
-    const other = usable.find((g) => !labelled.has(g.id) && periodFit(claim.periods, g) !== 'no' && g.basis === 'reported' && (claim.metric !== undefined || scored.length > 0));
+    const other = usable.find((g) => !labelled.has(g.id) && periodFit(claim.periods, g, index) !== 'no' && g.basis === 'reported' && (claim.metric !== undefined || scored.length > 0));
     if (other && (levelStrong.length > 0 || claim.metric)) {
       return { status: 'contradicted', kind: 'wrong_line_item', reason: `${f.raw} is ${other.label} (${periodLabel(other.period)}), not ${claim.metric ?? 'the line item the sentence names'}`, evidence: evidenceOf(other) };
     }

@@ -44,7 +44,7 @@ function year2(y: string): number {
 }
 
 const YEAR = String.raw`(?:19|20)\d{2}`;
-const FY = String.raw`(?:FY\s?'?(${YEAR}|\d{2})\b|fiscal\s+(?:year\s+)?(${YEAR})|(${YEAR})\s+fiscal\s+year)`;
+const FY = String.raw`(?:F(?:Y\s?)?'?(${YEAR}|\d{2})\b|fiscal\s+(?:year\s+)?(${YEAR})|(${YEAR})\s+fiscal\s+year)`;
 
 // Order matters: longer, more specific forms first; later patterns skip spans already taken.
 const PATTERNS: Array<{ re: RegExp; read: (m: RegExpMatchArray) => Omit<PeriodRef, 'start' | 'end' | 'text'> | undefined }> = [

@@ -53,6 +53,10 @@ export interface SourceFigure {
   series: string;
   snippet: string;
   factId?: string;
+  /** A figure in an undated column of a table whose other columns are dated ("Change", "% Change"). */
+  undated?: boolean;
+  /** A parenthesised figure on a deduction line ("Forfeited (12,632)"): stating its magnitude is right too. */
+  deduction?: boolean;
   /** Set on the losing candidates of a FactSnapshot conflict. */
   conflictLoser?: { winnerValue: number; winnerSourceId: string };
   rank: number;
@@ -86,6 +90,8 @@ export interface SourceIndex {
   sources: Map<string, SourceInput>;
   /** Series key → figure ids, for derived values. */
   bySeries: Map<string, number[]>;
+  /** Sources that state periods for (some of) their figures: a figure of theirs with none cannot confirm a period. */
+  periodSources: Set<string>;
 }
 
 const SCALE_MARKERS: Array<[RegExp, number]> = [
@@ -98,6 +104,11 @@ export function scaleMarker(text: string): number | undefined {
   for (const [re, scale] of SCALE_MARKERS) if (re.test(text)) return scale;
   return undefined;
 }
+
+/** Lines whose parenthesised figures are deductions shown as such, not negative results. */
+const DEDUCTION_RE = /\b(forfeit\w*|vested|exercised|cancel\w*|expired|repurchase\w*|purchase\w*|paid|payments?|dividends?|depreciation|amortization|amortisation|impairment\w*|write-?offs?|written off|expenses?|costs?|taxes|tax expense|settlements?|redemptions?|repayments?|distributions?|withdrawals?|disposals?|deductions?|less|reclassif\w*|charge-?offs?|used in|capital expenditures?|additions to|acquisitions? of|transfers? out)\b/i;
+
+const PCT_HEADER_RE = /%|\bpercent\b|\bpercentage\b(?! points)|\bper cent\b/i;
 
 const LOSS_LABEL_RE = /\b(loss|losses|deficit)\b/i;
 const PROFIT_LABEL_RE = /\b(income|profit|earnings|gain|gains)\b/i;
@@ -150,15 +161,18 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   const scale = scaleMarker([title, ...header.flat(), ...clean.map((r) => r[0] ?? '')].join(' | ')) ?? scaleMarker(clean.flat().filter((c) => !parseCell(c)).join(' | '));
   // Column headers: group headers ("Domestic", "Fiscal") spread right over the empty cells they span.
   const colText: string[] = Array.from({ length: width }, () => '');
-  for (const row of header) {
+  const isScaleCell = (cell: string) => scaleMarker(cell) !== undefined && cell.replace(/[^a-z]/gi, '').length < 40 && findPeriods(cell).length === 0;
+  header.forEach((row, h) => {
     let carry = '';
     for (let c = 1; c < width; c++) {
       const cell = row[c] ?? '';
-      if (cell !== '') carry = cell;
-      const text = cell !== '' ? cell : findPeriods(carry).length > 0 ? '' : carry;
+      if (cell !== '') carry = isScaleCell(cell) ? '' : cell;
+      // A group header spans the empty cells to its right that a deeper header row splits ("2019" over "Amount | %").
+      const split = header.slice(h + 1).some((deeper) => (deeper[c] ?? '') !== '' && !isScaleCell(deeper[c] ?? ''));
+      const text = cell !== '' ? (isScaleCell(cell) ? '' : cell) : split || findPeriods(carry).length === 0 ? carry : '';
       if (text) colText[c] = `${colText[c]} ${text}`.trim();
     }
-  }
+  });
   const colPeriod = colText.map((t) => periodKeyOf(t));
   const colTokens = colText.map((t) => {
     let stripped = t;
@@ -167,6 +181,15 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     return contentTokens(stripped).filter((w) => !/^(?:in|thousand|million|billion|usd|eur|gbp)$/.test(w));
   });
   let section = '';
+  let sectionPeriod: PeriodKey | undefined;
+  // A header row with only a first cell ("As at 31 December 2019") opens a section, like one between data rows.
+  for (const row of header) {
+    if ((row[0] ?? '') !== '' && row.slice(1).every((c) => c === '')) {
+      section = row[0]!.replace(/:$/, '');
+      sectionPeriod = periodKeyOf(section);
+    }
+  }
+  const datedColumns = colPeriod.some((p) => p !== undefined);
   for (let r = firstData; r < clean.length; r++) {
     const row = clean[r]!;
     const rawLabel = row[0] ?? '';
@@ -177,10 +200,14 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       .trim();
     const cells = row.slice(1).map((c) => parseCell(c));
     if (cells.every((c) => c === undefined)) {
-      if (label) section = label;
+      if (label) {
+        section = label;
+        sectionPeriod = periodKeyOf(label);
+      }
       continue;
     }
-    const rowPeriod = periodKeyOf(label);
+    // A row's own period ("2019", "Balance at December 31, 2019"), else the period its section row named.
+    const rowPeriod = periodKeyOf(label) ?? sectionPeriod;
     const lt = labelTokensOf(rowPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
     const sectionTokens = section ? contentTokens(section) : [];
     const rowRate = /%|\brate\b|margin|ratio|percent/i.test(label);
@@ -188,14 +215,17 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       const f = cells[c - 1];
       if (!f) continue;
       const period = colPeriod[c] ?? rowPeriod;
-      const cellScale = f.unit === 'pct' || rowRate ? 1 : (scale ?? 1);
+      const pctCell = f.unit === 'pct' || (f.unit === 'plain' && (PCT_HEADER_RE.test(colText[c] ?? '') || PCT_HEADER_RE.test(label)));
+      const cellScale = pctCell || rowRate ? 1 : (scale ?? 1);
       const labelTokens = lt.tokens.length > 0 ? lt.tokens : colTokens[c] ?? [];
       b.add({
         sourceId: source.id,
         value: f.value * cellScale,
         mantissa: f.mantissa,
-        unit: f.unit === 'plain' && (/%|percent/i.test(colText[c] ?? '') || /%|\bpercent/i.test(label)) ? 'pct' : f.unit,
+        unit: f.unit === 'plain' && (PCT_HEADER_RE.test(colText[c] ?? '') || PCT_HEADER_RE.test(label)) ? 'pct' : f.unit,
         lossNamed: isLossNamed(label),
+        undated: datedColumns && !period,
+        deduction: f.signMarked && DEDUCTION_RE.test(label),
         scaleKnown: scale !== undefined || f.unit === 'pct' || f.scaleStated,
         label: [section, label, colTokens[c]?.length ? `(${colText[c]})` : ''].filter(Boolean).join(' '),
         labelTokens,
@@ -400,7 +430,8 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
   const idf = new Map<string, number>();
   for (const [t, ids] of sentenceByToken) idf.set(t, Math.log(1 + n / ids.length));
   const rawText = raw.join('\n');
-  return { figures: b.figures, byToken, byValue, byMantissa, sentences: b.sentences, sentenceByToken, idf, lowerText: rawText.toLowerCase(), rawText, sources: byId, bySeries };
+  const periodSources = new Set(b.figures.filter((f) => f.period).map((f) => f.sourceId));
+  return { periodSources, figures: b.figures, byToken, byValue, byMantissa, sentences: b.sentences, sentenceByToken, idf, lowerText: rawText.toLowerCase(), rawText, sources: byId, bySeries };
 }
 
 /** Figure ids whose |value| lies within [lo, hi]. */
