@@ -100,7 +100,7 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: Sourc
   // A source that dates its figures but not this one cannot confirm the period a claim names.
   if (!fig.period) return fig.undated ? 'no' : 'unknown';
   for (const p of periods) {
-    if (p.year !== fig.period.year) continue;
+    if (p.year !== fig.period.year && p.year !== fig.period.altYear) continue;
     if (p.kind === 'date' || p.kind === 'month') return 'yes';
     if ((p.quarter ?? 0) === (fig.period.quarter ?? 0) && (p.half ?? 0) === (fig.period.half ?? 0)) return 'yes';
   }
@@ -175,6 +175,16 @@ interface Derivation {
   figs: SourceFigure[];
 }
 
+/** How far a derived value can be off from the sources' own rounding (first-order error propagation). */
+function derivedSlack(claim: NumericClaim, d: Derivation): number {
+  const ps = d.figs.map((f) => figPrecision(claim, f));
+  const vs = d.figs.map((f) => Math.abs(effective(claim, f)[0]!) || 1);
+  const rel = ps.reduce((a, p, i) => a + p / vs[i]!, 0);
+  const abs = ps.reduce((a, b) => a + b, 0);
+  // Sums and differences add the operands' rounding; ratios add it relatively. Never more than 1 % of the value.
+  return Math.min(Math.max(abs, Math.abs(d.value) * rel), Math.abs(d.value) * 0.01) + 1e-12;
+}
+
 const fmtOperand = (v: number) => `${+v.toPrecision(10)}`;
 
 /** Values derived from a bounded set of figures, for the claim's unit. */
@@ -191,10 +201,14 @@ function changeTarget(claim: NumericClaim): { target: number; base: number } | u
   return undefined;
 }
 
-function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mantissa' = 'value'): Generator<Derivation> {
+function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mantissa' = 'value', magnitudes = false): Generator<Derivation> {
   const unit = claim.figure.unit;
   const stated = changeTarget(claim);
-  const ev = (s: Scored) => (space === 'mantissa' && s.fig.unit !== 'pct' ? s.fig.mantissa : effective(claim, s.fig)[0]!);
+  const ev = (s: Scored) => {
+    const v = space === 'mantissa' && s.fig.unit !== 'pct' ? s.fig.mantissa : effective(claim, s.fig)[0]!;
+    // Deductions and losses shown in parentheses are combined as the magnitudes they present.
+    return magnitudes && (s.fig.deduction || s.fig.lossNamed) ? Math.abs(v) : v;
+  };
   for (let i = 0; i < set.length; i++) {
     for (let j = 0; j < set.length; j++) {
       if (i === j) continue;
@@ -207,11 +221,11 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       const rb = periodRank(b.fig.period);
       // Orientation: later minus earlier within a line item; first-named minus second-named across line items.
       // Across line items only when the claim names both, at different places ("A to B", "A minus B").
-      if (!sameSeries && (a.at === b.at || a.score < 0.66 || b.score < 0.66)) continue;
+      if (!sameSeries && (a.at === b.at || a.score < 0.66 || b.score < 0.66 || ra !== rb)) continue;
       if (claim.periods.length > 0 && (!a.fig.period || !b.fig.period)) continue;
       const timeOrder = stated && a.fig.period && b.fig.period && a.fig.period.year !== b.fig.period.year ? a.fig.period.year === stated.target && b.fig.period.year === stated.base : ra > rb;
       // "The difference between A and B" is read both ways; a change has a direction.
-      const either = /\bdifference\b/i.test(claim.clause) && !stated;
+      const either = /\bdifference\b/i.test(claim.clause) && !stated && !claim.figure.signMarked;
       const oriented = either || (sameSeries ? timeOrder : ra === rb ? a.at < b.at : timeOrder);
       const both = { figs: [a.fig, b.fig] };
       if (unit === 'pct' || unit === 'plain') {
@@ -228,16 +242,17 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       if (unit === 'pp' || (unit === 'plain' && a.fig.unit === 'pct')) {
         if (oriented && a.fig.unit === 'pct' && b.fig.unit === 'pct') yield { value: va - vb, program: `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
       }
-      if (unit === 'x' || unit === 'plain' || (unit === 'usd' && b.fig.unit === 'shares')) {
+      const ratioOk = unit === 'x' || (unit === 'plain' && !claim.figure.scaleStated && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') || (unit === 'usd' && b.fig.unit === 'shares');
+      if (ratioOk) {
         if (vb !== 0) yield { value: va / vb, program: `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
       }
       if (unit === 'usd' || unit === 'plain' || unit === 'shares') {
         if (a.fig.unit === 'pct' || b.fig.unit === 'pct') continue;
         if (oriented) yield { value: va - vb, program: `${fmtOperand(va)} - ${fmtOperand(vb)}`, ...both };
-        if (i < j) {
-          yield { value: va + vb, program: `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
-          yield { value: (va + vb) / 2, program: `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
-        }
+        // Adding a line item across periods only when the claim says so ("total for 2018 and 2019", "average").
+        const sumOk = !sameSeries || claim.isSum || /\b(?:sum|combined|together|both|total|aggregate|cumulative)\b/i.test(claim.clause);
+        if (i < j && sumOk) yield { value: va + vb, program: `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
+        if (i < j && (claim.isAverage || !sameSeries)) yield { value: (va + vb) / 2, program: `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
       }
     }
   }
@@ -270,7 +285,15 @@ function evidenceOf(fig: SourceFigure, value?: number, program?: string): Eviden
   return { sourceId: fig.sourceId, quote: fig.snippet, value: value ?? fig.value, program, factIds: fig.factId ? [fig.factId] : undefined };
 }
 
-function sameValue(claim: NumericClaim, fig: SourceFigure, signed: number, tol: number): boolean {
+/** The source's own rounding, in the claim's terms. */
+function figPrecision(claim: NumericClaim, fig: SourceFigure): number {
+  const p = !fig.scaleKnown && fig.unit !== 'pct' ? fig.precision * claim.figure.scale : fig.precision;
+  // A coarse source figure ("5") cannot vouch for a finer claim ("5.35"): its rounding counts only up to 0.5 %.
+  return Math.min(p, Math.abs(effective(claim, fig)[0]!) * 0.005);
+}
+
+function sameValue(claim: NumericClaim, fig: SourceFigure, signed: number, claimTol: number): boolean {
+  const tol = claimTol + figPrecision(claim, fig);
   if (fig.deduction && !claim.isChange && !claim.figure.signMarked && effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))) return true;
   return effective(claim, fig).some((v) => close(levelResult(signed, claim.lossNamed && !claim.isChange, claim.figure.signMarked), levelResult(v, fig.lossNamed && !claim.isChange, false), tol));
 }
@@ -294,7 +317,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
 
   // 1. Direct: the same line item, period and value.
   if (!claim.isChange || f.unit !== 'pp') {
-    const direct = fitting.filter((s) => unitOk(s) && sameValue(claim, s.fig, claim.signed, tol));
+    const direct = fitting.filter((s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol));
     const clean = direct.filter((s) => !s.fig.conflictLoser && basisOk(s));
     if (clean.length > 0) return supportedDirect(claim, clean[0]!, scored, index, options);
     const loser = direct.find((s) => s.fig.conflictLoser);
@@ -326,8 +349,9 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   }
   pool = boundedPool(pool, 16);
   const spaces: Array<'value' | 'mantissa'> = !f.scaleStated && f.unit !== 'pct' ? ['value', 'mantissa'] : ['value'];
-  for (const space of spaces) for (const d of derivations(claim, pool, space)) {
-    if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6)) {
+  const magnitudeModes = pool.some((s) => s.fig.value < 0 && (s.fig.deduction || s.fig.lossNamed)) ? [false, true] : [false];
+  for (const magnitudes of magnitudeModes) for (const space of spaces) for (const d of derivations(claim, pool, space, magnitudes)) {
+    if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d))) {
       const fig = d.figs[0]!;
       return {
         status: 'supported',

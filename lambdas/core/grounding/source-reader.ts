@@ -27,6 +27,8 @@ export interface PeriodKey {
   year: number;
   quarter?: number;
   half?: number;
+  /** A year-end date early in a calendar year (January 31, 2020) often closes the fiscal year named for the year before. */
+  altYear?: number;
 }
 
 export interface SourceFigure {
@@ -36,6 +38,8 @@ export interface SourceFigure {
   value: number;
   /** The value as written, before the table's scale. */
   mantissa: number;
+  /** Half a unit of the last digit the source shows, in base units (scale applied). */
+  precision: number;
   unit: FigureUnit;
   /** False when the table states no scale: the claim's own scale is then assumed for it. */
   scaleKnown: boolean;
@@ -144,7 +148,8 @@ function labelTokensOf(label: string): { tokens: string[]; metric?: string } {
 function periodKeyOf(text: string): PeriodKey | undefined {
   const p = findPeriods(text).find((x) => Number.isFinite(x.year));
   if (!p) return undefined;
-  return { year: p.year, quarter: p.quarter, half: p.half };
+  const month = p.date ? Number(p.date.slice(5, 7)) : 0;
+  return { year: p.year, quarter: p.quarter, half: p.half, altYear: month >= 1 && month <= 2 && !p.quarter ? p.year - 1 : undefined };
 }
 
 /** A TAT-QA style table: header rows (years, groups, scale) above data rows (label, figures…). */
@@ -222,6 +227,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
         sourceId: source.id,
         value: f.value * cellScale,
         mantissa: f.mantissa,
+        precision: f.tolerance * cellScale,
         unit: f.unit === 'plain' && (PCT_HEADER_RE.test(colText[c] ?? '') || PCT_HEADER_RE.test(label)) ? 'pct' : f.unit,
         lossNamed: isLossNamed(label),
         undated: datedColumns && !period,
@@ -336,6 +342,7 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
         sourceId: source.id,
         value,
         mantissa: down ? -Math.abs(f.mantissa) : f.mantissa,
+        precision: f.tolerance,
         unit: f.unit,
         scaleKnown: true,
         label: labelText.trim().split(/\s+/).slice(-6).join(' '),
@@ -375,6 +382,7 @@ function factFigure(fact: Fact, value: number, sourceId: string, rank: number, b
     sourceId,
     value,
     mantissa: value / (fact.reportedScale || 1),
+    precision: 0,
     unit: FACT_UNIT[fact.unit],
     scaleKnown: true,
     label,
