@@ -7,7 +7,7 @@
  */
 import {
   BOOSTER_RE, CONSENSUS_RE, CURRENT_RE, DIRECTION_RE, ESTIMATE_RE, HEDGE_RE, LOSS_RE, METRIC_BY_ID, NEGATION_RE,
-  contentTokens, directionOf, findMetrics,
+  STOP_WORDS, contentTokens, directionOf, findMetrics, stem,
 } from './lexicon';
 import type { Direction } from './lexicon';
 import { isBareYear, readFigures } from './numbers';
@@ -97,8 +97,9 @@ function tokenPositions(text: string, offset: number): { tokens: string[]; pos: 
   const pos = new Map<string, number>();
   const re = /[A-Za-z][A-Za-z0-9&'-]*/g;
   for (const m of text.matchAll(re)) {
-    const t = contentTokens(m[0])[0];
-    if (!t) continue;
+    const w = m[0].toLowerCase().replace(/^-+|-+$/g, '');
+    if (w.length < 2 || STOP_WORDS.has(w)) continue;
+    const t = stem(w);
     tokens.push(t);
     if (!pos.has(t)) pos.set(t, offset + m.index!);
   }

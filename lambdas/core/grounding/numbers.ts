@@ -83,6 +83,8 @@ const WORD_FIGURE_RE = new RegExp(
   String.raw`\b(?<num>${WORD_NUMBER})(?:\s(?<word>trillion|billion|million|thousand))?(?<unit>\s(?:percentage\s+points?|percent\b|per\s?cent\b|basis\s+points?\b|cents?\b|dollars\b|shares\b))?`,
   'gi',
 );
+const WORD_UNIT_HINT_RE = /percent|per cent|points|cents|dollars|shares|trillion|billion|million|thousand/i;
+const MULTIPLE_HINT_RE = /doubled|tripled|quadrupled|halved/i;
 const MULTIPLE_RE = /\b(doubled|tripled|quadrupled|halved|more than doubled)\b/gi;
 
 function decimalsOf(numeral: string): number {
@@ -115,7 +117,7 @@ export function readFigures(text: string, masked: Array<[number, number]> = []):
   const out: Figure[] = [];
   const inMask = (s: number, e: number) => masked.some(([a, b]) => s < b && e > a);
   FIGURE_RE.lastIndex = 0;
-  for (const m of text.matchAll(FIGURE_RE)) {
+  if (/\d/.test(text)) for (const m of text.matchAll(FIGURE_RE)) {
     const g = m.groups!;
     const numStart = m.index! + m[0].indexOf(g.num!);
     const start = m.index! + (m[0].length - m[0].trimStart().length);
@@ -151,7 +153,8 @@ export function readFigures(text: string, masked: Array<[number, number]> = []):
       signMarked: negative,
     });
   }
-  for (const m of text.matchAll(WORD_FIGURE_RE)) {
+  const wordsPossible = WORD_UNIT_HINT_RE.test(text);
+  if (wordsPossible) for (const m of text.matchAll(WORD_FIGURE_RE)) {
     const g = m.groups!;
     if (!g.word && !g.unit) continue; // "one of the", "two segments": not figures
     const start = m.index!;
@@ -166,7 +169,7 @@ export function readFigures(text: string, masked: Array<[number, number]> = []):
       scaleStated: g.word !== undefined, unit, tolerance: 0.5 * scale * factor, signMarked: false,
     });
   }
-  for (const m of text.matchAll(MULTIPLE_RE)) {
+  if (MULTIPLE_HINT_RE.test(text)) for (const m of text.matchAll(MULTIPLE_RE)) {
     const w = m[1]!.toLowerCase();
     const ratio = w.includes('doubled') ? 2 : w === 'tripled' ? 3 : w === 'quadrupled' ? 4 : 0.5;
     const pct = (ratio - 1) * 100;

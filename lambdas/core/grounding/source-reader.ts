@@ -8,8 +8,8 @@
 import type { Fact, FactConflict } from '../model';
 import { findMetrics, contentTokens, SOURCE_ESTIMATE_RE, METRIC_BY_ID, NEGATION_RE, RATING_RE, RATING_CONTEXT_RE, ratingOf } from './lexicon';
 import type { Rating } from './lexicon';
-import { isBareYear, parseCell, readFigures } from './numbers';
-import type { FigureUnit } from './numbers';
+import { isBareYear, parseCell as parseCellRaw, readFigures } from './numbers';
+import type { Figure, FigureUnit } from './numbers';
 import { findPeriods, identifierSpans } from './periods';
 
 export interface SourceInput {
@@ -155,6 +155,14 @@ function periodKeyOf(text: string): PeriodKey | undefined {
 /** A TAT-QA style table: header rows (years, groups, scale) above data rows (label, figures…). */
 export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder, title = ''): void {
   const clean = rows.map((r) => r.map((c) => String(c ?? '').replace(/\s+/g, ' ').trim()));
+  // Each cell is parsed once: the data-row test, the scale search and the figures share the result.
+  const cellCache = new Map<string, Figure | undefined>();
+  const parseCell = (c: string): Figure | undefined => {
+    if (cellCache.has(c)) return cellCache.get(c);
+    const f = parseCellRaw(c);
+    cellCache.set(c, f);
+    return f;
+  };
   const width = Math.max(0, ...clean.map((r) => r.length));
   const isDataRow = (r: string[]) => r.slice(1).some((c) => {
     const f = parseCell(c);
