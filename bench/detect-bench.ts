@@ -95,6 +95,7 @@ for (const row of rows.slice(0, Math.min(20, n))) detect(row);
 let claims = 0;
 let flagged = 0;
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 for (const [i, row] of rows.entries()) {
   const result = detect(row);
   claims += result.claims.length;
@@ -102,7 +103,11 @@ for (const [i, row] of rows.entries()) {
   if ((i + 1) % 200 === 0) process.stderr.write(`  ${i + 1}/${n} rows, ${((i + 1) / ((performance.now() - started) / 1000)).toFixed(0)} rows/s\n`);
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+// CPU seconds of this (single-threaded) process: the per-core figure, even when other work shares the machine.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rowsPerSecond = n / seconds;
+const rowsPerCpuSecond = n / cpuSeconds;
 const summary = {
   rows: n,
   wordsPerRow: Math.round(words),
@@ -111,11 +116,12 @@ const summary = {
   flaggedRows: flagged,
   seconds: Math.round(seconds * 100) / 100,
   rowsPerSecond: Math.round(rowsPerSecond),
-  rowsPerSecondPerCore: Math.round(rowsPerSecond),
+  cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+  rowsPerSecondPerCore: Math.round(rowsPerCpuSecond),
   cores: cpus().length,
   target: 200,
-  meetsTarget: rowsPerSecond >= 200,
+  meetsTarget: rowsPerCpuSecond >= 200,
 };
-process.stderr.write(`bench:detect: ${summary.rowsPerSecond} rows/s on one core (${claims} claims, ${flagged} rows flagged) — target ≥ 200 rows/s per core: ${summary.meetsTarget ? 'met' : 'NOT met'}\n`);
+process.stderr.write(`bench:detect: ${summary.rowsPerSecond} rows/s wall clock, ${summary.rowsPerSecondPerCore} rows per CPU-second (one thread) (${claims} claims, ${flagged} rows flagged) — target ≥ 200 rows/s per core: ${summary.meetsTarget ? 'met' : 'NOT met'}\n`);
 if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-else process.stdout.write(`${summary.rowsPerSecond} rows/s per core\n`);
+else process.stdout.write(`${summary.rowsPerSecondPerCore} rows/s per core (${summary.rowsPerSecond} rows/s wall clock)\n`);

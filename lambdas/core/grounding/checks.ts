@@ -113,7 +113,7 @@ export function checkDates(claim: Claim, asOf: string | undefined): Verdict | un
   if (!asOf) return undefined;
   const s = claim.ctx.sentence;
   if (/\b(?:will|expects?|expected|plans?|scheduled|due|matur(?:e|es|ing)|guid(?:e|ance)|forecast|target|by|through|until|next)\b/i.test(s)) return undefined;
-  for (const p of findPeriods(s)) {
+  for (const p of claim.ctx.periods) {
     if (p.kind !== 'date' && p.kind !== 'month') continue;
     const end = approximateEnd(p);
     if (end && end > asOf) return { status: 'contradicted', kind: 'future_date', reason: `${p.text} is after the as-of date ${asOf}, stated as past` };

@@ -29,6 +29,8 @@ export interface ClaimContext {
   negated: boolean;
   /** "currently", "latest", "now": the figure is stated as the most recent one. */
   current: boolean;
+  /** Every period the sentence names, offsets within the sentence. */
+  periods: PeriodRef[];
 }
 
 export interface NumericClaim {
@@ -132,6 +134,7 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       boosted: BOOSTER_RE.test(sentence),
       negated: NEGATION_RE.test(sentence),
       current: CURRENT_RE.test(sentence),
+      periods,
     };
     const datedPeriods = periods.filter((p) => Number.isFinite(p.year));
     // A quarter named without its year ("the third quarter") takes the year named elsewhere.

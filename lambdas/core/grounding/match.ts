@@ -142,7 +142,7 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
   const out: Scored[] = [];
   for (const [id, matched] of counts) {
     const fig = index.figures[id]!;
-    const labelSize = new Set(fig.labelTokens).size;
+    const labelSize = fig.labelSize;
     let score = fig.origin === 'prose' ? matched / Math.min(labelSize, 3) : matched / labelSize;
     // A claim that names one line item is not about a figure of another ("revenue" vs "#operating_income").
     if (claim.metric && fig.metric && claim.metric !== fig.metric && !tokens.has(`#${fig.metric}`)) score *= 0.5;

@@ -45,6 +45,8 @@ export interface SourceFigure {
   scaleKnown: boolean;
   label: string;
   labelTokens: string[];
+  /** Distinct label tokens. */
+  labelSize: number;
   /** Section, column-group and title words: they help choose between equal labels. */
   contextTokens: string[];
   metric?: string;
@@ -125,14 +127,14 @@ class IndexBuilder {
   figures: SourceFigure[] = [];
   sentences: SourceSentence[] = [];
 
-  add(f: Omit<SourceFigure, 'id' | 'lossNamed' | 'series'> & { series?: string; lossNamed?: boolean }): void {
-    const id = this.figures.length;
-    this.figures.push({
-      ...f,
-      id,
-      lossNamed: f.lossNamed ?? isLossNamed(f.label),
-      series: f.series ?? `${f.sourceId}|${f.labelTokens.join(' ')}|${f.contextTokens.join(' ')}|${f.unit}`,
-    });
+  add(f: Omit<SourceFigure, 'id' | 'lossNamed' | 'series' | 'labelSize'> & { series?: string; lossNamed?: boolean }): void {
+    // Filled in place (no spread): the reader adds tens of thousands of figures per batch.
+    const fig = f as SourceFigure;
+    fig.id = this.figures.length;
+    fig.lossNamed = f.lossNamed ?? isLossNamed(f.label);
+    fig.series = f.series ?? `${f.sourceId}|${f.labelTokens.join(' ')}|${f.contextTokens.join(' ')}|${f.unit}`;
+    fig.labelSize = new Set(f.labelTokens).size;
+    this.figures.push(fig);
   }
 }
 
@@ -355,7 +357,7 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
         scaleKnown: true,
         label: labelText.trim().split(/\s+/).slice(-6).join(' '),
         labelTokens,
-        contextTokens: tokens,
+        contextTokens: tokens.length > 12 ? tokens.slice(0, 12) : tokens,
         metric,
         period,
         basis: metric && METRIC_BY_ID.get(metric)?.family === 'estimate' ? 'estimate' : basis,
