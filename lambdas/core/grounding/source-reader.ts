@@ -176,15 +176,26 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   const scale = scaleMarker([title, ...header.flat(), ...clean.map((r) => r[0] ?? '')].join(' | ')) ?? scaleMarker(clean.flat().filter((c) => !parseCell(c)).join(' | '));
   // Column headers: group headers ("Domestic", "Fiscal") spread right over the empty cells they span.
   const colText: string[] = Array.from({ length: width }, () => '');
-  const isScaleCell = (cell: string) => scaleMarker(cell) !== undefined && cell.replace(/[^a-z]/gi, '').length < 40 && findPeriods(cell).length === 0;
+  const periodMemo = new Map<string, boolean>();
+  const namesPeriod = (t: string) => {
+    let v = periodMemo.get(t);
+    if (v === undefined) periodMemo.set(t, (v = findPeriods(t).length > 0));
+    return v;
+  };
+  const scaleMemo = new Map<string, boolean>();
+  const isScaleCell = (cell: string) => {
+    let v = scaleMemo.get(cell);
+    if (v === undefined) scaleMemo.set(cell, (v = cell !== '' && scaleMarker(cell) !== undefined && cell.replace(/[^a-z]/gi, '').length < 40 && !namesPeriod(cell)));
+    return v;
+  };
   header.forEach((row, h) => {
     let carry = '';
     for (let c = 1; c < width; c++) {
       const cell = row[c] ?? '';
       if (cell !== '') carry = isScaleCell(cell) ? '' : cell;
       // A group header spans the empty cells to its right that a deeper header row splits ("2019" over "Amount | %").
-      const split = header.slice(h + 1).some((deeper) => (deeper[c] ?? '') !== '' && !isScaleCell(deeper[c] ?? ''));
-      const text = cell !== '' ? (isScaleCell(cell) ? '' : cell) : split || findPeriods(carry).length === 0 ? carry : '';
+      const split = cell === '' && carry !== '' && header.slice(h + 1).some((deeper) => (deeper[c] ?? '') !== '' && !isScaleCell(deeper[c] ?? ''));
+      const text = cell !== '' ? (isScaleCell(cell) ? '' : cell) : carry === '' ? '' : split || !namesPeriod(carry) ? carry : '';
       if (text) colText[c] = `${colText[c]} ${text}`.trim();
     }
   });
@@ -338,8 +349,8 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
       const metric = [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ?? metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ?? metrics.find((m) => m.end <= f.start)?.id;
       const labelTokens = contentTokens(labelText).slice(-8);
       if (metric) labelTokens.push(`#${metric}`);
-      const nearest = periods
-        .filter((p) => Number.isFinite(p.year))
+      const dated = periods.length <= 1 ? periods.filter((p) => Number.isFinite(p.year)) : periods.filter((p) => Number.isFinite(p.year));
+      const nearest = dated.length <= 1 ? dated[0] : dated
         .sort((x, y) => Math.min(Math.abs(x.start - f.end), Math.abs(x.end - f.start)) - Math.min(Math.abs(y.start - f.end), Math.abs(y.end - f.start)))[0];
       // A change ("up 12% from …") belongs to the sentence's main period, a level to the period nearest it.
       const isChange = (f.unit === 'pct' || f.unit === 'pp') && /\b(?:up|down|rose|fell|grew|increased|decreased|declined|gained|dropped)\s*(?:by\s*)?$/i.test(s.text.slice(Math.max(0, f.start - 16), f.start));
