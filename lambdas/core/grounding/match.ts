@@ -100,6 +100,11 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: Sourc
   // A source that dates its figures but not this one cannot confirm the period a claim names.
   if (!fig.period) return fig.undated ? 'no' : 'unknown';
   for (const p of periods) {
+    // Both name the day the period ends: the day decides (a week apart at most, for 52/53-week years).
+    if (p.date && fig.period.date && (p.kind === 'quarter' || p.kind === 'date' || p.kind === 'ytd' || p.kind === 'year')) {
+      if (Math.abs(Date.parse(p.date) - Date.parse(fig.period.date)) <= 7 * 86_400_000) return 'yes';
+      continue;
+    }
     if (p.year !== fig.period.year && p.year !== fig.period.altYear) continue;
     if (p.kind === 'date' || p.kind === 'month') return 'yes';
     if ((p.quarter ?? 0) === (fig.period.quarter ?? 0) && (p.half ?? 0) === (fig.period.half ?? 0)) return 'yes';

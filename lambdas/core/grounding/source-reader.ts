@@ -27,6 +27,8 @@ export interface PeriodKey {
   year: number;
   quarter?: number;
   half?: number;
+  /** The day the period ends, when the source names it ("July 27, 2019"). */
+  date?: string;
   /** A year-end date early in a calendar year (January 31, 2020) often closes the fiscal year named for the year before. */
   altYear?: number;
 }
@@ -147,11 +149,16 @@ function labelTokensOf(label: string): { tokens: string[]; metric?: string } {
   return { tokens, metric };
 }
 
-function periodKeyOf(text: string): PeriodKey | undefined {
-  const p = findPeriods(text).find((x) => Number.isFinite(x.year));
-  if (!p) return undefined;
+function periodKeyOf(text: string, yearHint?: number): PeriodKey | undefined {
+  const all = findPeriods(text);
+  const p = all.find((x) => Number.isFinite(x.year));
+  if (!p) {
+    // "Third Quarter" under a table that names its year elsewhere ("Fiscal 2019").
+    const q = all.find((x) => x.quarter || x.half);
+    return q && yearHint !== undefined ? { year: yearHint, quarter: q.quarter, half: q.half } : undefined;
+  }
   const month = p.date ? Number(p.date.slice(5, 7)) : 0;
-  return { year: p.year, quarter: p.quarter, half: p.half, altYear: month >= 1 && month <= 2 && !p.quarter ? p.year - 1 : undefined };
+  return { year: p.year, quarter: p.quarter, half: p.half, date: p.date, altYear: month >= 1 && month <= 2 && !p.quarter ? p.year - 1 : undefined };
 }
 
 /** A TAT-QA style table: header rows (years, groups, scale) above data rows (label, figures…). */
@@ -199,7 +206,9 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       if (text) colText[c] = `${colText[c]} ${text}`.trim();
     }
   });
-  const colPeriod = colText.map((t) => periodKeyOf(t));
+  const headerYears = [...new Set(findPeriods([title, ...header.flat()].join(' | ')).filter((p) => Number.isFinite(p.year)).map((p) => p.year))];
+  const tableYear = headerYears.length === 1 ? headerYears[0] : undefined;
+  const colPeriod = colText.map((t) => periodKeyOf(t, tableYear));
   const colTokens = colText.map((t) => {
     let stripped = t;
     for (const p of findPeriods(t).reverse()) stripped = `${stripped.slice(0, p.start)} ${stripped.slice(p.end)}`;
