@@ -86,6 +86,12 @@ function unitSuffix(q: TatqaQuestion): string {
 /** The question turned into a statement with the answer in it. */
 export function claimSentence(question: string, answer: string): string {
   let q = question.trim().replace(/\s+/g, ' ').replace(/\?+$/, '');
+  // "In 2019, what is X?" → "In 2019, the X was …".
+  const lead = /^((?:in|for|as of|as at|during|at|between)\b[^,]{1,60}),\s*(.*)$/i.exec(q);
+  if (lead && /^(?:what|how)/i.test(lead[2]!)) {
+    const rest = claimSentence(lead[2]!, answer);
+    return `${lead[1]!.charAt(0).toUpperCase()}${lead[1]!.slice(1)}, ${rest.charAt(0).toLowerCase()}${rest.slice(1)}`;
+  }
   const m = /^(?:what|how much|how many)\s+(?:is|was|were|are|will be|would be)\s+(?:the\s+)?(.*)$/i.exec(q);
   if (m) q = m[1]!;
   else q = q.replace(/^(?:what|how much|how many|which)\s+/i, '');

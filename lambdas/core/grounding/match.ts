@@ -171,6 +171,11 @@ const FORMULAS: Record<string, { num: string; den: string; times: number; unit: 
   net_margin: { num: 'net_income', den: 'revenue', times: 100, unit: 'pct' },
   eps_diluted: { num: 'net_income', den: 'shares_outstanding', times: 1, unit: 'usd' },
   pe_ratio: { num: 'price', den: 'eps_diluted', times: 1, unit: 'x' },
+  current_ratio: { num: 'current_assets', den: 'current_liabilities', times: 1, unit: 'x' },
+  debt_to_assets: { num: 'total_liabilities', den: 'total_assets', times: 1, unit: 'x' },
+  debt_to_equity: { num: 'total_liabilities', den: 'stockholders_equity', times: 1, unit: 'x' },
+  return_on_equity: { num: 'net_income', den: 'stockholders_equity', times: 100, unit: 'pct' },
+  return_on_assets: { num: 'net_income', den: 'total_assets', times: 100, unit: 'pct' },
   dividend_yield: { num: 'dividends_per_share', den: 'price', times: 100, unit: 'pct' },
 };
 
@@ -380,12 +385,14 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
         const vn = effective(claim, n)[0]!;
         const vd = effective(claim, d)[0]!;
         if (vd === 0) continue;
-        const value = (vn / vd) * formula.times;
+        // A ratio may be stated as a multiple (0.78) or a percentage (78%).
+        const times = claim.figure.unit === 'pct' && formula.unit === 'x' ? 100 : formula.times;
+        const value = (vn / vd) * times;
         const program = `${fmtOperand(vn)} / ${fmtOperand(vd)}${formula.times !== 1 ? ` × ${formula.times}` : ''}`;
         if (close(claim.signed, value, tol + Math.abs(value) * 1e-6)) {
           return { status: 'supported', kind: 'supported', derived: true, reason: `${f.raw} = ${claim.metric} = ${program} (${n.label} / ${d.label}, ${periodLabel(n.period)})`, evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program } };
         }
-        if (periodFit(claim.periods, n) === 'yes' && claim.figure.unit === formula.unit) {
+        if (periodFit(claim.periods, n, index) === 'yes' && claim.figure.unit === formula.unit) {
           return { status: 'contradicted', kind: 'wrong_value', derived: true, reason: `expected ${formatValue(value, formula.unit)} (${claim.metric} = ${program}, ${periodLabel(n.period)}), found ${f.raw}`, evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program } };
         }
       }
@@ -472,7 +479,7 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
   // The strongest same-line-item, same-period figures: the value the claim should have stated.
   const strong = fitting.filter((s) => s.score >= 0.66 && (periodFit(claim.periods, s.fig, index) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) && s.fig.basis === 'reported');
   const claimLevel = !claim.isChange && f.unit !== 'pp' && !f.multiple;
-  const levelStrong = strong.filter((s) => unitFitsDirect(f.unit, s.fig) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
+  const levelStrong = strong.filter((s) => (f.unit === 'pct' ? s.fig.unit === 'pct' : unitFitsDirect(f.unit, s.fig)) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
   if (claimLevel && levelStrong.length > 0) {
     const s = levelStrong[0]!;
     const expected = effective(claim, s.fig)[0]!;

@@ -327,7 +327,7 @@ export function splitSentences(text: string): Array<{ start: number; end: number
 }
 
 /** Figures stated in prose: each bound to the words before it, the nearest period and the sentence's basis. */
-function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
+function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables = false): void {
   // A sentence that names no period speaks of the one the sentence before it named.
   let carried: PeriodKey | undefined;
   for (const s of splitSentences(text)) {
@@ -368,13 +368,16 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder): void {
       const period = chosen ? { year: chosen.year, quarter: chosen.quarter, half: chosen.half } : carried;
       const down = /\b(?:down|fell|decreased|declined|dropped|lower|decline|decrease|slipped|shrank)\s*(?:by\s*)?$/i.test(s.text.slice(Math.max(0, f.start - 16), f.start));
       const value = down ? -Math.abs(f.value) : f.value;
+      // In a report with tables, "$17" in the text is usually in the tables' unit: its scale is the claim's to state.
+      const perShare = /^\s*(?:a|per)\s+(?:diluted\s+|basic\s+)?share/i.test(s.text.slice(f.end, f.end + 20));
+      const scaleKnown = f.scaleStated || f.unit === 'pct' || f.unit === 'pp' || f.unit === 'x' || perShare || !hasTables;
       b.add({
         sourceId: source.id,
         value,
         mantissa: down ? -Math.abs(f.mantissa) : f.mantissa,
         precision: f.tolerance,
         unit: f.unit,
-        scaleKnown: true,
+        scaleKnown,
         label: labelText.trim().split(/\s+/).slice(-6).join(' '),
         labelTokens,
         contextTokens: tokens.length > 12 ? tokens.slice(0, 12) : tokens,
@@ -442,7 +445,7 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
     raw.push(s.title ?? '', s.text);
     const { tables, prose } = extractPipeTables(s.text);
     for (const t of [...(s.tables ?? []), ...tables]) readTable(t, s, b, s.title);
-    readProse(prose, s, b);
+    readProse(prose, s, b, (s.tables?.length ?? 0) + tables.length > 0);
     for (const t of s.tables ?? []) raw.push(t.map((r) => r.join(' | ')).join('\n'));
   }
   const factById = new Map(facts.map((f) => [f.id, f]));
