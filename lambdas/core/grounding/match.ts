@@ -232,8 +232,12 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       // Orientation: later minus earlier within a line item; first-named minus second-named across line items.
       // Across line items only when the claim names both, at different places ("A to B", "A minus B").
       if (!sameSeries && (a.at === b.at || a.score < 0.66 || b.score < 0.66 || ra !== rb)) continue;
-      if (claim.periods.length > 0 && (!a.fig.period || !b.fig.period)) continue;
-      const timeOrder = stated && a.fig.period && b.fig.period && a.fig.period.year !== b.fig.period.year ? a.fig.period.year === stated.target && b.fig.period.year === stated.base : ra > rb;
+      // Undated columns of one line item: the left one is the later period (most recent first), when the claim names two.
+      const byColumn = sameSeries && a.fig.column !== undefined && b.fig.column !== undefined && !a.fig.period && !b.fig.period && new Set(claim.periods.map((p) => p.year)).size === 2;
+      if (claim.periods.length > 0 && (!a.fig.period || !b.fig.period) && !byColumn) continue;
+      const timeOrder = byColumn
+        ? a.fig.column! < b.fig.column!
+        : stated && a.fig.period && b.fig.period && a.fig.period.year !== b.fig.period.year ? a.fig.period.year === stated.target && b.fig.period.year === stated.base : ra > rb;
       // "The difference between A and B" is read both ways; a change has a direction.
       const either = /\bdifference\b/i.test(claim.clause) && !stated && !claim.figure.signMarked;
       const oriented = either || (sameSeries ? timeOrder : ra === rb ? a.at < b.at : timeOrder);

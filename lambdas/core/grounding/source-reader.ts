@@ -63,6 +63,8 @@ export interface SourceFigure {
   factId?: string;
   /** A figure in an undated column of a table whose other columns are dated ("Change", "% Change"). */
   undated?: boolean;
+  /** Column of an undated table: filings put the most recent period first, so column order stands in for time. */
+  column?: number;
   /** A parenthesised figure on a deduction line ("Forfeited (12,632)"): stating its magnitude is right too. */
   deduction?: boolean;
   /** Set on the losing candidates of a FactSnapshot conflict. */
@@ -261,6 +263,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
         unit: f.unit === 'plain' && (PCT_HEADER_RE.test(colText[c] ?? '') || PCT_HEADER_RE.test(label)) ? 'pct' : f.unit,
         lossNamed: isLossNamed(label),
         undated: datedColumns && !period,
+        column: !datedColumns && !period ? c : undefined,
         deduction: f.signMarked && DEDUCTION_RE.test(label),
         scaleKnown: scale !== undefined || f.unit === 'pct' || f.scaleStated,
         label: [section, label, colTokens[c]?.length ? `(${colText[c]})` : ''].filter(Boolean).join(' '),
