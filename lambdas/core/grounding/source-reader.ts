@@ -227,6 +227,10 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     }
   }
   const datedColumns = colPeriod.some((p) => p !== undefined);
+  // A column's group words ("Domestic", "Amount") tell its line item apart only where another column has the same period.
+  const periodCount = new Map<string, number>();
+  const pk = (p: PeriodKey | undefined) => (p ? `${p.year}|${p.quarter ?? ''}|${p.half ?? ''}` : '');
+  for (const p of colPeriod) if (p) periodCount.set(pk(p), (periodCount.get(pk(p)) ?? 0) + 1);
   for (let r = firstData; r < clean.length; r++) {
     const row = clean[r]!;
     const rawLabel = row[0] ?? '';
@@ -264,6 +268,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
         lossNamed: isLossNamed(label),
         undated: datedColumns && !period,
         column: !datedColumns && !period ? c : undefined,
+        series: `${source.id}|${labelTokens.join(' ')}|${sectionTokens.join(' ')}|${colPeriod[c] && (periodCount.get(pk(colPeriod[c])) ?? 0) <= 1 ? '' : (colTokens[c] ?? []).join(' ')}|${pctCell ? 'pct' : f.unit === 'pct' ? 'pct' : 'level'}`,
         deduction: f.signMarked && DEDUCTION_RE.test(label),
         scaleKnown: scale !== undefined || f.unit === 'pct' || f.scaleStated,
         label: [section, label, colTokens[c]?.length ? `(${colText[c]})` : ''].filter(Boolean).join(' '),
