@@ -247,7 +247,7 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
         // With a negative base both conventions are in use: over |base| and over the base itself.
         if (oriented && vb < 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / vb) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`, ...both };
         if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries) yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`, ...both };
-        if (vb !== 0 && a.fig.unit === b.fig.unit && a.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
+        if (vb !== 0 && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
         if (i < j && a.fig.unit === 'pct' && b.fig.unit === 'pct') {
           yield { value: (va + vb) / 2, program: `(${fmtOperand(va)}% + ${fmtOperand(vb)}%) / 2`, ...both };
           yield { value: va + vb, program: `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
@@ -361,7 +361,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
     const inRange = scored.filter((s) => s.score >= best - 0.35 && s.fig.period && s.fig.period.year > lo && s.fig.period.year < hi && !s.fig.period.quarter && pool.some((p) => p.fig.series === s.fig.series) && !pool.includes(s));
     pool = [...pool, ...inRange];
   }
-  pool = boundedPool(pool, 16);
+  pool = boundedPool(pool, 20);
   const spaces: Array<'value' | 'mantissa'> = !f.scaleStated && f.unit !== 'pct' ? ['value', 'mantissa'] : ['value'];
   const magnitudeModes = pool.some((s) => s.fig.value < 0 && (s.fig.deduction || s.fig.lossNamed)) ? [false, true] : [false];
   for (const magnitudes of magnitudeModes) for (const space of spaces) for (const d of derivations(claim, pool, space, magnitudes)) {
@@ -412,10 +412,11 @@ function boundedPool(pool: Scored[], limit: number): Scored[] {
   const bySeries = new Map<string, Scored[]>();
   for (const s of pool) (bySeries.get(s.fig.series) ?? bySeries.set(s.fig.series, []).get(s.fig.series)!).push(s);
   const ranked = [...bySeries.values()].sort((a, b) => Math.max(...b.map((x) => x.score)) - Math.max(...a.map((x) => x.score)));
+  // Up to six line items, at most six periods each: enough for "A as a share of B" and a line item over a range.
   const out: Scored[] = [];
-  for (const group of ranked) {
-    if (out.length + group.length > limit && out.length > 0) break;
-    out.push(...group.slice(0, limit));
+  for (const group of ranked.slice(0, 6)) {
+    if (out.length >= limit) break;
+    out.push(...group.slice(0, Math.min(6, limit - out.length)));
   }
   return out;
 }
