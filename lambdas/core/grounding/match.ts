@@ -329,9 +329,12 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   const nameUse = partOfName(claim, index);
   if (nameUse) return nameUse;
 
-  // 1. Direct: the same line item, period and value.
+  // 1. Direct: the same line item, period and value. Only the best-named line items count: a label that
+  // shares two words of three ("defined contribution schemes" for "defined benefit schemes") is another line.
+  const bestFit = fitting[0]?.score ?? 0;
+  const named = fitting.filter((s) => s.score >= bestFit - 0.15);
   if (!claim.isChange || f.unit !== 'pp') {
-    const direct = fitting.filter((s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol));
+    const direct = named.filter((s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol));
     const clean = direct.filter((s) => !s.fig.conflictLoser && basisOk(s));
     if (clean.length > 0) return supportedDirect(claim, clean[0]!, scored, index, options);
     const loser = direct.find((s) => s.fig.conflictLoser);
@@ -347,7 +350,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
 
   // 2. Derived: over the figures of the best-matching labels, in the claim's periods (plus the prior period for changes and averages).
   const best = fitting[0]?.score ?? 0;
-  let pool = fitting.filter((s) => s.score >= best - 0.35 && s.fig.unit !== 'pp' && s.fig.basis === (claim.basis === 'reported' ? 'reported' : s.fig.basis));
+  let pool = fitting.filter((s) => s.score >= best - 0.15 && s.fig.unit !== 'pp' && s.fig.basis === (claim.basis === 'reported' ? 'reported' : s.fig.basis));
   const namedYears = new Set(claim.periods.map((p) => p.year));
   if ((claim.isChange || claim.isAverage || f.unit === 'pct' || f.unit === 'pp') && namedYears.size === 1) {
     const [y] = namedYears;
