@@ -358,7 +358,9 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
     pool = [...pool, ...extra];
   }
   // "the average over 2017 to 2019", "total for 2017-2019": every year of the range, not only its ends.
-  if ((claim.isAverage || claim.isSum || /\b(?:total|combined|sum|across)\b/i.test(claim.clause)) && !claim.isChange && namedYears.size >= 2) {
+  // Only a range says so ("from 2017 to 2019", "2017-2019", "over the three years"); "2017 and 2019" names two years.
+  const range = /\bfrom\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?\d{4}\s+(?:to|through)\b|\d{4}\s*[-–]\s*(?:FY\s?)?\d{2,4}\b|\bacross\b|\bover\s+the\b|\bthrough\b/i.test(claim.clause);
+  if ((claim.isAverage || claim.isSum || /\b(?:total|combined|sum|across)\b/i.test(claim.clause)) && range && !claim.isChange && namedYears.size >= 2) {
     const lo = Math.min(...namedYears);
     const hi = Math.max(...namedYears);
     const inRange = scored.filter((s) => s.score >= best - 0.35 && s.fig.period && s.fig.period.year > lo && s.fig.period.year < hi && !s.fig.period.quarter && pool.some((p) => p.fig.series === s.fig.series) && !pool.includes(s));
