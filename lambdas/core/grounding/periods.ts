@@ -47,7 +47,7 @@ const YEAR = String.raw`(?:19|20)\d{2}`;
 const FY = String.raw`(?:F(?:Y\s?)?'?(${YEAR}|\d{2})\b|fiscal\s+(?:year\s+)?(${YEAR})|(${YEAR})\s+fiscal\s+year)`;
 
 // Order matters: longer, more specific forms first; later patterns skip spans already taken.
-const PATTERNS: Array<{ re: RegExp; needsDigit?: boolean; read: (m: RegExpMatchArray) => Omit<PeriodRef, 'start' | 'end' | 'text'> | undefined }> = [
+const PATTERNS: Array<{ re: RegExp; needsDigit?: boolean; hint?: RegExp; read: (m: RegExpMatchArray) => Omit<PeriodRef, 'start' | 'end' | 'text'> | undefined }> = [
   {
     // "the quarter ended March 31, 2025", "three months ended June 30, 2024", "fiscal year ended September 28, 2024"
     re: new RegExp(String.raw`\b(?:the\s+)?(quarter|three\s+months|six\s+months|nine\s+months|twelve\s+months|(?:fiscal\s+)?year|period)\s+end(?:ed|ing)\s+(${MONTH_RE})\s+(\d{1,2}),?\s+(${YEAR})`, 'gi'),
@@ -122,8 +122,22 @@ const PATTERNS: Array<{ re: RegExp; needsDigit?: boolean; read: (m: RegExpMatchA
   },
 ];
 
-// Every pattern but the spelled-out quarter and half needs a digit.
+// Every pattern but the spelled-out quarter and half needs a digit; each has a cheap hint that must match first.
 for (const p of PATTERNS) p.needsDigit = !/first\|second/.test(p.re.source);
+const HINTS: RegExp[] = [
+  /end(?:ed|ing)/i,
+  /Q[1-4]/i,
+  /F(?:Y|iscal)?\s?'?\d|fiscal/i,
+  /quarter/i,
+  /half|H[12]/i,
+  /F(?:Y|\d)|fiscal/i,
+  /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/i,
+  /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/i,
+  /\d{4}-\d\d-\d\d/,
+  /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/i,
+  /(?:19|20)\d\d/,
+];
+PATTERNS.forEach((p, i) => (p.hint = HINTS[i]));
 
 /** Period mentions in a text, left to right. A mention inside a longer one is not repeated. */
 const MAY_HAVE_PERIOD_RE = /\d|quarter|half/i;
@@ -134,8 +148,9 @@ export function findPeriods(text: string): PeriodRef[] {
   if (!MAY_HAVE_PERIOD_RE.test(text)) return out;
   const hasDigit = /\d/.test(text);
   const taken = (s: number, e: number) => out.some((p) => s < p.end && e > p.start);
-  for (const { re, read, needsDigit } of PATTERNS) {
+  for (const { re, read, needsDigit, hint } of PATTERNS) {
     if (needsDigit && !hasDigit) continue;
+    if (hint && !hint.test(text)) continue;
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
       const start = m.index!;
