@@ -142,13 +142,13 @@ class IndexBuilder {
   }
 }
 
-function labelTokensOf(label: string): { tokens: string[]; metric?: string } {
+function labelTokensOf(label: string): { tokens: string[]; metric?: string; key: string } {
   const metrics = findMetrics(label);
   const tokens = contentTokens(label);
   // The longest metric phrase names the line item; shorter ones inside it ("income" in "net interest income") do not.
   const metric = metrics.sort((a, b) => b.end - b.start - (a.end - a.start))[0]?.id;
   if (metric) tokens.push(`#${metric}`);
-  return { tokens, metric };
+  return { tokens, metric, key: tokens.join(' ') };
 }
 
 function periodKeyOf(text: string, yearHint?: number): PeriodKey | undefined {
@@ -217,6 +217,13 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     stripped = stripped.replace(/\b(?:19|20)\d{2}\b|\b(?:FY|Q[1-4]|H[12])\s?'?\d{2,4}\b/gi, ' ');
     return contentTokens(stripped).filter((w) => !/^(?:in|thousand|million|billion|usd|eur|gbp)$/.test(w));
   });
+  const colInfo = colText.map((t, c) => ({
+    pct: PCT_HEADER_RE.test(t),
+    estimate: SOURCE_ESTIMATE_RE.test(t),
+    key: (colTokens[c] ?? []).join(' '),
+    labelPart: colTokens[c]?.length ? `(${t})` : '',
+    seriesPart: '',
+  }));
   let section = '';
   let sectionPeriod: PeriodKey | undefined;
   // A header row with only a first cell ("As at 31 December 2019") opens a section, like one between data rows.
@@ -231,6 +238,9 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   const periodCount = new Map<string, number>();
   const pk = (p: PeriodKey | undefined) => (p ? `${p.year}|${p.quarter ?? ''}|${p.half ?? ''}` : '');
   for (const p of colPeriod) if (p) periodCount.set(pk(p), (periodCount.get(pk(p)) ?? 0) + 1);
+  colInfo.forEach((info, c) => {
+    info.seriesPart = colPeriod[c] && (periodCount.get(pk(colPeriod[c])) ?? 0) <= 1 ? '' : info.key;
+  });
   for (let r = firstData; r < clean.length; r++) {
     const row = clean[r]!;
     const rawLabel = row[0] ?? '';
@@ -252,11 +262,17 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     const lt = labelTokensOf(rowPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
     const sectionTokens = section ? contentTokens(section) : [];
     const rowRate = /%|\brate\b|margin|ratio|percent/i.test(label);
+    // Row-level facts once per row, column-level once per table (below): the cell loop only combines them.
+    const labelPct = PCT_HEADER_RE.test(label);
+    const rowLoss = isLossNamed(label);
+    const rowDeduction = DEDUCTION_RE.test(label);
+    const sectionKey = sectionTokens.join(' ');
     for (let c = 1; c <= cells.length; c++) {
       const f = cells[c - 1];
       if (!f) continue;
+      const col = colInfo[c]!;
       const period = colPeriod[c] ?? rowPeriod;
-      const pctCell = f.unit === 'pct' || (f.unit === 'plain' && (PCT_HEADER_RE.test(colText[c] ?? '') || PCT_HEADER_RE.test(label)));
+      const pctCell = f.unit === 'pct' || (f.unit === 'plain' && (col.pct || labelPct));
       const cellScale = pctCell || rowRate ? 1 : (scale ?? 1);
       const labelTokens = lt.tokens.length > 0 ? lt.tokens : colTokens[c] ?? [];
       b.add({
@@ -264,19 +280,19 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
         value: f.value * cellScale,
         mantissa: f.mantissa,
         precision: f.tolerance * cellScale,
-        unit: f.unit === 'plain' && (PCT_HEADER_RE.test(colText[c] ?? '') || PCT_HEADER_RE.test(label)) ? 'pct' : f.unit,
-        lossNamed: isLossNamed(label),
+        unit: f.unit === 'plain' && (col.pct || labelPct) ? 'pct' : f.unit,
+        lossNamed: rowLoss,
         undated: datedColumns && !period,
         column: !datedColumns && !period ? c : undefined,
-        series: `${source.id}|${labelTokens.join(' ')}|${sectionTokens.join(' ')}|${colPeriod[c] && (periodCount.get(pk(colPeriod[c])) ?? 0) <= 1 ? '' : (colTokens[c] ?? []).join(' ')}|${pctCell ? 'pct' : f.unit === 'pct' ? 'pct' : 'level'}`,
-        deduction: f.signMarked && DEDUCTION_RE.test(label),
+        series: `${source.id}|${lt.tokens.length > 0 ? lt.key : col.key}|${sectionKey}|${col.seriesPart}|${pctCell ? 'pct' : 'level'}`,
+        deduction: f.signMarked && rowDeduction,
         scaleKnown: scale !== undefined || f.unit === 'pct' || f.scaleStated,
-        label: [section, label, colTokens[c]?.length ? `(${colText[c]})` : ''].filter(Boolean).join(' '),
+        label: section ? (col.labelPart ? `${section} ${label} ${col.labelPart}` : `${section} ${label}`) : col.labelPart ? `${label} ${col.labelPart}` : label,
         labelTokens,
-        contextTokens: [...sectionTokens, ...(lt.tokens.length > 0 ? colTokens[c] ?? [] : [])],
+        contextTokens: lt.tokens.length > 0 ? (sectionTokens.length ? [...sectionTokens, ...(colTokens[c] ?? [])] : colTokens[c] ?? []) : sectionTokens,
         metric: lt.metric,
         period,
-        basis: SOURCE_ESTIMATE_RE.test(`${colText[c]} ${label}`) ? 'estimate' : 'reported',
+        basis: col.estimate || SOURCE_ESTIMATE_RE.test(label) ? 'estimate' : 'reported',
         origin: 'table',
         snippet: `${label || colText[c]} | ${colText[c] ?? ''} | ${row[c] ?? ''}`,
         rank: source.rank ?? 0,
@@ -468,7 +484,10 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
   const byToken = new Map<string, number[]>();
   const bySeries = new Map<string, number[]>();
   for (const f of b.figures) {
-    for (const t of new Set(f.labelTokens)) (byToken.get(t) ?? byToken.set(t, []).get(t)!).push(f.id);
+    f.labelTokens.forEach((t, i) => {
+      if (f.labelTokens.indexOf(t) !== i) return;
+      (byToken.get(t) ?? byToken.set(t, []).get(t)!).push(f.id);
+    });
     (bySeries.get(f.series) ?? bySeries.set(f.series, []).get(f.series)!).push(f.id);
   }
   const byValue = b.figures.map((f) => ({ abs: Math.abs(f.value), id: f.id })).sort((x, y) => x.abs - y.abs);
