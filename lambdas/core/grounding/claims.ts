@@ -75,6 +75,7 @@ export type Claim = NumericClaim | TextClaim;
 const NON_LABEL_RE =
   /^(?:doubled|tripled|halved|quadrupled|cent|percent|pct|bp|bps|basi|point|dollar|usd|fy\d*|q[1-4]|h[12]|analyst|expect|expected|estimate|estimated|consensus|guidance|forecast|projected|outlook|approximately|roughly|nearly|around|almost|just|over|under|some|reached|totaled|came|stood|compared|billion|million|thousand|bn|mn|while|whereas|respectively|rate|rated|rating|quarterly|annual|yoy|sequentially|stock|reach|fiscal)$/;
 
+const PERIOD_COUNT_RE = /\b\d{1,2}(?:[- ]|\s+(?:fiscal\s+)?)(?:years?|months?|weeks?|days?|quarters?)\b(?!\s+(?:ago|earlier))/gi;
 const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
 const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|as|with)\b)|\s+(?=(?:while|whereas)\b)/g;
 const CITATION_RE = /\[([\w.:#|-]+)\]/g;
@@ -122,6 +123,8 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
     const citations = options.citationsAt?.(s.start) ?? [...sentence.matchAll(CITATION_RE)].map((m) => m[1]!);
     const periods = findPeriods(sentence);
     const masked: Array<[number, number]> = [...periods.map((p): [number, number] => [p.start, p.end]), ...identifierSpans(sentence)];
+    // "the 3 years", "a 12-month period": a count of periods, not a figure.
+    for (const m of sentence.matchAll(PERIOD_COUNT_RE)) masked.push([m.index!, m.index! + m[0].length]);
     const figures = readFigures(sentence, masked).filter((f) => !isBareYear(f));
     HEDGE_RE.lastIndex = 0;
     BOOSTER_RE.lastIndex = 0;
@@ -140,6 +143,14 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
     // A quarter named without its year ("the third quarter") takes the year named elsewhere.
     const yearHint = datedPeriods[0]?.year ?? carried[0]?.year;
     const resolved = periods.map((p) => (Number.isFinite(p.year) ? p : yearHint !== undefined ? { ...p, year: yearHint } : p)).filter((p) => Number.isFinite(p.year));
+    // "Q4 2019 and 2018": a bare year right after a quarter names the same quarter of that year.
+    for (let k = 1; k < resolved.length; k++) {
+      const prev = resolved[k - 1]!;
+      const cur = resolved[k]!;
+      if (prev.quarter && !cur.quarter && cur.kind === 'year' && !cur.fiscal && /^\s*(?:and|to|vs\.?|versus|from|compared (?:to|with)|,)\s*$/i.test(sentence.slice(prev.end, cur.start))) {
+        resolved[k] = { ...cur, quarter: prev.quarter, kind: 'quarter' };
+      }
+    }
     const metrics = findMetrics(sentence);
     const clauses = clausesOf(sentence);
     if (figures.length === 0) {

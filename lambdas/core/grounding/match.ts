@@ -114,7 +114,9 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: Sourc
 
 const LEVEL_UNITS = new Set(['usd', 'plain', 'shares']);
 
-function unitFitsDirect(claimUnit: string, fig: SourceFigure): boolean {
+function unitFitsDirect(claimUnit: string, fig: SourceFigure, claimScaled = false): boolean {
+  // "4,900 million" is an amount, never a percentage.
+  if (claimUnit === 'plain' && claimScaled && fig.unit === 'pct') return false;
   if (claimUnit === 'pct') return fig.unit === 'pct' || (fig.unit === 'plain' && !fig.scaleKnown);
   if (claimUnit === 'pp') return fig.unit === 'pp';
   if (claimUnit === 'x') return fig.unit === 'x' || fig.unit === 'plain';
@@ -322,7 +324,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   const tol = f.tolerance;
   const scored = scoreCandidates(claim, index);
   const fitting = scored.filter((s) => periodFit(claim.periods, s.fig, index) !== 'no');
-  const unitOk = (s: Scored) => unitFitsDirect(f.unit, s.fig);
+  const unitOk = (s: Scored) => unitFitsDirect(f.unit, s.fig, f.scaleStated);
   const basisOk = (s: Scored) => claim.basis !== 'reported' || s.fig.basis === 'reported';
 
   // 0. A small bare integer the sources use inside a name ("Scope 1", "aged 65", "10 largest") is a name, not a figure.
@@ -475,7 +477,7 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
     for (const id of figuresInRange(index.byValue, v - tol, v + tol)) sameValueFigs.push(index.figures[id]!);
     if (f.scale !== 0) for (const id of figuresInRange(index.byMantissa, Math.abs(f.mantissa) - tol / f.scale, Math.abs(f.mantissa) + tol / f.scale)) sameValueFigs.push(index.figures[id]!);
   }
-  const usable = sameValueFigs.filter((g) => unitFitsDirect(f.unit, g) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)));
+  const usable = sameValueFigs.filter((g) => unitFitsDirect(f.unit, g, f.scaleStated) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)));
   const quarterNamed = claim.periods.some((p) => p.quarter);
   for (const g of usable) {
     if (!labelled.has(g.id)) continue;
@@ -489,7 +491,7 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
   // The strongest same-line-item, same-period figures: the value the claim should have stated.
   const strong = fitting.filter((s) => s.score >= 0.66 && (periodFit(claim.periods, s.fig, index) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) && s.fig.basis === 'reported');
   const claimLevel = !claim.isChange && f.unit !== 'pp' && !f.multiple;
-  const levelStrong = strong.filter((s) => (f.unit === 'pct' ? s.fig.unit === 'pct' : unitFitsDirect(f.unit, s.fig)) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
+  const levelStrong = strong.filter((s) => (f.unit === 'pct' ? s.fig.unit === 'pct' : unitFitsDirect(f.unit, s.fig, f.scaleStated)) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
   if (claimLevel && levelStrong.length > 0) {
     const s = levelStrong[0]!;
     const expected = effective(claim, s.fig)[0]!;

@@ -261,7 +261,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     const rowPeriod = periodKeyOf(label) ?? sectionPeriod;
     const lt = labelTokensOf(rowPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
     const sectionTokens = section ? contentTokens(section) : [];
-    const rowRate = /%|\brate\b|margin|ratio|percent/i.test(label);
+    const rowRate = /%|\brates?\b|\bmargins?\b|\bratios?\b|\bpercent/i.test(label);
     // Row-level facts once per row, column-level once per table (below): the cell loop only combines them.
     const labelPct = PCT_HEADER_RE.test(label);
     const rowLoss = isLossNamed(label);
