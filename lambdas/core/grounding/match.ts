@@ -156,11 +156,19 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
     if (fig.contextTokens.some((t) => tokens.has(t))) score += 0.1;
     score = Math.min(score, 1.1);
     if (score < 0.5) continue;
-    let at = Infinity;
+    // Where the claim names this figure: its label first, then its column words ("Mission Solutions"), so
+    // "A, B and C" can be told apart whether A, B and C are rows or columns.
+    let labelAt = 1e6;
     for (const t of fig.labelTokens) {
       const p = claim.tokenPos.get(t);
-      if (p !== undefined && p < at) at = p;
+      if (p !== undefined && p < labelAt) labelAt = p;
     }
+    let contextAt = 1e6;
+    for (const t of fig.contextTokens) {
+      const p = claim.tokenPos.get(t);
+      if (p !== undefined && p < contextAt) contextAt = p;
+    }
+    const at = labelAt * 1e7 + contextAt;
     out.push({ fig, score, at });
   }
   return out.sort((a, b) => b.score - a.score);
@@ -361,7 +369,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   }
   // "the average over 2017 to 2019", "total for 2017-2019": every year of the range, not only its ends.
   // Only a range says so ("from 2017 to 2019", "2017-2019", "over the three years"); "2017 and 2019" names two years.
-  const range = /\bfrom\s+(?:fiscal\s+(?:year\s+)?|FY\s?)?\d{4}\s+(?:to|through)\b|\d{4}\s*[-–]\s*(?:FY\s?)?\d{2,4}\b|\bacross\b|\bover\s+the\b|\bthrough\b/i.test(claim.clause);
+  const range = /\b(?:from|between)\s+(?:fiscal\s+(?:years?\s+)?|FY\s?)?\d{4}\s+(?:to|through)\b|\d{4}\s*[-–]\s*(?:FY\s?)?\d{2,4}\b|\bacross\b|\bover\s+the\b|\bthrough\b/i.test(claim.clause);
   if ((claim.isAverage || claim.isSum || /\b(?:total|combined|sum|across)\b/i.test(claim.clause)) && range && !claim.isChange && namedYears.size >= 2) {
     const lo = Math.min(...namedYears);
     const hi = Math.max(...namedYears);
