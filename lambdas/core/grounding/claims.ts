@@ -77,7 +77,7 @@ const NON_LABEL_RE =
 
 const PERIOD_COUNT_RE = /\b\d{1,2}(?:[- ]|\s+(?:fiscal\s+)?)(?:years?|months?|weeks?|days?|quarters?)\b(?!\s+(?:ago|earlier))/gi;
 const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
-const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|as|with)\b)|\s+(?=(?:while|whereas)\b)/g;
+const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|with)\b)|\s+(?=(?:while|whereas)\b)/g;
 const CITATION_RE = /\[([\w.:#|-]+)\]/g;
 const LEVEL_BEFORE_RE = /\b(?:to|at|from|of|was|were|is|reached|totaled|totalled|totaling|came in at)\s*$/i;
 const CHANGE_WORD_RE = /\b(change|changes|growth|grew|difference|differ|increase|increased|decrease|decreased|rose|fell|declined|gained|dropped|up|down|higher|lower|by)\b/i;
