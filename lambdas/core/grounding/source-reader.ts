@@ -165,7 +165,8 @@ function periodKeyOf(text: string, yearHint?: number): PeriodKey | undefined {
 
 /** A TAT-QA style table: header rows (years, groups, scale) above data rows (label, figures…). */
 export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder, title = ''): void {
-  const clean = rows.map((r) => r.map((c) => String(c ?? '').replace(/\s+/g, ' ').trim()));
+  // Extracted tables sometimes space out a year's digits ("2 0 1 8").
+  const clean = rows.map((r) => r.map((c) => String(c ?? '').replace(/\s+/g, ' ').trim().replace(/\b([12]) (\d) (\d) (\d)\b/g, '$1$2$3$4')));
   // Each cell is parsed once: the data-row test, the scale search and the figures share the result.
   const cellCache = new Map<string, Figure | undefined>();
   const parseCell = (c: string): Figure | undefined => {
