@@ -198,12 +198,29 @@ export function stem(word: string): string {
 }
 
 /** Content tokens of a text: lower-cased, stemmed, stop words and numerals dropped. */
+const SPLIT_RE = /[^a-z0-9&'-]+/;
+const STEM_CACHE = new Map<string, string>();
+
 export function contentTokens(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(TOKEN_RE)) {
-    const w = m[0].replace(/^-+|-+$/g, '');
+  // split + a small stem cache: this runs over every source sentence, so it is kept cheap.
+  for (const raw of text.toLowerCase().split(SPLIT_RE)) {
+    if (raw.length < 2) continue;
+    const c0 = raw.charCodeAt(0);
+    let w = raw;
+    if (c0 < 97 || c0 > 122) {
+      const m = /[a-z][a-z0-9&'-]*/.exec(raw);
+      if (!m) continue;
+      w = m[0];
+    }
+    if (w.charCodeAt(w.length - 1) === 45) w = w.replace(/-+$/, '');
     if (w.length < 2 || STOP_WORDS.has(w)) continue;
-    out.push(stem(w));
+    let st = STEM_CACHE.get(w);
+    if (st === undefined) {
+      st = stem(w);
+      if (STEM_CACHE.size < 50_000) STEM_CACHE.set(w, st);
+    }
+    out.push(st);
   }
   return out;
 }
