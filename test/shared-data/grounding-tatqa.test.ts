@@ -18,7 +18,7 @@ const rows: DetectRow[] = tatqaRows(JSON.parse(readFileSync(DATA, 'utf8')) as Ta
 
 const TARGET = { gold: 0.9, perturbed: 0.95 };
 /** Measured on this commit (see the report); a drop below fails. */
-const FLOOR: Record<string, number> = { gold: 0.72, scale10: 0.95, value7: 0.94, other_year: 0.88, wrong_line_item: 0.87, flip_sign: 0.89 };
+const FLOOR: Record<string, number> = { gold: 0.79, scale10: 0.97, value7: 0.96, other_year: 0.9, wrong_line_item: 0.91, flip_sign: 0.915 };
 
 const results = rows.map((row) => ({ row, result: detect({ text: row.text, sources: row.sources }) }));
 const rate = (variant: string, ok: (r: (typeof results)[number]) => boolean) => {
