@@ -149,10 +149,14 @@ export function rowsForItem(item: TatqaItem, i: number): DetectRow[] {
     const lower = gold.toLowerCase();
     const present = labels.filter((l) => lower.includes(l.toLowerCase())).sort((a, b) => b.length - a.length)[0];
     if (present) {
-      const other = labels.find((l) => l.toLowerCase() !== present.toLowerCase() && !l.toLowerCase().includes(present.toLowerCase()) && !present.toLowerCase().includes(l.toLowerCase()));
+      // Another line item that the sentence does not already name (else "Bell Wireless for Bell Wireless").
+      const other = labels.find((l) => {
+        const o = l.toLowerCase();
+        return o !== present.toLowerCase() && !o.includes(present.toLowerCase()) && !present.toLowerCase().includes(o) && !lower.includes(o);
+      });
       if (other) {
-        const at = lower.indexOf(present.toLowerCase());
-        rows.push({ id: `${q.uid}:wrong_line_item`, text: gold.slice(0, at) + other + gold.slice(at + present.length), label: true, variant: 'wrong_line_item', ...base });
+        const text = gold.replace(new RegExp(present.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), other);
+        rows.push({ id: `${q.uid}:wrong_line_item`, text, label: true, variant: 'wrong_line_item', ...base });
       }
     }
     if (ans.value !== 0) rows.push({ id: `${q.uid}:flip_sign`, text: say(-ans.value, ans.decimals), label: true, variant: 'flip_sign', ...base });
