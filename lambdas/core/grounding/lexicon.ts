@@ -169,7 +169,7 @@ export function ratingOf(word: string): Rating | undefined {
   return RATING_WORDS[word.toLowerCase()];
 }
 /** A rating word only means a rating near rating verbs ("rates … Buy", "a Buy rating", "upgraded to Overweight"). */
-export const RATING_CONTEXT_RE = /\b(rat(?:es|ed|ing|ings)|upgrade[sd]?|downgrade[sd]?|initiat(?:es|ed)|reiterat(?:es|ed)|maintain(?:s|ed)?|coverage|recommend(?:s|ation)?|calls?|keeps?|to)\b/i;
+export const RATING_CONTEXT_RE = /\b(rat(?:es|ed|ing|ings)|upgrade[sd]?|downgrade[sd]?|initiat(?:es|ed)|reiterat(?:es|ed)|maintain(?:s|ed)?|coverage|recommend(?:s|ation)?|(?:cut|raised?|moved?|lifted|lowered)\s+(?:\w+\s+)?to)\b/i;
 
 export const STOP_WORDS = new Set(
   (

@@ -179,6 +179,7 @@ const IDENTIFIER_RE =
 
 export function identifierSpans(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  if (!/\d|\[/.test(text)) return out;
   for (const m of text.matchAll(IDENTIFIER_RE)) out.push([m.index!, m.index! + m[0].length]);
   return out;
 }
