@@ -171,6 +171,11 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
     const at = labelAt * 1e7 + contextAt;
     out.push({ fig, score, at });
   }
+  // Nothing in the sources is named like the claim's line item: a table whose rows are only dates
+  // ("At 1 January", "At 31 December") is about the subject the claim names, so its rows stand in.
+  if (out.length === 0 && tokens.size > 0) {
+    for (const id of index.unlabeled) out.push({ fig: index.figures[id]!, score: 0.5, at: 0 });
+  }
   return out.sort((a, b) => b.score - a.score);
 }
 

@@ -100,6 +100,8 @@ export interface SourceIndex {
   sources: Map<string, SourceInput>;
   /** Series key → figure ids, for derived values. */
   bySeries: Map<string, number[]>;
+  /** Table figures whose row label is only a date or a stop word ("At 31 December"): the table's own subject. */
+  unlabeled: number[];
   /** Sources that state periods for (some of) their figures: a figure of theirs with none cannot confirm a period. */
   periodSources: Set<string>;
 }
@@ -500,7 +502,8 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
   for (const [t, ids] of sentenceByToken) idf.set(t, Math.log(1 + n / ids.length));
   const rawText = raw.join('\n');
   const periodSources = new Set(b.figures.filter((f) => f.period).map((f) => f.sourceId));
-  return { periodSources, figures: b.figures, byToken, byValue, byMantissa, sentences: b.sentences, sentenceByToken, idf, lowerText: rawText.toLowerCase(), rawText, sources: byId, bySeries };
+  const unlabeled = b.figures.filter((f) => f.origin === 'table' && f.labelSize === 0).map((f) => f.id);
+  return { unlabeled, periodSources, figures: b.figures, byToken, byValue, byMantissa, sentences: b.sentences, sentenceByToken, idf, lowerText: rawText.toLowerCase(), rawText, sources: byId, bySeries };
 }
 
 /** Figure ids whose |value| lies within [lo, hi]. */
