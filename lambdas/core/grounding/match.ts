@@ -196,7 +196,8 @@ const FORMULAS: Record<string, { num: string; den: string; times: number; unit: 
 
 interface Derivation {
   value: number;
-  program: string;
+  /** Built only for the derivation that matches: most candidates are discarded. */
+  program: () => string;
   figs: SourceFigure[];
 }
 
@@ -258,30 +259,30 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       const oriented = either || (sameSeries ? timeOrder : ra === rb ? a.at < b.at : timeOrder);
       const both = { figs: [a.fig, b.fig] };
       if (unit === 'pct' || unit === 'plain') {
-        if (oriented && vb !== 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`, ...both };
+        if (oriented && vb !== 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / Math.abs(vb)) * 100, program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`, ...both };
         // With a negative base both conventions are in use: over |base| and over the base itself.
-        if (oriented && vb < 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / vb) * 100, program: `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`, ...both };
-        if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries) yield { value: ((va - vb) / Math.abs(vb)) * 100, program: `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`, ...both };
-        if (vb !== 0 && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
+        if (oriented && vb < 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / vb) * 100, program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`, ...both };
+        if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries) yield { value: ((va - vb) / Math.abs(vb)) * 100, program: () => `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`, ...both };
+        if (vb !== 0 && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
         if (i < j && a.fig.unit === 'pct' && b.fig.unit === 'pct') {
-          yield { value: (va + vb) / 2, program: `(${fmtOperand(va)}% + ${fmtOperand(vb)}%) / 2`, ...both };
-          yield { value: va + vb, program: `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
+          yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)}% + ${fmtOperand(vb)}%) / 2`, ...both };
+          yield { value: va + vb, program: () => `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
         }
       }
       if (unit === 'pp' || (unit === 'plain' && a.fig.unit === 'pct')) {
-        if (oriented && a.fig.unit === 'pct' && b.fig.unit === 'pct') yield { value: va - vb, program: `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
+        if (oriented && a.fig.unit === 'pct' && b.fig.unit === 'pct') yield { value: va - vb, program: () => `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
       }
       const ratioOk = unit === 'x' || (unit === 'plain' && !claim.figure.scaleStated && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') || (unit === 'usd' && b.fig.unit === 'shares');
       if (ratioOk) {
-        if (vb !== 0) yield { value: va / vb, program: `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
+        if (vb !== 0) yield { value: va / vb, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
       }
       if (unit === 'usd' || unit === 'plain' || unit === 'shares') {
         if (a.fig.unit === 'pct' || b.fig.unit === 'pct') continue;
-        if (oriented) yield { value: va - vb, program: `${fmtOperand(va)} - ${fmtOperand(vb)}`, ...both };
+        if (oriented) yield { value: va - vb, program: () => `${fmtOperand(va)} - ${fmtOperand(vb)}`, ...both };
         // Adding a line item across periods only when the claim says so ("total for 2018 and 2019", "average").
         const sumOk = !sameSeries || claim.isSum || /\b(?:sum|combined|together|both|total|aggregate|cumulative)\b/i.test(claim.clause);
-        if (i < j && sumOk) yield { value: va + vb, program: `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
-        if (i < j && (claim.isAverage || !sameSeries)) yield { value: (va + vb) / 2, program: `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
+        if (i < j && sumOk) yield { value: va + vb, program: () => `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
+        if (i < j && (claim.isAverage || !sameSeries)) yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
       }
     }
   }
@@ -302,8 +303,8 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
           const vals = vs.map(ev);
           const sum = vals.reduce((x, y) => x + y, 0);
           const figs = vs.map((s) => s.fig);
-          if (unit !== 'pct') yield { value: sum, program: vals.map(fmtOperand).join(' + '), figs };
-          yield { value: sum / 3, program: `(${vals.map(fmtOperand).join(' + ')}) / 3`, figs };
+          if (unit !== 'pct') yield { value: sum, program: () => vals.map(fmtOperand).join(' + '), figs };
+          yield { value: sum / 3, program: () => `(${vals.map(fmtOperand).join(' + ')}) / 3`, figs };
         }
       }
     }
@@ -390,9 +391,9 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
       return {
         status: 'supported',
         kind: 'supported',
-        reason: `${f.raw} = ${d.program} from ${d.figs.map((x) => `${x.label} ${periodLabel(x.period)}`).join(', ')}`,
+        reason: `${f.raw} = ${d.program()} from ${d.figs.map((x) => `${x.label} ${periodLabel(x.period)}`).join(', ')}`,
         derived: true,
-        evidence: { sourceId: fig.sourceId, quote: d.figs.map((x) => x.snippet).join(' ; '), value: d.value, program: d.program, factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])) },
+        evidence: { sourceId: fig.sourceId, quote: d.figs.map((x) => x.snippet).join(' ; '), value: d.value, program: d.program(), factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])) },
       };
     }
   }
