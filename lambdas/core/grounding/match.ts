@@ -345,6 +345,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   const nameUse = partOfName(claim, index);
   if (nameUse) return nameUse;
 
+  let pendingMissingPeriod: Verdict | undefined;
   // 1. Direct: the same line item, period and value. Only the best-named line items count: a label that
   // shares two words of three ("defined contribution schemes" for "defined benefit schemes") is another line.
   const bestFit = fitting[0]?.score ?? 0;
@@ -352,13 +353,18 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   if (!claim.isChange || f.unit !== 'pp') {
     const direct = named.filter((s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol));
     const clean = direct.filter((s) => !s.fig.conflictLoser && basisOk(s));
-    if (clean.length > 0) return supportedDirect(claim, clean[0]!, scored, index, options);
-    const loser = direct.find((s) => s.fig.conflictLoser);
+    if (clean.length > 0) {
+      const v = supportedDirect(claim, clean[0]!, scored, index, options);
+      // An average, sum or ratio that names no period may be a derived value that merely equals one figure.
+      if (v.kind !== 'missing_period') return v;
+      pendingMissingPeriod = v;
+    }
+    const loser = pendingMissingPeriod ? undefined : direct.find((s) => s.fig.conflictLoser);
     if (loser) {
       const w = loser.fig.conflictLoser!;
       return { status: 'contradicted', kind: 'conflict_loser', reason: `${f.raw} is the losing side of a source conflict: ${loser.fig.sourceId} says ${formatValue(loser.fig.value, loser.fig.unit)}, but the preferred source ${w.winnerSourceId} says ${formatValue(w.winnerValue, loser.fig.unit)}`, evidence: evidenceOf(loser.fig) };
     }
-    const estimate = direct.find((s) => s.fig.basis === 'estimate');
+    const estimate = pendingMissingPeriod ? undefined : direct.find((s) => s.fig.basis === 'estimate');
     if (estimate) {
       return { status: 'contradicted', kind: 'estimate_as_reported', reason: `${f.raw} is an estimate (${estimate.fig.label}) stated as a reported figure`, evidence: evidenceOf(estimate.fig) };
     }
@@ -425,6 +431,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   }
 
   // 3. Not supported: say why.
+  if (pendingMissingPeriod) return pendingMissingPeriod;
   return explainMismatch(claim, scored, fitting, index, options);
 }
 
