@@ -93,6 +93,7 @@ describe('errors are flagged', () => {
   it('a rating from a firm the sources do not name', () => expectFlagged('Goldman Sachs rates Acme Corp Overweight.', 'wrong_firm'));
   it('a price target pinned on the wrong firm', () => expectFlagged('Goldman Sachs has a $250 price target on Acme Corp.', 'wrong_firm'));
   it('a ticker in no source', () => expectFlagged('Acme Corp (ACMX) opened a new plant in Ohio.', 'unknown_entity'));
+  it('a company in no source', () => expectFlagged('Net sales were $1.23 billion in fiscal 2024, according to Globex Holdings.', 'unknown_entity'));
   it('a figure on the losing side of a source conflict', () => {
     const fact: Fact = { id: 'eps_diluted|2024-FY|f1', metric: 'eps_diluted', value: 1.52, unit: 'USD/share', reportedScale: 1, period: { fiscalYear: 2024, fiscalPeriod: 'FY', end: '2024-12-31' }, source: 'filings', docId: 'f1', filed: '2025-02-01' };
     const r = detect({
