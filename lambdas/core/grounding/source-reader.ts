@@ -244,6 +244,18 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   colInfo.forEach((info, c) => {
     info.seriesPart = colPeriod[c] && (periodCount.get(pk(colPeriod[c])) ?? 0) <= 1 ? '' : info.key;
   });
+  // A roll-forward ("Balance at December 31, 2018 … Granted, Vested, Forfeited … Balance at December 31, 2019"):
+  // the movement rows between two dated balance rows belong to the period the later balance closes.
+  const movementPeriod = new Map<number, PeriodKey>();
+  if (!datedColumns) {
+    const dated = clean.map((row, r) => (r >= firstData && /\b(?:balance|at|as of|outstanding|non-?vested|beginning|end)\b/i.test(row[0] ?? '') ? periodKeyOf(row[0] ?? '') : undefined));
+    let last = -1;
+    for (let r = firstData; r < clean.length; r++) {
+      if (!dated[r]) continue;
+      if (last >= 0) for (let k = last + 1; k < r; k++) movementPeriod.set(k, dated[r]!);
+      last = r;
+    }
+  }
   for (let r = firstData; r < clean.length; r++) {
     const row = clean[r]!;
     const rawLabel = row[0] ?? '';
@@ -261,7 +273,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       continue;
     }
     // A row's own period ("2019", "Balance at December 31, 2019"), else the period its section row named.
-    const rowPeriod = periodKeyOf(label) ?? sectionPeriod;
+    const rowPeriod = periodKeyOf(label) ?? movementPeriod.get(r) ?? sectionPeriod;
     const lt = labelTokensOf(rowPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
     const sectionTokens = section ? contentTokens(section) : [];
     const rowRate = /%|\brates?\b|\bmargins?\b|\bratios?\b|\bpercent/i.test(label);
