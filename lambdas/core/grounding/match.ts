@@ -150,7 +150,8 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
   for (const [id, matched] of counts) {
     const fig = index.figures[id]!;
     const labelSize = fig.labelSize;
-    let score = fig.origin === 'prose' ? matched / Math.min(labelSize, 3) : matched / labelSize;
+    // Prose labels are the words before a figure: the last few count, so "Consumer net sales" is not "Industrial net sales".
+    let score = fig.origin === 'prose' ? matched / Math.min(labelSize, 5) : matched / labelSize;
     // A claim that names one line item is not about a figure of another ("revenue" vs "#operating_income").
     if (claim.metric && fig.metric && claim.metric !== fig.metric && !tokens.has(`#${fig.metric}`)) score *= 0.5;
     if (fig.contextTokens.some((t) => tokens.has(t))) score += 0.1;
