@@ -166,8 +166,6 @@ function periodKeyOf(text: string, yearHint?: number): PeriodKey | undefined {
 }
 
 /** A TAT-QA style table: header rows (years, groups, scale) above data rows (label, figures…). */
-const row0IsSection = (_: string) => false;
-
 export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder, title = ''): void {
   // Extracted tables sometimes space out a year's digits ("2 0 1 8").
   const clean = rows.map((r) => r.map((c) => String(c ?? '').replace(/\s+/g, ' ').trim().replace(/\b([12]) (\d) (\d) (\d)\b/g, '$1$2$3$4')));
@@ -240,7 +238,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   }
   const datedColumns = colPeriod.some((p) => p !== undefined);
   // The header's first cell often names the table's subject ("Industrial (in millions)", "Domestic plans").
-  const tableSubject = contentTokens(header.map((row) => row[0] ?? '').filter((c) => c && !isScaleCell(c) && !namesPeriod(c) && !(row0IsSection(c))).join(' '));
+  const tableSubject = contentTokens(header.map((row) => row[0] ?? '').filter((c) => c && !isScaleCell(c) && !namesPeriod(c)).join(' '));
   // A column's group words ("Domestic", "Amount") tell its line item apart only where another column has the same period.
   const periodCount = new Map<string, number>();
   const pk = (p: PeriodKey | undefined) => (p ? `${p.year}|${p.quarter ?? ''}|${p.half ?? ''}` : '');
