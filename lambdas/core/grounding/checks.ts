@@ -28,6 +28,8 @@ export interface EntityOptions {
 function known(index: SourceIndex, name: string, extra: Set<string>): boolean {
   const n = name.toLowerCase().replace(/[.,]+$/, '');
   if (extra.has(n)) return true;
+  // "Quorvex Instruments" is the known "Quorvex Instruments, Inc." (and the other way round).
+  for (const e of extra) if (e.length >= 3 && (e.includes(n) || n.includes(e))) return true;
   return index.lowerText.includes(n);
 }
 

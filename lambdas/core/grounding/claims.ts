@@ -7,7 +7,7 @@
  */
 import {
   BOOSTER_RE, CONSENSUS_RE, CURRENT_RE, DIRECTION_RE, ESTIMATE_RE, HEDGE_RE, LOSS_RE, METRIC_BY_ID, NEGATION_RE,
-  STOP_WORDS, contentTokens, directionOf, findMetrics, stem,
+  NON_LABEL_RE, STOP_WORDS, contentTokens, directionOf, findMetrics, stem,
 } from './lexicon';
 import type { Direction } from './lexicon';
 import { isBareYear, readFigures } from './numbers';
@@ -71,10 +71,8 @@ export interface TextClaim {
 
 export type Claim = NumericClaim | TextClaim;
 
-/** Words in a clause that never name a line item: units, periods, basis and hedge words. */
-const NON_LABEL_RE =
-  /^(?:doubled|tripled|halved|quadrupled|cent|percent|pct|bp|bps|basi|point|dollar|usd|fy\d*|q[1-4]|h[12]|analyst|expect|expected|estimate|estimated|consensus|guidance|forecast|projected|outlook|approximately|roughly|nearly|around|almost|just|over|under|some|reached|totaled|came|stood|compared|billion|million|thousand|bn|mn|while|whereas|respectively|rate|rated|rating|quarterly|annual|yoy|sequentially|stock|reach|fiscal)$/;
-
+const ESTIMATE_TWIN: Record<string, string> = { revenue: 'consensus_revenue', eps_diluted: 'consensus_eps', eps_basic: 'consensus_eps' };
+const LOSS_TWIN: Record<string, string> = { net_loss: 'net_income', operating_loss: 'operating_income', net_income: 'net_loss', operating_income: 'operating_loss' };
 const PERIOD_COUNT_RE = /\b\d{1,2}(?:[- ]|\s+(?:fiscal\s+)?)(?:years?|months?|weeks?|days?|quarters?)\b(?!\s+(?:ago|earlier))/gi;
 const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
 const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|with)\b)|\s+(?=(?:while|whereas)\b)/g;
@@ -177,6 +175,8 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       let metric = metricMention?.id;
       // "a share" after a dollar figure is per-share, whatever line item the clause named.
       if (f.unit === 'usd' && /^\s*(?:a|per)\s+(?:diluted\s+)?share\b/i.test(sentence.slice(f.end))) metric = /dividend/i.test(clauseText) ? 'dividends_per_share' : 'eps_diluted';
+      // "18.4x trailing earnings": a multiple of a line item is a valuation ratio, not that line item.
+      if (f.unit === 'x' && /^\s*(?:\w+\s+){0,3}?(?:earnings|eps)\b/i.test(sentence.slice(f.end))) metric = 'pe_ratio';
       // Figures' own periods: with several figures and several periods, each figure takes its nearest one.
       const clausePeriods = inClause(resolved);
       const clauseFigures = inClause(figures);
@@ -223,12 +223,21 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       if (!isChange && /\b(change|difference)\b/i.test(pre)) isChange = true;
       let signed = f.value;
       if (direction && !f.multiple) signed = direction === 'down' ? -Math.abs(f.value) : f.signMarked ? f.value : Math.abs(f.value);
+      // "negative $12 million", "minus 0.4%": the sign in words.
+      if (/\b(?:minus|negative)\s*$/i.test(sentence.slice(Math.max(0, f.start - 10), f.start))) signed = -Math.abs(f.value);
+      const estimateWordsNear = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
       const { tokens, pos } = tokenPositions(clauseText.replace(CITATION_RE, ' '), s.start + clause.start);
       const allTokens = tokens.filter((t) => !NON_LABEL_RE.test(t));
       if (metric) {
         allTokens.push(`#${metric}`);
         if (metricMention) pos.set(`#${metric}`, s.start + metricMention.start);
       }
+      // A loss names the same line as its profit with the sign turned: "net loss" is net income below zero.
+      const twin = metric ? LOSS_TWIN[metric] : undefined;
+      if (twin && !allTokens.includes(`#${twin}`)) allTokens.push(`#${twin}`);
+      // An expected figure ("Consensus expects EPS of $1.75 on revenue of $1.30 billion") is the estimate line.
+      const estimateTwin = metric && estimateWordsNear ? ESTIMATE_TWIN[metric] : undefined;
+      if (estimateTwin && !allTokens.includes(`#${estimateTwin}`)) allTokens.push(`#${estimateTwin}`);
       // Every line item the clause names, so "the ratio of total assets to total liabilities" can find both.
       for (const m of clauseMetrics) {
         if (!allTokens.includes(`#${m.id}`)) allTokens.push(`#${m.id}`);

@@ -55,7 +55,7 @@ export const METRICS: MetricEntry[] = [
   { id: 'cash', family: 'balance', unit: 'usd', phrases: ['cash', 'cash and cash equivalents', 'cash and equivalents'] },
   { id: 'debt', family: 'balance', unit: 'usd', phrases: ['debt', 'total debt', 'long-term debt', 'borrowings'] },
   { id: 'shares_outstanding', family: 'shares', unit: 'shares', phrases: ['shares outstanding', 'share count', 'diluted shares'] },
-  { id: 'price', family: 'market', unit: 'usd', phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at'] },
+  { id: 'price', family: 'market', unit: 'usd', phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at', 'traded at', 'shares traded at', 'trades at'] },
   { id: 'market_cap', family: 'market', unit: 'usd', phrases: ['market cap', 'market capitalization', 'market value'] },
   { id: 'price_target', family: 'estimate', unit: 'usd', phrases: ['price target', 'target price', 'pt'] },
   { id: 'consensus_eps', family: 'estimate', unit: 'usd', phrases: ['consensus eps', 'eps estimate', 'consensus earnings'] },
@@ -129,8 +129,8 @@ export type Direction = 'up' | 'down';
 
 /** Direction and sign words, each with the direction it states. */
 export const DIRECTION_RE =
-  /\b(increased|increase|increases|increasing|rose|rise|rises|rising|grew|grow|grows|growth|gained|gain|up|higher|climbed|jumped|surged|improved|expanded|beat|beats|exceeded|topped|doubled|tripled|decreased|decrease|decreases|decreasing|fell|fall|falls|falling|declined|decline|declines|declining|dropped|drop|down|lower|slipped|shrank|contracted|missed|miss|reduced|reduction|plunged|tumbled|halved|negative)\b/gi;
-const DOWN_WORDS = new Set(['decreased', 'decrease', 'decreases', 'decreasing', 'fell', 'fall', 'falls', 'falling', 'declined', 'decline', 'declines', 'declining', 'dropped', 'drop', 'down', 'lower', 'slipped', 'shrank', 'contracted', 'missed', 'miss', 'reduced', 'reduction', 'plunged', 'tumbled', 'halved', 'negative']);
+  /\b(increased|increase|increases|increasing|rose|rise|rises|rising|grew|grow|grows|growth|gained|gain|up|higher|climbed|jumped|surged|improved|expanded|beat|beats|exceeded|topped|doubled|tripled|decreased|decrease|decreases|decreasing|fell|fall|falls|falling|declined|decline|declines|declining|dropped|drop|down|lower|slipped|shrank|contracted|missed|miss|reduced|reduction|plunged|tumbled|halved)\b/gi;
+const DOWN_WORDS = new Set(['decreased', 'decrease', 'decreases', 'decreasing', 'fell', 'fall', 'falls', 'falling', 'declined', 'decline', 'declines', 'declining', 'dropped', 'drop', 'down', 'lower', 'slipped', 'shrank', 'contracted', 'missed', 'miss', 'reduced', 'reduction', 'plunged', 'tumbled', 'halved']);
 
 export function directionOf(word: string): Direction {
   return DOWN_WORDS.has(word.toLowerCase()) ? 'down' : 'up';
@@ -224,3 +224,7 @@ export function contentTokens(text: string): string[] {
   }
   return out;
 }
+
+/** Words in a clause that never name a line item: units, periods, basis and hedge words. */
+export const NON_LABEL_RE =
+  /^(?:doubled|tripled|halved|quadrupled|cent|percent|pct|bp|bps|basi|point|dollar|usd|fy\d*|q[1-4]|h[12]|analyst|expect|expected|estimate|estimated|consensus|guidance|forecast|projected|outlook|approximately|roughly|nearly|around|almost|just|over|under|some|reached|totaled|came|stood|compared|billion|million|thousand|bn|mn|while|whereas|respectively|rate|rated|rating|quarterly|annual|yoy|sequentially|stock|reach|fiscal)$/;

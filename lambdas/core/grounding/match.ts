@@ -112,6 +112,8 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: Sourc
   return 'no';
 }
 
+const CONFLICT_FRAMING_RE = /\b(?:disagree|disagreement|conflict|conflicting|differs?|discrepan\w*|against|versus|vs\.?|whereas|while (?:the )?(?:filing|vendor|consensus|notes?)|restated|restatement|previously reported)\b/i;
+
 const LEVEL_UNITS = new Set(['usd', 'plain', 'shares']);
 
 function unitFitsDirect(claimUnit: string, fig: SourceFigure, claimScaled = false): boolean {
@@ -325,6 +327,8 @@ function figPrecision(claim: NumericClaim, fig: SourceFigure): number {
 
 function sameValue(claim: NumericClaim, fig: SourceFigure, signed: number, claimTol: number): boolean {
   const tol = claimTol + figPrecision(claim, fig);
+  // Reporting a disagreement, writers quote each side's magnitude ("the filing shows $1 against $150.0 million").
+  if (!claim.figure.signMarked && !claim.direction && CONFLICT_FRAMING_RE.test(claim.ctx.sentence) && effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))) return true;
   if (fig.deduction && !claim.isChange && !claim.figure.signMarked && effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))) return true;
   return effective(claim, fig).some((v) => close(levelResult(signed, claim.lossNamed && !claim.isChange, claim.figure.signMarked), levelResult(v, fig.lossNamed && !claim.isChange, false), tol));
 }
@@ -350,7 +354,7 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   // 1. Direct: the same line item, period and value. Only the best-named line items count: a label that
   // shares two words of three ("defined contribution schemes" for "defined benefit schemes") is another line.
   const bestFit = fitting[0]?.score ?? 0;
-  const named = fitting.filter((s) => s.score >= bestFit - 0.15);
+  const named = fitting.filter((s) => s.score >= bestFit - 0.15 || (claim.metric !== undefined && s.fig.metric === claim.metric && s.score >= 0.5));
   if (!claim.isChange || f.unit !== 'pp') {
     const direct = named.filter((s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol));
     const clean = direct.filter((s) => !s.fig.conflictLoser && basisOk(s));
@@ -361,6 +365,10 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
       pendingMissingPeriod = v;
     }
     const loser = pendingMissingPeriod ? undefined : direct.find((s) => s.fig.conflictLoser);
+    // A sentence that reports the disagreement itself ("the filing shows X against Y in vendor data") states the losing side as such.
+    if (loser && CONFLICT_FRAMING_RE.test(claim.ctx.sentence)) {
+      return { status: 'supported', kind: 'supported', reason: `${f.raw} is the other side of a source conflict (${loser.fig.sourceId}), stated as such`, evidence: evidenceOf(loser.fig) };
+    }
     if (loser) {
       const w = loser.fig.conflictLoser!;
       return { status: 'contradicted', kind: 'conflict_loser', reason: `${f.raw} is the losing side of a source conflict: ${loser.fig.sourceId} says ${formatValue(loser.fig.value, loser.fig.unit)}, but the preferred source ${w.winnerSourceId} says ${formatValue(w.winnerValue, loser.fig.unit)}`, evidence: evidenceOf(loser.fig) };

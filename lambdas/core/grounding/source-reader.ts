@@ -6,7 +6,7 @@
  * "Three months ended …"), section rows and parenthesised negatives.
  */
 import type { Fact, FactConflict } from '../model';
-import { findMetrics, contentTokens, SOURCE_ESTIMATE_RE, METRIC_BY_ID, NEGATION_RE, RATING_RE, RATING_CONTEXT_RE, ratingOf } from './lexicon';
+import { findMetrics, contentTokens, NON_LABEL_RE, SOURCE_ESTIMATE_RE, METRIC_BY_ID, NEGATION_RE, RATING_RE, RATING_CONTEXT_RE, ratingOf } from './lexicon';
 import type { Rating } from './lexicon';
 import { isBareYear, parseCell as parseCellRaw, readFigures } from './numbers';
 import type { Figure, FigureUnit } from './numbers';
@@ -397,7 +397,7 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
       const windowStart = Math.min(prevEnd, Math.max(0, s.text.lastIndexOf(' ', Math.max(0, f.start - 40))));
       const labelText = s.text.slice(windowStart, f.start);
       const metric = [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ?? metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ?? metrics.find((m) => m.end <= f.start)?.id;
-      const labelTokens = contentTokens(labelText).slice(-8);
+      const labelTokens = contentTokens(labelText).filter((t) => !NON_LABEL_RE.test(t)).slice(-8);
       if (metric) labelTokens.push(`#${metric}`);
       const dated = periods.length <= 1 ? periods.filter((p) => Number.isFinite(p.year)) : periods.filter((p) => Number.isFinite(p.year));
       const nearest = dated.length <= 1 ? dated[0] : dated
