@@ -224,7 +224,7 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       let signed = f.value;
       if (direction && !f.multiple) signed = direction === 'down' ? -Math.abs(f.value) : f.signMarked ? f.value : Math.abs(f.value);
       // "negative $12 million", "minus 0.4%": the sign in words.
-      if (/\b(?:minus|negative)\s*$/i.test(sentence.slice(Math.max(0, f.start - 10), f.start))) signed = -Math.abs(f.value);
+      if (/\b(?:minus|negative(?:\s+at)?|an?\s+outflow\s+of|outflows?\s+of)\s*$/i.test(sentence.slice(Math.max(0, f.start - 16), f.start))) signed = -Math.abs(f.value);
       const estimateWordsNear = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
       const { tokens, pos } = tokenPositions(clauseText.replace(CITATION_RE, ' '), s.start + clause.start);
       const allTokens = tokens.filter((t) => !NON_LABEL_RE.test(t));

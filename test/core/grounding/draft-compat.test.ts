@@ -73,3 +73,29 @@ describe('briefs composed from any snapshot', () => {
     );
   });
 });
+
+describe('query answers written from facts', () => {
+  it('pass, whatever the fact and its sign', async () => {
+    const { factSentence } = await import('../../../lambdas/core/query/fact-sentences');
+    const { metricLabel } = await import('../../../lambdas/core/query/context');
+    const { formatFact, formatPeriod } = await import('../../../lambdas/core/facts/format');
+    const { periodKey } = await import('../../../lambdas/core/facts/normalise');
+    fc.assert(
+      fc.property(filedMetricsArb, (metrics) => {
+        const bundle = bundleOf({ fundamentals: fundamentals(), notes: [note('bmx-1')] });
+        const snap = buildFactSnapshot(bundle, metrics);
+        const sentences = snap.facts.map((fact) => ({
+          text: factSentence(
+            { id: fact.id, ticker: snap.ticker, metric: fact.metric, label: metricLabel(fact.metric), periodLabel: formatPeriod(fact.period), fiscalYear: fact.period.fiscalYear, fiscalPeriod: periodKey(fact.period) === 'spot' ? 'spot' : fact.period.fiscalPeriod, display: formatFact(fact), negative: fact.value < 0, sources: [1] },
+            snap.companyName,
+          ).text,
+          citations: [fact.docId],
+        }));
+        const draft: SummaryDraft = { hook: { sections: [] }, medium: { sections: [] }, expanded: { sections: [{ section: 'overview', sentences }] } };
+        const result = verifyDraftGrounding(draft, snap);
+        expect(result.findings.map((f) => `${f.grounding}: ${f.sentence} — ${f.detail}`)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
