@@ -47,3 +47,37 @@ export function edgarRows(company: string, facts: Fact[]): EdgarRow[] {
   });
   return rows;
 }
+
+/**
+ * The same facts as a filing would print them: one pipe table of fiscal years, "(in millions, except
+ * per share data)", parenthesised negatives. Rows checked against it exercise the source reader.
+ */
+export function edgarTableSource(company: string, facts: Fact[]): { id: string; text: string } {
+  const fy = facts.filter((f) => STATED.has(f.metric) && f.period.fiscalPeriod === 'FY');
+  const years = [...new Set(fy.map((f) => f.period.fiscalYear))].sort((a, b) => b - a);
+  const metrics = [...new Set(fy.map((f) => f.metric))];
+  const cell = (f: Fact | undefined) => {
+    if (!f) return '—';
+    const v = f.unit === 'USD/share' ? f.value.toFixed(2) : (f.value / 1e6).toFixed(1);
+    return f.value < 0 ? `(${v.replace('-', '')})` : v;
+  };
+  const rows = metrics.map((m) => {
+    const label = METRIC_LABELS[m] ?? m;
+    return `| ${label.charAt(0).toUpperCase()}${label.slice(1)} | ${years.map((y) => cell(fy.find((f) => f.metric === m && f.period.fiscalYear === y))).join(' | ')} |`;
+  });
+  const text = [
+    `${company} consolidated results.`,
+    '',
+    `| (in millions, except per share data) | ${years.map((y) => `Fiscal ${y}`).join(' | ')} |`,
+    `|---|${years.map(() => '---').join('|')}|`,
+    ...rows,
+  ].join('\n');
+  return { id: `${company}-10k-table`, text };
+}
+
+/** Gold and perturbed rows for the fiscal-year facts, stated to the table's own precision. */
+export function edgarTableRows(company: string, facts: Fact[]): EdgarRow[] {
+  const fy = facts.filter((f) => STATED.has(f.metric) && f.period.fiscalPeriod === 'FY' && f.value !== 0);
+  const rounded = fy.map((f) => ({ ...f, value: f.unit === 'USD/share' ? Number(f.value.toFixed(2)) : Math.round(f.value / 1e5) * 1e5 }));
+  return edgarRows(company, rounded);
+}

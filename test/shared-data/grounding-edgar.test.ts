@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { extractMetrics, parseCompanyFacts } from '../../lambdas/adapters/sources/edgar/companyfacts';
 import { detect } from '../../lambdas/core/grounding';
 import type { Fact } from '../../lambdas/core/model';
-import { edgarRows } from '../../scripts/lib/edgar-rows';
+import { edgarRows, edgarTableRows, edgarTableSource } from '../../scripts/lib/edgar-rows';
 import type { EdgarRow } from '../../scripts/lib/edgar-rows';
 
 const DIR = fileURLToPath(new URL('../../../shared/data/edgar/companyfacts/', import.meta.url));
@@ -45,5 +45,23 @@ describe('EDGAR company facts stated as claims', () => {
     console.log(`EDGAR ${variant} flagged: ${((flagged.length / of.length) * 100).toFixed(1)}% of ${of.length}${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`);
     expect(of.length).toBeGreaterThan(20);
     expect(flagged.length / of.length).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('EDGAR company facts printed as a filing table and stated as claims', () => {
+  const tableCases = files.flatMap((f) => {
+    const company = f.split('_')[0]!;
+    const facts = factsOf(f);
+    const source = edgarTableSource(company, facts);
+    return edgarTableRows(company, facts).map((row) => ({ row, result: detect({ text: row.text, sources: [source] }) }));
+  });
+
+  it.each(['gold', 'scale10', 'value7', 'other_year', 'wrong_line_item', 'flip_sign'])('%s rows', (variant) => {
+    const of = tableCases.filter((r) => r.row.variant === variant);
+    const ok = of.filter((r) => (variant === 'gold' ? r.result.claims.length > 0 && r.result.claims.every((c) => c.status === 'supported') : r.result.hallucinated));
+    const misses = of.filter((r) => !ok.includes(r)).slice(0, 3).map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
+    console.log(`EDGAR table ${variant} ${variant === 'gold' ? 'supported' : 'flagged'}: ${((ok.length / of.length) * 100).toFixed(1)}% of ${of.length}${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`);
+    expect(of.length).toBeGreaterThan(20);
+    expect(ok.length / of.length).toBeGreaterThanOrEqual(0.95);
   });
 });

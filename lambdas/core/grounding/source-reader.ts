@@ -120,6 +120,7 @@ export function scaleMarker(text: string): number | undefined {
 /** Lines whose parenthesised figures are deductions shown as such, not negative results. */
 const DEDUCTION_RE = /\b(forfeit\w*|vested|exercised|cancel\w*|expired|repurchase\w*|purchase\w*|paid|payments?|dividends?|depreciation|amortization|amortisation|impairment\w*|write-?offs?|written off|expenses?|costs?|taxes|tax expense|settlements?|redemptions?|repayments?|distributions?|withdrawals?|disposals?|deductions?|less|reclassif\w*|charge-?offs?|used in|capital expenditures?|additions to|acquisitions? of|transfers? out)\b/i;
 
+const PER_SHARE_RE = /\bper (?:diluted |basic |common )?share\b|\beps\b|\bearnings \(loss\) per\b|\bdividends? per\b/i;
 const PCT_HEADER_RE = /%|\bpercent\b|\bpercentage\b(?! points)|\bper cent\b/i;
 
 const LOSS_LABEL_RE = /\b(loss|losses|deficit)\b/i;
@@ -278,7 +279,8 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     const rowPeriod = periodKeyOf(label) ?? movementPeriod.get(r) ?? sectionPeriod;
     const lt = labelTokensOf(rowPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
     const sectionTokens = section ? [...tableSubject, ...contentTokens(section)] : tableSubject;
-    const rowRate = /%|\brates?\b|\bmargins?\b|\bratios?\b|\bpercent/i.test(label);
+    // Rates and per-share rows are never scaled: "(in millions, except per share data)".
+    const rowRate = /%|\brates?\b|\bmargins?\b|\bratios?\b|\bpercent/i.test(label) || PER_SHARE_RE.test(label);
     // Row-level facts once per row, column-level once per table (below): the cell loop only combines them.
     const labelPct = PCT_HEADER_RE.test(label);
     const rowLoss = isLossNamed(label);
