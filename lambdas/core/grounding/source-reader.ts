@@ -244,8 +244,15 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   const periodCount = new Map<string, number>();
   const pk = (p: PeriodKey | undefined) => (p ? `${p.year}|${p.quarter ?? ''}|${p.half ?? ''}` : '');
   for (const p of colPeriod) if (p) periodCount.set(pk(p), (periodCount.get(pk(p)) ?? 0) + 1);
+  // The first column of each period is its main figure ("2018 | Change | % Change" under one year): it joins the
+  // line item's series; the period's other columns keep their words apart.
+  const seenPeriod = new Set<string>();
   colInfo.forEach((info, c) => {
-    info.seriesPart = colPeriod[c] && (periodCount.get(pk(colPeriod[c])) ?? 0) <= 1 ? '' : info.key;
+    const key = colPeriod[c] ? pk(colPeriod[c]) : undefined;
+    if (key !== undefined && !seenPeriod.has(key)) {
+      seenPeriod.add(key);
+      info.seriesPart = '';
+    } else info.seriesPart = info.key;
   });
   // A roll-forward ("Balance at December 31, 2018 … Granted, Vested, Forfeited … Balance at December 31, 2019"):
   // the movement rows between two dated balance rows belong to the period the later balance closes.
