@@ -272,8 +272,10 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
           yield { value: va + vb, program: () => `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
         }
       }
+      // Percentage-like: a percent cell, or a bare number under no stated scale (a "% of sales" table without the sign).
+      const pctLike = (x: SourceFigure) => x.unit === 'pct' || (x.unit === 'plain' && !x.scaleKnown && Math.abs(x.mantissa) <= 100);
       if (unit === 'pp' || (unit === 'plain' && a.fig.unit === 'pct')) {
-        if (oriented && a.fig.unit === 'pct' && b.fig.unit === 'pct') yield { value: va - vb, program: () => `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
+        if (oriented && (unit === 'pp' ? pctLike(a.fig) && pctLike(b.fig) : a.fig.unit === 'pct' && b.fig.unit === 'pct')) yield { value: va - vb, program: () => `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
       }
       const ratioOk = unit === 'x' || (unit === 'plain' && !claim.figure.scaleStated && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') || (unit === 'usd' && b.fig.unit === 'shares');
       if (ratioOk) {
