@@ -17,6 +17,7 @@ const NOT_TICKERS = new Set(
 );
 const TICKER_RE = /(?:\((?:NYSE|NASDAQ|Nasdaq|NYSE American|AMEX|TSX|LSE)?:?\s?([A-Z]{1,5}(?:\.[A-Z])?)\)|\b(?:NYSE|NASDAQ|Nasdaq|ticker|symbol)[:\s]+([A-Z]{1,5})\b|\b([A-Z]{2,5})(?=['’]s\b|\s+(?:shares|stock)\b))/g;
 const COMPANY_RE = /\b((?:[A-Z][A-Za-z0-9&.-]+\s+){0,4}[A-Z][A-Za-z0-9&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)(?![a-z])/g;
+const COMPANY_SUFFIX_RE = /\b(?:Inc|Corp|Corporation|Ltd|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)\b/;
 const FIRM_RE = /\b((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})\s+(?:rates|rated|upgraded|downgraded|initiated|reiterated|maintains|maintained|has|keeps|kept|cut|raised|lifted|lowered|sets|set|assigns|assigned|sees)\b|\b(?:at|by|from)\s+((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})/g;
 const SENTENCE_START_WORDS = new Set(['The', 'In', 'On', 'At', 'By', 'For', 'From', 'Its', 'It', 'This', 'That', 'Analysts', 'Revenue', 'Shares', 'Management', 'We', 'Our', 'Fiscal', 'Net', 'Operating', 'Gross']);
 
@@ -37,14 +38,15 @@ function known(index: SourceIndex, name: string, extra: Set<string>): boolean {
 export function checkEntities(claim: Claim, index: SourceIndex, options: EntityOptions): Verdict | undefined {
   const s = claim.ctx.sentence;
   const extra = new Set((options.knownEntities ?? []).map((e) => e.toLowerCase()));
-  for (const m of s.matchAll(TICKER_RE)) {
+  // Cheap gates first: a ticker needs two capitals in a row, a company name a corporate suffix.
+  if (/[A-Z]{2}/.test(s)) for (const m of s.matchAll(TICKER_RE)) {
     const t = m[1] ?? m[2] ?? m[3];
     if (!t || NOT_TICKERS.has(t)) continue;
     if (!new RegExp(`\\b${t.replace('.', '\\.')}\\b`).test(index.rawText) && !extra.has(t.toLowerCase())) {
       return { status: 'unsupported', kind: 'unknown_entity', reason: `ticker ${t} appears in no source` };
     }
   }
-  for (const m of s.matchAll(COMPANY_RE)) {
+  if (COMPANY_SUFFIX_RE.test(s)) for (const m of s.matchAll(COMPANY_RE)) {
     const name = m[1]!.split(/\s+/).filter((w, i) => !(i === 0 && SENTENCE_START_WORDS.has(w))).join(' ');
     if (!name) continue;
     if (!known(index, name, extra)) return { status: 'unsupported', kind: 'unknown_entity', reason: `${m[0]} appears in no source` };

@@ -149,22 +149,25 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         resolved[k] = { ...cur, quarter: prev.quarter, kind: 'quarter' };
       }
     }
-    const metrics = findMetrics(sentence);
-    const clauses = clausesOf(sentence);
     if (figures.length === 0) {
-      const dir = [...sentence.matchAll(DIRECTION_RE)][0];
+      DIRECTION_RE.lastIndex = 0;
+      const dir = DIRECTION_RE.exec(sentence) ?? undefined;
+      DIRECTION_RE.lastIndex = 0;
       claims.push({
         kind: 'text',
         ctx,
         span: [s.start, s.end],
-        tokens: contentTokens(sentence.replace(CITATION_RE, ' ')),
-        metric: metrics[0]?.id,
+        tokens: contentTokens(sentence.indexOf('[') >= 0 ? sentence.replace(CITATION_RE, ' ') : sentence),
+        // The line item only matters to a stated direction ("revenue fell"): look it up only then.
+        metric: dir ? findMetrics(sentence)[0]?.id : undefined,
         direction: dir ? directionOf(dir[1]!) : undefined,
         periods: resolved.length > 0 ? resolved : carried,
       });
       if (resolved.length > 0) carried = resolved;
       return;
     }
+    const metrics = findMetrics(sentence);
+    const clauses = clausesOf(sentence);
     for (const f of figures) {
       const clause = clauses.find((c) => f.start >= c.start && f.start < c.end) ?? { start: 0, end: sentence.length };
       const clauseText = sentence.slice(clause.start, clause.end);
