@@ -96,8 +96,20 @@ for (const { id, phrase } of PHRASES) {
 }
 for (const list of BY_FIRST.values()) list.sort((a, b) => b.words.length - a.words.length);
 
-/** Metric phrases in a text, longest match first, left to right. */
+const METRIC_CACHE = new Map<string, MetricMention[]>();
+
+/** Metric phrases in a text, longest match first, left to right. Short texts are cached: do not mutate the result. */
 export function findMetrics(text: string): MetricMention[] {
+  if (text.length > 80) return scanMetrics(text);
+  let hit = METRIC_CACHE.get(text);
+  if (!hit) {
+    if (METRIC_CACHE.size > 20_000) METRIC_CACHE.clear();
+    METRIC_CACHE.set(text, (hit = scanMetrics(text)));
+  }
+  return hit;
+}
+
+function scanMetrics(text: string): MetricMention[] {
   const out: MetricMention[] = [];
   const lower = text.toLowerCase();
   const words: Array<{ w: string; start: number; end: number }> = [];

@@ -139,10 +139,24 @@ const HINTS: RegExp[] = [
 ];
 PATTERNS.forEach((p, i) => (p.hint = HINTS[i]));
 
-/** Period mentions in a text, left to right. A mention inside a longer one is not repeated. */
+/** Period mentions in a text, left to right. A mention inside a longer one is not repeated. The array is shared: do not mutate it. */
 const MAY_HAVE_PERIOD_RE = /\d|quarter|half/i;
 
+// Table headers and labels repeat ("FY2024", "Net sales"): short texts are read once. Results are shared, never mutate them.
+const CACHE = new Map<string, PeriodRef[]>();
+const CACHE_MAX_TEXT = 80;
+
 export function findPeriods(text: string): PeriodRef[] {
+  if (text.length > CACHE_MAX_TEXT) return scanPeriods(text);
+  let hit = CACHE.get(text);
+  if (!hit) {
+    if (CACHE.size > 20_000) CACHE.clear();
+    CACHE.set(text, (hit = scanPeriods(text)));
+  }
+  return hit;
+}
+
+function scanPeriods(text: string): PeriodRef[] {
   const out: PeriodRef[] = [];
   // Most sentences name no period: one cheap test spares the ten patterns below.
   if (!MAY_HAVE_PERIOD_RE.test(text)) return out;

@@ -149,7 +149,7 @@ function labelTokensOf(label: string): { tokens: string[]; metric?: string; key:
   const metrics = findMetrics(label);
   const tokens = contentTokens(label);
   // The longest metric phrase names the line item; shorter ones inside it ("income" in "net interest income") do not.
-  const metric = metrics.sort((a, b) => b.end - b.start - (a.end - a.start))[0]?.id;
+  const metric = [...metrics].sort((a, b) => b.end - b.start - (a.end - a.start))[0]?.id;
   if (metric) tokens.push(`#${metric}`);
   return { tokens, metric, key: tokens.join(' ') };
 }
@@ -217,7 +217,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   const colPeriod = colText.map((t) => periodKeyOf(t, tableYear));
   const colTokens = colText.map((t) => {
     let stripped = t;
-    for (const p of findPeriods(t).reverse()) stripped = `${stripped.slice(0, p.start)} ${stripped.slice(p.end)}`;
+    for (const p of [...findPeriods(t)].reverse()) stripped = `${stripped.slice(0, p.start)} ${stripped.slice(p.end)}`;
     stripped = stripped.replace(/\b(?:19|20)\d{2}\b|\b(?:FY|Q[1-4]|H[12])\s?'?\d{2,4}\b/gi, ' ');
     return contentTokens(stripped).filter((w) => !/^(?:in|thousand|million|billion|usd|eur|gbp)$/.test(w));
   });
