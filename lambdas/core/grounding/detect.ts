@@ -210,9 +210,16 @@ const LEGACY_KIND: Record<FindingKind, VerificationFinding['kind']> = {
   missing_citation: 'missing_citation',
 };
 
+export interface DraftGroundingOptions {
+  /** More names and tickers that are right (a merged multi-ticker snapshot names only one company). */
+  knownEntities?: string[];
+  /** Source text by document id, when the caller has it (retrieved chunks): enables entailment and ratings. */
+  documentText?: Record<string, string>;
+}
+
 /** Check a summary draft against its fact snapshot; a drop-in for `verifySummary` with more to say. */
-export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot): GroundedVerificationResult {
-  const sources: SourceInput[] = snapshot.documents.map((d) => ({ id: d.docId, text: '', title: d.title, date: d.date }));
+export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot, options: DraftGroundingOptions = {}): GroundedVerificationResult {
+  const sources: SourceInput[] = snapshot.documents.map((d) => ({ id: d.docId, text: options.documentText?.[d.docId] ?? '', title: d.title, date: d.date }));
   const index = readSources(sources, snapshot.facts, snapshot.conflicts);
   const knownCitations = snapshot.documents.map((d) => d.docId);
   const findings: GroundedFinding[] = [];
@@ -237,7 +244,7 @@ export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot
     const partAt = (offset: number) => parts.find((p) => offset >= p.start && offset < p.end + 2);
     const result = detect(
       { text, sources, facts: snapshot.facts, conflicts: snapshot.conflicts, asOf: snapshot.asOf },
-      { index, knownCitations, knownEntities: [snapshot.ticker, snapshot.companyName], citationsAt: (o) => partAt(o)?.citations ?? [] },
+      { index, knownCitations, knownEntities: [snapshot.ticker, snapshot.companyName, ...(options.knownEntities ?? [])], citationsAt: (o) => partAt(o)?.citations ?? [] },
     );
     worst = Math.max(worst, result.score);
     const citedFigure = new Set<number>();
@@ -255,7 +262,7 @@ export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot
       if (c.status === 'supported' && c.kind === 'supported') continue;
       const fails = c.status === 'contradicted' || (c.status === 'unsupported' && c.risk >= 0.5) || c.kind === 'citation_mismatch' || c.kind === 'unknown_citation';
       // Without source text, a non-numeric statement can only be advisory in the snapshot check.
-      if (fails && !(c.kind === 'unsupported_text')) {
+      if (fails && !(c.kind === 'unsupported_text' && !options.documentText)) {
         findings.push(finding);
         anyFlag = true;
         if (c.status === 'contradicted') contradictedCount += 1;
