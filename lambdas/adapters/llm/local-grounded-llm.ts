@@ -1,15 +1,20 @@
 /**
  * The deterministic local model (FA_LLM=local). It is grounded by construction: it reads the facts
- * and excerpts out of the prompt and writes only from them. Like a real model it sometimes slips on
- * a figure (a scale word or fiscal year), at a configured rate decided by a hash of the prompt, so
- * the verify → regenerate → facts-only path is exercised the way production exercises it.
+ * and excerpts out of the prompt and writes only from them, in the varied surface forms a real model
+ * uses (surface-forms.ts). Like a real model it sometimes makes a mistake (model-errors.ts: a wrong
+ * figure, scale, period, line item, direction, firm, an invented event…), at a configured rate
+ * decided by a hash of the prompt, so the verify → regenerate → facts-only path meets the errors
+ * production meets. It tells what it planted to `onPlanted`, so a run can score its verifier.
  */
 import { createHash } from 'node:crypto';
 import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
-import type { SummaryDraft } from '../../core/model';
 import { composeBrief } from '../../core/summary/compose-brief';
 import { parseWriterPrompt } from '../../core/summary/writer-prompt';
 import { ModelValidationError } from '../../core/errors';
+import { plantRandomModelError } from './model-errors';
+import type { PlantedError } from './model-errors';
+import { varySurfaceForms } from './surface-forms';
+import type { Random } from './surface-forms';
 
 export const LOCAL_MODEL_ID = 'local/grounded-writer-v1';
 
@@ -18,36 +23,32 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** A number in [0, 1) from a hash of the parts: the same prompt always gets the same draw. */
-function draw(...parts: string[]): number {
-  return createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0) / 2 ** 32;
+/** A seeded stream of numbers in [0, 1) (mulberry32): the same prompt always gets the same draws. */
+function seededRandom(...parts: string[]): Random {
+  let state = createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }
 
-const SCALE_SWAP: Record<string, string> = { million: 'billion', billion: 'million', thousand: 'million' };
-
-/** Introduce one plausible mistake: a wrong scale word, or else the wrong fiscal year. */
-function slip(draft: SummaryDraft): SummaryDraft {
-  const copy: SummaryDraft = structuredClone(draft);
-  for (const { sentences } of copy.expanded.sections) {
-    for (const sentence of sentences) {
-      const scale = /\b(million|billion|thousand)\b/.exec(sentence.text);
-      if (scale) {
-        sentence.text = sentence.text.replace(scale[0], SCALE_SWAP[scale[1]!]!);
-        return copy;
-      }
-      const year = /fiscal (\d{4})/.exec(sentence.text);
-      if (year) {
-        sentence.text = sentence.text.replace(year[0], `fiscal ${Number(year[1]) + 1}`);
-        return copy;
-      }
-    }
-  }
-  return copy;
+/** What the writer planted in one draft, with the stock and as-of date the draft was for. */
+export interface PlantedDraftError extends PlantedError {
+  ticker: string;
+  asOf: string;
+  /** True for a redraft written after the verifier's findings. */
+  redraft: boolean;
 }
 
 export interface LocalGroundedLlmOptions {
-  /** Share of first drafts with a slip. Redrafts after findings slip at a fifth of this rate. */
+  /** Share of first drafts with a planted model error. Redrafts after findings err at a fifth of this rate. */
   slipRate: number;
+  /** `varied`: the surface forms a real model uses; `canonical` (default): the composer's own wording. */
+  surfaceForms?: 'varied' | 'canonical';
+  /** Told of every planted error (the local runtime appends them to the data dir). */
+  onPlanted?: (planted: PlantedDraftError) => void;
 }
 
 export class LocalGroundedLlm implements LlmPort {
@@ -66,8 +67,16 @@ export class LocalGroundedLlm implements LlmPort {
     }
     const redraft = parsed.findings.length > 0;
     const rate = redraft ? this.options.slipRate / 5 : this.options.slipRate;
-    let draft = composeBrief(parsed.input, 'narrative');
-    if (draw(request.prompt, request.modelId) < rate) draft = slip(draft);
+    const random = seededRandom(request.prompt, request.modelId);
+    const composed = composeBrief(parsed.input, 'narrative');
+    let draft = this.options.surfaceForms === 'varied' ? varySurfaceForms(composed, random) : composed;
+    if (random() < rate) {
+      const planted = plantRandomModelError(draft, parsed.input, random);
+      if (planted) {
+        draft = planted.draft;
+        this.options.onPlanted?.({ ...planted.planted, ticker: parsed.input.company.ticker, asOf: parsed.input.company.asOf, redraft });
+      }
+    }
     const text = JSON.stringify(draft);
     const systemTokens = estimateTokens(request.system);
     return {
