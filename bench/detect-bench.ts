@@ -21,7 +21,18 @@ function rng(seed: number): () => number {
   };
 }
 
-const LINE_ITEMS = ['net sales', 'operating income', 'net income', 'gross profit', 'free cash flow', 'operating cash flow', 'capital expenditures', 'research and development', 'total assets', 'long-term debt'];
+const LINE_ITEMS = [
+  'net sales',
+  'operating income',
+  'net income',
+  'gross profit',
+  'free cash flow',
+  'operating cash flow',
+  'capital expenditures',
+  'research and development',
+  'total assets',
+  'long-term debt',
+];
 const SEGMENTS = ['Industrial', 'Consumer', 'Services', 'Software', 'Aerospace', 'Energy', 'Healthcare', 'Automotive'];
 const FILLER = [
   'Management attributed the change to pricing actions and a richer product mix across the portfolio.',
@@ -100,7 +111,8 @@ for (const [i, row] of rows.entries()) {
   const result = detect(row);
   claims += result.claims.length;
   if (result.hallucinated) flagged += 1;
-  if ((i + 1) % 200 === 0) process.stderr.write(`  ${i + 1}/${n} rows, ${((i + 1) / ((performance.now() - started) / 1000)).toFixed(0)} rows/s\n`);
+  if ((i + 1) % 200 === 0)
+    process.stderr.write(`  ${i + 1}/${n} rows, ${((i + 1) / ((performance.now() - started) / 1000)).toFixed(0)} rows/s\n`);
 }
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStart);
@@ -122,6 +134,8 @@ const summary = {
   target: 200,
   meetsTarget: rowsPerCpuSecond >= 200,
 };
-process.stderr.write(`bench:detect: ${summary.rowsPerSecond} rows/s wall clock, ${summary.rowsPerSecondPerCore} rows per CPU-second (one thread) (${claims} claims, ${flagged} rows flagged) — target ≥ 200 rows/s per core: ${summary.meetsTarget ? 'met' : 'NOT met'}\n`);
+process.stderr.write(
+  `bench:detect: ${summary.rowsPerSecond} rows/s wall clock, ${summary.rowsPerSecondPerCore} rows per CPU-second (one thread) (${claims} claims, ${flagged} rows flagged) — target ≥ 200 rows/s per core: ${summary.meetsTarget ? 'met' : 'NOT met'}\n`,
+);
 if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 else process.stdout.write(`${summary.rowsPerSecondPerCore} rows/s per core (${summary.rowsPerSecond} rows/s wall clock)\n`);

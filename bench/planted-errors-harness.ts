@@ -44,14 +44,15 @@ function random(seed: number): () => number {
 export async function scorePlantedErrors(options: { stocks: number; asOf: string; verify: Verifier }): Promise<PlantedErrorScore> {
   const sources = createDemoSources({});
   const companies = (await sources.universe.list()).slice(0, options.stocks);
-  const kinds = Object.fromEntries(MODEL_ERROR_KINDS.map((k) => [k, { planted: 0, caught: 0, recall: 0, missed: [] as PlantedError[] }])) as Record<
-    ModelErrorKind,
-    KindScore
-  >;
+  const kinds = Object.fromEntries(
+    MODEL_ERROR_KINDS.map((k) => [k, { planted: 0, caught: 0, recall: 0, missed: [] as PlantedError[] }]),
+  ) as Record<ModelErrorKind, KindScore>;
   const clean = { drafts: 0, flagged: 0, falsePositiveRate: 0, examples: [] as string[] };
   for (const [n, company] of companies.entries()) {
     const bundle = await gatherSources(company, options.asOf, sources);
-    const metrics = bundle.companyFacts ? extractMetrics(bundle.companyFacts, { asOf: options.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth }) : [];
+    const metrics = bundle.companyFacts
+      ? extractMetrics(bundle.companyFacts, { asOf: options.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
+      : [];
     const snapshot = buildFactSnapshot(bundle, metrics);
     const input = briefInputFrom(snapshot, bundle);
     const draw = random(n * 7919 + 17);
@@ -60,7 +61,8 @@ export async function scorePlantedErrors(options: { stocks: number; asOf: string
     clean.drafts += 1;
     if (!verdict.passed) {
       clean.flagged += 1;
-      if (clean.examples.length < 8) clean.examples.push(`${company.ticker}: ${verdict.findings[0]!.kind}: ${verdict.findings[0]!.sentence}`);
+      if (clean.examples.length < 8)
+        clean.examples.push(`${company.ticker}: ${verdict.findings[0]!.kind}: ${verdict.findings[0]!.sentence}`);
     }
     for (const kind of MODEL_ERROR_KINDS) {
       const planted = plantModelError(draft, input, kind, draw);

@@ -24,10 +24,12 @@ const program = new Command('detect')
   .requiredOption('--in <file>', 'input JSONL, one row per line')
   .option('--out <file>', 'write result rows (JSONL) here')
   .option('--json', 'print one JSON summary object as the last line of stdout')
-  .addOption(new Option('--judge <adapter>', 'LLM judge for claims the deterministic checks cannot settle').argParser((v) => {
-    if (v !== 'sim' && v !== 'bedrock') throw new InvalidArgumentError('must be sim or bedrock');
-    return v;
-  }))
+  .addOption(
+    new Option('--judge <adapter>', 'LLM judge for claims the deterministic checks cannot settle').argParser((v) => {
+      if (v !== 'sim' && v !== 'bedrock') throw new InvalidArgumentError('must be sim or bedrock');
+      return v;
+    }),
+  )
   .allowExcessArguments(false)
   .exitOverride((error) => {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
@@ -57,7 +59,9 @@ runDetect({
         '\n',
     );
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(c ?? { n: summary.rows, hallucinated: summary.hallucinated, malformed: summary.malformed, seconds: Math.round(summary.seconds * 100) / 100 })}\n`);
+      process.stdout.write(
+        `${JSON.stringify(c ?? { n: summary.rows, hallucinated: summary.hallucinated, malformed: summary.malformed, seconds: Math.round(summary.seconds * 100) / 100 })}\n`,
+      );
     }
   })
   .catch((error: unknown) => {

@@ -28,7 +28,12 @@ const FactSchema = z
     value: z.number(),
     unit: z.enum(['USD', 'USD/share', 'shares', 'percent', 'ratio']),
     reportedScale: z.number().default(1),
-    period: z.object({ fiscalYear: z.number(), fiscalPeriod: z.enum(['FY', 'Q1', 'Q2', 'Q3', 'Q4', 'spot']), start: z.string().optional(), end: z.string() }),
+    period: z.object({
+      fiscalYear: z.number(),
+      fiscalPeriod: z.enum(['FY', 'Q1', 'Q2', 'Q3', 'Q4', 'spot']),
+      start: z.string().optional(),
+      end: z.string(),
+    }),
     source: z.enum(['filings', 'fundamentals', 'research', 'news']).default('filings'),
     docId: z.string(),
     filed: z.string().default(''),
@@ -40,7 +45,10 @@ export const DetectRowSchema = z.object({
   text: z.string(),
   sources: z.array(SourceSchema),
   facts: z.array(FactSchema).optional(),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must be an ISO date').optional(),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, 'must be an ISO date')
+    .optional(),
   label: z.boolean().optional(),
 });
 
@@ -63,7 +71,17 @@ export function confusion(tp: number, fp: number, tn: number, fn: number): Confu
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   const specificity = tn + fp === 0 ? 0 : tn / (tn + fp);
   // Key order is part of the CLI contract.
-  return { n: tp + fp + tn + fn, tp, fp, tn, fn, precision: r(precision), recall: r(recall), f1: r(f1), balancedAccuracy: r((recall + specificity) / 2) };
+  return {
+    n: tp + fp + tn + fn,
+    tp,
+    fp,
+    tn,
+    fn,
+    precision: r(precision),
+    recall: r(recall),
+    f1: r(f1),
+    balancedAccuracy: r((recall + specificity) / 2),
+  };
 }
 
 export interface RunOptions {
@@ -149,18 +167,33 @@ export async function runDetect(options: RunOptions): Promise<RunSummary> {
         hallucinated: result.hallucinated,
         score: result.score,
         decision: result.decision,
-        claims: result.claims.map((c) => ({ text: c.text, status: c.status, span: c.span, reason: c.reason, ...(c.evidence ? { evidence: c.evidence } : {}) })),
+        claims: result.claims.map((c) => ({
+          text: c.text,
+          status: c.status,
+          span: c.span,
+          reason: c.reason,
+          ...(c.evidence ? { evidence: c.evidence } : {}),
+        })),
       };
       await write(options.output, `${JSON.stringify(out)}\n`);
     }
     const now = performance.now();
     if (now - lastProgress > 2000) {
       lastProgress = now;
-      options.progress?.(`detect: ${rows} rows (${Math.round(rows / ((now - started) / 1000))} rows/s), ${hallucinated} flagged, ${malformed} malformed`);
+      options.progress?.(
+        `detect: ${rows} rows (${Math.round(rows / ((now - started) / 1000))} rows/s), ${hallucinated} flagged, ${malformed} malformed`,
+      );
     }
   }
   const labelled = tp + fp + tn + fn;
-  return { rows, malformed, hallucinated, labelled, confusion: labelled > 0 ? confusion(tp, fp, tn, fn) : undefined, seconds: (performance.now() - started) / 1000 };
+  return {
+    rows,
+    malformed,
+    hallucinated,
+    labelled,
+    confusion: labelled > 0 ? confusion(tp, fp, tn, fn) : undefined,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 export function fileOutput(path: string): Writable {

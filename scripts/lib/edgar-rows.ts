@@ -17,7 +17,21 @@ export interface EdgarRow {
   variant: EdgarVariant;
 }
 
-const STATED = new Set(['revenue', 'net_income', 'operating_income', 'gross_profit', 'eps_diluted', 'eps_basic', 'total_assets', 'total_liabilities', 'stockholders_equity', 'cash', 'operating_cash_flow', 'net_interest_income', 'dividends_per_share']);
+const STATED = new Set([
+  'revenue',
+  'net_income',
+  'operating_income',
+  'gross_profit',
+  'eps_diluted',
+  'eps_basic',
+  'total_assets',
+  'total_liabilities',
+  'stockholders_equity',
+  'cash',
+  'operating_cash_flow',
+  'net_interest_income',
+  'dividends_per_share',
+]);
 
 function sentence(fact: Fact, value: number, metric = fact.metric, period = fact.period): string {
   const label = METRIC_LABELS[metric] ?? metric;
@@ -40,10 +54,43 @@ export function edgarRows(company: string, facts: Fact[]): EdgarRow[] {
     const p7 = sentence(f, f.value * (i % 2 === 0 ? 1.07 : 0.93));
     if (p7 !== gold) rows.push({ id: `${id}:value7`, text: p7, facts, label: true, variant: 'value7' });
     rows.push({ id: `${id}:flip_sign`, text: sentence(f, -f.value), facts, label: true, variant: 'flip_sign' });
-    const otherYear = stated.find((g) => g.metric === f.metric && g.period.fiscalPeriod === f.period.fiscalPeriod && g.period.fiscalYear !== f.period.fiscalYear && Math.abs(g.value - f.value) > Math.abs(f.value) * 0.01);
-    if (otherYear) rows.push({ id: `${id}:other_year`, text: sentence(f, f.value, f.metric, otherYear.period), facts, label: true, variant: 'other_year' });
-    const otherItem = stated.find((g) => g.metric !== f.metric && g.unit === f.unit && g.period.fiscalYear === f.period.fiscalYear && g.period.fiscalPeriod === f.period.fiscalPeriod && !facts.some((h) => h.metric === g.metric && h.period.fiscalYear === f.period.fiscalYear && h.period.fiscalPeriod === f.period.fiscalPeriod && Math.abs(h.value - f.value) <= Math.abs(f.value) * 0.01));
-    if (otherItem) rows.push({ id: `${id}:wrong_line_item`, text: sentence(f, f.value, otherItem.metric), facts, label: true, variant: 'wrong_line_item' });
+    const otherYear = stated.find(
+      (g) =>
+        g.metric === f.metric &&
+        g.period.fiscalPeriod === f.period.fiscalPeriod &&
+        g.period.fiscalYear !== f.period.fiscalYear &&
+        Math.abs(g.value - f.value) > Math.abs(f.value) * 0.01,
+    );
+    if (otherYear)
+      rows.push({
+        id: `${id}:other_year`,
+        text: sentence(f, f.value, f.metric, otherYear.period),
+        facts,
+        label: true,
+        variant: 'other_year',
+      });
+    const otherItem = stated.find(
+      (g) =>
+        g.metric !== f.metric &&
+        g.unit === f.unit &&
+        g.period.fiscalYear === f.period.fiscalYear &&
+        g.period.fiscalPeriod === f.period.fiscalPeriod &&
+        !facts.some(
+          (h) =>
+            h.metric === g.metric &&
+            h.period.fiscalYear === f.period.fiscalYear &&
+            h.period.fiscalPeriod === f.period.fiscalPeriod &&
+            Math.abs(h.value - f.value) <= Math.abs(f.value) * 0.01,
+        ),
+    );
+    if (otherItem)
+      rows.push({
+        id: `${id}:wrong_line_item`,
+        text: sentence(f, f.value, otherItem.metric),
+        facts,
+        label: true,
+        variant: 'wrong_line_item',
+      });
   });
   return rows;
 }

@@ -110,7 +110,11 @@ function tableYears(table: string[][]): string[] {
 function rowLabels(table: string[][]): string[] {
   return table
     .filter((r) => r.slice(1).some((c) => /\d/.test(String(c)) && !/^\s*(?:19|20)\d{2}\s*$/.test(String(c))))
-    .map((r) => String(r[0] ?? '').replace(/:$/, '').trim())
+    .map((r) =>
+      String(r[0] ?? '')
+        .replace(/:$/, '')
+        .trim(),
+    )
     .filter((l) => l.length >= 3);
 }
 
@@ -123,7 +127,14 @@ function perturbedValue(value: number, decimals: number, factor: number): { valu
 
 /** All rows for one TAT-QA item. `i` makes the ±7 % direction alternate deterministically. */
 export function rowsForItem(item: TatqaItem, i: number): DetectRow[] {
-  const source: SourceInput = { id: item.table.uid, text: [...item.paragraphs].sort((a, b) => a.order - b.order).map((p) => p.text).join('\n\n'), tables: [item.table.table] };
+  const source: SourceInput = {
+    id: item.table.uid,
+    text: [...item.paragraphs]
+      .sort((a, b) => a.order - b.order)
+      .map((p) => p.text)
+      .join('\n\n'),
+    tables: [item.table.table],
+  };
   const sources = [source];
   const rows: DetectRow[] = [];
   const years = tableYears(item.table.table);
@@ -144,7 +155,13 @@ export function rowsForItem(item: TatqaItem, i: number): DetectRow[] {
     const named = [...gold.matchAll(YEAR_RE)].map((m) => m[0]);
     const replacement = years.find((y) => !named.includes(y));
     if (named.length > 0 && replacement) {
-      rows.push({ id: `${q.uid}:other_year`, text: gold.replace(new RegExp(`\\b${named[0]}\\b`), replacement), label: true, variant: 'other_year', ...base });
+      rows.push({
+        id: `${q.uid}:other_year`,
+        text: gold.replace(new RegExp(`\\b${named[0]}\\b`), replacement),
+        label: true,
+        variant: 'other_year',
+        ...base,
+      });
     }
     const lower = gold.toLowerCase();
     const present = labels.filter((l) => lower.includes(l.toLowerCase())).sort((a, b) => b.length - a.length)[0];
@@ -152,14 +169,17 @@ export function rowsForItem(item: TatqaItem, i: number): DetectRow[] {
       // Another line item that the sentence does not already name (else "Bell Wireless for Bell Wireless").
       const other = labels.find((l) => {
         const o = l.toLowerCase();
-        return o !== present.toLowerCase() && !o.includes(present.toLowerCase()) && !present.toLowerCase().includes(o) && !lower.includes(o);
+        return (
+          o !== present.toLowerCase() && !o.includes(present.toLowerCase()) && !present.toLowerCase().includes(o) && !lower.includes(o)
+        );
       });
       if (other) {
         const text = gold.replace(new RegExp(present.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), other);
         rows.push({ id: `${q.uid}:wrong_line_item`, text, label: true, variant: 'wrong_line_item', ...base });
       }
     }
-    if (ans.value !== 0) rows.push({ id: `${q.uid}:flip_sign`, text: say(-ans.value, ans.decimals), label: true, variant: 'flip_sign', ...base });
+    if (ans.value !== 0)
+      rows.push({ id: `${q.uid}:flip_sign`, text: say(-ans.value, ans.decimals), label: true, variant: 'flip_sign', ...base });
   });
   return rows;
 }

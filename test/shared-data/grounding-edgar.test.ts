@@ -19,10 +19,23 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.startsWit
 function factsOf(file: string): Fact[] {
   const parsed = parseCompanyFacts(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
   const values = extractMetrics(parsed.facts, { asOf: '2100-01-01' });
-  const years = [...new Set(values.filter((v) => v.period.fiscalPeriod === 'FY').map((v) => v.period.fiscalYear))].sort((a, b) => b - a).slice(0, 3);
+  const years = [...new Set(values.filter((v) => v.period.fiscalPeriod === 'FY').map((v) => v.period.fiscalYear))]
+    .sort((a, b) => b - a)
+    .slice(0, 3);
   return values
     .filter((v) => years.includes(v.period.fiscalYear) && v.period.fiscalPeriod !== 'spot')
-    .map((v) => ({ id: `${v.metric}|${v.period.fiscalYear}-${v.period.fiscalPeriod}|${v.accn}`, metric: v.metric, value: v.value, unit: v.unit, reportedScale: 1, period: v.period, source: 'filings', docId: v.accn, filed: v.filed, form: v.form }));
+    .map((v) => ({
+      id: `${v.metric}|${v.period.fiscalYear}-${v.period.fiscalPeriod}|${v.accn}`,
+      metric: v.metric,
+      value: v.value,
+      unit: v.unit,
+      reportedScale: 1,
+      period: v.period,
+      source: 'filings',
+      docId: v.accn,
+      filed: v.filed,
+      form: v.form,
+    }));
 }
 
 const rows: EdgarRow[] = files.flatMap((f) => edgarRows(f.split('_')[0]!, factsOf(f)));
@@ -32,8 +45,13 @@ describe('EDGAR company facts stated as claims', () => {
   it('are supported', () => {
     const gold = results.filter((r) => r.row.variant === 'gold');
     const ok = gold.filter((r) => r.result.claims.length > 0 && r.result.claims.every((c) => c.status === 'supported'));
-    const misses = gold.filter((r) => !ok.includes(r)).slice(0, 5).map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
-    console.log(`EDGAR gold supported: ${((ok.length / gold.length) * 100).toFixed(1)}% of ${gold.length} (${files.length} companies)${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`);
+    const misses = gold
+      .filter((r) => !ok.includes(r))
+      .slice(0, 5)
+      .map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
+    console.log(
+      `EDGAR gold supported: ${((ok.length / gold.length) * 100).toFixed(1)}% of ${gold.length} (${files.length} companies)${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`,
+    );
     expect(gold.length).toBeGreaterThan(100);
     expect(ok.length / gold.length).toBeGreaterThanOrEqual(0.97);
   });
@@ -41,8 +59,13 @@ describe('EDGAR company facts stated as claims', () => {
   it.each(['scale10', 'value7', 'other_year', 'wrong_line_item', 'flip_sign'])('%s copies are flagged', (variant) => {
     const of = results.filter((r) => r.row.variant === variant);
     const flagged = of.filter((r) => r.result.hallucinated);
-    const misses = of.filter((r) => !r.result.hallucinated).slice(0, 3).map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
-    console.log(`EDGAR ${variant} flagged: ${((flagged.length / of.length) * 100).toFixed(1)}% of ${of.length}${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`);
+    const misses = of
+      .filter((r) => !r.result.hallucinated)
+      .slice(0, 3)
+      .map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
+    console.log(
+      `EDGAR ${variant} flagged: ${((flagged.length / of.length) * 100).toFixed(1)}% of ${of.length}${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`,
+    );
     expect(of.length).toBeGreaterThan(20);
     expect(flagged.length / of.length).toBeGreaterThanOrEqual(0.95);
   });
@@ -58,9 +81,16 @@ describe('EDGAR company facts printed as a filing table and stated as claims', (
 
   it.each(['gold', 'scale10', 'value7', 'other_year', 'wrong_line_item', 'flip_sign'])('%s rows', (variant) => {
     const of = tableCases.filter((r) => r.row.variant === variant);
-    const ok = of.filter((r) => (variant === 'gold' ? r.result.claims.length > 0 && r.result.claims.every((c) => c.status === 'supported') : r.result.hallucinated));
-    const misses = of.filter((r) => !ok.includes(r)).slice(0, 3).map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
-    console.log(`EDGAR table ${variant} ${variant === 'gold' ? 'supported' : 'flagged'}: ${((ok.length / of.length) * 100).toFixed(1)}% of ${of.length}${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`);
+    const ok = of.filter((r) =>
+      variant === 'gold' ? r.result.claims.length > 0 && r.result.claims.every((c) => c.status === 'supported') : r.result.hallucinated,
+    );
+    const misses = of
+      .filter((r) => !ok.includes(r))
+      .slice(0, 3)
+      .map((r) => `${r.row.text} → ${r.result.claims.map((c) => c.reason).join(' | ')}`);
+    console.log(
+      `EDGAR table ${variant} ${variant === 'gold' ? 'supported' : 'flagged'}: ${((ok.length / of.length) * 100).toFixed(1)}% of ${of.length}${misses.length ? `; e.g. ${misses.join(' ;; ')}` : ''}`,
+    );
     expect(of.length).toBeGreaterThan(20);
     expect(ok.length / of.length).toBeGreaterThanOrEqual(0.95);
   });

@@ -72,19 +72,33 @@ const EDITS: Record<Exclude<ModelErrorKind, 'invented_event'>, Edit> = {
     const factor = 1 + (random() < 0.5 ? -1 : 1) * (0.07 + random() * 0.18);
     return `$${(Number(numeral) * factor).toFixed(decimals)} ${scale}`;
   }),
-  wrong_scale: rewrite(/\$(\d+(?:\.\d+)?) (billion|million)\b/, ([, numeral, scale]) => `$${numeral} ${scale === 'million' ? 'billion' : 'million'}`),
+  wrong_scale: rewrite(
+    /\$(\d+(?:\.\d+)?) (billion|million)\b/,
+    ([, numeral, scale]) => `$${numeral} ${scale === 'million' ? 'billion' : 'million'}`,
+  ),
   wrong_period: rewrite(/\bfiscal (\d{4})\b/, ([, year], random) => `fiscal ${Number(year) + (random() < 0.5 ? -1 : 1)}`),
   // The figure of one line item attributed to another.
-  wrong_line_item: rewrite(/^Revenue for (.+?) was /, ([, period], random) => `${pick(random, ['Operating income', 'Net income', 'Gross profit'])} for ${period} was `),
-  flipped_direction: rewrite(/\b(up|down) (\d+(?:\.\d+)?%) year on year/, ([, direction, amount]) => `${direction === 'up' ? 'down' : 'up'} ${amount} year on year`),
+  wrong_line_item: rewrite(
+    /^Revenue for (.+?) was /,
+    ([, period], random) => `${pick(random, ['Operating income', 'Net income', 'Gross profit'])} for ${period} was `,
+  ),
+  flipped_direction: rewrite(
+    /\b(up|down) (\d+(?:\.\d+)?%) year on year/,
+    ([, direction, amount]) => `${direction === 'up' ? 'down' : 'up'} ${amount} year on year`,
+  ),
   loss_as_profit: (text) =>
     /The company reported a net loss of /.test(text)
       ? text.replace('The company reported a net loss of ', 'Net income was ').replace('loss per share', 'EPS')
       : /^Net income was /.test(text)
         ? text.replace(/^Net income was /, 'The company reported a net loss of ').replace(/, a net margin of [^,]+,/, '')
         : undefined,
-  annual_as_quarter: rewrite(/^Revenue for fiscal (\d{4}) was /, ([, year], random) => `Revenue for the ${pick(random, ['fourth', 'third'])} quarter of fiscal ${year} was `),
-  estimate_as_reported: rewrite(/^Consensus expects (EPS|a loss per share) of /, ([, what]) => (what === 'EPS' ? 'The company reported EPS of ' : 'The company reported a loss per share of ')),
+  annual_as_quarter: rewrite(
+    /^Revenue for fiscal (\d{4}) was /,
+    ([, year], random) => `Revenue for the ${pick(random, ['fourth', 'third'])} quarter of fiscal ${year} was `,
+  ),
+  estimate_as_reported: rewrite(/^Consensus expects (EPS|a loss per share) of /, ([, what]) =>
+    what === 'EPS' ? 'The company reported EPS of ' : 'The company reported a loss per share of ',
+  ),
   // The value a source conflict was decided against, stated as the figure.
   conflict_loser: (text, input) => {
     for (const conflict of input.conflicts) {
@@ -95,16 +109,30 @@ const EDITS: Record<Exclude<ModelErrorKind, 'invented_event'>, Edit> = {
     }
     return undefined;
   },
-  flipped_rating: rewrite(/ rates the stock ([A-Z][a-z]+(?: Weight)?)\b/, ([, rating]) => (OPPOSITE_RATING[rating!] ? ` rates the stock ${OPPOSITE_RATING[rating!]}` : undefined)),
+  flipped_rating: rewrite(/ rates the stock ([A-Z][a-z]+(?: Weight)?)\b/, ([, rating]) =>
+    OPPOSITE_RATING[rating!] ? ` rates the stock ${OPPOSITE_RATING[rating!]}` : undefined,
+  ),
   // A rating and target attributed to a firm that does not cover the stock.
-  wrong_firm: rewrite(/^(.+?) rates the stock /, (_, random) => `${pick(random, ['Goldman Sachs', 'Morgan Stanley', 'J.P. Morgan', 'Barclays'])} rates the stock `),
+  wrong_firm: rewrite(
+    /^(.+?) rates the stock /,
+    (_, random) => `${pick(random, ['Goldman Sachs', 'Morgan Stanley', 'J.P. Morgan', 'Barclays'])} rates the stock `,
+  ),
   swapped_ticker: rewrite(/\(([A-Z]{2,5})\)/, ([, ticker]) => `(${ticker!.split('').reverse().join('')})`),
-  future_date: rewrite(/\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b/, ([, month, day, year]) => {
-    const next = (MONTHS.indexOf(month!) + 3) % 12;
-    return `${MONTHS[next]} ${day}, ${Number(year) + 1}`;
-  }),
-  unsupported_superlative: rewrite(/^Revenue for (.+?) was (\$[\d.,]+ ?[A-Za-z]*)/, ([, period, amount]) => `Revenue for ${period} was a record ${amount}`),
-  promissory: rewrite(/\.$/, (_, random) => `, ${pick(random, ['and the shares will keep rising', 'so the stock is a buy', 'which guarantees further gains'])}.`),
+  future_date: rewrite(
+    /\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b/,
+    ([, month, day, year]) => {
+      const next = (MONTHS.indexOf(month!) + 3) % 12;
+      return `${MONTHS[next]} ${day}, ${Number(year) + 1}`;
+    },
+  ),
+  unsupported_superlative: rewrite(
+    /^Revenue for (.+?) was (\$[\d.,]+ ?[A-Za-z]*)/,
+    ([, period, amount]) => `Revenue for ${period} was a record ${amount}`,
+  ),
+  promissory: rewrite(
+    /\.$/,
+    (_, random) => `, ${pick(random, ['and the shares will keep rising', 'so the stock is a buy', 'which guarantees further gains'])}.`,
+  ),
 };
 
 const INVENTED_EVENTS = [
@@ -122,7 +150,12 @@ function sentencesOf(draft: SummaryDraft): SummarySentence[] {
  * Plant one error of `kind` in the expanded brief: edit the first sentence where it applies, in
  * a random order of sentences. Undefined when no sentence of the draft admits that kind.
  */
-export function plantModelError(draft: SummaryDraft, input: BriefInput, kind: ModelErrorKind, random: Random): { draft: SummaryDraft; planted: PlantedError } | undefined {
+export function plantModelError(
+  draft: SummaryDraft,
+  input: BriefInput,
+  kind: ModelErrorKind,
+  random: Random,
+): { draft: SummaryDraft; planted: PlantedError } | undefined {
   const copy = structuredClone(draft);
   if (kind === 'invented_event') {
     const catalysts = copy.expanded.sections.find((s) => s.section === 'catalysts') ?? copy.expanded.sections.at(-1)!;
@@ -146,7 +179,11 @@ export function plantModelError(draft: SummaryDraft, input: BriefInput, kind: Mo
 }
 
 /** Plant an error of a random kind, trying the others in turn when a kind does not apply. */
-export function plantRandomModelError(draft: SummaryDraft, input: BriefInput, random: Random): { draft: SummaryDraft; planted: PlantedError } | undefined {
+export function plantRandomModelError(
+  draft: SummaryDraft,
+  input: BriefInput,
+  random: Random,
+): { draft: SummaryDraft; planted: PlantedError } | undefined {
   const start = Math.floor(random() * MODEL_ERROR_KINDS.length);
   for (let k = 0; k < MODEL_ERROR_KINDS.length; k += 1) {
     const planted = plantModelError(draft, input, MODEL_ERROR_KINDS[(start + k) % MODEL_ERROR_KINDS.length]!, random);

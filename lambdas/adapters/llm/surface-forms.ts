@@ -40,28 +40,43 @@ function percent(text: string, random: Random): string {
 function periods(text: string, random: Random): string {
   return text
     .replace(/\bthe (first|second|third|fourth) quarter of fiscal (\d{4})\b/g, (whole, quarter: string, year: string) =>
-      random() < 0.5 ? pick(random, [`Q${QUARTER_WORDS[quarter]} FY${year}`, `Q${QUARTER_WORDS[quarter]} FY${year.slice(2)}`, `fiscal Q${QUARTER_WORDS[quarter]} ${year}`]) : whole,
+      random() < 0.5
+        ? pick(random, [
+            `Q${QUARTER_WORDS[quarter]} FY${year}`,
+            `Q${QUARTER_WORDS[quarter]} FY${year.slice(2)}`,
+            `fiscal Q${QUARTER_WORDS[quarter]} ${year}`,
+          ])
+        : whole,
     )
-    .replace(/\bfiscal (\d{4})\b/g, (whole, year: string) => (random() < 0.4 ? pick(random, [`FY${year}`, `FY${year.slice(2)}`, `fiscal year ${year}`]) : whole));
+    .replace(/\bfiscal (\d{4})\b/g, (whole, year: string) =>
+      random() < 0.4 ? pick(random, [`FY${year}`, `FY${year.slice(2)}`, `fiscal year ${year}`]) : whole,
+    );
 }
 
 function directions(text: string, random: Random): string {
   return text.replace(/, (up|down) ([\d.]+(?:%| percent)) year on year\b/g, (whole, direction: string, amount: string) => {
     if (random() >= 0.5) return whole;
-    const verb = direction === 'up' ? pick(random, ['rising', 'an increase of', 'growth of']) : pick(random, ['falling', 'a decline of', 'a decrease of']);
+    const verb =
+      direction === 'up'
+        ? pick(random, ['rising', 'an increase of', 'growth of'])
+        : pick(random, ['falling', 'a decline of', 'a decrease of']);
     return `, ${verb} ${amount} from a year earlier`;
   });
 }
 
 const PARAPHRASES: Array<[RegExp, readonly string[]]> = [
-  [/^The annual report flags this risk: /, ['Among the risks in the annual report: ', 'The 10-K lists a risk: ', 'A risk the company discloses: ']],
+  [
+    /^The annual report flags this risk: /,
+    ['Among the risks in the annual report: ', 'The 10-K lists a risk: ', 'A risk the company discloses: '],
+  ],
   [/^Net income was /, ['Net income came in at ', 'The company earned net income of ']],
   [/^The shares traded at /, ['The stock was at ', 'Shares closed at ']],
   [/^Consensus expects /, ['Analysts on average expect ', 'The consensus estimate calls for ']],
 ];
 
 function paraphrase(text: string, random: Random): string {
-  for (const [pattern, options] of PARAPHRASES) if (pattern.test(text) && random() < 0.5) return text.replace(pattern, pick(random, options));
+  for (const [pattern, options] of PARAPHRASES)
+    if (pattern.test(text) && random() < 0.5) return text.replace(pattern, pick(random, options));
   return text;
 }
 

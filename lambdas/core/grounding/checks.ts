@@ -13,13 +13,40 @@ import type { SourceIndex, SourceSentence } from './source-reader';
 
 /** Upper-case words that are vocabulary, not tickers. */
 const NOT_TICKERS = new Set(
-  'A I AI CEO CFO COO CTO EPS GAAP FY Q1 Q2 Q3 Q4 H1 H2 US USA U.S UK EU USD EUR GBP SEC NYSE NASDAQ ETF ESG IPO M&A R&D SG&A EBIT EBITDA FCF TTM NTM YOY LTM YTD II III IV PE P/E ROE ROA ROIC ARPU API AWS GPU CPU PC TV DC IT HR LLC INC PLC LTD CORP NA OK AND THE FOR OF IN ON TO BY OR VS EBT OEM SKU GDP CPI FX Fed ADR ADRS EV EVS SaaS B2B B2C MD&A ASC ASU IFRS XBRL 10-K 10-Q 8-K Q CEO\'S LNG OPEC FDA FTC DOJ DOE IRS EPA NAV AUM PT EST ET PST BUY SELL HOLD'.split(/\s+/),
+  "A I AI CEO CFO COO CTO EPS GAAP FY Q1 Q2 Q3 Q4 H1 H2 US USA U.S UK EU USD EUR GBP SEC NYSE NASDAQ ETF ESG IPO M&A R&D SG&A EBIT EBITDA FCF TTM NTM YOY LTM YTD II III IV PE P/E ROE ROA ROIC ARPU API AWS GPU CPU PC TV DC IT HR LLC INC PLC LTD CORP NA OK AND THE FOR OF IN ON TO BY OR VS EBT OEM SKU GDP CPI FX Fed ADR ADRS EV EVS SaaS B2B B2C MD&A ASC ASU IFRS XBRL 10-K 10-Q 8-K Q CEO'S LNG OPEC FDA FTC DOJ DOE IRS EPA NAV AUM PT EST ET PST BUY SELL HOLD".split(
+    /\s+/,
+  ),
 );
-const TICKER_RE = /(?:\((?:NYSE|NASDAQ|Nasdaq|NYSE American|AMEX|TSX|LSE)?:?\s?([A-Z]{1,5}(?:\.[A-Z])?)\)|\b(?:NYSE|NASDAQ|Nasdaq|ticker|symbol)[:\s]+([A-Z]{1,5})\b|\b([A-Z]{2,5})(?=['’]s\b|\s+(?:shares|stock)\b))/g;
-const COMPANY_RE = /\b((?:[A-Z][A-Za-z0-9&.-]+\s+){0,4}[A-Z][A-Za-z0-9&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)(?![a-z])/g;
+const TICKER_RE =
+  /(?:\((?:NYSE|NASDAQ|Nasdaq|NYSE American|AMEX|TSX|LSE)?:?\s?([A-Z]{1,5}(?:\.[A-Z])?)\)|\b(?:NYSE|NASDAQ|Nasdaq|ticker|symbol)[:\s]+([A-Z]{1,5})\b|\b([A-Z]{2,5})(?=['’]s\b|\s+(?:shares|stock)\b))/g;
+const COMPANY_RE =
+  /\b((?:[A-Z][A-Za-z0-9&.-]+\s+){0,4}[A-Z][A-Za-z0-9&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)(?![a-z])/g;
 const COMPANY_SUFFIX_RE = /\b(?:Inc|Corp|Corporation|Ltd|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)\b/;
-const FIRM_RE = /\b((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})\s+(?:rates|rated|upgraded|downgraded|initiated|reiterated|maintains|maintained|has|keeps|kept|cut|raised|lifted|lowered|sets|set|assigns|assigned|sees)\b|\b(?:at|by|from)\s+((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})/g;
-const SENTENCE_START_WORDS = new Set(['The', 'In', 'On', 'At', 'By', 'For', 'From', 'Its', 'It', 'This', 'That', 'Analysts', 'Revenue', 'Shares', 'Management', 'We', 'Our', 'Fiscal', 'Net', 'Operating', 'Gross']);
+const FIRM_RE =
+  /\b((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})\s+(?:rates|rated|upgraded|downgraded|initiated|reiterated|maintains|maintained|has|keeps|kept|cut|raised|lifted|lowered|sets|set|assigns|assigned|sees)\b|\b(?:at|by|from)\s+((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})/g;
+const SENTENCE_START_WORDS = new Set([
+  'The',
+  'In',
+  'On',
+  'At',
+  'By',
+  'For',
+  'From',
+  'Its',
+  'It',
+  'This',
+  'That',
+  'Analysts',
+  'Revenue',
+  'Shares',
+  'Management',
+  'We',
+  'Our',
+  'Fiscal',
+  'Net',
+  'Operating',
+  'Gross',
+]);
 
 export interface EntityOptions {
   /** Names and tickers known to be right even when the sources do not spell them (the subject company). */
@@ -39,18 +66,23 @@ export function checkEntities(claim: Claim, index: SourceIndex, options: EntityO
   const s = claim.ctx.sentence;
   const extra = new Set((options.knownEntities ?? []).map((e) => e.toLowerCase()));
   // Cheap gates first: a ticker needs two capitals in a row, a company name a corporate suffix.
-  if (/[A-Z]{2}/.test(s)) for (const m of s.matchAll(TICKER_RE)) {
-    const t = m[1] ?? m[2] ?? m[3];
-    if (!t || NOT_TICKERS.has(t)) continue;
-    if (!new RegExp(`\\b${t.replace('.', '\\.')}\\b`).test(index.rawText) && !extra.has(t.toLowerCase())) {
-      return { status: 'unsupported', kind: 'unknown_entity', reason: `ticker ${t} appears in no source` };
+  if (/[A-Z]{2}/.test(s))
+    for (const m of s.matchAll(TICKER_RE)) {
+      const t = m[1] ?? m[2] ?? m[3];
+      if (!t || NOT_TICKERS.has(t)) continue;
+      if (!new RegExp(`\\b${t.replace('.', '\\.')}\\b`).test(index.rawText) && !extra.has(t.toLowerCase())) {
+        return { status: 'unsupported', kind: 'unknown_entity', reason: `ticker ${t} appears in no source` };
+      }
     }
-  }
-  if (COMPANY_SUFFIX_RE.test(s)) for (const m of s.matchAll(COMPANY_RE)) {
-    const name = m[1]!.split(/\s+/).filter((w, i) => !(i === 0 && SENTENCE_START_WORDS.has(w))).join(' ');
-    if (!name) continue;
-    if (!known(index, name, extra)) return { status: 'unsupported', kind: 'unknown_entity', reason: `${m[0]} appears in no source` };
-  }
+  if (COMPANY_SUFFIX_RE.test(s))
+    for (const m of s.matchAll(COMPANY_RE)) {
+      const name = m[1]!
+        .split(/\s+/)
+        .filter((w, i) => !(i === 0 && SENTENCE_START_WORDS.has(w)))
+        .join(' ');
+      if (!name) continue;
+      if (!known(index, name, extra)) return { status: 'unsupported', kind: 'unknown_entity', reason: `${m[0]} appears in no source` };
+    }
   return undefined;
 }
 
@@ -86,18 +118,45 @@ export function checkRating(claim: Claim, index: SourceIndex): Verdict | undefin
   const rated = index.sentences.filter((x) => x.ratings.length > 0);
   if (firm) {
     const firmLower = firm.toLowerCase();
-    if (!index.lowerText.includes(firmLower)) return { status: 'contradicted', kind: 'wrong_firm', reason: `${firm} appears in no source; the rating belongs to another firm or to none` };
+    if (!index.lowerText.includes(firmLower))
+      return {
+        status: 'contradicted',
+        kind: 'wrong_firm',
+        reason: `${firm} appears in no source; the rating belongs to another firm or to none`,
+      };
     const byFirm = rated.filter((x) => x.text.toLowerCase().includes(firmLower));
     if (byFirm.length === 0) return undefined;
     const agree = byFirm.find((x) => x.ratings.includes(rating));
-    if (agree) return { status: 'supported', kind: 'supported', reason: `${firm} rates it ${rating} in ${agree.sourceId}`, evidence: { sourceId: agree.sourceId, quote: agree.text } };
+    if (agree)
+      return {
+        status: 'supported',
+        kind: 'supported',
+        reason: `${firm} rates it ${rating} in ${agree.sourceId}`,
+        evidence: { sourceId: agree.sourceId, quote: agree.text },
+      };
     const other = byFirm[0]!;
-    return { status: 'contradicted', kind: 'wrong_rating', reason: `${firm}'s rating is ${other.ratings.at(-1)} in ${other.sourceId}, not ${rating}`, evidence: { sourceId: other.sourceId, quote: other.text } };
+    return {
+      status: 'contradicted',
+      kind: 'wrong_rating',
+      reason: `${firm}'s rating is ${other.ratings.at(-1)} in ${other.sourceId}, not ${rating}`,
+      evidence: { sourceId: other.sourceId, quote: other.text },
+    };
   }
   if (rated.length === 0) return undefined;
   const agree = rated.find((x) => x.ratings.includes(rating));
-  if (agree) return { status: 'supported', kind: 'supported', reason: `rated ${rating} in ${agree.sourceId}`, evidence: { sourceId: agree.sourceId, quote: agree.text } };
-  return { status: 'contradicted', kind: 'wrong_rating', reason: `the research notes rate it ${rated[0]!.ratings.at(-1)}, not ${rating}`, evidence: { sourceId: rated[0]!.sourceId, quote: rated[0]!.text } };
+  if (agree)
+    return {
+      status: 'supported',
+      kind: 'supported',
+      reason: `rated ${rating} in ${agree.sourceId}`,
+      evidence: { sourceId: agree.sourceId, quote: agree.text },
+    };
+  return {
+    status: 'contradicted',
+    kind: 'wrong_rating',
+    reason: `the research notes rate it ${rated[0]!.ratings.at(-1)}, not ${rating}`,
+    evidence: { sourceId: rated[0]!.sourceId, quote: rated[0]!.text },
+  };
 }
 
 /** A price target's firm must be the firm the matched note names. */
@@ -109,18 +168,25 @@ export function checkFirmOfFigure(claim: NumericClaim, verdict: Verdict, index: 
   if (verdict.evidence.quote.toLowerCase().includes(firmLower)) return undefined;
   const source = index.sources.get(verdict.evidence.sourceId);
   if (source && `${source.title ?? ''} ${source.text}`.toLowerCase().includes(firmLower)) return undefined;
-  return { status: 'contradicted', kind: 'wrong_firm', reason: `${claim.figure.raw} comes from ${verdict.evidence.sourceId}, which is not ${firm}'s`, evidence: verdict.evidence };
+  return {
+    status: 'contradicted',
+    kind: 'wrong_firm',
+    reason: `${claim.figure.raw} comes from ${verdict.evidence.sourceId}, which is not ${firm}'s`,
+    evidence: verdict.evidence,
+  };
 }
 
 /** Dates after the as-of date stated as facts that already happened. */
 export function checkDates(claim: Claim, asOf: string | undefined): Verdict | undefined {
   if (!asOf) return undefined;
   const s = claim.ctx.sentence;
-  if (/\b(?:will|expects?|expected|plans?|scheduled|due|matur(?:e|es|ing)|guid(?:e|ance)|forecast|target|by|through|until|next)\b/i.test(s)) return undefined;
+  if (/\b(?:will|expects?|expected|plans?|scheduled|due|matur(?:e|es|ing)|guid(?:e|ance)|forecast|target|by|through|until|next)\b/i.test(s))
+    return undefined;
   for (const p of claim.ctx.periods) {
     if (p.kind !== 'date' && p.kind !== 'month') continue;
     const end = approximateEnd(p);
-    if (end && end > asOf) return { status: 'contradicted', kind: 'future_date', reason: `${p.text} is after the as-of date ${asOf}, stated as past` };
+    if (end && end > asOf)
+      return { status: 'contradicted', kind: 'future_date', reason: `${p.text} is after the as-of date ${asOf}, stated as past` };
   }
   return undefined;
 }
@@ -133,7 +199,13 @@ export function checkCitations(claim: Claim, verdict: Verdict, index: SourceInde
   const unknown = cites.find((c) => !ids.has(c));
   if (unknown) return { status: 'unsupported', kind: 'unknown_citation', reason: `cites ${unknown}, which is not a source` };
   if (verdict.status === 'supported' && verdict.evidence && !cites.includes(verdict.evidence.sourceId)) {
-    return { status: verdict.status, kind: 'citation_mismatch', reason: `${verdict.reason}; but the sentence cites ${cites.join(', ')}, not ${verdict.evidence.sourceId}`, evidence: verdict.evidence, weak: true };
+    return {
+      status: verdict.status,
+      kind: 'citation_mismatch',
+      reason: `${verdict.reason}; but the sentence cites ${cites.join(', ')}, not ${verdict.evidence.sourceId}`,
+      evidence: verdict.evidence,
+      weak: true,
+    };
   }
   return undefined;
 }
@@ -169,21 +241,50 @@ const UP_RE = /\b(increas\w*|rose|ris\w*|grew|grow\w*|higher|up|gain\w*|expand\w
 /** Entailment for a claim with no figure: supported, contradicted (negation or direction flipped) or unsupported. */
 export function checkEntailment(claim: TextClaim, index: SourceIndex): Verdict {
   const best = bestSentence(claim.tokens, index);
-  if (!best || claim.tokens.length === 0) return { status: 'unsupported', kind: 'unsupported_text', reason: 'no source sentence shares its content words' };
+  if (!best || claim.tokens.length === 0)
+    return { status: 'unsupported', kind: 'unsupported_text', reason: 'no source sentence shares its content words' };
   const quote = { sourceId: best.sentence.sourceId, quote: best.sentence.text };
   if (best.coverage >= 0.6) {
     if (claim.ctx.negated !== best.sentence.negated) {
-      return { status: 'contradicted', kind: 'contradicted_text', reason: `the closest source sentence says the opposite (negation differs, ${(best.coverage * 100).toFixed(0)}% word overlap)`, evidence: quote };
+      return {
+        status: 'contradicted',
+        kind: 'contradicted_text',
+        reason: `the closest source sentence says the opposite (negation differs, ${(best.coverage * 100).toFixed(0)}% word overlap)`,
+        evidence: quote,
+      };
     }
     const cu = UP_RE.test(claim.ctx.sentence);
     const cd = DOWN_RE.test(claim.ctx.sentence);
     const su = UP_RE.test(best.sentence.text);
     const sd = DOWN_RE.test(best.sentence.text);
     if (cu !== cd && su !== sd && cu !== su) {
-      return { status: 'contradicted', kind: 'contradicted_text', reason: `the closest source sentence states the opposite direction (${su ? 'up' : 'down'})`, evidence: quote };
+      return {
+        status: 'contradicted',
+        kind: 'contradicted_text',
+        reason: `the closest source sentence states the opposite direction (${su ? 'up' : 'down'})`,
+        evidence: quote,
+      };
     }
-    return { status: 'supported', kind: 'supported', reason: `${(best.coverage * 100).toFixed(0)}% of its content words are in a source sentence`, evidence: quote, weak: best.coverage < 0.75 };
+    return {
+      status: 'supported',
+      kind: 'supported',
+      reason: `${(best.coverage * 100).toFixed(0)}% of its content words are in a source sentence`,
+      evidence: quote,
+      weak: best.coverage < 0.75,
+    };
   }
-  if (best.coverage >= 0.4) return { status: 'unsupported', kind: 'unsupported_text', reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence`, evidence: quote, weak: true };
-  return { status: 'unsupported', kind: 'unsupported_text', reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence: an event or statement the sources do not make`, evidence: quote };
+  if (best.coverage >= 0.4)
+    return {
+      status: 'unsupported',
+      kind: 'unsupported_text',
+      reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence`,
+      evidence: quote,
+      weak: true,
+    };
+  return {
+    status: 'unsupported',
+    kind: 'unsupported_text',
+    reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence: an event or statement the sources do not make`,
+    evidence: quote,
+  };
 }

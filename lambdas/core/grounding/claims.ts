@@ -6,8 +6,21 @@
  * figures.
  */
 import {
-  BOOSTER_RE, CONSENSUS_RE, CURRENT_RE, DIRECTION_RE, ESTIMATE_RE, HEDGE_RE, LOSS_RE, METRIC_BY_ID, NEGATION_RE,
-  NON_LABEL_RE, STOP_WORDS, contentTokens, directionOf, findMetrics, stem,
+  BOOSTER_RE,
+  CONSENSUS_RE,
+  CURRENT_RE,
+  DIRECTION_RE,
+  ESTIMATE_RE,
+  HEDGE_RE,
+  LOSS_RE,
+  METRIC_BY_ID,
+  NEGATION_RE,
+  NON_LABEL_RE,
+  STOP_WORDS,
+  contentTokens,
+  directionOf,
+  findMetrics,
+  stem,
 } from './lexicon';
 import type { Direction } from './lexicon';
 import { isBareYear, readFigures } from './numbers';
@@ -72,14 +85,21 @@ export interface TextClaim {
 export type Claim = NumericClaim | TextClaim;
 
 const ESTIMATE_TWIN: Record<string, string> = { revenue: 'consensus_revenue', eps_diluted: 'consensus_eps', eps_basic: 'consensus_eps' };
-const LOSS_TWIN: Record<string, string> = { net_loss: 'net_income', operating_loss: 'operating_income', net_income: 'net_loss', operating_income: 'operating_loss' };
+const LOSS_TWIN: Record<string, string> = {
+  net_loss: 'net_income',
+  operating_loss: 'operating_income',
+  net_income: 'net_loss',
+  operating_income: 'operating_loss',
+};
 const PERIOD_COUNT_RE = /\b\d{1,2}(?:[- ]|\s+(?:fiscal\s+)?)(?:years?|months?|weeks?|days?|quarters?)\b(?!\s+(?:ago|earlier))/gi;
 const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
 const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|with)\b)|\s+(?=(?:while|whereas)\b)/g;
 const CITATION_RE = /\[([\w.:#|-]+)\]/g;
 const LEVEL_BEFORE_RE = /\b(?:to|at|from|of|was|were|is|reached|totaled|totalled|totaling|came in at)\s*$/i;
-const CHANGE_WORD_RE = /\b(change|changes|growth|grew|difference|differ|increase|increased|decrease|decreased|rose|fell|declined|gained|dropped|up|down|higher|lower|by)\b/i;
-const AFTER_DIRECTION_RE = /^\s*(?:(?:year[- ]over[- ]year|yoy|y\/y|sequentially)\s+)?(increase|decrease|decline|rise|growth|gain|drop|higher|lower|jump|fall)\b/i;
+const CHANGE_WORD_RE =
+  /\b(change|changes|growth|grew|difference|differ|increase|increased|decrease|decreased|rose|fell|declined|gained|dropped|up|down|higher|lower|by)\b/i;
+const AFTER_DIRECTION_RE =
+  /^\s*(?:(?:year[- ]over[- ]year|yoy|y\/y|sequentially)\s+)?(increase|decrease|decline|rise|growth|gain|drop|higher|lower|jump|fall)\b/i;
 
 function clausesOf(sentence: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
@@ -140,12 +160,20 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
     const datedPeriods = periods.filter((p) => Number.isFinite(p.year));
     // A quarter named without its year ("the third quarter") takes the year named elsewhere.
     const yearHint = datedPeriods[0]?.year ?? carried[0]?.year;
-    const resolved = periods.map((p) => (Number.isFinite(p.year) ? p : yearHint !== undefined ? { ...p, year: yearHint } : p)).filter((p) => Number.isFinite(p.year));
+    const resolved = periods
+      .map((p) => (Number.isFinite(p.year) ? p : yearHint !== undefined ? { ...p, year: yearHint } : p))
+      .filter((p) => Number.isFinite(p.year));
     // "Q4 2019 and 2018": a bare year right after a quarter names the same quarter of that year.
     for (let k = 1; k < resolved.length; k++) {
       const prev = resolved[k - 1]!;
       const cur = resolved[k]!;
-      if (prev.quarter && !cur.quarter && cur.kind === 'year' && !cur.fiscal && /^\s*(?:and|to|vs\.?|versus|from|compared (?:to|with)|,)\s*$/i.test(sentence.slice(prev.end, cur.start))) {
+      if (
+        prev.quarter &&
+        !cur.quarter &&
+        cur.kind === 'year' &&
+        !cur.fiscal &&
+        /^\s*(?:and|to|vs\.?|versus|from|compared (?:to|with)|,)\s*$/i.test(sentence.slice(prev.end, cur.start))
+      ) {
         resolved[k] = { ...cur, quarter: prev.quarter, kind: 'quarter' };
       }
     }
@@ -174,18 +202,28 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       const inClause = <T extends { start: number }>(xs: T[]) => xs.filter((x) => x.start >= clause.start && x.start < clause.end);
       const clauseMetrics = inClause(metrics);
       const before = clauseMetrics.filter((m) => m.end <= f.start);
-      const metricMention = before.at(-1) ?? clauseMetrics.find((m) => m.start >= f.end) ?? metrics.filter((m) => m.end <= f.start).at(-1) ?? metrics[0];
+      const metricMention =
+        before.at(-1) ?? clauseMetrics.find((m) => m.start >= f.end) ?? metrics.filter((m) => m.end <= f.start).at(-1) ?? metrics[0];
       let metric = metricMention?.id;
       // "a share" after a dollar figure is per-share, whatever line item the clause named.
-      if (f.unit === 'usd' && /^\s*(?:a|per)\s+(?:diluted\s+)?share\b/i.test(sentence.slice(f.end))) metric = /dividend/i.test(clauseText) ? 'dividends_per_share' : 'eps_diluted';
+      if (f.unit === 'usd' && /^\s*(?:a|per)\s+(?:diluted\s+)?share\b/i.test(sentence.slice(f.end)))
+        metric = /dividend/i.test(clauseText) ? 'dividends_per_share' : 'eps_diluted';
       // "18.4x trailing earnings": a multiple of a line item is a valuation ratio, not that line item.
       if (f.unit === 'x' && /^\s*(?:\w+\s+){0,3}?(?:earnings|eps)\b/i.test(sentence.slice(f.end))) metric = 'pe_ratio';
       // Figures' own periods: with several figures and several periods, each figure takes its nearest one.
       const clausePeriods = inClause(resolved);
       const clauseFigures = inClause(figures);
       let own: PeriodRef[] = clausePeriods.length > 0 ? clausePeriods : resolved;
-      const statesChange = /\b(?:up|down|rose|fell|grew|increased|decreased|declined|gained|dropped|higher|lower|growth|change)\s*(?:by\s*|of\s*)?$/i.test(sentence.slice(Math.max(0, f.start - 20), f.start)) || AFTER_DIRECTION_RE.test(sentence.slice(f.end));
-      if (!statesChange && clauseFigures.length >= 2 && clausePeriods.length >= 2 && !/\b(?:change|growth|difference|from\b.*\bto\b)/i.test(clauseText.slice(0, Math.max(0, f.start - clause.start)))) {
+      const statesChange =
+        /\b(?:up|down|rose|fell|grew|increased|decreased|declined|gained|dropped|higher|lower|growth|change)\s*(?:by\s*|of\s*)?$/i.test(
+          sentence.slice(Math.max(0, f.start - 20), f.start),
+        ) || AFTER_DIRECTION_RE.test(sentence.slice(f.end));
+      if (
+        !statesChange &&
+        clauseFigures.length >= 2 &&
+        clausePeriods.length >= 2 &&
+        !/\b(?:change|growth|difference|from\b.*\bto\b)/i.test(clauseText.slice(0, Math.max(0, f.start - clause.start)))
+      ) {
         const dist = (p: PeriodRef) => (p.start >= f.end ? p.start - f.end : f.start - p.end + 15);
         own = [clausePeriods.slice().sort((a, b) => dist(a) - dist(b))[0]!];
       }
@@ -206,7 +244,8 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         }
       }
       // "The decrease in NAV was 26.1": a change named as the subject states its direction too.
-      const subject = /\b(?:the|a|an|percentage|percent|%)\s+(decrease|decline|drop|fall|reduction|increase|growth|rise|gain)\b(?![^.]*\/)/i.exec(pre);
+      const subject =
+        /\b(?:the|a|an|percentage|percent|%)\s+(decrease|decline|drop|fall|reduction|increase|growth|rise|gain)\b(?![^.]*\/)/i.exec(pre);
       if (!direction && subject && !clauseFigures.some((g) => g !== f && g.start < f.start && g.start > clause.start + subject.index!)) {
         direction = directionOf(subject[1]!.replace(/^reduction$/, 'reduced').replace(/^(decrease|decline|drop|fall)$/, 'fell'));
         isChange = true;
@@ -220,14 +259,20 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         direction = f.value >= 0 ? 'up' : 'down';
         isChange = true;
       }
-      if (!isChange && CHANGE_WORD_RE.test(pre) && /\b(change|growth|difference|increase|decrease)\b/i.test(pre) && !LEVEL_BEFORE_RE.test(pre.replace(/\s*(?:was|were|is)\s*$/i, ' of'))) {
+      if (
+        !isChange &&
+        CHANGE_WORD_RE.test(pre) &&
+        /\b(change|growth|difference|increase|decrease)\b/i.test(pre) &&
+        !LEVEL_BEFORE_RE.test(pre.replace(/\s*(?:was|were|is)\s*$/i, ' of'))
+      ) {
         isChange = true;
       }
       if (!isChange && /\b(change|difference)\b/i.test(pre)) isChange = true;
       let signed = f.value;
       if (direction && !f.multiple) signed = direction === 'down' ? -Math.abs(f.value) : f.signMarked ? f.value : Math.abs(f.value);
       // "negative $12 million", "minus 0.4%": the sign in words.
-      if (/\b(?:minus|negative(?:\s+at)?|an?\s+outflow\s+of|outflows?\s+of)\s*$/i.test(sentence.slice(Math.max(0, f.start - 16), f.start))) signed = -Math.abs(f.value);
+      if (/\b(?:minus|negative(?:\s+at)?|an?\s+outflow\s+of|outflows?\s+of)\s*$/i.test(sentence.slice(Math.max(0, f.start - 16), f.start)))
+        signed = -Math.abs(f.value);
       const estimateWordsNear = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
       const { tokens, pos } = tokenPositions(clauseText.replace(CITATION_RE, ' '), s.start + clause.start);
       const allTokens = tokens.filter((t) => !NON_LABEL_RE.test(t));
@@ -248,14 +293,22 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       }
       const estimateWords = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
       const family = metric ? METRIC_BY_ID.get(metric)?.family : undefined;
-      const basis: Basis = CONSENSUS_RE.test(sentence) && (estimateWords || family === 'estimate') ? 'consensus' : estimateWords || family === 'estimate' ? 'estimate' : 'reported';
+      const basis: Basis =
+        CONSENSUS_RE.test(sentence) && (estimateWords || family === 'estimate')
+          ? 'consensus'
+          : estimateWords || family === 'estimate'
+            ? 'estimate'
+            : 'reported';
       claims.push({
         kind: 'numeric',
         ctx,
         figure: f,
         span: [s.start + f.start, s.start + f.end],
         clause: clauseText,
-        clauseSpan: [s.start + clause.start + (clauseText.length - clauseText.trimStart().length), s.start + clause.start + clauseText.trimEnd().length],
+        clauseSpan: [
+          s.start + clause.start + (clauseText.length - clauseText.trimStart().length),
+          s.start + clause.start + clauseText.trimEnd().length,
+        ],
         metric,
         tokens: allTokens,
         tokenPos: pos,
@@ -267,7 +320,12 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         isAverage: /\baverage\b|\bmean\b/i.test(clauseText),
         isSum: /\b(?:sum|combined|together|in total|total of)\b/i.test(clauseText),
         basis,
-        lossNamed: f.unit !== 'pct' && f.unit !== 'pp' && LOSS_RE.test(clauseText.slice(0, f.start - clause.start + 12)) && !PROFIT_NAME_RE.test(clauseText.slice(0, f.start - clause.start)) && !/\bnarrow|\bwiden/i.test(clauseText),
+        lossNamed:
+          f.unit !== 'pct' &&
+          f.unit !== 'pp' &&
+          LOSS_RE.test(clauseText.slice(0, f.start - clause.start + 12)) &&
+          !PROFIT_NAME_RE.test(clauseText.slice(0, f.start - clause.start)) &&
+          !/\bnarrow|\bwiden/i.test(clauseText),
       });
     }
     if (resolved.length > 0) carried = resolved;

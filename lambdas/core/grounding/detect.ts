@@ -5,11 +5,20 @@
  * publish / hedge / regenerate / facts-only. `verifyDraftGrounding` checks a SummaryDraft against a
  * FactSnapshot and returns the existing VerificationResult shape.
  */
-import type { Fact, FactConflict, FactSnapshot, SummaryDraft, SummaryLength, SummarySection, VerificationFinding, VerificationResult } from '../model';
+import type {
+  Fact,
+  FactConflict,
+  FactSnapshot,
+  SummaryDraft,
+  SummaryLength,
+  SummarySection,
+  VerificationFinding,
+  VerificationResult,
+} from '../model';
 import { SUMMARY_LENGTHS } from '../model';
 import type { GroundingJudge } from '../ports/judge';
 import { extractClaims } from './claims';
-import type { Claim, NumericClaim, TextClaim } from './claims';
+import type { TextClaim } from './claims';
 import { checkCitations, checkDates, checkEntailment, checkEntities, checkFirmOfFigure, checkRating } from './checks';
 import { formatValue, matchNumber, periodFit } from './match';
 import type { ClaimStatus, Evidence, FindingKind, Verdict } from './match';
@@ -57,16 +66,36 @@ export interface DetectResult {
 
 function directionClaim(claim: TextClaim, index: SourceIndex): Verdict | undefined {
   if (!claim.metric || !claim.direction) return undefined;
-  const figs = (index.byToken.get(`#${claim.metric}`) ?? []).map((id) => index.figures[id]!).filter((f) => f.period && f.basis === 'reported' && f.unit !== 'pct');
+  const figs = (index.byToken.get(`#${claim.metric}`) ?? [])
+    .map((id) => index.figures[id]!)
+    .filter((f) => f.period && f.basis === 'reported' && f.unit !== 'pct');
   if (figs.length < 2) return undefined;
-  const named = claim.periods.length > 0 ? figs.filter((f) => periodFit(claim.periods, f) === 'yes') : [...figs].sort((a, b) => b.period!.year - a.period!.year).slice(0, 1);
+  const named =
+    claim.periods.length > 0
+      ? figs.filter((f) => periodFit(claim.periods, f) === 'yes')
+      : [...figs].sort((a, b) => b.period!.year - a.period!.year).slice(0, 1);
   for (const later of named) {
-    const earlier = figs.find((f) => f.series === later.series && f.period!.year === later.period!.year - 1 && (f.period!.quarter ?? 0) === (later.period!.quarter ?? 0));
+    const earlier = figs.find(
+      (f) =>
+        f.series === later.series && f.period!.year === later.period!.year - 1 && (f.period!.quarter ?? 0) === (later.period!.quarter ?? 0),
+    );
     if (!earlier || earlier.value === later.value) continue;
     const up = later.value > earlier.value;
     const quote = `${later.snippet} ; ${earlier.snippet}`;
-    if ((claim.direction === 'up') === up) return { status: 'supported', kind: 'supported', reason: `${claim.metric} went ${up ? 'up' : 'down'}: ${formatValue(earlier.value, later.unit)} → ${formatValue(later.value, later.unit)}`, evidence: { sourceId: later.sourceId, quote }, derived: true };
-    return { status: 'contradicted', kind: 'wrong_sign', reason: `says ${claim.metric} went ${claim.direction}, but it went ${up ? 'up' : 'down'}: ${formatValue(earlier.value, later.unit)} → ${formatValue(later.value, later.unit)}`, evidence: { sourceId: later.sourceId, quote } };
+    if ((claim.direction === 'up') === up)
+      return {
+        status: 'supported',
+        kind: 'supported',
+        reason: `${claim.metric} went ${up ? 'up' : 'down'}: ${formatValue(earlier.value, later.unit)} → ${formatValue(later.value, later.unit)}`,
+        evidence: { sourceId: later.sourceId, quote },
+        derived: true,
+      };
+    return {
+      status: 'contradicted',
+      kind: 'wrong_sign',
+      reason: `says ${claim.metric} went ${claim.direction}, but it went ${up ? 'up' : 'down'}: ${formatValue(earlier.value, later.unit)} → ${formatValue(later.value, later.unit)}`,
+      evidence: { sourceId: later.sourceId, quote },
+    };
   }
   return undefined;
 }
@@ -110,9 +139,27 @@ export function detect(input: DetectInput, options: DetectOptions = {}): DetectR
     }
     verdict = checkCitations(claim, verdict, index, knownIds) ?? verdict;
     const numeric = claim.kind === 'numeric';
-    const riskIn = { status: verdict.status, kind: verdict.kind, numeric, derived: verdict.derived, weak: verdict.weak, hedged: claim.ctx.hedged, boosted: claim.ctx.boosted };
+    const riskIn = {
+      status: verdict.status,
+      kind: verdict.kind,
+      numeric,
+      derived: verdict.derived,
+      weak: verdict.weak,
+      hedged: claim.ctx.hedged,
+      boosted: claim.ctx.boosted,
+    };
     const risk = claimRisk(riskIn);
-    results.push({ text, status: verdict.status, span, reason: verdict.reason, kind: verdict.kind, risk: Math.round(risk * 1000) / 1000, evidence: verdict.evidence, flagged: isHallucination(riskIn, risk), numeric });
+    results.push({
+      text,
+      status: verdict.status,
+      span,
+      reason: verdict.reason,
+      kind: verdict.kind,
+      risk: Math.round(risk * 1000) / 1000,
+      evidence: verdict.evidence,
+      flagged: isHallucination(riskIn, risk),
+      numeric,
+    });
   }
   const t = textRisk(results);
   return { ...t, claims: results.map(({ flagged: _f, numeric: _n, ...r }) => r) };
@@ -138,7 +185,9 @@ export async function detectWithJudge(input: DetectInput, options: JudgeOptions 
   const base = detect(input, { ...options, index });
   if (!options.judge) return base;
   const judge = options.judge;
-  const shouldJudge = options.shouldJudge ?? ((c: ClaimResult) => c.status === 'unsupported' && (c.kind === 'unsupported_text' || c.kind === 'unsupported_number'));
+  const shouldJudge =
+    options.shouldJudge ??
+    ((c: ClaimResult) => c.status === 'unsupported' && (c.kind === 'unsupported_text' || c.kind === 'unsupported_number'));
   const claims: ClaimResult[] = [];
   for (const c of base.claims) {
     if (!shouldJudge(c)) {
@@ -157,16 +206,33 @@ export async function detectWithJudge(input: DetectInput, options: JudgeOptions 
     }
     const quote = squash(answer.evidence);
     const where = answer.sourceId ? [index.sources.get(answer.sourceId)].filter((s): s is SourceInput => !!s) : input.sources;
-    const found = quote.length >= 8 && where.find((s) => squash(`${s.title ?? ''} ${s.text} ${(s.tables ?? []).map((t) => t.map((r) => r.join(' ')).join(' ')).join(' ')}`).includes(quote));
+    const found =
+      quote.length >= 8 &&
+      where.find((s) =>
+        squash(`${s.title ?? ''} ${s.text} ${(s.tables ?? []).map((t) => t.map((r) => r.join(' ')).join(' ')).join(' ')}`).includes(quote),
+      );
     if (!found) {
       claims.push({ ...c, reason: `${c.reason}; judge said ${answer.verdict} but its quote is not in the sources (ignored)` });
       continue;
     }
     const status = answer.verdict;
     const risk = status === 'contradicted' ? 0.9 : 0.15;
-    claims.push({ ...c, status, risk, reason: `judge: ${status}${answer.rationale ? ` (${answer.rationale})` : ''}`, evidence: { sourceId: found.id, quote: answer.evidence } });
+    claims.push({
+      ...c,
+      status,
+      risk,
+      reason: `judge: ${status}${answer.rationale ? ` (${answer.rationale})` : ''}`,
+      evidence: { sourceId: found.id, quote: answer.evidence },
+    });
   }
-  const t = textRisk(claims.map((c) => ({ risk: c.risk, status: c.status, numeric: c.kind !== 'unsupported_text' && c.kind !== 'contradicted_text', flagged: c.status === 'contradicted' || (c.status === 'unsupported' && c.risk >= 0.5) })));
+  const t = textRisk(
+    claims.map((c) => ({
+      risk: c.risk,
+      status: c.status,
+      numeric: c.kind !== 'unsupported_text' && c.kind !== 'contradicted_text',
+      flagged: c.status === 'contradicted' || (c.status === 'unsupported' && c.risk >= 0.5),
+    })),
+  );
   return { ...t, claims };
 }
 
@@ -218,8 +284,17 @@ export interface DraftGroundingOptions {
 }
 
 /** Check a summary draft against its fact snapshot; a drop-in for `verifySummary` with more to say. */
-export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot, options: DraftGroundingOptions = {}): GroundedVerificationResult {
-  const sources: SourceInput[] = snapshot.documents.map((d) => ({ id: d.docId, text: options.documentText?.[d.docId] ?? '', title: d.title, date: d.date }));
+export function verifyDraftGrounding(
+  draft: SummaryDraft,
+  snapshot: FactSnapshot,
+  options: DraftGroundingOptions = {},
+): GroundedVerificationResult {
+  const sources: SourceInput[] = snapshot.documents.map((d) => ({
+    id: d.docId,
+    text: options.documentText?.[d.docId] ?? '',
+    title: d.title,
+    date: d.date,
+  }));
   const index = readSources(sources, snapshot.facts, snapshot.conflicts);
   const knownCitations = snapshot.documents.map((d) => d.docId);
   const findings: GroundedFinding[] = [];
@@ -244,7 +319,12 @@ export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot
     const partAt = (offset: number) => parts.find((p) => offset >= p.start && offset < p.end + 2);
     const result = detect(
       { text, sources, facts: snapshot.facts, conflicts: snapshot.conflicts, asOf: snapshot.asOf },
-      { index, knownCitations, knownEntities: [snapshot.ticker, snapshot.companyName, ...(options.knownEntities ?? [])], citationsAt: (o) => partAt(o)?.citations ?? [] },
+      {
+        index,
+        knownCitations,
+        knownEntities: [snapshot.ticker, snapshot.companyName, ...(options.knownEntities ?? [])],
+        citationsAt: (o) => partAt(o)?.citations ?? [],
+      },
     );
     worst = Math.max(worst, result.score);
     const citedFigure = new Set<number>();
@@ -252,15 +332,38 @@ export function verifyDraftGrounding(draft: SummaryDraft, snapshot: FactSnapshot
       const part = partAt(c.span[0]);
       if (!part) continue;
       claimsChecked += 1;
-      const numeric = c.kind !== 'unsupported_text' && c.kind !== 'contradicted_text' && !/^\s*$/.test(c.text) && /\d|doubled|halved|tripled/.test(c.text);
-      const finding: GroundedFinding = { length, section: part.section, sentence: part.text, kind: LEGACY_KIND[c.kind], detail: c.reason, grounding: c.kind, status: c.status, risk: c.risk };
+      const numeric =
+        c.kind !== 'unsupported_text' &&
+        c.kind !== 'contradicted_text' &&
+        !/^\s*$/.test(c.text) &&
+        /\d|doubled|halved|tripled/.test(c.text);
+      const finding: GroundedFinding = {
+        length,
+        section: part.section,
+        sentence: part.text,
+        kind: LEGACY_KIND[c.kind],
+        detail: c.reason,
+        grounding: c.kind,
+        status: c.status,
+        risk: c.risk,
+      };
       if (numeric && part.citations.length === 0 && !citedFigure.has(part.start)) {
         citedFigure.add(part.start);
-        findings.push({ ...finding, kind: 'missing_citation', grounding: 'missing_citation', status: 'unsupported', detail: `states ${c.text} without a citation` });
+        findings.push({
+          ...finding,
+          kind: 'missing_citation',
+          grounding: 'missing_citation',
+          status: 'unsupported',
+          detail: `states ${c.text} without a citation`,
+        });
         anyFlag = true;
       }
       if (c.status === 'supported' && c.kind === 'supported') continue;
-      const fails = c.status === 'contradicted' || (c.status === 'unsupported' && c.risk >= 0.5) || c.kind === 'citation_mismatch' || c.kind === 'unknown_citation';
+      const fails =
+        c.status === 'contradicted' ||
+        (c.status === 'unsupported' && c.risk >= 0.5) ||
+        c.kind === 'citation_mismatch' ||
+        c.kind === 'unknown_citation';
       // Without source text, a non-numeric statement can only be advisory in the snapshot check.
       if (fails && !(c.kind === 'unsupported_text' && !options.documentText)) {
         findings.push(finding);

@@ -1,6 +1,15 @@
 /** Hallucination detection on any financial text: sources in, facts out, claims checked, risk scored. */
 export { detect, detectWithJudge, verifyDraftGrounding } from './detect';
-export type { ClaimResult, DetectInput, DetectOptions, DetectResult, DraftGroundingOptions, GroundedFinding, GroundedVerificationResult, JudgeOptions } from './detect';
+export type {
+  ClaimResult,
+  DetectInput,
+  DetectOptions,
+  DetectResult,
+  DraftGroundingOptions,
+  GroundedFinding,
+  GroundedVerificationResult,
+  JudgeOptions,
+} from './detect';
 export { readSources, readTable, extractPipeTables, splitSentences, scaleMarker } from './source-reader';
 export type { SourceFigure, SourceIndex, SourceInput } from './source-reader';
 export { extractClaims } from './claims';

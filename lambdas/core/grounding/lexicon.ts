@@ -17,45 +17,134 @@ export interface MetricEntry {
 }
 
 export const METRICS: MetricEntry[] = [
-  { id: 'revenue', family: 'income', unit: 'usd', phrases: ['revenue', 'revenues', 'net revenue', 'net revenues', 'total revenue', 'total revenues', 'net sales', 'total net sales', 'sales', 'total sales', 'top line', 'turnover'] },
+  {
+    id: 'revenue',
+    family: 'income',
+    unit: 'usd',
+    phrases: [
+      'revenue',
+      'revenues',
+      'net revenue',
+      'net revenues',
+      'total revenue',
+      'total revenues',
+      'net sales',
+      'total net sales',
+      'sales',
+      'total sales',
+      'top line',
+      'turnover',
+    ],
+  },
   { id: 'gross_profit', family: 'income', unit: 'usd', phrases: ['gross profit', 'gross income'] },
-  { id: 'operating_income', family: 'income', unit: 'usd', phrases: ['operating income', 'income from operations', 'operating profit', 'operating earnings', 'ebit'] },
+  {
+    id: 'operating_income',
+    family: 'income',
+    unit: 'usd',
+    phrases: ['operating income', 'income from operations', 'operating profit', 'operating earnings', 'ebit'],
+  },
   { id: 'operating_loss', family: 'income', unit: 'usd', negativeName: true, phrases: ['operating loss', 'loss from operations'] },
   { id: 'ebitda', family: 'income', unit: 'usd', phrases: ['ebitda', 'adjusted ebitda'] },
-  { id: 'net_income', family: 'income', unit: 'usd', phrases: ['net income', 'net earnings', 'net profit', 'profit', 'earnings', 'bottom line', 'net income attributable'] },
+  {
+    id: 'net_income',
+    family: 'income',
+    unit: 'usd',
+    phrases: ['net income', 'net earnings', 'net profit', 'profit', 'earnings', 'bottom line', 'net income attributable'],
+  },
   { id: 'net_loss', family: 'income', unit: 'usd', negativeName: true, phrases: ['net loss', 'loss'] },
   { id: 'net_interest_income', family: 'income', unit: 'usd', phrases: ['net interest income'] },
   { id: 'cost_of_revenue', family: 'income', unit: 'usd', phrases: ['cost of revenue', 'cost of sales', 'cost of goods sold', 'cogs'] },
   { id: 'operating_expenses', family: 'income', unit: 'usd', phrases: ['operating expenses', 'opex', 'total operating expenses'] },
   { id: 'rnd', family: 'income', unit: 'usd', phrases: ['research and development', 'r&d'] },
   { id: 'sga', family: 'income', unit: 'usd', phrases: ['selling, general and administrative', 'sg&a'] },
-  { id: 'eps_diluted', family: 'per_share', unit: 'usd', phrases: ['diluted eps', 'diluted earnings per share', 'eps', 'earnings per share', 'earnings per diluted share', 'per diluted share', 'a share', 'per share'] },
+  {
+    id: 'eps_diluted',
+    family: 'per_share',
+    unit: 'usd',
+    phrases: [
+      'diluted eps',
+      'diluted earnings per share',
+      'eps',
+      'earnings per share',
+      'earnings per diluted share',
+      'per diluted share',
+      'a share',
+      'per share',
+    ],
+  },
   { id: 'eps_basic', family: 'per_share', unit: 'usd', phrases: ['basic eps', 'basic earnings per share'] },
-  { id: 'dividends_per_share', family: 'per_share', unit: 'usd', phrases: ['dividend', 'dividends', 'dividends per share', 'dividend per share', 'quarterly dividend'] },
+  {
+    id: 'dividends_per_share',
+    family: 'per_share',
+    unit: 'usd',
+    phrases: ['dividend', 'dividends', 'dividends per share', 'dividend per share', 'quarterly dividend'],
+  },
   { id: 'gross_margin', family: 'ratio', unit: 'pct', phrases: ['gross margin', 'gross margins'] },
   { id: 'operating_margin', family: 'ratio', unit: 'pct', phrases: ['operating margin', 'operating margins', 'ebit margin'] },
   { id: 'net_margin', family: 'ratio', unit: 'pct', phrases: ['net margin', 'profit margin', 'net profit margin'] },
   { id: 'revenue_growth', family: 'ratio', unit: 'pct', phrases: ['revenue growth', 'sales growth', 'growth'] },
-  { id: 'pe_ratio', family: 'ratio', unit: 'x', phrases: ['p/e', 'price-to-earnings', 'price to earnings', 'pe ratio', 'earnings multiple'] },
+  {
+    id: 'pe_ratio',
+    family: 'ratio',
+    unit: 'x',
+    phrases: ['p/e', 'price-to-earnings', 'price to earnings', 'pe ratio', 'earnings multiple'],
+  },
   { id: 'dividend_yield', family: 'ratio', unit: 'pct', phrases: ['dividend yield', 'yield'] },
-  { id: 'operating_cash_flow', family: 'cash_flow', unit: 'usd', phrases: ['operating cash flow', 'cash from operations', 'cash provided by operating activities', 'net cash provided by operating activities'] },
+  {
+    id: 'operating_cash_flow',
+    family: 'cash_flow',
+    unit: 'usd',
+    phrases: [
+      'operating cash flow',
+      'cash from operations',
+      'cash provided by operating activities',
+      'net cash provided by operating activities',
+    ],
+  },
   { id: 'free_cash_flow', family: 'cash_flow', unit: 'usd', phrases: ['free cash flow', 'fcf'] },
   { id: 'capex', family: 'cash_flow', unit: 'usd', phrases: ['capital expenditures', 'capex', 'capital spending'] },
   { id: 'buybacks', family: 'cash_flow', unit: 'usd', phrases: ['buybacks', 'share repurchases', 'repurchases'] },
   { id: 'current_assets', family: 'balance', unit: 'usd', phrases: ['current assets', 'total current assets'] },
   { id: 'current_liabilities', family: 'balance', unit: 'usd', phrases: ['current liabilities', 'total current liabilities'] },
   { id: 'current_ratio', family: 'ratio', unit: 'x', phrases: ['current ratio'] },
-  { id: 'debt_to_assets', family: 'ratio', unit: 'x', phrases: ['debt-to-asset ratio', 'debt to asset ratio', 'debt-to-assets ratio', 'liability to asset ratio', 'liabilities to assets ratio', 'liability-to-asset ratio'] },
-  { id: 'debt_to_equity', family: 'ratio', unit: 'x', phrases: ['debt-to-equity ratio', 'debt to equity ratio', 'debt-to-equity', 'gearing ratio'] },
+  {
+    id: 'debt_to_assets',
+    family: 'ratio',
+    unit: 'x',
+    phrases: [
+      'debt-to-asset ratio',
+      'debt to asset ratio',
+      'debt-to-assets ratio',
+      'liability to asset ratio',
+      'liabilities to assets ratio',
+      'liability-to-asset ratio',
+    ],
+  },
+  {
+    id: 'debt_to_equity',
+    family: 'ratio',
+    unit: 'x',
+    phrases: ['debt-to-equity ratio', 'debt to equity ratio', 'debt-to-equity', 'gearing ratio'],
+  },
   { id: 'return_on_equity', family: 'ratio', unit: 'pct', phrases: ['return on equity', 'roe'] },
   { id: 'return_on_assets', family: 'ratio', unit: 'pct', phrases: ['return on assets', 'roa'] },
   { id: 'total_assets', family: 'balance', unit: 'usd', phrases: ['total assets', 'assets'] },
   { id: 'total_liabilities', family: 'balance', unit: 'usd', phrases: ['total liabilities', 'liabilities'] },
-  { id: 'stockholders_equity', family: 'balance', unit: 'usd', phrases: ["stockholders' equity", 'stockholders equity', "shareholders' equity", 'shareholders equity', 'equity'] },
+  {
+    id: 'stockholders_equity',
+    family: 'balance',
+    unit: 'usd',
+    phrases: ["stockholders' equity", 'stockholders equity', "shareholders' equity", 'shareholders equity', 'equity'],
+  },
   { id: 'cash', family: 'balance', unit: 'usd', phrases: ['cash', 'cash and cash equivalents', 'cash and equivalents'] },
   { id: 'debt', family: 'balance', unit: 'usd', phrases: ['debt', 'total debt', 'long-term debt', 'borrowings'] },
   { id: 'shares_outstanding', family: 'shares', unit: 'shares', phrases: ['shares outstanding', 'share count', 'diluted shares'] },
-  { id: 'price', family: 'market', unit: 'usd', phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at', 'traded at', 'shares traded at', 'trades at'] },
+  {
+    id: 'price',
+    family: 'market',
+    unit: 'usd',
+    phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at', 'traded at', 'shares traded at', 'trades at'],
+  },
   { id: 'market_cap', family: 'market', unit: 'usd', phrases: ['market cap', 'market capitalization', 'market value'] },
   { id: 'price_target', family: 'estimate', unit: 'usd', phrases: ['price target', 'target price', 'pt'] },
   { id: 'consensus_eps', family: 'estimate', unit: 'usd', phrases: ['consensus eps', 'eps estimate', 'consensus earnings'] },
@@ -82,15 +171,20 @@ export interface MetricMention {
 
 // Longest phrase first so "net interest income" wins over "net income" and "income".
 const PHRASES = METRICS.flatMap((m) => m.phrases.map((p) => ({ id: m.id, phrase: p }))).sort((a, b) => b.phrase.length - a.phrase.length);
-const PHRASE_RE = new RegExp(String.raw`(?<![\w&])(?:${PHRASES.map((p) => p.phrase.replace(/[.*+?^${}()|[\]\\/&']/g, (c) => (c === "'" ? "'?" : `\\${c}`))).join('|')})(?![\w&])`, 'gi');
-const PHRASE_ID = new Map(PHRASES.map((p) => [p.phrase.replace(/'/g, ''), p.id]));
+const PHRASE_RE = new RegExp(
+  String.raw`(?<![\w&])(?:${PHRASES.map((p) => p.phrase.replace(/[.*+?^${}()|[\]\\/&']/g, (c) => (c === "'" ? "'?" : `\\${c}`))).join('|')})(?![\w&])`,
+  'gi',
+);
 
 // Phrases by first word, longest first: a word scan is several times cheaper than one regex of ~200 alternatives.
 const WORD_RE = /[a-z0-9&\/'’-]+/g;
 const normWord = (w: string) => w.replace(/['’]/g, '');
 const BY_FIRST = new Map<string, Array<{ id: string; words: string[] }>>();
 for (const { id, phrase } of PHRASES) {
-  const words = phrase.split(/[\s,]+/).map(normWord).filter(Boolean);
+  const words = phrase
+    .split(/[\s,]+/)
+    .map(normWord)
+    .filter(Boolean);
   const list = BY_FIRST.get(words[0]!) ?? BY_FIRST.set(words[0]!, []).get(words[0]!)!;
   list.push({ id, words });
 }
@@ -124,7 +218,11 @@ function scanMetrics(text: string): MetricMention[] {
     for (const { id, words: pw } of list) {
       if (i + pw.length > words.length) continue;
       let ok = true;
-      for (let k = 1; k < pw.length; k++) if (words[i + k]!.w !== pw[k]) { ok = false; break; }
+      for (let k = 1; k < pw.length; k++)
+        if (words[i + k]!.w !== pw[k]) {
+          ok = false;
+          break;
+        }
       if (!ok) continue;
       out.push({ id, start: words[i]!.start, end: words[i + pw.length - 1]!.end });
       i += pw.length - 1;
@@ -142,7 +240,34 @@ export type Direction = 'up' | 'down';
 /** Direction and sign words, each with the direction it states. */
 export const DIRECTION_RE =
   /\b(increased|increase|increases|increasing|rose|rise|rises|rising|grew|grow|grows|growth|gained|gain|up|higher|climbed|jumped|surged|improved|expanded|beat|beats|exceeded|topped|doubled|tripled|decreased|decrease|decreases|decreasing|fell|fall|falls|falling|declined|decline|declines|declining|dropped|drop|down|lower|slipped|shrank|contracted|missed|miss|reduced|reduction|plunged|tumbled|halved)\b/gi;
-const DOWN_WORDS = new Set(['decreased', 'decrease', 'decreases', 'decreasing', 'fell', 'fall', 'falls', 'falling', 'declined', 'decline', 'declines', 'declining', 'dropped', 'drop', 'down', 'lower', 'slipped', 'shrank', 'contracted', 'missed', 'miss', 'reduced', 'reduction', 'plunged', 'tumbled', 'halved']);
+const DOWN_WORDS = new Set([
+  'decreased',
+  'decrease',
+  'decreases',
+  'decreasing',
+  'fell',
+  'fall',
+  'falls',
+  'falling',
+  'declined',
+  'decline',
+  'declines',
+  'declining',
+  'dropped',
+  'drop',
+  'down',
+  'lower',
+  'slipped',
+  'shrank',
+  'contracted',
+  'missed',
+  'miss',
+  'reduced',
+  'reduction',
+  'plunged',
+  'tumbled',
+  'halved',
+]);
 
 export function directionOf(word: string): Direction {
   return DOWN_WORDS.has(word.toLowerCase()) ? 'down' : 'up';
@@ -156,7 +281,8 @@ export const PROFIT_RE = /\b(profit|profitable|income|earnings|surplus|gain)\b/i
 export const ESTIMATE_RE =
   /\b(expect(?:s|ed|ing)?|estimate[sd]?|consensus|guidance|guides?|guided|forecasts?|forecasted|projects?|projected|projections?|outlook|anticipate[sd]?|analysts?\s+(?:expect|see|forecast|estimate)|will|would|should|target(?:s|ed)?\s+(?:of\s+)?(?=\$)|street|forward|ntm|implied)\b/i;
 /** In sources, only explicit forecast words make a figure an estimate ("will" and "would" are too common in filings). */
-export const SOURCE_ESTIMATE_RE = /\b(consensus|guidance|guides?|guided|forecasts?|outlook|analysts?\s+(?:expect|see|forecast|estimate)|price target|target price|street estimates?)\b/i;
+export const SOURCE_ESTIMATE_RE =
+  /\b(consensus|guidance|guides?|guided|forecasts?|outlook|analysts?\s+(?:expect|see|forecast|estimate)|price target|target price|street estimates?)\b/i;
 export const CONSENSUS_RE = /\b(consensus|street|analysts?'?\s+(?:expect|estimate|forecast|average))/i;
 export const CURRENT_RE = /\b(currently|now stands?|latest|most recent|today|as of today|at present)\b/i;
 
@@ -165,23 +291,48 @@ export const HEDGE_RE =
 export const BOOSTER_RE =
   /\b(certainly|definitely|clearly|undoubtedly|guaranteed?|always|never|will certainly|without doubt|surely|obviously|assured|record|all-time|best ever|unprecedented|exactly|precisely|fully)\b/gi;
 
-export const NEGATION_RE = /\b(not|no|never|none|neither|nor|without|n't|cannot|didn't|doesn't|won't|wasn't|isn't|aren't|failed to|declined to)\b/i;
+export const NEGATION_RE =
+  /\b(not|no|never|none|neither|nor|without|n't|cannot|didn't|doesn't|won't|wasn't|isn't|aren't|failed to|declined to)\b/i;
 
 export type Rating = 'buy' | 'hold' | 'sell';
 const RATING_WORDS: Record<string, Rating> = {
-  buy: 'buy', 'strong buy': 'buy', outperform: 'buy', overweight: 'buy', accumulate: 'buy', positive: 'buy', 'sector outperform': 'buy', 'market outperform': 'buy', add: 'buy',
-  hold: 'hold', neutral: 'hold', 'equal weight': 'hold', 'equal-weight': 'hold', 'market perform': 'hold', 'sector perform': 'hold', 'in-line': 'hold', 'peer perform': 'hold',
-  sell: 'sell', underperform: 'sell', underweight: 'sell', reduce: 'sell', 'strong sell': 'sell', negative: 'sell',
+  buy: 'buy',
+  'strong buy': 'buy',
+  outperform: 'buy',
+  overweight: 'buy',
+  accumulate: 'buy',
+  positive: 'buy',
+  'sector outperform': 'buy',
+  'market outperform': 'buy',
+  add: 'buy',
+  hold: 'hold',
+  neutral: 'hold',
+  'equal weight': 'hold',
+  'equal-weight': 'hold',
+  'market perform': 'hold',
+  'sector perform': 'hold',
+  'in-line': 'hold',
+  'peer perform': 'hold',
+  sell: 'sell',
+  underperform: 'sell',
+  underweight: 'sell',
+  reduce: 'sell',
+  'strong sell': 'sell',
+  negative: 'sell',
 };
 export const RATING_RE = new RegExp(
-  String.raw`\b(${Object.keys(RATING_WORDS).sort((a, b) => b.length - a.length).map((w) => w.replace(/-/g, '\\-')).join('|')})\b`,
+  String.raw`\b(${Object.keys(RATING_WORDS)
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/-/g, '\\-'))
+    .join('|')})\b`,
   'gi',
 );
 export function ratingOf(word: string): Rating | undefined {
   return RATING_WORDS[word.toLowerCase()];
 }
 /** A rating word only means a rating near rating verbs ("rates … Buy", "a Buy rating", "upgraded to Overweight"). */
-export const RATING_CONTEXT_RE = /\b(rat(?:es|ed|ing|ings)|upgrade[sd]?|downgrade[sd]?|initiat(?:es|ed)|reiterat(?:es|ed)|maintain(?:s|ed)?|coverage|recommend(?:s|ation)?|(?:cut|raised?|moved?|lifted|lowered)\s+(?:\w+\s+)?to)\b/i;
+export const RATING_CONTEXT_RE =
+  /\b(rat(?:es|ed|ing|ings)|upgrade[sd]?|downgrade[sd]?|initiat(?:es|ed)|reiterat(?:es|ed)|maintain(?:s|ed)?|coverage|recommend(?:s|ation)?|(?:cut|raised?|moved?|lifted|lowered)\s+(?:\w+\s+)?to)\b/i;
 
 export const STOP_WORDS = new Set(
   (
@@ -190,16 +341,26 @@ export const STOP_WORDS = new Set(
     'their they them our we us his her he she not no but if while during within between both each all any more most ' +
     'up down year years fiscal quarter quarters period periods ended ending end amount amounts value values ' +
     'change changes changed percentage percent difference average compared compare prior previous respectively ' +
-    'increase increased decrease decreased rose fell grew reported company company\'s companys share shares million billion thousand ' +
+    "increase increased decrease decreased rose fell grew reported company company's companys share shares million billion thousand " +
     'first second third fourth last next same was is were did does do done one two three fy q1 q2 q3 q4 jan feb mar apr may jun jul aug sep sept oct nov dec ' +
     'january february march april june july august september october november december'
   ).split(/\s+/),
 );
 
 /** Words a claim may use without their being a line item: counted neither for nor against a label. */
-export const GENERIC_WORDS = new Set(['net', 'cost', 'costs', 'income', 'expense', 'expenses', 'other', 'related', 'based', 'rate', 'ratio']);
-
-const TOKEN_RE = /[a-z][a-z0-9&'-]*/g;
+export const GENERIC_WORDS = new Set([
+  'net',
+  'cost',
+  'costs',
+  'income',
+  'expense',
+  'expenses',
+  'other',
+  'related',
+  'based',
+  'rate',
+  'ratio',
+]);
 
 /** Light stemming: plurals and possessives, so "sales"/"sale" and "company's"/"company" agree. */
 export function stem(word: string): string {

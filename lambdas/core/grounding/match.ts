@@ -72,7 +72,14 @@ interface Scored {
 
 const fmtNum = (v: number) => {
   const a = Math.abs(v);
-  const s = a >= 1e9 ? `${+(a / 1e9).toFixed(3)} billion` : a >= 1e6 ? `${+(a / 1e6).toFixed(3)} million` : a >= 1e4 ? `${+a.toFixed(0)}` : `${+a.toFixed(4)}`;
+  const s =
+    a >= 1e9
+      ? `${+(a / 1e9).toFixed(3)} billion`
+      : a >= 1e6
+        ? `${+(a / 1e6).toFixed(3)} million`
+        : a >= 1e4
+          ? `${+a.toFixed(0)}`
+          : `${+a.toFixed(4)}`;
   return v < 0 ? `-${s}` : s;
 };
 
@@ -95,7 +102,7 @@ function periodRank(p: SourceFigure['period']): number {
 
 type PeriodFit = 'yes' | 'no' | 'unknown';
 
-export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: SourceIndex): PeriodFit {
+export function periodFit(periods: PeriodRef[], fig: SourceFigure, _index?: SourceIndex): PeriodFit {
   if (periods.length === 0) return 'unknown';
   // A source that dates its figures but not this one cannot confirm the period a claim names.
   if (!fig.period) return fig.undated ? 'no' : 'unknown';
@@ -112,7 +119,8 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, index?: Sourc
   return 'no';
 }
 
-const CONFLICT_FRAMING_RE = /\b(?:disagree|disagreement|conflict|conflicting|differs?|discrepan\w*|against|versus|vs\.?|whereas|while (?:the )?(?:filing|vendor|consensus|notes?)|restated|restatement|previously reported)\b/i;
+const CONFLICT_FRAMING_RE =
+  /\b(?:disagree|disagreement|conflict|conflicting|differs?|discrepan\w*|against|versus|vs\.?|whereas|while (?:the )?(?:filing|vendor|consensus|notes?)|restated|restatement|previously reported)\b/i;
 
 const LEVEL_UNITS = new Set(['usd', 'plain', 'shares']);
 
@@ -230,7 +238,12 @@ function changeTarget(claim: NumericClaim): { target: number; base: number } | u
   return undefined;
 }
 
-function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mantissa' = 'value', magnitudes = false): Generator<Derivation> {
+function* derivations(
+  claim: NumericClaim,
+  set: Scored[],
+  space: 'value' | 'mantissa' = 'value',
+  magnitudes = false,
+): Generator<Derivation> {
   const unit = claim.figure.unit;
   const stated = changeTarget(claim);
   const ev = (s: Scored) => {
@@ -252,21 +265,45 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       // Across line items only when the claim names both, at different places ("A to B", "A minus B").
       if (!sameSeries && (a.at === b.at || a.score < 0.66 || b.score < 0.66 || ra !== rb)) continue;
       // Undated columns of one line item: the left one is the later period (most recent first), when the claim names two.
-      const byColumn = sameSeries && a.fig.column !== undefined && b.fig.column !== undefined && !a.fig.period && !b.fig.period && new Set(claim.periods.map((p) => p.year)).size === 2;
+      const byColumn =
+        sameSeries &&
+        a.fig.column !== undefined &&
+        b.fig.column !== undefined &&
+        !a.fig.period &&
+        !b.fig.period &&
+        new Set(claim.periods.map((p) => p.year)).size === 2;
       if (claim.periods.length > 0 && (!a.fig.period || !b.fig.period) && !byColumn) continue;
       const timeOrder = byColumn
         ? a.fig.column! < b.fig.column!
-        : stated && a.fig.period && b.fig.period && a.fig.period.year !== b.fig.period.year ? a.fig.period.year === stated.target && b.fig.period.year === stated.base : ra > rb;
+        : stated && a.fig.period && b.fig.period && a.fig.period.year !== b.fig.period.year
+          ? a.fig.period.year === stated.target && b.fig.period.year === stated.base
+          : ra > rb;
       // "The difference between A and B" is read both ways; a change has a direction.
       const either = /\bdifference\b/i.test(claim.clause) && !stated && !claim.figure.signMarked;
       const oriented = either || (sameSeries ? timeOrder : ra === rb ? a.at < b.at : timeOrder);
       const both = { figs: [a.fig, b.fig] };
       if (unit === 'pct' || unit === 'plain') {
-        if (oriented && vb !== 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / Math.abs(vb)) * 100, program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`, ...both };
+        if (oriented && vb !== 0 && a.fig.unit !== 'pct')
+          yield {
+            value: ((va - vb) / Math.abs(vb)) * 100,
+            program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`,
+            ...both,
+          };
         // With a negative base both conventions are in use: over |base| and over the base itself.
-        if (oriented && vb < 0 && a.fig.unit !== 'pct') yield { value: ((va - vb) / vb) * 100, program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`, ...both };
-        if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries) yield { value: ((va - vb) / Math.abs(vb)) * 100, program: () => `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`, ...both };
-        if (vb !== 0 && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') yield { value: (va / vb) * 100, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
+        if (oriented && vb < 0 && a.fig.unit !== 'pct')
+          yield {
+            value: ((va - vb) / vb) * 100,
+            program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`,
+            ...both,
+          };
+        if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries)
+          yield {
+            value: ((va - vb) / Math.abs(vb)) * 100,
+            program: () => `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`,
+            ...both,
+          };
+        if (vb !== 0 && a.fig.unit !== 'pct' && b.fig.unit !== 'pct')
+          yield { value: (va / vb) * 100, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
         if (i < j && a.fig.unit === 'pct' && b.fig.unit === 'pct') {
           yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)}% + ${fmtOperand(vb)}%) / 2`, ...both };
           yield { value: va + vb, program: () => `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
@@ -275,9 +312,13 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
       // Percentage-like: a percent cell, or a bare number under no stated scale (a "% of sales" table without the sign).
       const pctLike = (x: SourceFigure) => x.unit === 'pct' || (x.unit === 'plain' && !x.scaleKnown && Math.abs(x.mantissa) <= 100);
       if (unit === 'pp' || (unit === 'plain' && a.fig.unit === 'pct')) {
-        if (oriented && (unit === 'pp' ? pctLike(a.fig) && pctLike(b.fig) : a.fig.unit === 'pct' && b.fig.unit === 'pct')) yield { value: va - vb, program: () => `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
+        if (oriented && (unit === 'pp' ? pctLike(a.fig) && pctLike(b.fig) : a.fig.unit === 'pct' && b.fig.unit === 'pct'))
+          yield { value: va - vb, program: () => `${fmtOperand(va)}% - ${fmtOperand(vb)}% (percentage points)`, ...both };
       }
-      const ratioOk = unit === 'x' || (unit === 'plain' && !claim.figure.scaleStated && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') || (unit === 'usd' && b.fig.unit === 'shares');
+      const ratioOk =
+        unit === 'x' ||
+        (unit === 'plain' && !claim.figure.scaleStated && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') ||
+        (unit === 'usd' && b.fig.unit === 'shares');
       if (ratioOk) {
         if (vb !== 0) yield { value: va / vb, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
       }
@@ -287,7 +328,8 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
         // Adding a line item across periods only when the claim says so ("total for 2018 and 2019", "average").
         const sumOk = !sameSeries || claim.isSum || /\b(?:sum|combined|together|both|total|aggregate|cumulative)\b/i.test(claim.clause);
         if (i < j && sumOk) yield { value: va + vb, program: () => `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
-        if (i < j && (claim.isAverage || !sameSeries)) yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
+        if (i < j && (claim.isAverage || !sameSeries))
+          yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
       }
     }
   }
@@ -299,7 +341,8 @@ function* derivations(claim: NumericClaim, set: Scored[], space: 'value' | 'mant
           const vs = [set[i]!, set[j]!, set[k]!];
           // One line item over periods, or named parts of one period: never a mix.
           const oneSeries = vs.every((v) => v.fig.series === vs[0]!.fig.series);
-          const onePeriod = vs.every((v) => periodRank(v.fig.period) === periodRank(vs[0]!.fig.period)) && new Set(vs.map((v) => v.at)).size === 3;
+          const onePeriod =
+            vs.every((v) => periodRank(v.fig.period) === periodRank(vs[0]!.fig.period)) && new Set(vs.map((v) => v.at)).size === 3;
           if (!oneSeries && !onePeriod) continue;
           if (claim.periods.length > 0 && vs.some((v) => !v.fig.period)) continue;
           const pctAll = vs.every((s) => s.fig.unit === 'pct');
@@ -330,9 +373,27 @@ function figPrecision(claim: NumericClaim, fig: SourceFigure): number {
 function sameValue(claim: NumericClaim, fig: SourceFigure, signed: number, claimTol: number): boolean {
   const tol = claimTol + figPrecision(claim, fig);
   // Reporting a disagreement, writers quote each side's magnitude ("the filing shows $1 against $150.0 million").
-  if (!claim.figure.signMarked && !claim.direction && CONFLICT_FRAMING_RE.test(claim.ctx.sentence) && effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))) return true;
-  if (fig.deduction && !claim.isChange && !claim.figure.signMarked && effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))) return true;
-  return effective(claim, fig).some((v) => close(levelResult(signed, claim.lossNamed && !claim.isChange, claim.figure.signMarked), levelResult(v, fig.lossNamed && !claim.isChange, false), tol));
+  if (
+    !claim.figure.signMarked &&
+    !claim.direction &&
+    CONFLICT_FRAMING_RE.test(claim.ctx.sentence) &&
+    effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))
+  )
+    return true;
+  if (
+    fig.deduction &&
+    !claim.isChange &&
+    !claim.figure.signMarked &&
+    effective(claim, fig).some((v) => close(Math.abs(signed), Math.abs(v), tol))
+  )
+    return true;
+  return effective(claim, fig).some((v) =>
+    close(
+      levelResult(signed, claim.lossNamed && !claim.isChange, claim.figure.signMarked),
+      levelResult(v, fig.lossNamed && !claim.isChange, false),
+      tol,
+    ),
+  );
 }
 
 function absSame(claim: NumericClaim, fig: SourceFigure, tol: number): boolean {
@@ -356,9 +417,13 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   // 1. Direct: the same line item, period and value. Only the best-named line items count: a label that
   // shares two words of three ("defined contribution schemes" for "defined benefit schemes") is another line.
   const bestFit = fitting[0]?.score ?? 0;
-  const named = fitting.filter((s) => s.score >= bestFit - 0.15 || (claim.metric !== undefined && s.fig.metric === claim.metric && s.score >= 0.5));
+  const named = fitting.filter(
+    (s) => s.score >= bestFit - 0.15 || (claim.metric !== undefined && s.fig.metric === claim.metric && s.score >= 0.5),
+  );
   if (!claim.isChange || f.unit !== 'pp') {
-    const direct = named.filter((s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol));
+    const direct = named.filter(
+      (s) => unitOk(s) && (s.fig.origin !== 'prose' || s.score >= 0.66) && sameValue(claim, s.fig, claim.signed, tol),
+    );
     const clean = direct.filter((s) => !s.fig.conflictLoser && basisOk(s));
     if (clean.length > 0) {
       const v = supportedDirect(claim, clean[0]!, scored, index, options);
@@ -369,56 +434,103 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
     const loser = pendingMissingPeriod ? undefined : direct.find((s) => s.fig.conflictLoser);
     // A sentence that reports the disagreement itself ("the filing shows X against Y in vendor data") states the losing side as such.
     if (loser && CONFLICT_FRAMING_RE.test(claim.ctx.sentence)) {
-      return { status: 'supported', kind: 'supported', reason: `${f.raw} is the other side of a source conflict (${loser.fig.sourceId}), stated as such`, evidence: evidenceOf(loser.fig) };
+      return {
+        status: 'supported',
+        kind: 'supported',
+        reason: `${f.raw} is the other side of a source conflict (${loser.fig.sourceId}), stated as such`,
+        evidence: evidenceOf(loser.fig),
+      };
     }
     if (loser) {
       const w = loser.fig.conflictLoser!;
-      return { status: 'contradicted', kind: 'conflict_loser', reason: `${f.raw} is the losing side of a source conflict: ${loser.fig.sourceId} says ${formatValue(loser.fig.value, loser.fig.unit)}, but the preferred source ${w.winnerSourceId} says ${formatValue(w.winnerValue, loser.fig.unit)}`, evidence: evidenceOf(loser.fig) };
+      return {
+        status: 'contradicted',
+        kind: 'conflict_loser',
+        reason: `${f.raw} is the losing side of a source conflict: ${loser.fig.sourceId} says ${formatValue(loser.fig.value, loser.fig.unit)}, but the preferred source ${w.winnerSourceId} says ${formatValue(w.winnerValue, loser.fig.unit)}`,
+        evidence: evidenceOf(loser.fig),
+      };
     }
     const estimate = pendingMissingPeriod ? undefined : direct.find((s) => s.fig.basis === 'estimate');
     if (estimate) {
-      return { status: 'contradicted', kind: 'estimate_as_reported', reason: `${f.raw} is an estimate (${estimate.fig.label}) stated as a reported figure`, evidence: evidenceOf(estimate.fig) };
+      return {
+        status: 'contradicted',
+        kind: 'estimate_as_reported',
+        reason: `${f.raw} is an estimate (${estimate.fig.label}) stated as a reported figure`,
+        evidence: evidenceOf(estimate.fig),
+      };
     }
   }
 
   // 2. Derived: over the figures of the best-matching labels, in the claim's periods (plus the prior period for changes and averages).
   const best = fitting[0]?.score ?? 0;
-  let pool = fitting.filter((s) => s.score >= best - 0.15 && s.fig.unit !== 'pp' && s.fig.basis === (claim.basis === 'reported' ? 'reported' : s.fig.basis));
+  let pool = fitting.filter(
+    (s) => s.score >= best - 0.15 && s.fig.unit !== 'pp' && s.fig.basis === (claim.basis === 'reported' ? 'reported' : s.fig.basis),
+  );
   const namedYears = new Set(claim.periods.map((p) => p.year));
   if ((claim.isChange || claim.isAverage || f.unit === 'pct' || f.unit === 'pp') && namedYears.size === 1) {
     const [y] = namedYears;
-    const extra = scored.filter((s) => s.score >= best - 0.35 && s.fig.period?.year === y! - 1 && pool.some((p) => p.fig.series === s.fig.series));
+    const extra = scored.filter(
+      (s) => s.score >= best - 0.35 && s.fig.period?.year === y! - 1 && pool.some((p) => p.fig.series === s.fig.series),
+    );
     pool = [...pool, ...extra];
   }
   // "the average over 2017 to 2019", "total for 2017-2019": every year of the range, not only its ends.
   // Only a range says so ("from 2017 to 2019", "2017-2019", "over the three years"); "2017 and 2019" names two years.
-  const range = /\b(?:from|between)\s+(?:fiscal\s+(?:years?\s+)?|FY\s?)?\d{4}\s+(?:to|through)\b|\d{4}\s*[-–]\s*(?:FY\s?)?\d{2,4}\b|\bacross\b|\bover\s+the\b|\bthrough\b/i.test(claim.clause);
-  if ((claim.isAverage || claim.isSum || /\b(?:total|combined|sum|across)\b/i.test(claim.clause)) && range && !claim.isChange && namedYears.size >= 2) {
+  const range =
+    /\b(?:from|between)\s+(?:fiscal\s+(?:years?\s+)?|FY\s?)?\d{4}\s+(?:to|through)\b|\d{4}\s*[-–]\s*(?:FY\s?)?\d{2,4}\b|\bacross\b|\bover\s+the\b|\bthrough\b/i.test(
+      claim.clause,
+    );
+  if (
+    (claim.isAverage || claim.isSum || /\b(?:total|combined|sum|across)\b/i.test(claim.clause)) &&
+    range &&
+    !claim.isChange &&
+    namedYears.size >= 2
+  ) {
     const lo = Math.min(...namedYears);
     const hi = Math.max(...namedYears);
-    const inRange = scored.filter((s) => s.score >= best - 0.35 && s.fig.period && s.fig.period.year > lo && s.fig.period.year < hi && !s.fig.period.quarter && pool.some((p) => p.fig.series === s.fig.series) && !pool.includes(s));
+    const inRange = scored.filter(
+      (s) =>
+        s.score >= best - 0.35 &&
+        s.fig.period &&
+        s.fig.period.year > lo &&
+        s.fig.period.year < hi &&
+        !s.fig.period.quarter &&
+        pool.some((p) => p.fig.series === s.fig.series) &&
+        !pool.includes(s),
+    );
     pool = [...pool, ...inRange];
   }
   pool = boundedPool(pool, 20);
   const spaces: Array<'value' | 'mantissa'> = !f.scaleStated && f.unit !== 'pct' ? ['value', 'mantissa'] : ['value'];
   const magnitudeModes = pool.some((s) => s.fig.value < 0 && (s.fig.deduction || s.fig.lossNamed)) ? [false, true] : [false];
-  for (const magnitudes of magnitudeModes) for (const space of spaces) for (const d of derivations(claim, pool, space, magnitudes)) {
-    if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d))) {
-      const fig = d.figs[0]!;
-      return {
-        status: 'supported',
-        kind: 'supported',
-        reason: `${f.raw} = ${d.program()} from ${d.figs.map((x) => `${x.label} ${periodLabel(x.period)}`).join(', ')}`,
-        derived: true,
-        evidence: { sourceId: fig.sourceId, quote: d.figs.map((x) => x.snippet).join(' ; '), value: d.value, program: d.program(), factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])) },
-      };
-    }
-  }
+  for (const magnitudes of magnitudeModes)
+    for (const space of spaces)
+      for (const d of derivations(claim, pool, space, magnitudes)) {
+        if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d))) {
+          const fig = d.figs[0]!;
+          return {
+            status: 'supported',
+            kind: 'supported',
+            reason: `${f.raw} = ${d.program()} from ${d.figs.map((x) => `${x.label} ${periodLabel(x.period)}`).join(', ')}`,
+            derived: true,
+            evidence: {
+              sourceId: fig.sourceId,
+              quote: d.figs.map((x) => x.snippet).join(' ; '),
+              value: d.value,
+              program: d.program(),
+              factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])),
+            },
+          };
+        }
+      }
 
   // 2b. Ratios the lexicon defines (margins, per-share), from the line items they are made of.
   const formula = claim.metric ? FORMULAS[claim.metric] : undefined;
   if (formula) {
-    const byMetric = (m: string) => (index.byToken.get(`#${m}`) ?? []).map((id) => index.figures[id]!).filter((g) => g.basis === 'reported' && g.unit !== 'pct' && periodFit(claim.periods, g, index) !== 'no');
+    const byMetric = (m: string) =>
+      (index.byToken.get(`#${m}`) ?? [])
+        .map((id) => index.figures[id]!)
+        .filter((g) => g.basis === 'reported' && g.unit !== 'pct' && periodFit(claim.periods, g, index) !== 'no');
     const nums = byMetric(formula.num);
     const dens = byMetric(formula.den);
     for (const n of nums) {
@@ -432,10 +544,22 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
         const value = (vn / vd) * times;
         const program = `${fmtOperand(vn)} / ${fmtOperand(vd)}${formula.times !== 1 ? ` × ${formula.times}` : ''}`;
         if (close(claim.signed, value, tol + Math.abs(value) * 1e-6)) {
-          return { status: 'supported', kind: 'supported', derived: true, reason: `${f.raw} = ${claim.metric} = ${program} (${n.label} / ${d.label}, ${periodLabel(n.period)})`, evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program } };
+          return {
+            status: 'supported',
+            kind: 'supported',
+            derived: true,
+            reason: `${f.raw} = ${claim.metric} = ${program} (${n.label} / ${d.label}, ${periodLabel(n.period)})`,
+            evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program },
+          };
         }
         if (periodFit(claim.periods, n, index) === 'yes' && claim.figure.unit === formula.unit) {
-          return { status: 'contradicted', kind: 'wrong_value', derived: true, reason: `expected ${formatValue(value, formula.unit)} (${claim.metric} = ${program}, ${periodLabel(n.period)}), found ${f.raw}`, evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program } };
+          return {
+            status: 'contradicted',
+            kind: 'wrong_value',
+            derived: true,
+            reason: `expected ${formatValue(value, formula.unit)} (${claim.metric} = ${program}, ${periodLabel(n.period)}), found ${f.raw}`,
+            evidence: { sourceId: n.sourceId, quote: `${n.snippet} ; ${d.snippet}`, value, program },
+          };
         }
       }
     }
@@ -462,14 +586,20 @@ function boundedPool(pool: Scored[], limit: number): Scored[] {
 
 function partOfName(claim: NumericClaim, index: SourceIndex): Verdict | undefined {
   const f = claim.figure;
-  if (f.unit !== 'plain' || f.scaleStated || f.signMarked || !Number.isInteger(f.value) || f.value > 100 || /[.,]/.test(f.raw)) return undefined;
+  if (f.unit !== 'plain' || f.scaleStated || f.signMarked || !Number.isInteger(f.value) || f.value > 100 || /[.,]/.test(f.raw))
+    return undefined;
   const s = claim.ctx.sentence;
   const rel = claim.span[0] - claim.ctx.sentenceSpan[0];
   const before = /([A-Za-z]+)[\s(-]*$/.exec(s.slice(0, rel))?.[1];
   const after = /^[\s)-]*([A-Za-z]+)/.exec(s.slice(rel + f.raw.length))?.[1];
   const n = String(f.value);
-  const hits = [before && `${before.toLowerCase()} ${n}`, after && `${n} ${after.toLowerCase()}`].filter((x): x is string => !!x && !/^(?:was|is|were|of|by|to|at) /.test(x) && !/ (?:was|is|were|of|by|to|at|percent|million|billion|thousand)$/.test(x));
-  const hit = hits.find((h) => new RegExp(`\\b${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(' ', '[\\s(-]+')}\\b`).test(index.lowerText));
+  const hits = [before && `${before.toLowerCase()} ${n}`, after && `${n} ${after.toLowerCase()}`].filter(
+    (x): x is string =>
+      !!x && !/^(?:was|is|were|of|by|to|at) /.test(x) && !/ (?:was|is|were|of|by|to|at|percent|million|billion|thousand)$/.test(x),
+  );
+  const hit = hits.find((h) =>
+    new RegExp(`\\b${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(' ', '[\\s(-]+')}\\b`).test(index.lowerText),
+  );
   if (!hit) return undefined;
   return { status: 'supported', kind: 'supported', reason: `${f.raw} is part of a name the sources use ("${hit}")`, weak: true };
 }
@@ -483,19 +613,36 @@ function supportedDirect(claim: NumericClaim, hit: Scored, scored: Scored[], ind
     const later = series.filter((s) => periodRank(s.period) > periodRank(fig.period));
     if (later.length > 0) {
       const latest = later.sort((a, b) => periodRank(b.period) - periodRank(a.period))[0]!;
-      return { status: 'contradicted', kind: 'stale_figure', reason: `${f.raw} is ${fig.label} for ${periodLabel(fig.period)}, stated as current; the latest is ${formatValue(latest.value, latest.unit)} for ${periodLabel(latest.period)}`, evidence: evidenceOf(latest) };
+      return {
+        status: 'contradicted',
+        kind: 'stale_figure',
+        reason: `${f.raw} is ${fig.label} for ${periodLabel(fig.period)}, stated as current; the latest is ${formatValue(latest.value, latest.unit)} for ${periodLabel(latest.period)}`,
+        evidence: evidenceOf(latest),
+      };
     }
   }
   // No period named, and the source holds the line item for several periods with different values.
   if (claim.periods.length === 0 && fig.period) {
     const periods = new Set(series.filter((s) => s.period && !close(s.value, fig.value, 1e-9)).map((s) => periodLabel(s.period)));
     if (periods.size > 0) {
-      return { status: 'unsupported', kind: 'missing_period', reason: `${f.raw} matches ${fig.label} for ${periodLabel(fig.period)}, but the sentence names no period and the sources also hold ${[...periods].slice(0, 3).join(', ')}`, evidence: evidenceOf(fig), weak: true };
+      return {
+        status: 'unsupported',
+        kind: 'missing_period',
+        reason: `${f.raw} matches ${fig.label} for ${periodLabel(fig.period)}, but the sentence names no period and the sources also hold ${[...periods].slice(0, 3).join(', ')}`,
+        evidence: evidenceOf(fig),
+        weak: true,
+      };
     }
   }
   void scored;
   void options;
-  return { status: 'supported', kind: 'supported', reason: `${f.raw} matches ${fig.label} (${periodLabel(fig.period)}) in ${fig.sourceId}`, evidence: evidenceOf(fig), weak: hit.score < 0.75 || (claim.periods.length === 0 && fig.period !== undefined && claim.periodCarried === false) };
+  return {
+    status: 'supported',
+    kind: 'supported',
+    reason: `${f.raw} matches ${fig.label} (${periodLabel(fig.period)}) in ${fig.sourceId}`,
+    evidence: evidenceOf(fig),
+    weak: hit.score < 0.75 || (claim.periods.length === 0 && fig.period !== undefined && claim.periodCarried === false),
+  };
 }
 
 function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[], index: SourceIndex, options: MatchOptions): Verdict {
@@ -507,59 +654,119 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
   const sameValueFigs: SourceFigure[] = [];
   for (const v of lookups) {
     for (const id of figuresInRange(index.byValue, v - tol, v + tol)) sameValueFigs.push(index.figures[id]!);
-    if (f.scale !== 0) for (const id of figuresInRange(index.byMantissa, Math.abs(f.mantissa) - tol / f.scale, Math.abs(f.mantissa) + tol / f.scale)) sameValueFigs.push(index.figures[id]!);
+    if (f.scale !== 0)
+      for (const id of figuresInRange(index.byMantissa, Math.abs(f.mantissa) - tol / f.scale, Math.abs(f.mantissa) + tol / f.scale))
+        sameValueFigs.push(index.figures[id]!);
   }
-  const usable = sameValueFigs.filter((g) => unitFitsDirect(f.unit, g, f.scaleStated) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)));
+  const usable = sameValueFigs.filter(
+    (g) => unitFitsDirect(f.unit, g, f.scaleStated) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)),
+  );
   const quarterNamed = claim.periods.some((p) => p.quarter);
   for (const g of usable) {
     if (!labelled.has(g.id)) continue;
     if (quarterNamed && g.period && !g.period.quarter && claim.periods.some((p) => p.year === g.period!.year)) {
-      return { status: 'contradicted', kind: 'quarter_full_year', reason: `${f.raw} is the full-year ${g.label} for ${g.period.year}, called a quarter`, evidence: evidenceOf(g) };
+      return {
+        status: 'contradicted',
+        kind: 'quarter_full_year',
+        reason: `${f.raw} is the full-year ${g.label} for ${g.period.year}, called a quarter`,
+        evidence: evidenceOf(g),
+      };
     }
     if (periodFit(claim.periods, g, index) === 'no') {
-      return { status: 'contradicted', kind: 'wrong_period', reason: `${f.raw} is ${g.label} for ${periodLabel(g.period)}, not ${claim.periods.map((p) => p.text).join('/')}`, evidence: evidenceOf(g) };
+      return {
+        status: 'contradicted',
+        kind: 'wrong_period',
+        reason: `${f.raw} is ${g.label} for ${periodLabel(g.period)}, not ${claim.periods.map((p) => p.text).join('/')}`,
+        evidence: evidenceOf(g),
+      };
     }
   }
   // The strongest same-line-item, same-period figures: the value the claim should have stated.
-  const strong = fitting.filter((s) => s.score >= 0.66 && (periodFit(claim.periods, s.fig, index) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) && s.fig.basis === 'reported');
+  const strong = fitting.filter(
+    (s) =>
+      s.score >= 0.66 &&
+      (periodFit(claim.periods, s.fig, index) === 'yes' || (claim.periods.length === 0 && !s.fig.period)) &&
+      s.fig.basis === 'reported',
+  );
   const claimLevel = !claim.isChange && f.unit !== 'pp' && !f.multiple;
-  const levelStrong = strong.filter((s) => (f.unit === 'pct' ? s.fig.unit === 'pct' : unitFitsDirect(f.unit, s.fig, f.scaleStated)) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)));
+  const levelStrong = strong.filter(
+    (s) =>
+      (f.unit === 'pct' ? s.fig.unit === 'pct' : unitFitsDirect(f.unit, s.fig, f.scaleStated)) ||
+      (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(s.fig.unit)),
+  );
   if (claimLevel && levelStrong.length > 0) {
     const s = levelStrong[0]!;
     const expected = effective(claim, s.fig)[0]!;
     if (absSame(claim, s.fig, tol)) {
-      return { status: 'contradicted', kind: 'wrong_sign', reason: `${f.raw} has the wrong sign: ${s.fig.label} for ${periodLabel(s.fig.period)} is ${formatValue(levelResult(expected, s.fig.lossNamed, false), s.fig.unit)} (a loss called a profit, or a sign dropped)`, evidence: evidenceOf(s.fig) };
+      return {
+        status: 'contradicted',
+        kind: 'wrong_sign',
+        reason: `${f.raw} has the wrong sign: ${s.fig.label} for ${periodLabel(s.fig.period)} is ${formatValue(levelResult(expected, s.fig.lossNamed, false), s.fig.unit)} (a loss called a profit, or a sign dropped)`,
+        evidence: evidenceOf(s.fig),
+      };
     }
     for (const k of [10, 100, 1e3, 1e6, 1e9, 0.1, 0.01, 1e-3, 1e-6, 1e-9]) {
       if (close(Math.abs(claim.signed), Math.abs(expected) * k, tol)) {
-        return { status: 'contradicted', kind: 'wrong_scale', reason: `${f.raw} is ${s.fig.label} (${periodLabel(s.fig.period)}) at the wrong scale: expected ${formatValue(expected, s.fig.unit)}, found ${formatValue(claim.signed, f.unit)}`, evidence: evidenceOf(s.fig) };
+        return {
+          status: 'contradicted',
+          kind: 'wrong_scale',
+          reason: `${f.raw} is ${s.fig.label} (${periodLabel(s.fig.period)}) at the wrong scale: expected ${formatValue(expected, s.fig.unit)}, found ${formatValue(claim.signed, f.unit)}`,
+          evidence: evidenceOf(s.fig),
+        };
       }
     }
   }
   for (const g of usable) {
     if (claim.basis === 'reported' && g.basis === 'estimate' && periodFit(claim.periods, g, index) !== 'no') {
-      return { status: 'contradicted', kind: 'estimate_as_reported', reason: `${f.raw} is an estimate (${g.label}, ${g.sourceId}) stated as a reported figure`, evidence: evidenceOf(g) };
+      return {
+        status: 'contradicted',
+        kind: 'estimate_as_reported',
+        reason: `${f.raw} is an estimate (${g.label}, ${g.sourceId}) stated as a reported figure`,
+        evidence: evidenceOf(g),
+      };
     }
     if (g.conflictLoser) {
-      return { status: 'contradicted', kind: 'conflict_loser', reason: `${f.raw} rests on the losing side of a source conflict (${g.sourceId}); the preferred value is ${formatValue(g.conflictLoser.winnerValue, g.unit)} from ${g.conflictLoser.winnerSourceId}`, evidence: evidenceOf(g) };
+      return {
+        status: 'contradicted',
+        kind: 'conflict_loser',
+        reason: `${f.raw} rests on the losing side of a source conflict (${g.sourceId}); the preferred value is ${formatValue(g.conflictLoser.winnerValue, g.unit)} from ${g.conflictLoser.winnerSourceId}`,
+        evidence: evidenceOf(g),
+      };
     }
   }
   if (claim.tokens.length > 0) {
-    const other = usable.find((g) => !labelled.has(g.id) && periodFit(claim.periods, g, index) !== 'no' && g.basis === 'reported' && (claim.metric !== undefined || scored.length > 0));
+    const other = usable.find(
+      (g) =>
+        !labelled.has(g.id) &&
+        periodFit(claim.periods, g, index) !== 'no' &&
+        g.basis === 'reported' &&
+        (claim.metric !== undefined || scored.length > 0),
+    );
     if (other && (levelStrong.length > 0 || claim.metric)) {
-      return { status: 'contradicted', kind: 'wrong_line_item', reason: `${f.raw} is ${other.label} (${periodLabel(other.period)}), not ${claim.metric ?? 'the line item the sentence names'}`, evidence: evidenceOf(other) };
+      return {
+        status: 'contradicted',
+        kind: 'wrong_line_item',
+        reason: `${f.raw} is ${other.label} (${periodLabel(other.period)}), not ${claim.metric ?? 'the line item the sentence names'}`,
+        evidence: evidenceOf(other),
+      };
     }
   }
   if (claimLevel && levelStrong.length > 0) {
     const s = levelStrong[0]!;
     const expected = effective(claim, s.fig)[0]!;
-    return { status: 'contradicted', kind: 'wrong_value', reason: `expected ${formatValue(levelResult(expected, s.fig.lossNamed, false), s.fig.unit)} for ${s.fig.label} (${periodLabel(s.fig.period)}, ${s.fig.sourceId}), found ${f.raw}`, evidence: evidenceOf(s.fig) };
+    return {
+      status: 'contradicted',
+      kind: 'wrong_value',
+      reason: `expected ${formatValue(levelResult(expected, s.fig.lossNamed, false), s.fig.unit)} for ${s.fig.label} (${periodLabel(s.fig.period)}, ${s.fig.sourceId}), found ${f.raw}`,
+      evidence: evidenceOf(s.fig),
+    };
   }
   // A change: compare with the change the source figures imply, when the line item has both periods.
   if (!claimLevel) {
     const expected = expectedChange(claim, fitting.length > 0 ? fitting : scored, index);
     if (expected) {
-      const dirWrong = Math.sign(expected.value) !== 0 && Math.sign(claim.signed) !== 0 && Math.sign(expected.value) !== Math.sign(claim.signed);
+      const dirWrong =
+        Math.sign(expected.value) !== 0 && Math.sign(claim.signed) !== 0 && Math.sign(expected.value) !== Math.sign(claim.signed);
       return {
         status: 'contradicted',
         kind: dirWrong ? 'wrong_sign' : 'wrong_value',
@@ -573,24 +780,55 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
   if (options.asOf && claim.basis === 'reported') {
     const future = claim.periods.find((p) => (approximateEnd(p) ?? '') > options.asOf!);
     if (future) {
-      return { status: 'contradicted', kind: 'future_period', reason: `${future.text} is not reported yet as of ${options.asOf}, but ${f.raw} is stated as a reported figure` };
+      return {
+        status: 'contradicted',
+        kind: 'future_period',
+        reason: `${future.text} is not reported yet as of ${options.asOf}, but ${f.raw} is stated as a reported figure`,
+      };
     }
   }
   if (scored.length > 0 && claim.periods.length > 0 && fitting.length === 0) {
-    return { status: 'unsupported', kind: 'unsupported_number', reason: `the sources hold ${scored[0]!.fig.label} only for ${[...new Set(scored.map((s) => periodLabel(s.fig.period)))].slice(0, 4).join(', ')}, not ${claim.periods.map((p) => p.text).join('/')}` };
+    return {
+      status: 'unsupported',
+      kind: 'unsupported_number',
+      reason: `the sources hold ${scored[0]!.fig.label} only for ${[...new Set(scored.map((s) => periodLabel(s.fig.period)))].slice(0, 4).join(', ')}, not ${claim.periods.map((p) => p.text).join('/')}`,
+    };
   }
-  return { status: 'unsupported', kind: 'unsupported_number', reason: `${f.raw} matches no source figure${claim.metric ? ` for ${claim.metric}` : ''}${claim.periods.length ? ` in ${claim.periods.map((p) => p.text).join('/')}` : ''}` };
+  return {
+    status: 'unsupported',
+    kind: 'unsupported_number',
+    reason: `${f.raw} matches no source figure${claim.metric ? ` for ${claim.metric}` : ''}${claim.periods.length ? ` in ${claim.periods.map((p) => p.text).join('/')}` : ''}`,
+  };
 }
 
-function expectedChange(claim: NumericClaim, set: Scored[], index: SourceIndex): { value: number; unit: string; program: string; evidence: Evidence } | undefined {
+function expectedChange(
+  claim: NumericClaim,
+  set: Scored[],
+  index: SourceIndex,
+): { value: number; unit: string; program: string; evidence: Evidence } | undefined {
   const top = set.find((s) => s.score >= 0.66 && s.fig.period);
   if (!top) return undefined;
-  const series = (index.bySeries.get(top.fig.series) ?? []).map((id) => index.figures[id]!).filter((x) => x.period && x.basis === 'reported');
+  const series = (index.bySeries.get(top.fig.series) ?? [])
+    .map((id) => index.figures[id]!)
+    .filter((x) => x.period && x.basis === 'reported');
   if (series.length < 2) return undefined;
   const years = [...new Set(claim.periods.map((p) => p.year))].sort((a, b) => b - a);
-  const pick = (y: number | undefined) => (y === undefined ? undefined : series.find((x) => x.period!.year === y && (x.period!.quarter ?? 0) === (claim.periods.find((p) => p.year === y)?.quarter ?? 0)));
+  const pick = (y: number | undefined) =>
+    y === undefined
+      ? undefined
+      : series.find((x) => x.period!.year === y && (x.period!.quarter ?? 0) === (claim.periods.find((p) => p.year === y)?.quarter ?? 0));
   let later = pick(years[0]);
-  let earlier = years.length > 1 ? pick(years[1]) : later ? series.find((x) => periodRank(x.period) < periodRank(later!.period) && (x.period!.quarter ?? 0) === (later!.period!.quarter ?? 0) && x.period!.year === later!.period!.year - 1) : undefined;
+  let earlier =
+    years.length > 1
+      ? pick(years[1])
+      : later
+        ? series.find(
+            (x) =>
+              periodRank(x.period) < periodRank(later!.period) &&
+              (x.period!.quarter ?? 0) === (later!.period!.quarter ?? 0) &&
+              x.period!.year === later!.period!.year - 1,
+          )
+        : undefined;
   if (years.length === 0) {
     const sorted = [...series].sort((a, b) => periodRank(b.period) - periodRank(a.period));
     later = sorted[0];
@@ -601,8 +839,16 @@ function expectedChange(claim: NumericClaim, set: Scored[], index: SourceIndex):
   const b = effective(claim, earlier)[0]!;
   const f = claim.figure;
   const ev: Evidence = { sourceId: later.sourceId, quote: `${later.snippet} ; ${earlier.snippet}` };
-  if (f.unit === 'pct' && later.unit !== 'pct' && b !== 0) return { value: ((a - b) / Math.abs(b)) * 100, unit: 'pct', program: `(${fmtOperand(a)} - ${fmtOperand(b)}) / ${fmtOperand(Math.abs(b))} × 100`, evidence: { ...ev, value: ((a - b) / Math.abs(b)) * 100 } };
-  if (f.unit === 'pp' && later.unit === 'pct') return { value: a - b, unit: 'pp', program: `${fmtOperand(a)}% - ${fmtOperand(b)}%`, evidence: { ...ev, value: a - b } };
-  if (f.unit !== 'pct' && f.unit !== 'pp' && later.unit !== 'pct') return { value: a - b, unit: later.unit, program: `${fmtOperand(a)} - ${fmtOperand(b)}`, evidence: { ...ev, value: a - b } };
+  if (f.unit === 'pct' && later.unit !== 'pct' && b !== 0)
+    return {
+      value: ((a - b) / Math.abs(b)) * 100,
+      unit: 'pct',
+      program: `(${fmtOperand(a)} - ${fmtOperand(b)}) / ${fmtOperand(Math.abs(b))} × 100`,
+      evidence: { ...ev, value: ((a - b) / Math.abs(b)) * 100 },
+    };
+  if (f.unit === 'pp' && later.unit === 'pct')
+    return { value: a - b, unit: 'pp', program: `${fmtOperand(a)}% - ${fmtOperand(b)}%`, evidence: { ...ev, value: a - b } };
+  if (f.unit !== 'pct' && f.unit !== 'pp' && later.unit !== 'pct')
+    return { value: a - b, unit: later.unit, program: `${fmtOperand(a)} - ${fmtOperand(b)}`, evidence: { ...ev, value: a - b } };
   return undefined;
 }

@@ -30,10 +30,20 @@ export interface Figure {
 }
 
 const SCALE_WORDS: Record<string, number> = {
-  trillion: 1e12, tn: 1e12, t: 1e12,
-  billion: 1e9, bn: 1e9, b: 1e9, bil: 1e9,
-  million: 1e6, mn: 1e6, mm: 1e6, m: 1e6, mil: 1e6,
-  thousand: 1e3, k: 1e3,
+  trillion: 1e12,
+  tn: 1e12,
+  t: 1e12,
+  billion: 1e9,
+  bn: 1e9,
+  b: 1e9,
+  bil: 1e9,
+  million: 1e6,
+  mn: 1e6,
+  mm: 1e6,
+  m: 1e6,
+  mil: 1e6,
+  thousand: 1e3,
+  k: 1e3,
 };
 
 export function scaleOfWord(word: string | undefined): number {
@@ -42,8 +52,26 @@ export function scaleOfWord(word: string | undefined): number {
 }
 
 const SMALL: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
 const SMALL_RE = Object.keys(SMALL).join('|');
@@ -109,7 +137,15 @@ function unitOf(unitText: string | undefined, currency: boolean): { unit: Figure
 
 /** A bare 1900–2100 integer with no currency, unit or scale: a year, which is a period, never a figure. */
 export function isBareYear(f: Figure): boolean {
-  return f.unit === 'plain' && !f.scaleStated && !f.signMarked && Number.isInteger(f.value) && f.value >= 1900 && f.value <= 2100 && /^\d{4}$/.test(f.raw.trim());
+  return (
+    f.unit === 'plain' &&
+    !f.scaleStated &&
+    !f.signMarked &&
+    Number.isInteger(f.value) &&
+    f.value >= 1900 &&
+    f.value <= 2100 &&
+    /^\d{4}$/.test(f.raw.trim())
+  );
 }
 
 /** Every figure in a text, left to right. `masked` spans (dates, periods, identifiers) are skipped. */
@@ -117,67 +153,87 @@ export function readFigures(text: string, masked: Array<[number, number]> = []):
   const out: Figure[] = [];
   const inMask = (s: number, e: number) => masked.some(([a, b]) => s < b && e > a);
   FIGURE_RE.lastIndex = 0;
-  if (/\d/.test(text)) for (const m of text.matchAll(FIGURE_RE)) {
-    const g = m.groups!;
-    const numStart = m.index! + m[0].indexOf(g.num!);
-    const start = m.index! + (m[0].length - m[0].trimStart().length);
-    const end = m.index! + m[0].length;
-    if (inMask(numStart, numStart + g.num!.length)) continue;
-    const currency = g.cur !== undefined;
-    // An abbreviation scale only counts after a currency sign or when upper case (`42.3M`), so "5 m" stays plain.
-    let abbr = g.abbr;
-    if (abbr && !currency && /^[bmk]$/.test(abbr)) abbr = undefined;
-    const scaleWord = g.word ?? abbr;
-    const scale = scaleOfWord(scaleWord);
-    const { unit, factor } = unitOf(g.unit, currency);
-    // Only a parenthesis that closes on the numeral itself marks a negative: `(1,234)`, `$(5.2) million`, `(12.5)%`;
-    // "(2.5 percentage points)" in prose is an aside.
-    const negative = g.sign !== undefined || (g.paren !== undefined && g.close !== undefined);
-    const magnitude = Number(g.num!.replace(/,/g, ''));
-    if (!Number.isFinite(magnitude)) continue;
-    const sign = negative ? -1 : 1;
-    const tol = 0.5 * 10 ** -decimalsOf(g.num!) * scale * factor;
-    let rawEnd = end;
-    // Do not swallow a closing parenthesis that belongs to the prose, only one that closes a negative.
-    if (g.close2 !== undefined || (g.paren === undefined && g.close !== undefined)) rawEnd = end - 1;
-    out.push({
-      start,
-      end: rawEnd,
-      raw: text.slice(start, rawEnd),
-      value: sign * magnitude * scale * factor,
-      mantissa: sign * magnitude * factor,
-      scale,
-      scaleStated: scaleWord !== undefined,
-      unit,
-      tolerance: tol + Math.abs(magnitude * scale * factor) * 1e-9,
-      signMarked: negative,
-    });
-  }
+  if (/\d/.test(text))
+    for (const m of text.matchAll(FIGURE_RE)) {
+      const g = m.groups!;
+      const numStart = m.index! + m[0].indexOf(g.num!);
+      const start = m.index! + (m[0].length - m[0].trimStart().length);
+      const end = m.index! + m[0].length;
+      if (inMask(numStart, numStart + g.num!.length)) continue;
+      const currency = g.cur !== undefined;
+      // An abbreviation scale only counts after a currency sign or when upper case (`42.3M`), so "5 m" stays plain.
+      let abbr = g.abbr;
+      if (abbr && !currency && /^[bmk]$/.test(abbr)) abbr = undefined;
+      const scaleWord = g.word ?? abbr;
+      const scale = scaleOfWord(scaleWord);
+      const { unit, factor } = unitOf(g.unit, currency);
+      // Only a parenthesis that closes on the numeral itself marks a negative: `(1,234)`, `$(5.2) million`, `(12.5)%`;
+      // "(2.5 percentage points)" in prose is an aside.
+      const negative = g.sign !== undefined || (g.paren !== undefined && g.close !== undefined);
+      const magnitude = Number(g.num!.replace(/,/g, ''));
+      if (!Number.isFinite(magnitude)) continue;
+      const sign = negative ? -1 : 1;
+      const tol = 0.5 * 10 ** -decimalsOf(g.num!) * scale * factor;
+      let rawEnd = end;
+      // Do not swallow a closing parenthesis that belongs to the prose, only one that closes a negative.
+      if (g.close2 !== undefined || (g.paren === undefined && g.close !== undefined)) rawEnd = end - 1;
+      out.push({
+        start,
+        end: rawEnd,
+        raw: text.slice(start, rawEnd),
+        value: sign * magnitude * scale * factor,
+        mantissa: sign * magnitude * factor,
+        scale,
+        scaleStated: scaleWord !== undefined,
+        unit,
+        tolerance: tol + Math.abs(magnitude * scale * factor) * 1e-9,
+        signMarked: negative,
+      });
+    }
   const wordsPossible = WORD_UNIT_HINT_RE.test(text);
-  if (wordsPossible) for (const m of text.matchAll(WORD_FIGURE_RE)) {
-    const g = m.groups!;
-    if (!g.word && !g.unit) continue; // "one of the", "two segments": not figures
-    const start = m.index!;
-    const end = start + m[0].length;
-    if (inMask(start, end) || out.some((f) => start < f.end && end > f.start)) continue;
-    const magnitude = wordsToNumber(g.num!);
-    if (magnitude === undefined) continue;
-    const scale = scaleOfWord(g.word);
-    const { unit, factor } = unitOf(g.unit, false);
-    out.push({
-      start, end, raw: m[0], value: magnitude * scale * factor, mantissa: magnitude * factor, scale,
-      scaleStated: g.word !== undefined, unit, tolerance: 0.5 * scale * factor, signMarked: false,
-    });
-  }
-  if (MULTIPLE_HINT_RE.test(text)) for (const m of text.matchAll(MULTIPLE_RE)) {
-    const w = m[1]!.toLowerCase();
-    const ratio = w.includes('doubled') ? 2 : w === 'tripled' ? 3 : w === 'quadrupled' ? 4 : 0.5;
-    const pct = (ratio - 1) * 100;
-    out.push({
-      start: m.index!, end: m.index! + m[0].length, raw: m[0], value: pct, mantissa: pct, scale: 1, scaleStated: false,
-      unit: 'pct', tolerance: w.startsWith('more than') ? Infinity : Math.abs(pct) * 0.1, signMarked: true, multiple: true,
-    });
-  }
+  if (wordsPossible)
+    for (const m of text.matchAll(WORD_FIGURE_RE)) {
+      const g = m.groups!;
+      if (!g.word && !g.unit) continue; // "one of the", "two segments": not figures
+      const start = m.index!;
+      const end = start + m[0].length;
+      if (inMask(start, end) || out.some((f) => start < f.end && end > f.start)) continue;
+      const magnitude = wordsToNumber(g.num!);
+      if (magnitude === undefined) continue;
+      const scale = scaleOfWord(g.word);
+      const { unit, factor } = unitOf(g.unit, false);
+      out.push({
+        start,
+        end,
+        raw: m[0],
+        value: magnitude * scale * factor,
+        mantissa: magnitude * factor,
+        scale,
+        scaleStated: g.word !== undefined,
+        unit,
+        tolerance: 0.5 * scale * factor,
+        signMarked: false,
+      });
+    }
+  if (MULTIPLE_HINT_RE.test(text))
+    for (const m of text.matchAll(MULTIPLE_RE)) {
+      const w = m[1]!.toLowerCase();
+      const ratio = w.includes('doubled') ? 2 : w === 'tripled' ? 3 : w === 'quadrupled' ? 4 : 0.5;
+      const pct = (ratio - 1) * 100;
+      out.push({
+        start: m.index!,
+        end: m.index! + m[0].length,
+        raw: m[0],
+        value: pct,
+        mantissa: pct,
+        scale: 1,
+        scaleStated: false,
+        unit: 'pct',
+        tolerance: w.startsWith('more than') ? Infinity : Math.abs(pct) * 0.1,
+        signMarked: true,
+        multiple: true,
+      });
+    }
   return out.sort((a, b) => a.start - b.start);
 }
 

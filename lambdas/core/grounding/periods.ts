@@ -47,23 +47,37 @@ const YEAR = String.raw`(?:19|20)\d{2}`;
 const FY = String.raw`(?:F(?:Y\s?)?'?(${YEAR}|\d{2})\b|fiscal\s+(?:year\s+)?(${YEAR})|(${YEAR})\s+fiscal\s+year)`;
 
 // Order matters: longer, more specific forms first; later patterns skip spans already taken.
-const PATTERNS: Array<{ re: RegExp; needsDigit?: boolean; hint?: RegExp; read: (m: RegExpMatchArray) => Omit<PeriodRef, 'start' | 'end' | 'text'> | undefined }> = [
+const PATTERNS: Array<{
+  re: RegExp;
+  needsDigit?: boolean;
+  hint?: RegExp;
+  read: (m: RegExpMatchArray) => Omit<PeriodRef, 'start' | 'end' | 'text'> | undefined;
+}> = [
   {
     // "the quarter ended March 31, 2025", "three months ended June 30, 2024", "fiscal year ended September 28, 2024"
-    re: new RegExp(String.raw`\b(?:the\s+)?(quarter|three\s+months|six\s+months|nine\s+months|twelve\s+months|(?:fiscal\s+)?year|period)\s+end(?:ed|ing)\s+(${MONTH_RE})\s+(\d{1,2}),?\s+(${YEAR})`, 'gi'),
+    re: new RegExp(
+      String.raw`\b(?:the\s+)?(quarter|three\s+months|six\s+months|nine\s+months|twelve\s+months|(?:fiscal\s+)?year|period)\s+end(?:ed|ing)\s+(${MONTH_RE})\s+(\d{1,2}),?\s+(${YEAR})`,
+      'gi',
+    ),
     read: (m) => {
       const y = Number(m[4]);
       const mo = monthIndex(m[2]!);
       const date = iso(y, mo, Number(m[3]));
       const what = m[1]!.toLowerCase();
-      if (what.startsWith('quarter') || what.startsWith('three')) return { year: y, quarter: (Math.floor(mo / 3) + 1) as 1 | 2 | 3 | 4, fiscal: true, date, kind: 'quarter' };
+      if (what.startsWith('quarter') || what.startsWith('three'))
+        return { year: y, quarter: (Math.floor(mo / 3) + 1) as 1 | 2 | 3 | 4, fiscal: true, date, kind: 'quarter' };
       if (what.includes('year') || what.startsWith('twelve')) return { year: y, fiscal: true, date, kind: 'year' };
       return { year: y, fiscal: true, date, kind: 'ytd' };
     },
   },
   {
     re: new RegExp(String.raw`\bQ([1-4])\s*(?:of\s+)?(?:${FY}|(${YEAR})|'(\d{2}))`, 'gi'),
-    read: (m) => ({ year: year2(m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6]!), quarter: Number(m[1]) as 1 | 2 | 3 | 4, fiscal: !m[5] && !m[6], kind: 'quarter' }),
+    read: (m) => ({
+      year: year2(m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6]!),
+      quarter: Number(m[1]) as 1 | 2 | 3 | 4,
+      fiscal: !m[5] && !m[6],
+      kind: 'quarter',
+    }),
   },
   {
     re: new RegExp(String.raw`\b(?:${FY})\s*Q([1-4])\b`, 'gi'),
@@ -73,7 +87,9 @@ const PATTERNS: Array<{ re: RegExp; needsDigit?: boolean; hint?: RegExp; read: (
     re: new RegExp(String.raw`\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]quarter(?:\s+(?:of\s+)?(?:${FY}|(${YEAR})))?`, 'gi'),
     read: (m) => {
       const y = m[2] ?? m[3] ?? m[4] ?? m[5];
-      return y ? { year: year2(y), quarter: ORD[m[1]!.toLowerCase()]!, fiscal: !m[5], kind: 'quarter' } : { year: NaN, quarter: ORD[m[1]!.toLowerCase()]!, fiscal: true, kind: 'quarter' };
+      return y
+        ? { year: year2(y), quarter: ORD[m[1]!.toLowerCase()]!, fiscal: !m[5], kind: 'quarter' }
+        : { year: NaN, quarter: ORD[m[1]!.toLowerCase()]!, fiscal: true, kind: 'quarter' };
     },
   },
   {
@@ -117,7 +133,10 @@ const PATTERNS: Array<{ re: RegExp; needsDigit?: boolean; hint?: RegExp; read: (
   },
   {
     // A bare year: "in 2023", "2019 from 2018", "In 2023, …" — never a figure.
-    re: new RegExp(String.raw`(?<![\d$€£.,])\b(${YEAR})\b(?![\d%]|\.\d|,\d{3}|\s?(?:trillion|billion|million|thousand|shares|bn|mn)\b)`, 'g'),
+    re: new RegExp(
+      String.raw`(?<![\d$€£.,])\b(${YEAR})\b(?![\d%]|\.\d|,\d{3}|\s?(?:trillion|billion|million|thousand|shares|bn|mn)\b)`,
+      'g',
+    ),
     read: (m) => ({ year: Number(m[1]), fiscal: false, kind: 'year' }),
   },
 ];

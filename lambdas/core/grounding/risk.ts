@@ -54,7 +54,11 @@ export function textRisk(claims: Array<{ risk: number; flagged: boolean; status:
   const contradictedNumeric = numeric.filter((c) => c.status === 'contradicted').length;
   const hallucinated = flagged.length > 0;
   let decision: Decision = 'publish';
-  if (hallucinated) decision = contradictedNumeric >= 3 || (numeric.length > 0 && contradictedNumeric / numeric.length >= 0.3 && contradictedNumeric >= 2) ? 'facts_only' : 'regenerate';
+  if (hallucinated)
+    decision =
+      contradictedNumeric >= 3 || (numeric.length > 0 && contradictedNumeric / numeric.length >= 0.3 && contradictedNumeric >= 2)
+        ? 'facts_only'
+        : 'regenerate';
   else if (score >= 0.25) decision = 'hedge';
   return { score: Math.round(score * 1000) / 1000, hallucinated, decision };
 }

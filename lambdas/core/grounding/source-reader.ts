@@ -6,7 +6,17 @@
  * "Three months ended …"), section rows and parenthesised negatives.
  */
 import type { Fact, FactConflict } from '../model';
-import { findMetrics, contentTokens, NON_LABEL_RE, SOURCE_ESTIMATE_RE, METRIC_BY_ID, NEGATION_RE, RATING_RE, RATING_CONTEXT_RE, ratingOf } from './lexicon';
+import {
+  findMetrics,
+  contentTokens,
+  NON_LABEL_RE,
+  SOURCE_ESTIMATE_RE,
+  METRIC_BY_ID,
+  NEGATION_RE,
+  RATING_RE,
+  RATING_CONTEXT_RE,
+  ratingOf,
+} from './lexicon';
 import type { Rating } from './lexicon';
 import { isBareYear, parseCell as parseCellRaw, readFigures } from './numbers';
 import type { Figure, FigureUnit } from './numbers';
@@ -108,7 +118,10 @@ export interface SourceIndex {
 
 const SCALE_MARKERS: Array<[RegExp, number]> = [
   [/\b(?:in\s+|\()?(?:\$|us\$|€|£)?\s?billions?\b|\$\s?bn\b|€bn|£bn|\busd\s?bn\b/i, 1e9],
-  [/\b(?:in\s+|\()?(?:\$|us\$|€|£)?\s?millions?\b|(?:\$|€|£|us\$|usd|eur|gbp|rmb|hk\$)\s?m\b|\$mn\b|\bmn\b|\(\$m\)|\bm\$|\bmillion\b/i, 1e6],
+  [
+    /\b(?:in\s+|\()?(?:\$|us\$|€|£)?\s?millions?\b|(?:\$|€|£|us\$|usd|eur|gbp|rmb|hk\$)\s?m\b|\$mn\b|\bmn\b|\(\$m\)|\bm\$|\bmillion\b/i,
+    1e6,
+  ],
   [/\b(?:in\s+|\()?(?:\$|us\$|€|£)?\s?thousands?\b|['’]000s?\b|\$\s?000s?\b|\b000s\b|\(000\)|\$k\b|\bthousand\b/i, 1e3],
 ];
 
@@ -118,7 +131,8 @@ export function scaleMarker(text: string): number | undefined {
 }
 
 /** Lines whose parenthesised figures are deductions shown as such, not negative results. */
-const DEDUCTION_RE = /\b(forfeit\w*|vested|exercised|cancel\w*|expired|repurchase\w*|purchase\w*|paid|payments?|dividends?|depreciation|amortization|amortisation|impairment\w*|write-?offs?|written off|expenses?|costs?|taxes|tax expense|settlements?|redemptions?|repayments?|distributions?|withdrawals?|disposals?|deductions?|less|reclassif\w*|charge-?offs?|used in|capital expenditures?|additions to|acquisitions? of|transfers? out)\b/i;
+const DEDUCTION_RE =
+  /\b(forfeit\w*|vested|exercised|cancel\w*|expired|repurchase\w*|purchase\w*|paid|payments?|dividends?|depreciation|amortization|amortisation|impairment\w*|write-?offs?|written off|expenses?|costs?|taxes|tax expense|settlements?|redemptions?|repayments?|distributions?|withdrawals?|disposals?|deductions?|less|reclassif\w*|charge-?offs?|used in|capital expenditures?|additions to|acquisitions? of|transfers? out)\b/i;
 
 const PER_SHARE_RE = /\bper (?:diluted |basic |common )?share\b|\beps\b|\bearnings \(loss\) per\b|\bdividends? per\b/i;
 const PCT_HEADER_RE = /%|\bpercent\b|\bpercentage\b(?! points)|\bper cent\b/i;
@@ -163,13 +177,26 @@ function periodKeyOf(text: string, yearHint?: number): PeriodKey | undefined {
     return q && yearHint !== undefined ? { year: yearHint, quarter: q.quarter, half: q.half } : undefined;
   }
   const month = p.date ? Number(p.date.slice(5, 7)) : 0;
-  return { year: p.year, quarter: p.quarter, half: p.half, date: p.date, altYear: month >= 1 && month <= 2 && !p.quarter ? p.year - 1 : undefined };
+  return {
+    year: p.year,
+    quarter: p.quarter,
+    half: p.half,
+    date: p.date,
+    altYear: month >= 1 && month <= 2 && !p.quarter ? p.year - 1 : undefined,
+  };
 }
 
 /** A TAT-QA style table: header rows (years, groups, scale) above data rows (label, figures…). */
 export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder, title = ''): void {
   // Extracted tables sometimes space out a year's digits ("2 0 1 8").
-  const clean = rows.map((r) => r.map((c) => String(c ?? '').replace(/\s+/g, ' ').trim().replace(/\b([12]) (\d) (\d) (\d)\b/g, '$1$2$3$4')));
+  const clean = rows.map((r) =>
+    r.map((c) =>
+      String(c ?? '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/\b([12]) (\d) (\d) (\d)\b/g, '$1$2$3$4'),
+    ),
+  );
   // Each cell is parsed once: the data-row test, the scale search and the figures share the result.
   const cellCache = new Map<string, Figure | undefined>();
   const parseCell = (c: string): Figure | undefined => {
@@ -179,14 +206,22 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
     return f;
   };
   const width = Math.max(0, ...clean.map((r) => r.length));
-  const isDataRow = (r: string[]) => r.slice(1).some((c) => {
-    const f = parseCell(c);
-    return f !== undefined && !isBareYear(f) && !/^(?:19|20)\d{2}\b/.test(c);
-  });
+  const isDataRow = (r: string[]) =>
+    r.slice(1).some((c) => {
+      const f = parseCell(c);
+      return f !== undefined && !isBareYear(f) && !/^(?:19|20)\d{2}\b/.test(c);
+    });
   let firstData = clean.findIndex(isDataRow);
   if (firstData < 0) firstData = clean.length;
   const header = clean.slice(0, firstData);
-  const scale = scaleMarker([title, ...header.flat(), ...clean.map((r) => r[0] ?? '')].join(' | ')) ?? scaleMarker(clean.flat().filter((c) => !parseCell(c)).join(' | '));
+  const scale =
+    scaleMarker([title, ...header.flat(), ...clean.map((r) => r[0] ?? '')].join(' | ')) ??
+    scaleMarker(
+      clean
+        .flat()
+        .filter((c) => !parseCell(c))
+        .join(' | '),
+    );
   // Column headers: group headers ("Domestic", "Fiscal") spread right over the empty cells they span.
   const colText: string[] = Array.from({ length: width }, () => '');
   const periodMemo = new Map<string, boolean>();
@@ -198,7 +233,11 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   const scaleMemo = new Map<string, boolean>();
   const isScaleCell = (cell: string) => {
     let v = scaleMemo.get(cell);
-    if (v === undefined) scaleMemo.set(cell, (v = cell !== '' && scaleMarker(cell) !== undefined && cell.replace(/[^a-z]/gi, '').length < 40 && !namesPeriod(cell)));
+    if (v === undefined)
+      scaleMemo.set(
+        cell,
+        (v = cell !== '' && scaleMarker(cell) !== undefined && cell.replace(/[^a-z]/gi, '').length < 40 && !namesPeriod(cell)),
+      );
     return v;
   };
   header.forEach((row, h) => {
@@ -207,12 +246,19 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       const cell = row[c] ?? '';
       if (cell !== '') carry = isScaleCell(cell) ? '' : cell;
       // A group header spans the empty cells to its right that a deeper header row splits ("2019" over "Amount | %").
-      const split = cell === '' && carry !== '' && header.slice(h + 1).some((deeper) => (deeper[c] ?? '') !== '' && !isScaleCell(deeper[c] ?? ''));
+      const split =
+        cell === '' && carry !== '' && header.slice(h + 1).some((deeper) => (deeper[c] ?? '') !== '' && !isScaleCell(deeper[c] ?? ''));
       const text = cell !== '' ? (isScaleCell(cell) ? '' : cell) : carry === '' ? '' : split || !namesPeriod(carry) ? carry : '';
       if (text) colText[c] = `${colText[c]} ${text}`.trim();
     }
   });
-  const headerYears = [...new Set(findPeriods([title, ...header.flat()].join(' | ')).filter((p) => Number.isFinite(p.year)).map((p) => p.year))];
+  const headerYears = [
+    ...new Set(
+      findPeriods([title, ...header.flat()].join(' | '))
+        .filter((p) => Number.isFinite(p.year))
+        .map((p) => p.year),
+    ),
+  ];
   const tableYear = headerYears.length === 1 ? headerYears[0] : undefined;
   const colPeriod = colText.map((t) => periodKeyOf(t, tableYear));
   const colTokens = colText.map((t) => {
@@ -239,7 +285,12 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   }
   const datedColumns = colPeriod.some((p) => p !== undefined);
   // The header's first cell often names the table's subject ("Industrial (in millions)", "Domestic plans").
-  const tableSubject = contentTokens(header.map((row) => row[0] ?? '').filter((c) => c && !isScaleCell(c) && !namesPeriod(c)).join(' '));
+  const tableSubject = contentTokens(
+    header
+      .map((row) => row[0] ?? '')
+      .filter((c) => c && !isScaleCell(c) && !namesPeriod(c))
+      .join(' '),
+  );
   // A column's group words ("Domestic", "Amount") tell its line item apart only where another column has the same period.
   const periodCount = new Map<string, number>();
   const pk = (p: PeriodKey | undefined) => (p ? `${p.year}|${p.quarter ?? ''}|${p.half ?? ''}` : '');
@@ -258,7 +309,11 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   // the movement rows between two dated balance rows belong to the period the later balance closes.
   const movementPeriod = new Map<number, PeriodKey>();
   if (!datedColumns) {
-    const dated = clean.map((row, r) => (r >= firstData && /\b(?:balance|at|as of|outstanding|non-?vested|beginning|end)\b/i.test(row[0] ?? '') ? periodKeyOf(row[0] ?? '') : undefined));
+    const dated = clean.map((row, r) =>
+      r >= firstData && /\b(?:balance|at|as of|outstanding|non-?vested|beginning|end)\b/i.test(row[0] ?? '')
+        ? periodKeyOf(row[0] ?? '')
+        : undefined,
+    );
     let last = -1;
     for (let r = firstData; r < clean.length; r++) {
       if (!dated[r]) continue;
@@ -300,7 +355,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       const period = colPeriod[c] ?? rowPeriod;
       const pctCell = f.unit === 'pct' || (f.unit === 'plain' && (col.pct || labelPct));
       const cellScale = pctCell || rowRate ? 1 : (scale ?? 1);
-      const labelTokens = lt.tokens.length > 0 ? lt.tokens : colTokens[c] ?? [];
+      const labelTokens = lt.tokens.length > 0 ? lt.tokens : (colTokens[c] ?? []);
       b.add({
         sourceId: source.id,
         value: f.value * cellScale,
@@ -313,9 +368,20 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
         series: `${source.id}|${lt.tokens.length > 0 ? lt.key : col.key}|${sectionKey}|${col.seriesPart}|${pctCell ? 'pct' : 'level'}`,
         deduction: f.signMarked && rowDeduction,
         scaleKnown: scale !== undefined || f.unit === 'pct' || f.scaleStated,
-        label: section ? (col.labelPart ? `${section} ${label} ${col.labelPart}` : `${section} ${label}`) : col.labelPart ? `${label} ${col.labelPart}` : label,
+        label: section
+          ? col.labelPart
+            ? `${section} ${label} ${col.labelPart}`
+            : `${section} ${label}`
+          : col.labelPart
+            ? `${label} ${col.labelPart}`
+            : label,
         labelTokens,
-        contextTokens: lt.tokens.length > 0 ? (sectionTokens.length ? [...sectionTokens, ...(colTokens[c] ?? [])] : colTokens[c] ?? []) : sectionTokens,
+        contextTokens:
+          lt.tokens.length > 0
+            ? sectionTokens.length
+              ? [...sectionTokens, ...(colTokens[c] ?? [])]
+              : (colTokens[c] ?? [])
+            : sectionTokens,
         metric: lt.metric,
         period,
         basis: col.estimate || SOURCE_ESTIMATE_RE.test(label) ? 'estimate' : 'reported',
@@ -342,7 +408,13 @@ export function extractPipeTables(text: string): { tables: string[][][]; prose: 
     const pipes = (line.match(/\|/g) ?? []).length;
     if (pipes >= 2) {
       if (/^\s*\|?\s*:?-{2,}/.test(line)) continue;
-      current.push(line.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split('|').map((c) => c.trim()));
+      current.push(
+        line
+          .replace(/^\s*\|/, '')
+          .replace(/\|\s*$/, '')
+          .split('|')
+          .map((c) => c.trim()),
+      );
       proseLines.push('');
     } else {
       flush();
@@ -405,18 +477,35 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
       // The label is the stretch since the previous figure (at least the five words before this one).
       const windowStart = Math.min(prevEnd, Math.max(0, s.text.lastIndexOf(' ', Math.max(0, f.start - 40))));
       const labelText = s.text.slice(windowStart, f.start);
-      const metric = [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ?? metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ?? metrics.find((m) => m.end <= f.start)?.id;
-      const labelTokens = contentTokens(labelText).filter((t) => !NON_LABEL_RE.test(t)).slice(-8);
+      const metric =
+        [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ??
+        metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ??
+        metrics.find((m) => m.end <= f.start)?.id;
+      const labelTokens = contentTokens(labelText)
+        .filter((t) => !NON_LABEL_RE.test(t))
+        .slice(-8);
       if (metric) labelTokens.push(`#${metric}`);
       const dated = periods.length <= 1 ? periods.filter((p) => Number.isFinite(p.year)) : periods.filter((p) => Number.isFinite(p.year));
-      const nearest = dated.length <= 1 ? dated[0] : dated
-        .sort((x, y) => Math.min(Math.abs(x.start - f.end), Math.abs(x.end - f.start)) - Math.min(Math.abs(y.start - f.end), Math.abs(y.end - f.start)))[0];
+      const nearest =
+        dated.length <= 1
+          ? dated[0]
+          : dated.sort(
+              (x, y) =>
+                Math.min(Math.abs(x.start - f.end), Math.abs(x.end - f.start)) -
+                Math.min(Math.abs(y.start - f.end), Math.abs(y.end - f.start)),
+            )[0];
       // A change ("up 12% from …") belongs to the sentence's main period, a level to the period nearest it.
-      const isChange = (f.unit === 'pct' || f.unit === 'pp') && /\b(?:up|down|rose|fell|grew|increased|decreased|declined|gained|dropped)\s*(?:by\s*)?$/i.test(s.text.slice(Math.max(0, f.start - 16), f.start));
+      const isChange =
+        (f.unit === 'pct' || f.unit === 'pp') &&
+        /\b(?:up|down|rose|fell|grew|increased|decreased|declined|gained|dropped)\s*(?:by\s*)?$/i.test(
+          s.text.slice(Math.max(0, f.start - 16), f.start),
+        );
       const main = periods.find((p) => Number.isFinite(p.year));
       const chosen = isChange ? main : nearest;
       const period = chosen ? { year: chosen.year, quarter: chosen.quarter, half: chosen.half } : carried;
-      const down = /\b(?:down|fell|decreased|declined|dropped|lower|decline|decrease|slipped|shrank)\s*(?:by\s*)?$/i.test(s.text.slice(Math.max(0, f.start - 16), f.start));
+      const down = /\b(?:down|fell|decreased|declined|dropped|lower|decline|decrease|slipped|shrank)\s*(?:by\s*)?$/i.test(
+        s.text.slice(Math.max(0, f.start - 16), f.start),
+      );
       const value = down ? -Math.abs(f.value) : f.value;
       // In a report with tables, "$17" in the text is usually in the tables' unit: its scale is the claim's to state.
       const perShare = /^\s*(?:a|per)\s+(?:diluted\s+|basic\s+)?share/i.test(s.text.slice(f.end, f.end + 20));
@@ -446,21 +535,49 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
 }
 
 const SNAPSHOT_LABELS: Record<string, string> = {
-  revenue: 'revenue', net_income: 'net income', operating_income: 'operating income', gross_profit: 'gross profit',
-  eps_diluted: 'diluted EPS', eps_basic: 'basic EPS', total_assets: 'total assets', total_liabilities: 'total liabilities',
-  stockholders_equity: "stockholders' equity", cash: 'cash', operating_cash_flow: 'operating cash flow', shares_outstanding: 'shares outstanding',
-  dividends_per_share: 'dividends per share', net_interest_income: 'net interest income', price: 'share price', market_cap: 'market cap',
-  consensus_eps: 'consensus EPS', consensus_revenue: 'consensus revenue', price_target: 'price target', gross_margin: 'gross margin',
-  operating_margin: 'operating margin', net_margin: 'net margin', revenue_growth: 'revenue growth', pe_ratio: 'P/E',
+  revenue: 'revenue',
+  net_income: 'net income',
+  operating_income: 'operating income',
+  gross_profit: 'gross profit',
+  eps_diluted: 'diluted EPS',
+  eps_basic: 'basic EPS',
+  total_assets: 'total assets',
+  total_liabilities: 'total liabilities',
+  stockholders_equity: "stockholders' equity",
+  cash: 'cash',
+  operating_cash_flow: 'operating cash flow',
+  shares_outstanding: 'shares outstanding',
+  dividends_per_share: 'dividends per share',
+  net_interest_income: 'net interest income',
+  price: 'share price',
+  market_cap: 'market cap',
+  consensus_eps: 'consensus EPS',
+  consensus_revenue: 'consensus revenue',
+  price_target: 'price target',
+  gross_margin: 'gross margin',
+  operating_margin: 'operating margin',
+  net_margin: 'net margin',
+  revenue_growth: 'revenue growth',
+  pe_ratio: 'P/E',
 };
 const FACT_UNIT: Record<Fact['unit'], FigureUnit> = { USD: 'usd', 'USD/share': 'usd', shares: 'shares', percent: 'pct', ratio: 'x' };
 
-function factFigure(fact: Fact, value: number, sourceId: string, rank: number, b: IndexBuilder, loser?: SourceFigure['conflictLoser']): void {
+function factFigure(
+  fact: Fact,
+  value: number,
+  sourceId: string,
+  rank: number,
+  b: IndexBuilder,
+  loser?: SourceFigure['conflictLoser'],
+): void {
   const label = SNAPSHOT_LABELS[fact.metric] ?? fact.metric.replace(/_/g, ' ');
   const tokens = contentTokens(label);
   tokens.push(`#${fact.metric}`);
   const p = fact.period;
-  const period = p.fiscalPeriod === 'spot' ? undefined : { year: p.fiscalYear, quarter: p.fiscalPeriod === 'FY' ? undefined : Number(p.fiscalPeriod.slice(1)) };
+  const period =
+    p.fiscalPeriod === 'spot'
+      ? undefined
+      : { year: p.fiscalYear, quarter: p.fiscalPeriod === 'FY' ? undefined : Number(p.fiscalPeriod.slice(1)) };
   b.add({
     sourceId,
     value,
@@ -504,7 +621,10 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
     const winner = factById.get(c.candidates[0]?.factId ?? '');
     if (!winner) continue;
     for (const loser of c.candidates.slice(1)) {
-      factFigure(winner, loser.value, loser.docId, SOURCE_RANKS[loser.source] ?? 3, b, { winnerValue: c.candidates[0]!.value, winnerSourceId: c.candidates[0]!.docId });
+      factFigure(winner, loser.value, loser.docId, SOURCE_RANKS[loser.source] ?? 3, b, {
+        winnerValue: c.candidates[0]!.value,
+        winnerSourceId: c.candidates[0]!.docId,
+      });
     }
   }
   const byToken = new Map<string, number[]>();
@@ -517,7 +637,10 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
     (bySeries.get(f.series) ?? bySeries.set(f.series, []).get(f.series)!).push(f.id);
   }
   const byValue = b.figures.map((f) => ({ abs: Math.abs(f.value), id: f.id })).sort((x, y) => x.abs - y.abs);
-  const byMantissa = b.figures.filter((f) => !f.scaleKnown).map((f) => ({ abs: Math.abs(f.mantissa), id: f.id })).sort((x, y) => x.abs - y.abs);
+  const byMantissa = b.figures
+    .filter((f) => !f.scaleKnown)
+    .map((f) => ({ abs: Math.abs(f.mantissa), id: f.id }))
+    .sort((x, y) => x.abs - y.abs);
   const sentenceByToken = new Map<string, number[]>();
   for (const s of b.sentences) for (const t of new Set(s.tokens)) (sentenceByToken.get(t) ?? sentenceByToken.set(t, []).get(t)!).push(s.id);
   const n = Math.max(1, b.sentences.length);
@@ -526,7 +649,21 @@ export function readSources(sources: SourceInput[], facts: Fact[] = [], conflict
   const rawText = raw.join('\n');
   const periodSources = new Set(b.figures.filter((f) => f.period).map((f) => f.sourceId));
   const unlabeled = b.figures.filter((f) => f.origin === 'table' && f.labelSize === 0).map((f) => f.id);
-  return { unlabeled, periodSources, figures: b.figures, byToken, byValue, byMantissa, sentences: b.sentences, sentenceByToken, idf, lowerText: rawText.toLowerCase(), rawText, sources: byId, bySeries };
+  return {
+    unlabeled,
+    periodSources,
+    figures: b.figures,
+    byToken,
+    byValue,
+    byMantissa,
+    sentences: b.sentences,
+    sentenceByToken,
+    idf,
+    lowerText: rawText.toLowerCase(),
+    rawText,
+    sources: byId,
+    bySeries,
+  };
 }
 
 /** Figure ids whose |value| lies within [lo, hi]. */

@@ -31,8 +31,15 @@ describe('runDetect', () => {
     expect(summary.malformed).toBe(2);
     expect(warnings[0]).toMatch(/^line 3: not JSON/);
     expect(warnings[1]).toMatch(/^line 4 \(id no-sources\): sources/);
-    const rows = chunks.join('').trim().split('\n').map((l) => JSON.parse(l));
-    expect(rows.map((r) => [r.id, r.hallucinated])).toEqual([['ok', false], ['bad-line-item', true]]);
+    const rows = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows.map((r) => [r.id, r.hallucinated])).toEqual([
+      ['ok', false],
+      ['bad-line-item', true],
+    ]);
     expect(Object.keys(rows[0])).toEqual(['id', 'hallucinated', 'score', 'decision', 'claims']);
     expect(Object.keys(rows[0].claims[0])).toEqual(expect.arrayContaining(['text', 'status', 'span', 'reason']));
     expect(summary.confusion).toEqual(confusion(1, 0, 1, 0));

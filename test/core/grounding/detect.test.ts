@@ -23,7 +23,11 @@ const FILING: SourceInput = {
     '| Net income | 42.3 | 21.1 |',
   ].join('\n'),
 };
-const NOTE: SourceInput = { id: 'n1', title: 'Morgan Stanley note', text: 'Morgan Stanley rates Acme Corp Overweight with a price target of $250. Analysts expect EPS of $1.75 in fiscal 2025.' };
+const NOTE: SourceInput = {
+  id: 'n1',
+  title: 'Morgan Stanley note',
+  text: 'Morgan Stanley rates Acme Corp Overweight with a price target of $250. Analysts expect EPS of $1.75 in fiscal 2025.',
+};
 const SOURCES = [FILING, NOTE];
 const AS_OF = '2025-03-01';
 
@@ -72,18 +76,21 @@ describe('errors are flagged', () => {
     const r = expectFlagged('Net sales were $1.3 billion in fiscal 2024.', 'wrong_value');
     expect(r.claims[0]!.reason).toMatch(/expected \$1\.23 billion.*found \$1\.3 billion/);
   });
-  it('a wrong line item: 210 is operating income, not revenue', () => expectFlagged('Revenue was $210 million in fiscal 2024.', 'wrong_line_item'));
+  it('a wrong line item: 210 is operating income, not revenue', () =>
+    expectFlagged('Revenue was $210 million in fiscal 2024.', 'wrong_line_item'));
   it('the wrong scale', () => expectFlagged('Net sales were $1.23 million in fiscal 2024.', 'wrong_scale'));
   it('another period', () => expectFlagged('Net sales were $1.23 billion in fiscal 2023.', 'wrong_period'));
   it('a full-year figure called a quarter', () => expectFlagged('Net sales were $1.23 billion in Q3 FY2024.', 'quarter_full_year'));
-  it('a consensus estimate stated as reported', () => expectFlagged('Diluted EPS was $1.75 in fiscal 2025.', undefined, { asOf: '2026-03-01' }));
+  it('a consensus estimate stated as reported', () =>
+    expectFlagged('Diluted EPS was $1.75 in fiscal 2025.', undefined, { asOf: '2026-03-01' }));
   it('a future period stated as reported', () => expectFlagged('In fiscal 2026, net sales were $2 billion.', 'future_period'));
   it('a dated event after the as-of date', () => expectFlagged('Acme Corp opened its Ohio plant on June 3, 2025.', 'future_date'));
   it('a stale figure stated as current', () => expectFlagged('Gross profit is currently $400 million.', 'stale_figure'));
   it('a loss called a profit (sign dropped)', () => expectFlagged('Free cash flow was $12 million in fiscal 2024.', 'wrong_sign'));
   it('down for up', () => expectFlagged('Gross profit fell 20% in fiscal 2024.', 'wrong_sign'));
   it('a direction stated without a figure, flipped', () => expectFlagged('Gross profit decreased in fiscal 2024.', 'wrong_sign'));
-  it('a percent that is really percentage points never matches', () => expectFlagged('Net sales grew 12 percentage points in fiscal 2024.'));
+  it('a percent that is really percentage points never matches', () =>
+    expectFlagged('Net sales grew 12 percentage points in fiscal 2024.'));
   it('no period named where the source has several', () => {
     const r = run('Gross profit was $480 million.');
     expect(r.claims[0]!.kind).toBe('missing_period');
@@ -93,14 +100,35 @@ describe('errors are flagged', () => {
   it('a rating from a firm the sources do not name', () => expectFlagged('Goldman Sachs rates Acme Corp Overweight.', 'wrong_firm'));
   it('a price target pinned on the wrong firm', () => expectFlagged('Goldman Sachs has a $250 price target on Acme Corp.', 'wrong_firm'));
   it('a ticker in no source', () => expectFlagged('Acme Corp (ACMX) opened a new plant in Ohio.', 'unknown_entity'));
-  it('a company in no source', () => expectFlagged('Net sales were $1.23 billion in fiscal 2024, according to Globex Holdings.', 'unknown_entity'));
+  it('a company in no source', () =>
+    expectFlagged('Net sales were $1.23 billion in fiscal 2024, according to Globex Holdings.', 'unknown_entity'));
   it('a figure on the losing side of a source conflict', () => {
-    const fact: Fact = { id: 'eps_diluted|2024-FY|f1', metric: 'eps_diluted', value: 1.52, unit: 'USD/share', reportedScale: 1, period: { fiscalYear: 2024, fiscalPeriod: 'FY', end: '2024-12-31' }, source: 'filings', docId: 'f1', filed: '2025-02-01' };
+    const fact: Fact = {
+      id: 'eps_diluted|2024-FY|f1',
+      metric: 'eps_diluted',
+      value: 1.52,
+      unit: 'USD/share',
+      reportedScale: 1,
+      period: { fiscalYear: 2024, fiscalPeriod: 'FY', end: '2024-12-31' },
+      source: 'filings',
+      docId: 'f1',
+      filed: '2025-02-01',
+    };
     const r = detect({
       text: 'Diluted EPS was $1.49 in fiscal 2024.',
       sources: [],
       facts: [fact],
-      conflicts: [{ metric: 'eps_diluted', periodKey: '2024-FY', kind: 'cross_source', candidates: [{ factId: fact.id, value: 1.52, source: 'filings', docId: 'f1', filed: '2025-02-01' }, { factId: 'x', value: 1.49, source: 'fundamentals', docId: 'v1', filed: '2025-02-02' }] }],
+      conflicts: [
+        {
+          metric: 'eps_diluted',
+          periodKey: '2024-FY',
+          kind: 'cross_source',
+          candidates: [
+            { factId: fact.id, value: 1.52, source: 'filings', docId: 'f1', filed: '2025-02-01' },
+            { factId: 'x', value: 1.49, source: 'fundamentals', docId: 'v1', filed: '2025-02-02' },
+          ],
+        },
+      ],
     });
     expect(r.claims[0]!.kind).toBe('conflict_loser');
     expect(r.hallucinated).toBe(true);
@@ -124,7 +152,9 @@ describe('uncertainty', () => {
     expect(run('Net sales were $1.23 billion in fiscal 2024.').decision).toBe('publish');
     expect(run('Acme Corp closed its Texas plant.').decision).toBe('hedge');
     expect(run('Net sales were $1.3 billion in fiscal 2024.').decision).toBe('regenerate');
-    const bad = run('Net sales were $1.3 billion in fiscal 2024. Gross profit was $300 million in FY2024. Net income was $99 million in fiscal 2024.');
+    const bad = run(
+      'Net sales were $1.3 billion in fiscal 2024. Gross profit was $300 million in FY2024. Net income was $99 million in fiscal 2024.',
+    );
     expect(bad.decision).toBe('facts_only');
     expect(bad.score).toBeGreaterThan(0.5);
     expect(bad.score).toBeLessThanOrEqual(1);
@@ -132,54 +162,98 @@ describe('uncertainty', () => {
 });
 
 describe('properties', () => {
-  const table = (value: number, year: number): SourceInput => ({ id: 't', text: '', tables: [[['(in millions)', String(year), String(year - 1)], ['Net sales', value.toFixed(1), (value * 0.9).toFixed(1)]]] });
+  const table = (value: number, year: number): SourceInput => ({
+    id: 't',
+    text: '',
+    tables: [
+      [
+        ['(in millions)', String(year), String(year - 1)],
+        ['Net sales', value.toFixed(1), (value * 0.9).toFixed(1)],
+      ],
+    ],
+  });
 
   it('a correctly stated table figure is always supported, in any common form', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 10, max: 99_999 }), fc.integer({ min: 2005, max: 2024 }), fc.constantFrom('million', 'M'), (tenths, year, form) => {
-        const value = tenths / 10;
-        const text = `Net sales were $${value.toFixed(1)}${form === 'M' ? 'M' : ' million'} in fiscal ${year}.`;
-        const r = detect({ text, sources: [table(value, year)] });
-        expect(statuses(r)).toEqual(['supported']);
-      }),
+      fc.property(
+        fc.integer({ min: 10, max: 99_999 }),
+        fc.integer({ min: 2005, max: 2024 }),
+        fc.constantFrom('million', 'M'),
+        (tenths, year, form) => {
+          const value = tenths / 10;
+          const text = `Net sales were $${value.toFixed(1)}${form === 'M' ? 'M' : ' million'} in fiscal ${year}.`;
+          const r = detect({ text, sources: [table(value, year)] });
+          expect(statuses(r)).toEqual(['supported']);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('a value off by 7 % or more, or ten times, is always flagged', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 100, max: 99_999 }), fc.integer({ min: 2005, max: 2024 }), fc.constantFrom(1.07, 0.93, 10, 0.1), (tenths, year, factor) => {
-        const value = tenths / 10;
-        const text = `Net sales were $${(value * factor).toFixed(2)} million in fiscal ${year}.`;
-        const r = detect({ text, sources: [table(value, year)] });
-        expect(r.hallucinated).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 100, max: 99_999 }),
+        fc.integer({ min: 2005, max: 2024 }),
+        fc.constantFrom(1.07, 0.93, 10, 0.1),
+        (tenths, year, factor) => {
+          const value = tenths / 10;
+          const text = `Net sales were $${(value * factor).toFixed(2)} million in fiscal ${year}.`;
+          const r = detect({ text, sources: [table(value, year)] });
+          expect(r.hallucinated).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 });
 
 describe('the LLM judge port', () => {
-  const fake = (verdict: 'supported' | 'contradicted', evidence: string): GroundingJudge => ({ judge: async () => ({ verdict, evidence, sourceId: 'n1' }) });
+  const fake = (verdict: 'supported' | 'contradicted', evidence: string): GroundingJudge => ({
+    judge: async () => ({ verdict, evidence, sourceId: 'n1' }),
+  });
 
   it('settles an unsupported claim when its quote is verbatim in the source', async () => {
-    const r = await detectWithJudge({ text: 'The note is upbeat on Acme Corp.', sources: SOURCES }, { judge: fake('supported', 'rates Acme Corp Overweight') });
+    const r = await detectWithJudge(
+      { text: 'The note is upbeat on Acme Corp.', sources: SOURCES },
+      { judge: fake('supported', 'rates Acme Corp Overweight') },
+    );
     expect(r.claims[0]!.status).toBe('supported');
   });
 
   it('ignores a verdict whose quote is not in the sources', async () => {
-    const r = await detectWithJudge({ text: 'The note is upbeat on Acme Corp.', sources: SOURCES }, { judge: fake('supported', 'rates Acme Corp a strong buy') });
+    const r = await detectWithJudge(
+      { text: 'The note is upbeat on Acme Corp.', sources: SOURCES },
+      { judge: fake('supported', 'rates Acme Corp a strong buy') },
+    );
     expect(r.claims[0]!.status).toBe('unsupported');
     expect(r.claims[0]!.reason).toMatch(/not in the sources/);
   });
 });
 
 describe('verifyDraftGrounding', () => {
-  const fact = (metric: Fact['metric'], value: number, unit: Fact['unit'], year: number): Fact => ({ id: `${metric}|${year}-FY|acc1`, metric, value, unit, reportedScale: 1, period: { fiscalYear: year, fiscalPeriod: 'FY', end: `${year}-12-31` }, source: 'filings', docId: 'acc1', filed: `${year + 1}-02-01` });
+  const fact = (metric: Fact['metric'], value: number, unit: Fact['unit'], year: number): Fact => ({
+    id: `${metric}|${year}-FY|acc1`,
+    metric,
+    value,
+    unit,
+    reportedScale: 1,
+    period: { fiscalYear: year, fiscalPeriod: 'FY', end: `${year}-12-31` },
+    source: 'filings',
+    docId: 'acc1',
+    filed: `${year + 1}-02-01`,
+  });
   const snapshot: FactSnapshot = {
-    ticker: 'ACME', asOf: AS_OF, companyName: 'Acme Corp', sector: 'Industrials' as FactSnapshot['sector'],
+    ticker: 'ACME',
+    asOf: AS_OF,
+    companyName: 'Acme Corp',
+    sector: 'Industrials' as FactSnapshot['sector'],
     facts: [fact('revenue', 1.23e9, 'USD', 2024), fact('revenue', 1.098e9, 'USD', 2023), fact('operating_income', 210e6, 'USD', 2024)],
-    conflicts: [], documents: [{ docId: 'acc1', kind: 'filings', title: '10-K', date: '2025-02-01' }], missingSources: [], staleSources: [], sourceHash: 'h',
+    conflicts: [],
+    documents: [{ docId: 'acc1', kind: 'filings', title: '10-K', date: '2025-02-01' }],
+    missingSources: [],
+    staleSources: [],
+    sourceHash: 'h',
   };
   const draft = (text: string, citations = ['acc1']): SummaryDraft => ({
     hook: { sections: [{ section: 'overview', sentences: [{ text, citations }] }] },

@@ -23,17 +23,27 @@ function draftOf(text: string, citations: string[]): SummaryDraft {
   const body = { sections: [{ section: 'recent_results' as const, sentences: [{ text, citations }] }] };
   return { hook: body, medium: body, expanded: body };
 }
-const kinds = (text: string, citations: string[]) => [...new Set(verifyDraftGrounding(draftOf(text, citations), snapshot).findings.map((f) => f.kind))];
+const kinds = (text: string, citations: string[]) => [
+  ...new Set(verifyDraftGrounding(draftOf(text, citations), snapshot).findings.map((f) => f.kind)),
+];
 
 describe('the verifySummary cases', () => {
-  it('passes a figure copied with its period and citation', () => expect(kinds('Revenue for fiscal 2025 was $1,234.5 million.', [K])).toEqual([]));
-  it('accepts a loss stated in words with its absolute value', () => expect(kinds('The company reported a net loss of $42.3 million in fiscal 2025.', [K])).toEqual([]));
-  it('catches a figure at the wrong scale', () => expect(kinds('Revenue for fiscal 2025 was $1,234.5 billion.', [K])).toEqual(['wrong_scale']));
-  it('catches a figure attributed to the wrong fiscal year', () => expect(kinds('Revenue for fiscal 2026 was $1,234.5 million.', [K])).toContain('wrong_period'));
-  it('catches a number that is in no source', () => expect(kinds('Revenue for fiscal 2025 was $1,777.0 million.', [K])).toEqual(['unsupported_number']));
-  it('requires a citation on every sentence that carries a figure', () => expect(kinds('Revenue for fiscal 2025 was $1,234.5 million.', [])).toContain('missing_citation'));
-  it('rejects citations of documents that are not in the snapshot', () => expect(kinds('The outlook is steady.', ['0000000000-00-000000'])).toEqual(['unknown_citation']));
-  it('flags a figure whose cited document does not hold it', () => expect(kinds('Revenue for fiscal 2025 was $1,234.5 million.', ['bmx-1'])).toEqual(['citation_mismatch']));
+  it('passes a figure copied with its period and citation', () =>
+    expect(kinds('Revenue for fiscal 2025 was $1,234.5 million.', [K])).toEqual([]));
+  it('accepts a loss stated in words with its absolute value', () =>
+    expect(kinds('The company reported a net loss of $42.3 million in fiscal 2025.', [K])).toEqual([]));
+  it('catches a figure at the wrong scale', () =>
+    expect(kinds('Revenue for fiscal 2025 was $1,234.5 billion.', [K])).toEqual(['wrong_scale']));
+  it('catches a figure attributed to the wrong fiscal year', () =>
+    expect(kinds('Revenue for fiscal 2026 was $1,234.5 million.', [K])).toContain('wrong_period'));
+  it('catches a number that is in no source', () =>
+    expect(kinds('Revenue for fiscal 2025 was $1,777.0 million.', [K])).toEqual(['unsupported_number']));
+  it('requires a citation on every sentence that carries a figure', () =>
+    expect(kinds('Revenue for fiscal 2025 was $1,234.5 million.', [])).toContain('missing_citation'));
+  it('rejects citations of documents that are not in the snapshot', () =>
+    expect(kinds('The outlook is steady.', ['0000000000-00-000000'])).toEqual(['unknown_citation']));
+  it('flags a figure whose cited document does not hold it', () =>
+    expect(kinds('Revenue for fiscal 2025 was $1,234.5 million.', ['bmx-1'])).toEqual(['citation_mismatch']));
   it('rejects dates after the as-of date', () => expect(kinds('The company reported on December 15, 2026.', [K])).toEqual(['future_date']));
 });
 
@@ -45,8 +55,14 @@ describe('briefs composed from any snapshot', () => {
         const snap = buildFactSnapshot(bundle, metrics);
         // The generator can pair a net loss with a positive EPS for one period; the writer then says "loss per share
         // of $0.01" for a +$0.01 fact — a real sign discrepancy the detector reports, so such snapshots are left out.
-        const sign = (metric: string, key: string) => Math.sign(snap.facts.find((f) => f.metric === metric && `${f.period.fiscalYear}${f.period.fiscalPeriod}` === key)?.value ?? 0);
-        fc.pre(!snap.facts.some((f) => f.metric === 'net_income' && sign('eps_diluted', `${f.period.fiscalYear}${f.period.fiscalPeriod}`) * Math.sign(f.value) < 0));
+        const sign = (metric: string, key: string) =>
+          Math.sign(snap.facts.find((f) => f.metric === metric && `${f.period.fiscalYear}${f.period.fiscalPeriod}` === key)?.value ?? 0);
+        fc.pre(
+          !snap.facts.some(
+            (f) =>
+              f.metric === 'net_income' && sign('eps_diluted', `${f.period.fiscalYear}${f.period.fiscalPeriod}`) * Math.sign(f.value) < 0,
+          ),
+        );
         const input = briefInputFrom(snap, bundle);
         for (const style of ['narrative', 'facts_only'] as const) {
           const result = verifyDraftGrounding(composeBrief(input, style), snap);
@@ -86,12 +102,27 @@ describe('query answers written from facts', () => {
         const snap = buildFactSnapshot(bundle, metrics);
         const sentences = snap.facts.map((fact) => ({
           text: factSentence(
-            { id: fact.id, ticker: snap.ticker, metric: fact.metric, label: metricLabel(fact.metric), periodLabel: formatPeriod(fact.period), fiscalYear: fact.period.fiscalYear, fiscalPeriod: periodKey(fact.period) === 'spot' ? 'spot' : fact.period.fiscalPeriod, display: formatFact(fact), negative: fact.value < 0, sources: [1] },
+            {
+              id: fact.id,
+              ticker: snap.ticker,
+              metric: fact.metric,
+              label: metricLabel(fact.metric),
+              periodLabel: formatPeriod(fact.period),
+              fiscalYear: fact.period.fiscalYear,
+              fiscalPeriod: periodKey(fact.period) === 'spot' ? 'spot' : fact.period.fiscalPeriod,
+              display: formatFact(fact),
+              negative: fact.value < 0,
+              sources: [1],
+            },
             snap.companyName,
           ).text,
           citations: [fact.docId],
         }));
-        const draft: SummaryDraft = { hook: { sections: [] }, medium: { sections: [] }, expanded: { sections: [{ section: 'overview', sentences }] } };
+        const draft: SummaryDraft = {
+          hook: { sections: [] },
+          medium: { sections: [] },
+          expanded: { sections: [{ section: 'overview', sentences }] },
+        };
         const result = verifyDraftGrounding(draft, snap);
         expect(result.findings.map((f) => `${f.grounding}: ${f.sentence} — ${f.detail}`)).toEqual([]);
       }),

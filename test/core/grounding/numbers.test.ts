@@ -56,12 +56,17 @@ describe('readFigures', () => {
 
   it('round-trips any formatted dollar figure within its own tolerance', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 999.99, noNaN: true }), fc.constantFrom(['million', 1e6], ['billion', 1e9], ['M', 1e6], ['B', 1e9], ['bn', 1e9]), fc.integer({ min: 0, max: 2 }), (mantissa, [word, scale], decimals) => {
-        const shown = mantissa.toFixed(decimals);
-        const text = `$${shown}${word.length > 2 ? ' ' : ''}${word}`;
-        const f = one(text);
-        expect(Math.abs(f.value - Number(shown) * (scale as number))).toBeLessThanOrEqual(f.tolerance);
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 999.99, noNaN: true }),
+        fc.constantFrom(['million', 1e6], ['billion', 1e9], ['M', 1e6], ['B', 1e9], ['bn', 1e9]),
+        fc.integer({ min: 0, max: 2 }),
+        (mantissa, [word, scale], decimals) => {
+          const shown = mantissa.toFixed(decimals);
+          const text = `$${shown}${word.length > 2 ? ' ' : ''}${word}`;
+          const f = one(text);
+          expect(Math.abs(f.value - Number(shown) * (scale as number))).toBeLessThanOrEqual(f.tolerance);
+        },
+      ),
     );
   });
 });
@@ -88,9 +93,18 @@ describe('wordsToNumber', () => {
 
 describe('findPeriods', () => {
   it('reads fiscal and calendar forms', () => {
-    const ps = findPeriods('FY25, FY2026, fiscal 2024, Q3 FY2026, the quarter ended March 31, 2025, December 2027, the third quarter of fiscal 2026, in 2023');
+    const ps = findPeriods(
+      'FY25, FY2026, fiscal 2024, Q3 FY2026, the quarter ended March 31, 2025, December 2027, the third quarter of fiscal 2026, in 2023',
+    );
     expect(ps.map((p) => [p.year, p.quarter ?? null])).toEqual([
-      [2025, null], [2026, null], [2024, null], [2026, 3], [2025, 1], [2027, null], [2026, 3], [2023, null],
+      [2025, null],
+      [2026, null],
+      [2024, null],
+      [2026, 3],
+      [2025, 1],
+      [2027, null],
+      [2026, 3],
+      [2023, null],
     ]);
   });
 
