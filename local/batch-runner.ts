@@ -9,6 +9,9 @@ import type { RunTotals } from '../lambdas/core/model/index';
 import { startLocalRuntime } from './runtime';
 import type { LocalRuntime } from './runtime';
 import { runStockBatch } from './state-machine';
+import { scoreDetector } from './detector-score';
+import type { DetectorScore } from './detector-score';
+import { PLANTED_ERRORS_FILE, readPlantedErrors } from '../lambdas/adapters/llm/planted-error-log';
 
 export interface BatchOptions {
   limit?: number;
@@ -23,6 +26,7 @@ export type BatchSummary = { runId: string; asOf: string } & RunTotals & {
     peakRssMb: number;
     dataDir: string;
     /** The run's first stock, for the hints a person sees. */ exampleTicker?: string;
+    /** With the local writer: the verifier on the errors it planted. */ detector?: DetectorScore;
   };
 
 export function peakRssMb(): number {
@@ -101,7 +105,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         if (options.progress) bar.update(done, { rate, failed });
       },
     })) as { runId: string; asOf: string } & RunTotals;
-    return { ...result, peakRssMb: peakRssMb(), dataDir: runtime.dataDir, ...(exampleTicker ? { exampleTicker } : {}) };
+    const detector = await localDetectorScore(runtime.dataDir, result.runId, result.asOf);
+    return {
+      ...result,
+      peakRssMb: peakRssMb(),
+      dataDir: runtime.dataDir,
+      ...(exampleTicker ? { exampleTicker } : {}),
+      ...(detector ? { detector } : {}),
+    };
   } finally {
     if (options.progress) bar.stop();
     releaseLock();
@@ -109,6 +120,15 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     await (await batchDependencies()).close();
     await runtime.close();
   }
+}
+
+/** With the local writer, how the verifier did on the errors it planted in this run's drafts. */
+async function localDetectorScore(dataDir: string, runId: string, asOf: string): Promise<DetectorScore | undefined> {
+  const planted = readPlantedErrors(join(dataDir, PLANTED_ERRORS_FILE));
+  if ((process.env.FA_LLM || 'local') !== 'local') return undefined;
+  const { batchDependencies } = await import('../lambdas/wiring/batch');
+  const outcomes = await (await batchDependencies()).repositories.runs.listStockOutcomes(runId);
+  return scoreDetector(outcomes, planted, asOf);
 }
 
 /** The human-readable account of a run, for stderr. */
@@ -120,6 +140,18 @@ export function describeRun(summary: BatchSummary): string {
     `  embedding cache: ${t.embeddingCache.hits} hits, ${t.embeddingCache.misses} misses, hit rate ${(t.embeddingCache.hitRate * 100).toFixed(1)}%${t.embeddingCache.degraded > 0 ? `, ${t.embeddingCache.degraded} degraded lookups` : ''}`,
     `  verification pass rate ${(t.verification.passRate * 100).toFixed(1)}% over ${t.verification.claimsChecked} checked claims`,
     `  cost $${t.cost.totalUsd.toFixed(4)} total, $${t.cost.perStockUsd.toFixed(5)} per stock${t.cost.estimated ? ' (estimated from local token counts)' : ''}`,
+    ...(t.detector && t.detector.planted + t.detector.clean > 0
+      ? [
+          `  verifier on the local writer's planted errors: caught ${t.detector.caught} of ${t.detector.planted} (recall ${(t.detector.recall * 100).toFixed(1)}%), ` +
+            `sent back ${t.detector.falsePositives} of ${t.detector.clean} clean drafts (false positives ${(t.detector.falsePositiveRate * 100).toFixed(1)}%)` +
+            (t.detector.planted > t.detector.caught
+              ? `; missed: ${Object.entries(t.detector.byKind)
+                  .filter(([, k]) => k.caught < k.planted)
+                  .map(([kind, k]) => `${kind} ${k.planted - k.caught}`)
+                  .join(', ')}`
+              : ''),
+        ]
+      : []),
     `  peak RSS ${t.peakRssMb} MB`,
     ...t.failures.slice(0, 10).map((f) => `  failed ${f.ticker}: ${f.error}`),
     ...(t.embeddingCache.degraded > 0

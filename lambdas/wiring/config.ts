@@ -43,8 +43,10 @@ export const RuntimeConfigSchema = z.object({
   /** Locally, EMF lines and logs go to these files instead of stdout (which belongs to the CLI). */
   FA_EMF_FILE: optionalString,
   FA_LOG_FILE: optionalString,
-  /** Share of first drafts in which the local model slips on a number (exercises verify/regenerate). */
+  /** Share of first drafts in which the local model makes one planted model error (exercises verify/regenerate). */
   FA_LOCAL_SLIP_RATE: z.coerce.number().min(0).max(1).default(0.03),
+  /** `varied`: the local writer restates facts as a real model does ($1.2B, FY25, "rose"); `canonical`: its own wording. */
+  FA_LOCAL_SURFACE_FORMS: z.enum(['varied', 'canonical']).default('varied'),
 
   // The query path's settings (the batch ignores them).
   /** `realistic`: the local answer model waits like Bedrock would (for load tests); `none`: answers at once. */

@@ -7,7 +7,9 @@ import type { EmbedderPort, LlmPort } from '../core/ports';
 import { ModelRouter } from '../core/routing/model-router';
 import { withFallback } from '../core/routing/routed-llm';
 import { LocalEmbedder } from '../adapters/embedder/local-embedder';
+import { join } from 'node:path';
 import { LocalGroundedLlm } from '../adapters/llm/local-grounded-llm';
+import { PLANTED_ERRORS_FILE, plantedErrorAppender } from '../adapters/llm/planted-error-log';
 import { bedrockLatencyModel, LocalAnswerLlm, LocalModels } from '../adapters/llm/local-answer-llm';
 import { loadModelConfig, promptCachingFor } from '../adapters/llm/model-config';
 import type { RuntimeConfig } from './config';
@@ -31,7 +33,14 @@ export async function createModels(config: RuntimeConfig): Promise<Models> {
       config.FA_LOCAL_LLM_LATENCY === 'realistic' ? { latency: bedrockLatencyModel({ strongModel }) } : {},
     );
     return {
-      llm: new LocalModels(new LocalGroundedLlm({ slipRate: config.FA_LOCAL_SLIP_RATE }), answerer),
+      llm: new LocalModels(
+        new LocalGroundedLlm({
+          slipRate: config.FA_LOCAL_SLIP_RATE,
+          surfaceForms: config.FA_LOCAL_SURFACE_FORMS,
+          onPlanted: plantedErrorAppender(join(config.FA_DATA_DIR, PLANTED_ERRORS_FILE)),
+        }),
+        answerer,
+      ),
       embedder: new LocalEmbedder({ dimensions: models.embeddings.dimensions }),
       router,
     };

@@ -11,7 +11,7 @@ import { ModelRouter } from '../../lambdas/core/routing/model-router';
 import { processStock } from '../../lambdas/core/pipeline/process-stock';
 import type { ProcessStockDeps } from '../../lambdas/core/pipeline/process-stock';
 import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
-import { extractClaims } from '../../lambdas/core/verify/claims';
+import { extractClaims } from '../../lambdas/core/grounding';
 import { memoryUniverse } from '../support/memory-sources';
 import { note } from '../support/snapshots';
 import { startTestDynamo } from '../support/dynalite';
@@ -62,7 +62,7 @@ describe('processing one stock end to end on dynalite', () => {
       const sentences = stored.summary[length].sections.flatMap((s) => s.sentences);
       expect(sentences.length).toBeGreaterThan(0);
       for (const sentence of sentences) {
-        if (extractClaims(sentence.text).numbers.length > 0) expect(sentence.citations.length).toBeGreaterThan(0);
+        if (extractClaims(sentence.text).some((c) => c.kind === 'numeric')) expect(sentence.citations.length).toBeGreaterThan(0);
         for (const docId of sentence.citations) expect(documents).toContain(docId);
       }
     }
@@ -104,7 +104,7 @@ describe('processing one stock end to end on dynalite', () => {
   });
 
   it('regenerates once when the first draft slips, and the published brief verifies', async () => {
-    const d = deps({ llm: new LocalGroundedLlm({ slipRate: 1 }) });
+    const d = deps({ llm: new LocalGroundedLlm({ slipRate: 1, errorKinds: ['wrong_scale', 'wrong_period'] }) });
     const outcome = await processStock({ runId: 'run-4', asOf: '2026-11-27', ticker: 'QZXV' }, d);
     expect(['regenerated', 'facts_only']).toContain(outcome.status);
     expect(outcome.findings).toBeGreaterThan(0);
@@ -122,7 +122,8 @@ describe('processing one stock end to end on dynalite', () => {
         stopReason: 'end_turn',
       }),
     };
-    const d = deps({ llm: garbage });
+    // A fresh write every time (the earlier tests' briefs of the same sources must not be reused).
+    const d = deps({ llm: garbage, skipUnchanged: false });
     const outcome = await processStock({ runId: 'run-5', asOf: '2026-11-28', ticker: 'QZXV' }, d);
     expect(outcome.status).toBe('facts_only');
     const stored = (await d.summaries.getLatest('QZXV'))!;

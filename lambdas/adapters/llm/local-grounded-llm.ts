@@ -12,7 +12,7 @@ import { composeBrief } from '../../core/summary/compose-brief';
 import { parseWriterPrompt } from '../../core/summary/writer-prompt';
 import { ModelValidationError } from '../../core/errors';
 import { plantRandomModelError } from './model-errors';
-import type { PlantedError } from './model-errors';
+import type { ModelErrorKind, PlantedError } from './model-errors';
 import { varySurfaceForms } from './surface-forms';
 import type { Random } from './surface-forms';
 
@@ -47,6 +47,8 @@ export interface LocalGroundedLlmOptions {
   slipRate: number;
   /** `varied`: the surface forms a real model uses; `canonical` (default): the composer's own wording. */
   surfaceForms?: 'varied' | 'canonical';
+  /** The kinds of error it may make (default: the whole taxonomy). */
+  errorKinds?: readonly ModelErrorKind[];
   /** Told of every planted error (the local runtime appends them to the data dir). */
   onPlanted?: (planted: PlantedDraftError) => void;
 }
@@ -71,7 +73,7 @@ export class LocalGroundedLlm implements LlmPort {
     const composed = composeBrief(parsed.input, 'narrative');
     let draft = this.options.surfaceForms === 'varied' ? varySurfaceForms(composed, random) : composed;
     if (random() < rate) {
-      const planted = plantRandomModelError(draft, parsed.input, random);
+      const planted = plantRandomModelError(draft, parsed.input, random, this.options.errorKinds);
       if (planted) {
         draft = planted.draft;
         this.options.onPlanted?.({ ...planted.planted, ticker: parsed.input.company.ticker, asOf: parsed.input.company.asOf, redraft });

@@ -178,15 +178,16 @@ export function plantModelError(
   return undefined;
 }
 
-/** Plant an error of a random kind, trying the others in turn when a kind does not apply. */
+/** Plant an error of a random kind (of `kinds`), trying the others in turn when a kind does not apply. */
 export function plantRandomModelError(
   draft: SummaryDraft,
   input: BriefInput,
   random: Random,
+  kinds: readonly ModelErrorKind[] = MODEL_ERROR_KINDS,
 ): { draft: SummaryDraft; planted: PlantedError } | undefined {
-  const start = Math.floor(random() * MODEL_ERROR_KINDS.length);
-  for (let k = 0; k < MODEL_ERROR_KINDS.length; k += 1) {
-    const planted = plantModelError(draft, input, MODEL_ERROR_KINDS[(start + k) % MODEL_ERROR_KINDS.length]!, random);
+  const start = Math.floor(random() * kinds.length);
+  for (let k = 0; k < kinds.length; k += 1) {
+    const planted = plantModelError(draft, input, kinds[(start + k) % kinds.length]!, random);
     if (planted) return planted;
   }
   return undefined;

@@ -113,31 +113,51 @@ export function detect(input: DetectInput, options: DetectOptions = {}): DetectR
   const knownIds = options.knownCitations ? new Set(options.knownCitations) : undefined;
   const results: Array<ClaimResult & { flagged: boolean; numeric: boolean }> = [];
   const checkedSentences = new Set<number>();
-  for (const claim of claims) {
-    let verdict: Verdict;
-    let text: string;
-    let span: [number, number];
-    if (claim.kind === 'numeric') {
-      verdict = matchNumber(claim, index, { asOf: input.asOf });
-      verdict = worse(verdict, checkFirmOfFigure(claim, verdict, index));
-      text = claim.clause.trim();
-      span = claim.clauseSpan;
-    } else {
-      verdict = checkRating(claim, index) ?? directionClaim(claim, index) ?? checkEntailment(claim, index);
-      text = claim.ctx.sentence;
-      span = claim.span;
+  // A sentence is checked against the sources it cites first: two stocks can share a growth rate or a
+  // news wording, and the cited one supporting it is what matters (indexes cached per citation set).
+  const citedIndexes = new Map<string, SourceIndex>();
+  const citedIndex = (ids: string[]): SourceIndex => {
+    const key = [...ids].sort().join('|');
+    let sub = citedIndexes.get(key);
+    if (!sub) {
+      const cited = new Set(ids);
+      sub = readSources(
+        input.sources.filter((src) => cited.has(src.id)),
+        input.facts?.filter((f) => cited.has(f.docId)),
+        input.conflicts,
+      );
+      citedIndexes.set(key, sub);
     }
+    return sub;
+  };
+  const judge = (claim: (typeof claims)[number], idx: SourceIndex): Verdict => {
+    if (claim.kind === 'numeric') {
+      const v = matchNumber(claim, idx, { asOf: input.asOf });
+      return worse(v, checkFirmOfFigure(claim, v, idx));
+    }
+    return checkRating(claim, idx) ?? directionClaim(claim, idx) ?? checkEntailment(claim, idx);
+  };
+  for (const claim of claims) {
+    let verdict = judge(claim, index);
+    const text = claim.kind === 'numeric' ? claim.clause.trim() : claim.ctx.sentence;
+    const span: [number, number] = claim.kind === 'numeric' ? claim.clauseSpan : claim.span;
+    const sentenceChecks: Array<Verdict | undefined> = [];
     const sentenceFirst = !checkedSentences.has(claim.ctx.sentenceIndex);
     checkedSentences.add(claim.ctx.sentenceIndex);
     if (sentenceFirst) {
-      verdict = worse(verdict, checkEntities(claim, index, options));
-      verdict = worse(verdict, checkDates(claim, input.asOf));
+      sentenceChecks.push(checkEntities(claim, index, options), checkDates(claim, input.asOf));
       if (claim.kind === 'numeric') {
         const rating = checkRating(claim, index);
-        if (rating && rating.status !== 'supported') verdict = worse(verdict, rating);
+        if (rating && rating.status !== 'supported') sentenceChecks.push(rating);
       }
     }
-    verdict = checkCitations(claim, verdict, index, knownIds) ?? verdict;
+    const withSentenceChecks = (v: Verdict) => sentenceChecks.reduce<Verdict>((acc, check) => worse(acc, check), v);
+    verdict = withSentenceChecks(verdict);
+    const cited = checkCitations(claim, verdict, index, knownIds);
+    if (cited?.kind === 'citation_mismatch' && claim.ctx.citations.length > 0) {
+      const own = withSentenceChecks(judge(claim, citedIndex(claim.ctx.citations)));
+      verdict = own.status === 'supported' ? own : cited;
+    } else if (cited) verdict = cited;
     const numeric = claim.kind === 'numeric';
     const riskIn = {
       status: verdict.status,

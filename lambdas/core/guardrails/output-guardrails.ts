@@ -14,7 +14,7 @@
  * when nothing cited survives, the caller falls back to a facts-only answer. Pure: no I/O.
  */
 import type { FactSnapshot, SummarySentence, VerificationFinding } from '../model';
-import { verifySummary } from '../verify/verify-summary';
+import { verifyDraftGrounding } from '../grounding';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
 export const ANSWER_DISCLAIMER =
@@ -99,8 +99,16 @@ export function mergeSnapshots(snapshots: FactSnapshot[]): FactSnapshot {
   };
 }
 
-/** Check one answer against the snapshot it was grounded in. */
-export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot): OutputCheck {
+/** What else the answer may rest on besides the snapshot's figures. */
+export interface OutputGrounding {
+  /** Companies the answer is about (tickers and names): named entities that are not invented. */
+  knownEntities?: string[];
+  /** The retrieved passages by document id, for statements without a figure. */
+  documentText?: Record<string, string>;
+}
+
+/** Check one answer against the snapshot (and passages) it was grounded in, with the batch's detector. */
+export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot, grounding: OutputGrounding = {}): OutputCheck {
   const removed: RemovedSentence[] = [];
   const candidates: AnswerSentence[] = [];
   for (const sentence of sentences) {
@@ -111,14 +119,15 @@ export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot)
     else candidates.push(sentence);
   }
 
-  // The batch verifier, unchanged: the answer travels as the expanded length of a one-section draft.
-  const verification = verifySummary(
+  // The batch's detector, unchanged: the answer travels as the expanded length of a one-section draft.
+  const verification = verifyDraftGrounding(
     {
       hook: { sections: [] },
       medium: { sections: [] },
       expanded: { sections: candidates.length > 0 ? [{ section: 'overview', sentences: candidates }] : [] },
     },
     snapshot,
+    grounding,
   );
   const findingsBySentence = new Map<string, VerificationFinding>();
   for (const finding of verification.findings)

@@ -12,7 +12,7 @@ import type { RouteContext } from '../routing/model-router';
 import type { BriefInput } from '../summary/brief-input';
 import { composeBrief } from '../summary/compose-brief';
 import { parseDraft, renderWriterPrompt, WRITER_SYSTEM_PROMPT } from '../summary/writer-prompt';
-import { verifySummary } from '../verify/verify-summary';
+import { verifyDraftGrounding } from '../grounding';
 
 export interface ModelChoice {
   modelId: string;
@@ -113,7 +113,7 @@ async function draft(
       },
     };
   }
-  return { summary: parsed.draft, verification: verifySummary(parsed.draft, snapshot), modelId: response.modelId };
+  return { summary: parsed.draft, verification: verifyDraftGrounding(parsed.draft, snapshot), modelId: response.modelId };
 }
 
 /**
@@ -167,7 +167,7 @@ export async function writeAndVerify(
   return {
     status: 'facts_only',
     summary: factsOnly,
-    verification: verifySummary(factsOnly, snapshot),
+    verification: verifyDraftGrounding(factsOnly, snapshot),
     drafts: 'skipped' in second ? [first.verification] : [first.verification, second.verification],
     calls,
     modelId: 'facts-only',

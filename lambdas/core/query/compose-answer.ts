@@ -6,7 +6,7 @@
  */
 import type { FactSnapshot, AnswerCitation, AnswerPayload, AnswerDepth, ConfidenceLabel } from '../model';
 import { ANSWER_DISCLAIMER, checkOutput } from '../guardrails/output-guardrails';
-import type { AnswerSentence } from '../guardrails/output-guardrails';
+import type { AnswerSentence, OutputGrounding } from '../guardrails/output-guardrails';
 import type { AnswerContext } from './context';
 import { factSentence } from './fact-sentences';
 import type { NumberedSentence } from './fact-sentences';
@@ -103,12 +103,23 @@ export function confidenceLabelOf(confidence: number): ConfidenceLabel {
   return confidence >= 0.8 ? 'high' : confidence >= 0.6 ? 'medium' : 'low';
 }
 
+/** The companies and passages of the context, which an answer's statements may rest on. */
+function groundingOf(context: AnswerContext): OutputGrounding {
+  const documentText: Record<string, string> = {};
+  for (const excerpt of context.excerpts) {
+    const docId = context.sources.find((s) => s.n === excerpt.source)?.docId;
+    if (docId) documentText[docId] = documentText[docId] ? `${documentText[docId]}\n${excerpt.text}` : excerpt.text;
+  }
+  return { knownEntities: context.companies.flatMap((c) => [c.ticker, c.name]), documentText };
+}
+
 /** Guard, number and quote one answer. */
 export function composeAnswer(input: ComposeInput): ComposedAnswer {
   const flags = new Set(input.flags);
   const mapped = toDocIds(input.sentences, input.context);
   if (mapped.unknown) flags.add('unknown_citation');
-  let check = checkOutput(mapped.sentences, input.snapshot);
+  const grounding = groundingOf(input.context);
+  let check = checkOutput(mapped.sentences, input.snapshot, grounding);
   let factsOnly = false;
   const removed = check.removed.length;
   const hallucinationFlagged = check.hallucinationFlagged;
@@ -116,7 +127,7 @@ export function composeAnswer(input: ComposeInput): ComposedAnswer {
   for (const flag of check.flags) flags.add(flag);
   if (!check.kept.some((s) => s.citations.length > 0)) {
     const fallback = toDocIds(factsOnlySentences(input.context), input.context).sentences;
-    const fallbackCheck = checkOutput(fallback, input.snapshot);
+    const fallbackCheck = checkOutput(fallback, input.snapshot, grounding);
     if (fallbackCheck.kept.some((s) => s.citations.length > 0)) {
       check = fallbackCheck;
       factsOnly = true;

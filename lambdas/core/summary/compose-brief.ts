@@ -53,7 +53,7 @@ function resultsSentences(ix: FactIndex, period: 'FY' | 'Q'): SummarySentence[] 
   const netMargin = ix.at('net_margin', key);
   if (netIncome) {
     const loss = netIncome.value < 0;
-    const epsPart = eps ? ` and diluted ${loss || eps.value < 0 ? 'loss per share' : 'EPS'} of ${eps.display}` : '';
+    const epsPart = eps ? ` and diluted ${eps.value < 0 ? 'loss per share' : 'EPS'} of ${eps.display}` : '';
     const marginPart = netMargin && !loss ? `, a net margin of ${netMargin.display},` : '';
     out.push({
       text: `${loss ? 'The company reported a net loss of' : 'Net income was'} ${netIncome.display}${marginPart}${epsPart} in ${netIncome.periodLabel}.`,

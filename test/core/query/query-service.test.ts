@@ -6,7 +6,7 @@ import { LocalAnswerLlm } from '../../../lambdas/adapters/llm/local-answer-llm';
 import { answerQuery } from '../../../lambdas/core/query/query-service';
 import type { QueryAnswer, QueryOutcome } from '../../../lambdas/core/query/query-service';
 import { ModelThrottledError } from '../../../lambdas/core/errors';
-import { extractClaims } from '../../../lambdas/core/verify/claims';
+import { extractClaims } from '../../../lambdas/core/grounding';
 import { COMPANIES, memoryBriefs, recording, testQueryDeps } from '../../integration/query-fixtures';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -31,7 +31,7 @@ async function expectWellCited(answer: QueryAnswer): Promise<void> {
     expect(citation.quote.length).toBeGreaterThan(0);
   }
   for (const sentence of answer.sentences) {
-    if (extractClaims(sentence.text).numbers.length > 0) expect(sentence.citations.length).toBeGreaterThan(0);
+    if (extractClaims(sentence.text).some((c) => c.kind === 'numeric')) expect(sentence.citations.length).toBeGreaterThan(0);
   }
 }
 

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { buildFactSnapshot } from '../../../lambdas/core/facts/normalise';
 import { briefInputFrom } from '../../../lambdas/core/summary/brief-input';
 import { composeBrief } from '../../../lambdas/core/summary/compose-brief';
-import { extractClaims } from '../../../lambdas/core/verify/claims';
-import { verifySummary } from '../../../lambdas/core/verify/verify-summary';
+import { extractClaims, findPeriods } from '../../../lambdas/core/grounding';
+import { verifyDraftGrounding as verifySummary } from '../../../lambdas/core/grounding';
 import type { SummaryDraft } from '../../../lambdas/core/model/index';
 import { bundleOf, filed, filedMetricsArb, fundamentals, note } from '../../support/snapshots';
 
@@ -28,20 +28,22 @@ const kinds = (text: string, citations: string[]) => [
 describe('claim extraction', () => {
   it('reads money with scale words, per-share values, percentages and multiples', () => {
     const claims = extractClaims('Revenue was $1,234.5 million, EPS $1.52, margin 12.3%, at 18.4x earnings.');
-    expect(claims.numbers.map((n) => [n.kind, n.value])).toEqual([
-      ['money', 1_234_500_000],
-      ['per_share_or_money', 1.52],
-      ['percent', 12.3],
-      ['ratio', 18.4],
+    expect(claims.flatMap((c) => (c.kind === 'numeric' ? [[c.figure.unit, c.figure.value]] : []))).toEqual([
+      ['usd', 1_234_500_000],
+      ['usd', 1.52],
+      ['pct', 12.3],
+      ['x', 18.4],
     ]);
   });
 
   it('treats dates and fiscal periods as periods, not figures', () => {
     const claims = extractClaims('In the third quarter of fiscal 2026, as of March 3, 2026, nothing changed.');
-    expect(claims.numbers).toEqual([]);
-    expect(claims.fiscalYears).toEqual([2026]);
-    expect(claims.quarters).toEqual([3]);
-    expect(claims.dates).toEqual(['2026-03-03']);
+    expect(claims.filter((c) => c.kind === 'numeric')).toEqual([]);
+    const periods = findPeriods('In the third quarter of fiscal 2026, as of March 3, 2026, nothing changed.');
+    expect(periods.map((p) => [p.kind, p.year, p.quarter ?? p.date])).toEqual([
+      ['quarter', 2026, 3],
+      ['date', 2026, '2026-03-03'],
+    ]);
   });
 });
 
