@@ -62,7 +62,7 @@ export function queryGoldenChecks(goldenStock?: { ticker: string }): GoldenCheck
     {
       name: 'answers a golden question with citations',
       event: proxyEvent('POST', '/v1/query', { question, sessionId: 'pre-traffic-check' }),
-      expect: { statusCode: 200, bodyIncludes: ['"citations"'] },
+      expect: { statusCode: 200, bodyIncludes: ['"citations"'], grounded: true },
     },
     {
       name: 'refuses an empty question',

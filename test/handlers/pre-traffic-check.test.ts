@@ -181,3 +181,36 @@ describe('golden check evaluation', () => {
     );
   });
 });
+
+describe('the grounded expectation', () => {
+  const check: GoldenCheck = { name: 'grounded answer', event: {}, expect: { statusCode: 200, grounded: true } };
+
+  async function realAnswer(): Promise<{ sentences: Array<{ text: string }> }> {
+    const { LocalAnswerLlm } = await import('../../lambdas/adapters/llm/local-answer-llm');
+    const { answerQuery } = await import('../../lambdas/core/query/query-service');
+    const { testQueryDeps } = await import('../integration/query-fixtures');
+    const outcome = await answerQuery('fa-golden', { question: 'What was KQRV revenue last quarter?' }, await testQueryDeps({ llm: new LocalAnswerLlm() }));
+    if (outcome.kind !== 'answered') throw new Error('no answer');
+    return outcome.answer as unknown as { sentences: Array<{ text: string }> };
+  }
+
+  it('passes an answer whose figures its own citations hold', async () => {
+    const answer = await realAnswer();
+    const result = evaluate(check, { payload: { statusCode: 200, body: JSON.stringify(answer) } });
+    expect(result.detail).toBe('answered as expected');
+    expect(result.passed).toBe(true);
+  });
+
+  it('fails an answer with a figure its citations contradict, naming the sentence', async () => {
+    const answer = await realAnswer();
+    const sentence = answer.sentences.find((s) => /\$\d/.test(s.text))!;
+    sentence.text = sentence.text.replace(/\$(\d)/, (_, d: string) => `$${(Number(d) + 3) % 10}`);
+    const result = evaluate(check, { payload: { statusCode: 200, body: JSON.stringify(answer) } });
+    expect(result.passed).toBe(false);
+    expect(result.detail).toMatch(/contradict/);
+  });
+
+  it('fails a body that is not a query answer', () => {
+    expect(evaluate(check, { payload: { statusCode: 200, body: '{"ok":true}' } }).detail).toBe('the body is not a query answer');
+  });
+});

@@ -5,6 +5,34 @@
 import { z } from 'zod';
 import { ConfigError, describeError } from '../errors';
 import { firstIssue } from '../validation';
+import { detect } from '../grounding';
+
+const AnswerBodySchema = z.object({
+  sentences: z.array(z.object({ text: z.string(), citations: z.array(z.number()) })),
+  citations: z.array(z.object({ n: z.number(), sourceId: z.string(), title: z.string(), date: z.string(), quote: z.string() })),
+});
+
+/** Why an answer's claims are not grounded in its own citations (the detector), or undefined when they are. */
+function ungroundedClaim(body: string | undefined): string | undefined {
+  let answer;
+  try {
+    answer = AnswerBodySchema.safeParse(JSON.parse(body ?? ''));
+  } catch {
+    return 'the body is not JSON';
+  }
+  if (!answer.success) return 'the body is not a query answer';
+  const byNumber = new Map(answer.data.citations.map((c) => [c.n, c]));
+  // Each sentence carries its citations as [sourceId] markers, which the detector reads.
+  const text = answer.data.sentences
+    .map((s) => {
+      const markers = s.citations.map((n) => `[${byNumber.get(n)?.sourceId ?? n}]`).join('');
+      return s.text.replace(/([.!?]?)\s*$/, ` ${markers}$1`);
+    })
+    .join(' ');
+  const sources = answer.data.citations.map((c) => ({ id: c.sourceId, text: c.quote, title: c.title, date: c.date }));
+  const flagged = detect({ text, sources }).claims.find((c) => c.status === 'contradicted');
+  return flagged ? `the answer says "${flagged.text}", which its sources contradict: ${flagged.reason}` : undefined;
+}
 
 const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -19,6 +47,8 @@ export const GoldenExpectationSchema = z.union([
     bodyIncludes: z.array(z.string().min(1)).optional(),
     /** Top-level fields of the result that must equal one of the listed values. */
     fieldOneOf: z.record(z.string(), z.array(JsonScalarSchema).min(1)).optional(),
+    /** The body is a query answer whose every claim the hallucination detector finds in its own citations' quotes. */
+    grounded: z.literal(true).optional(),
   }),
 ]);
 
@@ -92,6 +122,11 @@ export function evaluate(check: GoldenCheck, invocation: Invocation): CheckResul
     const body = proxy.success && proxy.data.body !== undefined ? proxy.data.body : JSON.stringify(invocation.payload ?? null);
     const missing = expected.bodyIncludes.filter((text) => !body.includes(text));
     if (missing.length > 0) return fail(`the answer lacks ${missing.map((text) => JSON.stringify(text)).join(', ')}`);
+  }
+  if (expected.grounded) {
+    const body = proxy.success ? proxy.data.body : undefined;
+    const problem = ungroundedClaim(body);
+    if (problem) return fail(problem);
   }
   if (expected.fieldOneOf) {
     const record = z.record(z.string(), z.unknown()).safeParse(invocation.payload);

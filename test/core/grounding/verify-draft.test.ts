@@ -3,8 +3,7 @@ import fc from 'fast-check';
 import { buildFactSnapshot } from '../../../lambdas/core/facts/normalise';
 import { briefInputFrom } from '../../../lambdas/core/summary/brief-input';
 import { composeBrief } from '../../../lambdas/core/summary/compose-brief';
-import { extractClaims, findPeriods } from '../../../lambdas/core/grounding';
-import { verifyDraftGrounding as verifySummary } from '../../../lambdas/core/grounding';
+import { extractClaims, findPeriods, verifyDraftGrounding as verifySummary } from '../../../lambdas/core/grounding';
 import type { SummaryDraft } from '../../../lambdas/core/model/index';
 import { bundleOf, filed, filedMetricsArb, fundamentals, note } from '../../support/snapshots';
 
