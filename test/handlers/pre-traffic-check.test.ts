@@ -189,7 +189,11 @@ describe('the grounded expectation', () => {
     const { LocalAnswerLlm } = await import('../../lambdas/adapters/llm/local-answer-llm');
     const { answerQuery } = await import('../../lambdas/core/query/query-service');
     const { testQueryDeps } = await import('../integration/query-fixtures');
-    const outcome = await answerQuery('fa-golden', { question: 'What was KQRV revenue last quarter?' }, await testQueryDeps({ llm: new LocalAnswerLlm() }));
+    const outcome = await answerQuery(
+      'fa-golden',
+      { question: 'What was KQRV revenue last quarter?' },
+      await testQueryDeps({ llm: new LocalAnswerLlm() }),
+    );
     if (outcome.kind !== 'answered') throw new Error('no answer');
     return outcome.answer as unknown as { sentences: Array<{ text: string }> };
   }
