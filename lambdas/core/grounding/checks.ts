@@ -166,8 +166,16 @@ export function checkFirmOfFigure(claim: NumericClaim, verdict: Verdict, index: 
   if (!firm) return undefined;
   const firmLower = firm.toLowerCase();
   if (verdict.evidence.quote.toLowerCase().includes(firmLower)) return undefined;
-  const source = index.sources.get(verdict.evidence.sourceId);
-  if (source && `${source.title ?? ''} ${source.text}`.toLowerCase().includes(firmLower)) return undefined;
+  const names = (sourceId: string) => {
+    const source = index.sources.get(sourceId);
+    return !!source && `${source.title ?? ''} ${source.text}`.toLowerCase().includes(firmLower);
+  };
+  if (names(verdict.evidence.sourceId)) return undefined;
+  // Two notes can hold the same target: the figure is the firm's if any source of the firm holds it.
+  const value = verdict.evidence.value ?? claim.signed;
+  const tol = Math.max(Math.abs(value) * 1e-6, 1e-9);
+  if (index.figures.some((f) => Math.abs(f.value - value) <= tol && f.sourceId !== verdict.evidence!.sourceId && names(f.sourceId)))
+    return undefined;
   return {
     status: 'contradicted',
     kind: 'wrong_firm',
@@ -199,6 +207,13 @@ export function checkCitations(claim: Claim, verdict: Verdict, index: SourceInde
   const unknown = cites.find((c) => !ids.has(c));
   if (unknown) return { status: 'unsupported', kind: 'unknown_citation', reason: `cites ${unknown}, which is not a source` };
   if (verdict.status === 'supported' && verdict.evidence && !cites.includes(verdict.evidence.sourceId)) {
+    // The same figure can sit in several sources ("$20.00" in two notes): a cited one holding it is the evidence.
+    if (claim.kind === 'numeric' && !verdict.derived) {
+      const value = verdict.evidence.value ?? claim.signed;
+      const tol = Math.max(Math.abs(value) * 1e-6, 1e-9);
+      const cited = index.figures.find((f) => cites.includes(f.sourceId) && Math.abs(f.value - value) <= tol);
+      if (cited) return { ...verdict, evidence: { sourceId: cited.sourceId, quote: cited.snippet, value: cited.value } };
+    }
     return {
       status: verdict.status,
       kind: 'citation_mismatch',

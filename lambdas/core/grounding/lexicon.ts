@@ -143,7 +143,31 @@ export const METRICS: MetricEntry[] = [
     id: 'price',
     family: 'market',
     unit: 'usd',
-    phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at', 'traded at', 'shares traded at', 'trades at'],
+    // A quote is a stock's level stated with any verb: "traded at", "was at", "closed at", "stood at", "ended at".
+    phrases: [
+      'share price',
+      'stock price',
+      'shares closed',
+      'stock closed',
+      'closed at',
+      'trading at',
+      'traded at',
+      'shares traded at',
+      'trades at',
+      'stock was at',
+      'stock is at',
+      'shares were at',
+      'shares are at',
+      'stock stood at',
+      'shares stood at',
+      'stock ended at',
+      'shares ended at',
+      'stock finished at',
+      'shares finished at',
+      'last traded at',
+      'priced at',
+      'quoted at',
+    ],
   },
   { id: 'market_cap', family: 'market', unit: 'usd', phrases: ['market cap', 'market capitalization', 'market value'] },
   { id: 'price_target', family: 'estimate', unit: 'usd', phrases: ['price target', 'target price', 'pt'] },
@@ -283,7 +307,8 @@ export const ESTIMATE_RE =
 /** In sources, only explicit forecast words make a figure an estimate ("will" and "would" are too common in filings). */
 export const SOURCE_ESTIMATE_RE =
   /\b(consensus|guidance|guides?|guided|forecasts?|outlook|analysts?\s+(?:expect|see|forecast|estimate)|price target|target price|street estimates?)\b/i;
-export const CONSENSUS_RE = /\b(consensus|street|analysts?'?\s+(?:expect|estimate|forecast|average))/i;
+export const CONSENSUS_RE =
+  /\b(consensus|street|analysts?'?,?\s+(?:on average,?\s+|in aggregate,?\s+)?(?:expect|estimate|forecast|average|see))/i;
 export const CURRENT_RE = /\b(currently|now stands?|latest|most recent|today|as of today|at present)\b/i;
 
 export const HEDGE_RE =
