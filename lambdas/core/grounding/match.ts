@@ -35,7 +35,9 @@ export type FindingKind =
   | 'unknown_citation'
   | 'citation_mismatch'
   | 'missing_citation'
-  | 'future_date';
+  | 'future_date'
+  | 'promissory'
+  | 'unsupported_superlative';
 
 export type ClaimStatus = 'supported' | 'contradicted' | 'unsupported';
 
