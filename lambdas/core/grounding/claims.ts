@@ -105,6 +105,8 @@ function clausesOf(sentence: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
   let start = 0;
   for (const m of sentence.matchAll(CLAUSE_SPLIT_RE)) {
+    // "property, plant, and equipment": the last comma of a list of words is no clause break.
+    if (m[0].startsWith(',') && /,\s*[A-Za-z][\w'’&-]*(?:\s+[A-Za-z][\w'’&-]*)?$/.test(sentence.slice(start, m.index!))) continue;
     // "from $1.0 billion, and …" splits; "$1,234" never does (no space after a thousands comma).
     out.push({ start, end: m.index! });
     start = m.index! + m[0].length;
