@@ -5,8 +5,17 @@
  * overlap with the best source sentence, negation and rating flips) for claims with no figure.
  */
 import type { Claim, NumericClaim, TextClaim } from './claims';
-import { RATING_CONTEXT_RE, RATING_RE, ratingOf } from './lexicon';
-import type { Rating } from './lexicon';
+import {
+  PROMISSORY_RE,
+  RATING_CONTEXT_RE,
+  RATING_RE,
+  SUPERLATIVE_RE,
+  contentTokens,
+  ratingOf,
+  stanceCues,
+  stanceOfRating,
+} from './lexicon';
+import type { Rating, Stance } from './lexicon';
 import type { Verdict } from './match';
 import { approximateEnd, findPeriods } from './periods';
 import type { SourceIndex, SourceSentence } from './source-reader';
@@ -108,8 +117,66 @@ function ratingsIn(sentence: string): Rating[] {
   return [...sentence.matchAll(RATING_RE)].map((m) => ratingOf(m[1]!)).filter((r): r is Rating => r !== undefined);
 }
 
+/** Texts that speak for a research note: its own title and text, and what the checked text quotes from it. */
+export type NoteTexts = (sourceIds: string[]) => string[];
+
+const STANCE_WORD: Record<Stance, string> = { positive: 'positive', neutral: 'neutral', negative: 'negative' };
+
+/** The stance a note's words take, when they take one clearly (the most cues, and at least two more than any other reading's). */
+function stanceOf(texts: string[]): { stance: Stance; cues: Record<Stance, number> } | undefined {
+  const cues = { positive: 0, neutral: 0, negative: 0 };
+  for (const t of texts) {
+    const c = stanceCues(t);
+    cues.positive += c.positive;
+    cues.neutral += c.neutral;
+    cues.negative += c.negative;
+  }
+  const ranked = (Object.entries(cues) as Array<[Stance, number]>).sort((a, b) => b[1] - a[1]);
+  if (ranked[0]![1] < 2 || ranked[0]![1] - ranked[1]![1] < 2) return undefined;
+  return { stance: ranked[0]![0], cues };
+}
+
+/**
+ * A rating no source states outright, checked for consistency with what does speak for the note:
+ * its price target against the current share price (a buy-side rating with a target well below the
+ * price, or a sell-side one well above it, contradicts itself) and the stance of the note's words.
+ */
+function ratingConsistency(claim: Claim, rating: Rating, index: SourceIndex, noteTexts?: NoteTexts): Verdict | undefined {
+  const s = claim.ctx.sentence;
+  const target =
+    /\btarget(?:\s+price)?\s+(?:of\s+|at\s+|to\s+)?\$\s?(\d[\d,]*(?:\.\d+)?)|\$\s?(\d[\d,]*(?:\.\d+)?)\s+(?:price\s+)?target\b/i.exec(s);
+  if (target) {
+    const value = Number((target[1] ?? target[2])!.replace(/,/g, ''));
+    const prices = (index.byToken.get('#price') ?? []).map((id) => index.figures[id]!).filter((f) => f.metric === 'price' && f.value > 0);
+    const price = prices.sort((a, b) => (b.period?.year ?? 0) - (a.period?.year ?? 0))[0];
+    if (price && value > 0) {
+      const upside = value / price.value - 1;
+      const pct = `${(upside * 100).toFixed(0)}%`;
+      if ((rating === 'buy' && upside < -0.25) || (rating === 'sell' && upside > 0.25))
+        return {
+          status: 'contradicted',
+          kind: 'wrong_rating',
+          reason: `a ${rating} rating with a price target ${upside < 0 ? 'below' : 'above'} the share price (${pct} implied): the rating and target disagree`,
+          evidence: { sourceId: price.sourceId, quote: price.snippet },
+        };
+    }
+  }
+  if (!noteTexts || claim.ctx.citations.length === 0) return undefined;
+  const texts = noteTexts(claim.ctx.citations).filter((t) => t !== s);
+  const read = stanceOf(texts);
+  if (!read) return undefined;
+  const stated = stanceOfRating(rating);
+  if (read.stance === stated) return undefined;
+  return {
+    status: 'contradicted',
+    kind: 'wrong_rating',
+    reason: `a ${rating} rating, but the note's own words are ${STANCE_WORD[read.stance]} (${read.cues.positive} positive, ${read.cues.neutral} neutral, ${read.cues.negative} negative cues)`,
+    evidence: { sourceId: claim.ctx.citations[0]!, quote: texts.join(' ').slice(0, 200) },
+  };
+}
+
 /** A rating (and its firm) against the research notes. */
-export function checkRating(claim: Claim, index: SourceIndex): Verdict | undefined {
+export function checkRating(claim: Claim, index: SourceIndex, noteTexts?: NoteTexts): Verdict | undefined {
   const s = claim.ctx.sentence;
   const ratings = ratingsIn(s);
   if (ratings.length === 0) return undefined;
@@ -125,7 +192,7 @@ export function checkRating(claim: Claim, index: SourceIndex): Verdict | undefin
         reason: `${firm} appears in no source; the rating belongs to another firm or to none`,
       };
     const byFirm = rated.filter((x) => x.text.toLowerCase().includes(firmLower));
-    if (byFirm.length === 0) return undefined;
+    if (byFirm.length === 0) return ratingConsistency(claim, rating, index, noteTexts);
     const agree = byFirm.find((x) => x.ratings.includes(rating));
     if (agree)
       return {
@@ -142,7 +209,7 @@ export function checkRating(claim: Claim, index: SourceIndex): Verdict | undefin
       evidence: { sourceId: other.sourceId, quote: other.text },
     };
   }
-  if (rated.length === 0) return undefined;
+  if (rated.length === 0) return ratingConsistency(claim, rating, index, noteTexts);
   const agree = rated.find((x) => x.ratings.includes(rating));
   if (agree)
     return {
@@ -166,8 +233,16 @@ export function checkFirmOfFigure(claim: NumericClaim, verdict: Verdict, index: 
   if (!firm) return undefined;
   const firmLower = firm.toLowerCase();
   if (verdict.evidence.quote.toLowerCase().includes(firmLower)) return undefined;
-  const source = index.sources.get(verdict.evidence.sourceId);
-  if (source && `${source.title ?? ''} ${source.text}`.toLowerCase().includes(firmLower)) return undefined;
+  const names = (sourceId: string) => {
+    const source = index.sources.get(sourceId);
+    return !!source && `${source.title ?? ''} ${source.text}`.toLowerCase().includes(firmLower);
+  };
+  if (names(verdict.evidence.sourceId)) return undefined;
+  // Two notes can hold the same target: the figure is the firm's if any source of the firm holds it.
+  const value = verdict.evidence.value ?? claim.signed;
+  const tol = Math.max(Math.abs(value) * 1e-6, 1e-9);
+  if (index.figures.some((f) => Math.abs(f.value - value) <= tol && f.sourceId !== verdict.evidence!.sourceId && names(f.sourceId)))
+    return undefined;
   return {
     status: 'contradicted',
     kind: 'wrong_firm',
@@ -199,6 +274,23 @@ export function checkCitations(claim: Claim, verdict: Verdict, index: SourceInde
   const unknown = cites.find((c) => !ids.has(c));
   if (unknown) return { status: 'unsupported', kind: 'unknown_citation', reason: `cites ${unknown}, which is not a source` };
   if (verdict.status === 'supported' && verdict.evidence && !cites.includes(verdict.evidence.sourceId)) {
+    // The same figure can sit in several sources ("$20.00" in two notes): a cited one holding it is the evidence.
+    if (claim.kind === 'numeric' && !verdict.derived) {
+      const value = verdict.evidence.value ?? claim.signed;
+      const tol = Math.max(Math.abs(value) * 1e-6, 1e-9);
+      const cited = index.figures.find((f) => cites.includes(f.sourceId) && Math.abs(f.value - value) <= tol);
+      if (cited) return { ...verdict, evidence: { sourceId: cited.sourceId, quote: cited.snippet, value: cited.value } };
+    }
+    // Two items can say the same thing (a headline run twice): a cited one that says it is the evidence.
+    if (claim.kind === 'text') {
+      const cited = bestSentence(claim.tokens, index, new Set(cites));
+      if (cited && cited.coverage >= 0.6)
+        return {
+          ...verdict,
+          evidence: { sourceId: cited.sentence.sourceId, quote: cited.sentence.text },
+          weak: verdict.weak || cited.coverage < 0.75,
+        };
+    }
     return {
       status: verdict.status,
       kind: 'citation_mismatch',
@@ -287,4 +379,30 @@ export function checkEntailment(claim: TextClaim, index: SourceIndex): Verdict {
     reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence: an event or statement the sources do not make`,
     evidence: quote,
   };
+}
+
+/** Promising or predicting gains, or telling the reader to trade: never supportable in a brief. */
+export function checkPromissory(claim: Claim): Verdict | undefined {
+  const m = PROMISSORY_RE.exec(claim.ctx.sentence);
+  if (!m) return undefined;
+  return { status: 'contradicted', kind: 'promissory', reason: `promissory or advisory language ("${m[0]}"): no source can support it` };
+}
+
+/** A superlative ("record", "all-time high") needs a source sentence that states it about the same thing. */
+export function checkSuperlative(claim: Claim, index: SourceIndex): Verdict | undefined {
+  const s = claim.ctx.sentence;
+  const m = SUPERLATIVE_RE.exec(s);
+  if (!m) return undefined;
+  const tokens = contentTokens(s.replace(m[0], ' '));
+  const backing = index.sentences.find(
+    (x) => SUPERLATIVE_RE.test(x.text) && tokens.filter((t) => x.tokens.includes(t)).length >= Math.min(2, tokens.length),
+  );
+  if (backing)
+    return {
+      status: 'supported',
+      kind: 'supported',
+      reason: `"${m[0]}" is stated in ${backing.sourceId}`,
+      evidence: { sourceId: backing.sourceId, quote: backing.text },
+    };
+  return { status: 'unsupported', kind: 'unsupported_superlative', reason: `"${m[0]}" is a superlative no source states` };
 }

@@ -105,6 +105,8 @@ function clausesOf(sentence: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
   let start = 0;
   for (const m of sentence.matchAll(CLAUSE_SPLIT_RE)) {
+    // "property, plant, and equipment": the last comma of a list of words is no clause break.
+    if (m[0].startsWith(',') && /,\s*[A-Za-z][\w'’&-]*(?:\s+[A-Za-z][\w'’&-]*)?$/.test(sentence.slice(start, m.index!))) continue;
     // "from $1.0 billion, and …" splits; "$1,234" never does (no space after a thousands comma).
     out.push({ start, end: m.index! });
     start = m.index! + m[0].length;
@@ -274,7 +276,15 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       if (/\b(?:minus|negative(?:\s+at)?|an?\s+outflow\s+of|outflows?\s+of)\s*$/i.test(sentence.slice(Math.max(0, f.start - 16), f.start)))
         signed = -Math.abs(f.value);
       const estimateWordsNear = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
-      const { tokens, pos } = tokenPositions(clauseText.replace(CITATION_RE, ' '), s.start + clause.start);
+      // A figure that names its own line item after the previous figure ("EPS of $2.43 on revenue of
+      // $1.71bn") is named by that stretch alone: the words before the previous figure are its line's.
+      const previousFigure = clauseFigures.filter((g) => g !== f && g.end <= f.start).at(-1);
+      const ownStart =
+        previousFigure && metricMention && metricMention.start >= previousFigure.end && metricMention.start < f.start
+          ? previousFigure.end
+          : clause.start;
+      const labelText = sentence.slice(ownStart, clause.end);
+      const { tokens, pos } = tokenPositions(labelText.replace(CITATION_RE, ' '), s.start + ownStart);
       const allTokens = tokens.filter((t) => !NON_LABEL_RE.test(t));
       if (metric) {
         allTokens.push(`#${metric}`);
@@ -286,11 +296,17 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
       // An expected figure ("Consensus expects EPS of $1.75 on revenue of $1.30 billion") is the estimate line.
       const estimateTwin = metric && estimateWordsNear ? ESTIMATE_TWIN[metric] : undefined;
       if (estimateTwin && !allTokens.includes(`#${estimateTwin}`)) allTokens.push(`#${estimateTwin}`);
+      // However the sentence words the expectation ("analysts on average expect"), the sources call it consensus.
+      if (estimateTwin && !allTokens.includes('consensus')) allTokens.push('consensus');
       // Every line item the clause names, so "the ratio of total assets to total liabilities" can find both.
       for (const m of clauseMetrics) {
+        if (m.start < ownStart) continue;
         if (!allTokens.includes(`#${m.id}`)) allTokens.push(`#${m.id}`);
         if (!pos.has(`#${m.id}`)) pos.set(`#${m.id}`, s.start + m.start);
       }
+      // A loss word names this figure only when no other figure stands between them: in "a loss per
+      // share of $2.43 on revenue of $1.71bn" the revenue is not a loss.
+      const lossWindow = clauseText.slice(previousFigure ? previousFigure.end - clause.start : 0, f.start - clause.start + 12);
       const estimateWords = ESTIMATE_RE.test(clauseText) || ESTIMATE_RE.test(sentence.slice(0, clause.start));
       const family = metric ? METRIC_BY_ID.get(metric)?.family : undefined;
       const basis: Basis =
@@ -323,7 +339,7 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         lossNamed:
           f.unit !== 'pct' &&
           f.unit !== 'pp' &&
-          LOSS_RE.test(clauseText.slice(0, f.start - clause.start + 12)) &&
+          LOSS_RE.test(lossWindow) &&
           !PROFIT_NAME_RE.test(clauseText.slice(0, f.start - clause.start)) &&
           !/\bnarrow|\bwiden/i.test(clauseText),
       });

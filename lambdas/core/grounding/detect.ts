@@ -19,7 +19,17 @@ import { SUMMARY_LENGTHS } from '../model';
 import type { GroundingJudge } from '../ports/judge';
 import { extractClaims } from './claims';
 import type { TextClaim } from './claims';
-import { checkCitations, checkDates, checkEntailment, checkEntities, checkFirmOfFigure, checkRating } from './checks';
+import {
+  checkCitations,
+  checkDates,
+  checkEntailment,
+  checkEntities,
+  checkFirmOfFigure,
+  checkPromissory,
+  checkRating,
+  checkSuperlative,
+} from './checks';
+import type { NoteTexts } from './checks';
 import { formatValue, matchNumber, periodFit } from './match';
 import type { ClaimStatus, Evidence, FindingKind, Verdict } from './match';
 import { claimRisk, isHallucination, textRisk } from './risk';
@@ -113,6 +123,18 @@ export function detect(input: DetectInput, options: DetectOptions = {}): DetectR
   const knownIds = options.knownCitations ? new Set(options.knownCitations) : undefined;
   const results: Array<ClaimResult & { flagged: boolean; numeric: boolean }> = [];
   const checkedSentences = new Set<number>();
+  // What the text itself says from each cited source: a rating is read against the rest of its note.
+  const quoted = new Map<string, Set<string>>();
+  for (const c of claims) for (const id of c.ctx.citations) (quoted.get(id) ?? quoted.set(id, new Set()).get(id)!).add(c.ctx.sentence);
+  const noteTexts: NoteTexts = (ids) => {
+    const out: string[] = [];
+    for (const id of ids) {
+      const source = index.sources.get(id);
+      if (source) out.push(source.title ?? '', source.text);
+      for (const t of quoted.get(id) ?? []) out.push(t);
+    }
+    return out;
+  };
   // A sentence is checked against the sources it cites first: two stocks can share a growth rate or a
   // news wording, and the cited one supporting it is what matters (indexes cached per citation set).
   const citedIndexes = new Map<string, SourceIndex>();
@@ -135,7 +157,7 @@ export function detect(input: DetectInput, options: DetectOptions = {}): DetectR
       const v = matchNumber(claim, idx, { asOf: input.asOf });
       return worse(v, checkFirmOfFigure(claim, v, idx));
     }
-    return checkRating(claim, idx) ?? directionClaim(claim, idx) ?? checkEntailment(claim, idx);
+    return checkRating(claim, idx, noteTexts) ?? directionClaim(claim, idx) ?? checkEntailment(claim, idx);
   };
   for (const claim of claims) {
     let verdict = judge(claim, index);
@@ -147,9 +169,12 @@ export function detect(input: DetectInput, options: DetectOptions = {}): DetectR
     if (sentenceFirst) {
       sentenceChecks.push(checkEntities(claim, index, options), checkDates(claim, input.asOf));
       if (claim.kind === 'numeric') {
-        const rating = checkRating(claim, index);
+        const rating = checkRating(claim, index, noteTexts);
         if (rating && rating.status !== 'supported') sentenceChecks.push(rating);
       }
+      const superlative = checkSuperlative(claim, index);
+      if (superlative && superlative.status !== 'supported') sentenceChecks.push(superlative);
+      sentenceChecks.push(checkPromissory(claim));
     }
     const withSentenceChecks = (v: Verdict) => sentenceChecks.reduce<Verdict>((acc, check) => worse(acc, check), v);
     verdict = withSentenceChecks(verdict);
@@ -286,6 +311,8 @@ const LEGACY_KIND: Record<FindingKind, VerificationFinding['kind']> = {
   quarter_full_year: 'wrong_period',
   future_period: 'future_date',
   future_date: 'future_date',
+  promissory: 'unsupported_number',
+  unsupported_superlative: 'unsupported_number',
   unknown_entity: 'unsupported_number',
   wrong_rating: 'unsupported_number',
   wrong_firm: 'unsupported_number',
@@ -309,12 +336,16 @@ export function verifyDraftGrounding(
   snapshot: FactSnapshot,
   options: DraftGroundingOptions = {},
 ): GroundedVerificationResult {
+  // A news item or research note in the snapshot is its headline: without its text, the headline is what it says.
+  const headlineOnly = (d: FactSnapshot['documents'][number]) =>
+    options.documentText?.[d.docId] === undefined && (d.kind === 'news' || d.kind === 'research');
   const sources: SourceInput[] = snapshot.documents.map((d) => ({
     id: d.docId,
-    text: options.documentText?.[d.docId] ?? '',
+    text: options.documentText?.[d.docId] ?? (headlineOnly(d) ? d.title : ''),
     title: d.title,
     date: d.date,
   }));
+  const newsHeadlines = new Set(snapshot.documents.filter((d) => d.kind === 'news' && headlineOnly(d)).map((d) => d.docId));
   const index = readSources(sources, snapshot.facts, snapshot.conflicts);
   const knownCitations = snapshot.documents.map((d) => d.docId);
   const findings: GroundedFinding[] = [];
@@ -384,8 +415,15 @@ export function verifyDraftGrounding(
         (c.status === 'unsupported' && c.risk >= 0.5) ||
         c.kind === 'citation_mismatch' ||
         c.kind === 'unknown_citation';
-      // Without source text, a non-numeric statement can only be advisory in the snapshot check.
-      if (fails && !(c.kind === 'unsupported_text' && !options.documentText)) {
+      // Without source text, a non-numeric statement can only be advisory in the snapshot check, unless
+      // it cites only news items: their headline is all they say, so an event none of them names is invented.
+      const statesNews =
+        c.kind === 'unsupported_text' &&
+        c.status === 'unsupported' &&
+        c.risk >= 0.4 &&
+        part.citations.length > 0 &&
+        part.citations.every((id) => newsHeadlines.has(id));
+      if (statesNews || (fails && !(c.kind === 'unsupported_text' && !options.documentText))) {
         findings.push(finding);
         anyFlag = true;
         if (c.status === 'contradicted') contradictedCount += 1;

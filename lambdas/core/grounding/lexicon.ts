@@ -143,7 +143,31 @@ export const METRICS: MetricEntry[] = [
     id: 'price',
     family: 'market',
     unit: 'usd',
-    phrases: ['share price', 'stock price', 'shares closed', 'closed at', 'trading at', 'traded at', 'shares traded at', 'trades at'],
+    // A quote is a stock's level stated with any verb: "traded at", "was at", "closed at", "stood at", "ended at".
+    phrases: [
+      'share price',
+      'stock price',
+      'shares closed',
+      'stock closed',
+      'closed at',
+      'trading at',
+      'traded at',
+      'shares traded at',
+      'trades at',
+      'stock was at',
+      'stock is at',
+      'shares were at',
+      'shares are at',
+      'stock stood at',
+      'shares stood at',
+      'stock ended at',
+      'shares ended at',
+      'stock finished at',
+      'shares finished at',
+      'last traded at',
+      'priced at',
+      'quoted at',
+    ],
   },
   { id: 'market_cap', family: 'market', unit: 'usd', phrases: ['market cap', 'market capitalization', 'market value'] },
   { id: 'price_target', family: 'estimate', unit: 'usd', phrases: ['price target', 'target price', 'pt'] },
@@ -283,7 +307,8 @@ export const ESTIMATE_RE =
 /** In sources, only explicit forecast words make a figure an estimate ("will" and "would" are too common in filings). */
 export const SOURCE_ESTIMATE_RE =
   /\b(consensus|guidance|guides?|guided|forecasts?|outlook|analysts?\s+(?:expect|see|forecast|estimate)|price target|target price|street estimates?)\b/i;
-export const CONSENSUS_RE = /\b(consensus|street|analysts?'?\s+(?:expect|estimate|forecast|average))/i;
+export const CONSENSUS_RE =
+  /\b(consensus|street|analysts?'?,?\s+(?:on average,?\s+|in aggregate,?\s+)?(?:expect|estimate|forecast|average|see))/i;
 export const CURRENT_RE = /\b(currently|now stands?|latest|most recent|today|as of today|at present)\b/i;
 
 export const HEDGE_RE =
@@ -401,3 +426,60 @@ export function contentTokens(text: string): string[] {
 /** Words in a clause that never name a line item: units, periods, basis and hedge words. */
 export const NON_LABEL_RE =
   /^(?:doubled|tripled|halved|quadrupled|cent|percent|pct|bp|bps|basi|point|dollar|usd|fy\d*|q[1-4]|h[12]|analyst|expect|expected|estimate|estimated|consensus|guidance|forecast|projected|outlook|approximately|roughly|nearly|around|almost|just|over|under|some|reached|totaled|came|stood|compared|billion|million|thousand|bn|mn|while|whereas|respectively|rate|rated|rating|quarterly|annual|yoy|sequentially|stock|reach|fiscal)$/;
+
+/**
+ * Promissory language (FINRA Rule 2210 forbids promising or predicting gains): a stated future
+ * rise of the shares, a guarantee of returns, or advice to buy or sell. Not a question of sources:
+ * no source can make such a sentence right in a brief.
+ */
+export const PROMISSORY_RE = new RegExp(
+  [
+    String.raw`\b(?:will|shall|is going to|are going to|is set to|are set to|is bound to|are bound to|is sure to|are sure to|is certain to|are certain to|cannot fail to|can(?:'|no)?t fail to)\s+(?:definitely\s+|certainly\s+|surely\s+|undoubtedly\s+|clearly\s+|only\s+)?(?:keep\s+|continue\s+(?:to\s+)?)?(?:ris(?:e|ing)|rally(?:ing)?|climb(?:ing)?|soar(?:ing)?|surg(?:e|ing)|jump(?:ing)?|doubl(?:e|ing)|tripl(?:e|ing)|outperform(?:ing)?|beat(?:ing)? the market|go(?:ing)? up|go(?:ing)? higher|mov(?:e|ing) higher|increas(?:e|ing) in value|appreciat(?:e|ing)|gain(?:ing)?|recover(?:ing)?|rebound(?:ing)?|pay(?:ing)? off|mak(?:e|ing) money|deliver(?:ing)? (?:strong |high |great |outsized )?(?:returns|gains))\b`,
+    String.raw`\bguarantee[sd]?\s+(?:\w+\s+){0,2}(?:gains?|returns?|profits?|upside|appreciation|income)\b`,
+    String.raw`\bguaranteed\s+(?:to\s+)?(?:gains?|returns?|profits?|upside|rise|double|win)\b`,
+    String.raw`\b(?:risk[- ]free(?!\s+(?:interest\s+)?(?:rates?|yields?|assets?|bonds?|securities|treasur\w*|instruments?))|can(?:'|no)?t lose|can(?:'|no)?t go wrong|sure (?:thing|bet)|no[- ]brainer|money[- ]maker)\b`,
+    String.raw`\b(?:the )?(?:stock|shares?|it|this name)\s+(?:is|are|remains?|looks? like)\s+(?:an?\s+)?(?:strong\s+|clear\s+|screaming\s+|must\s+)?(?:buy|must[- ]own|bargain|steal)\b(?![- ](?:rating|recommendation))`,
+    String.raw`\b(?:you|your clients?|investors?|advisors?|clients?|one)\s+(?:should|must|ought to|need to)\s+(?:buy|sell|add|accumulate|load up|own|dump|short)\b`,
+    String.raw`\b(?:we|i)\s+(?:recommend|suggest|advise|urge)\s+(?:buying|selling|adding|accumulating|that (?:you|clients|investors) (?:buy|sell))\b`,
+    String.raw`\b(?:buy|sell|grab|add) (?:it|the stock|the shares|now) (?:now|today|before)\b`,
+  ].join('|'),
+  'i',
+);
+
+/**
+ * Superlatives that claim a standing no single period's figure shows ("a record $3.5 billion",
+ * "an all-time high", "the best quarter in its history"): they need a source that says so.
+ */
+export const SUPERLATIVE_RE =
+  /\b(?:(?:a|an|its|their|the|new|another)\s+record\b(?![- ](?:date|holders?|of|keeping)\b)|record[- ](?:high|low|breaking|setting|levels?|results?|revenues?|sales|earnings|profits?|income|quarters?|years?|margins?|growth|orders|backlog|volumes?)\b|all[- ]time (?:high|low|best)|best[- ]ever|highest[- ]ever|lowest[- ]ever|strongest[- ]ever|unprecedented|(?:highest|lowest|largest|biggest|strongest|best|worst) (?:\w+ ){0,2}(?:ever|on record|in (?:the company's |its |company )?history))\b/i;
+
+export type Stance = 'positive' | 'neutral' | 'negative';
+
+/**
+ * An analyst's stance in broker language: research notes say what their ratings mean in words
+ * ("we stay constructive", "we remain on the sidelines", "we remain cautious", "upside", "priced in").
+ */
+const STANCE_CUES: Record<Stance, RegExp> = {
+  positive:
+    /\b(?:constructive|bullish|upside|undervalued|underappreciated|under-appreciated|attractive(?:ly valued)?|compelling|durable|strength|strong|runway|tailwinds?|outperform\w*|upgrad\w*|too conservative|room for (?:capital )?returns|expansion|accelerat\w*|beat|raise[sd]?|positive|favou?rable|optimistic|cheap)\b/gi,
+  neutral:
+    /\b(?:sidelines?|fairly valued|reasonably valued|fully valued|balanced|priced in|wait(?:ing)?(?:-and-see)?|neutral|in line|in-line|equal[- ]weight|market[- ]perform|hold|unchanged view|mixed)\b/gi,
+  negative:
+    /\b(?:cautious|bearish|downside|overvalued|expensive|risks?|pressure|too high|headwinds?|deteriorat\w*|downgrad\w*|weak\w*|soft(?:ens|ening|er)?|little room for error|concerns?|negative|pessimistic|underperform\w*|stretched)\b/gi,
+};
+
+/** Counts of stance cues in a text. */
+export function stanceCues(text: string): Record<Stance, number> {
+  const out = { positive: 0, neutral: 0, negative: 0 };
+  for (const stance of ['positive', 'neutral', 'negative'] as const) {
+    const re = STANCE_CUES[stance];
+    re.lastIndex = 0;
+    out[stance] = (text.match(re) ?? []).length;
+  }
+  return out;
+}
+
+/** The stance a rating states: buy-side ratings are positive, hold-side neutral, sell-side negative. */
+export function stanceOfRating(rating: Rating): Stance {
+  return rating === 'buy' ? 'positive' : rating === 'sell' ? 'negative' : 'neutral';
+}

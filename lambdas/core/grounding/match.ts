@@ -35,7 +35,9 @@ export type FindingKind =
   | 'unknown_citation'
   | 'citation_mismatch'
   | 'missing_citation'
-  | 'future_date';
+  | 'future_date'
+  | 'promissory'
+  | 'unsupported_superlative';
 
 export type ClaimStatus = 'supported' | 'contradicted' | 'unsupported';
 
@@ -152,6 +154,9 @@ function close(a: number, b: number, tol: number): boolean {
   return Math.abs(a - b) <= tol + Math.abs(b) * 1e-9;
 }
 
+/** Words that open many line items' labels ("Total assets", "Total liabilities"): they do not say which one. */
+const LABEL_PREFIX_WORDS = new Set(['total', 'net', 'other', 'gross']);
+
 function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
   const tokens = new Set(claim.tokens);
   const counts = new Map<number, number>();
@@ -169,10 +174,18 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
     if (score < 0.5) continue;
     // Where the claim names this figure: its label first, then its column words ("Mission Solutions"), so
     // "A, B and C" can be told apart whether A, B and C are rows or columns.
-    let labelAt = 1e6;
-    for (const t of fig.labelTokens) {
-      const p = claim.tokenPos.get(t);
-      if (p !== undefined && p < labelAt) labelAt = p;
+    // A line item the lexicon knows is named where the claim names it ("total liabilities"), not at the
+    // first word it shares with others ("total"): so "A to B" tells A and B apart.
+    let labelAt = fig.metric ? (claim.tokenPos.get(`#${fig.metric}`) ?? 1e6) : 1e6;
+    if (labelAt === 1e6) {
+      let generic = 1e6;
+      for (const t of fig.labelTokens) {
+        const p = claim.tokenPos.get(t);
+        if (p === undefined) continue;
+        if (LABEL_PREFIX_WORDS.has(t)) generic = Math.min(generic, p);
+        else if (p < labelAt) labelAt = p;
+      }
+      if (labelAt === 1e6) labelAt = generic;
     }
     let contextAt = 1e6;
     for (const t of fig.contextTokens) {

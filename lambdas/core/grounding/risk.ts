@@ -22,6 +22,7 @@ export function claimRisk(c: RiskInput): number {
   if (c.status === 'contradicted') r = 0.95;
   else if (c.status === 'unsupported') {
     if (c.kind === 'missing_period') r = 0.45;
+    else if (c.kind === 'unsupported_superlative') r = 0.7;
     else if (c.numeric || c.kind === 'unknown_entity' || c.kind === 'unknown_citation') r = 0.65;
     else r = c.weak ? 0.3 : 0.45;
   } else r = c.weak ? 0.2 : c.derived ? 0.08 : 0.03;
