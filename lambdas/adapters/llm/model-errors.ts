@@ -142,6 +142,20 @@ const INVENTED_EVENTS = [
   (name: string) => `${name} won a $400 million government contract.`,
 ];
 
+/**
+ * The edit of one kind applied to one sentence (any text a model wrote, a brief's or an answer's),
+ * or undefined when the sentence does not admit that kind. `invented_event` adds a sentence instead.
+ */
+export function editSentence(
+  kind: Exclude<ModelErrorKind, 'invented_event'>,
+  text: string,
+  input: BriefInput,
+  random: Random,
+): string | undefined {
+  const after = EDITS[kind](text, input, random);
+  return after === text ? undefined : after;
+}
+
 function sentencesOf(draft: SummaryDraft): SummarySentence[] {
   return draft.expanded.sections.flatMap((s) => s.sentences);
 }

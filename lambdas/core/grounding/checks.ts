@@ -255,12 +255,18 @@ export function checkFirmOfFigure(claim: NumericClaim, verdict: Verdict, index: 
 export function checkDates(claim: Claim, asOf: string | undefined): Verdict | undefined {
   if (!asOf) return undefined;
   const s = claim.ctx.sentence;
-  if (/\b(?:will|expects?|expected|plans?|scheduled|due|matur(?:e|es|ing)|guid(?:e|ance)|forecast|target|by|through|until|next)\b/i.test(s))
-    return undefined;
+  // A forward-looking sentence may name a later date; a "price target" is a noun, not a forecast.
+  const forward =
+    /\b(?:will|expects?|expected|plans?|scheduled|due|matur(?:e|es|ing)|guid(?:e|ance)|forecast|(?<!price )target|by|through|until|next)\b/i.test(
+      s,
+    );
   for (const p of claim.ctx.periods) {
     if (p.kind !== 'date' && p.kind !== 'month') continue;
     const end = approximateEnd(p);
-    if (end && end > asOf)
+    if (!end || end <= asOf) continue;
+    // "as of <date>" reports a state on that date, which cannot lie after the as-of date.
+    const reportedAsOf = s.toLowerCase().includes(`as of ${p.text.toLowerCase()}`);
+    if (!forward || reportedAsOf)
       return { status: 'contradicted', kind: 'future_date', reason: `${p.text} is after the as-of date ${asOf}, stated as past` };
   }
   return undefined;

@@ -106,10 +106,13 @@ export function confidenceLabelOf(confidence: number): ConfidenceLabel {
 /** The companies and passages of the context, which an answer's statements may rest on. */
 function groundingOf(context: AnswerContext): OutputGrounding {
   const documentText: Record<string, string> = {};
-  for (const excerpt of context.excerpts) {
-    const docId = context.sources.find((s) => s.n === excerpt.source)?.docId;
-    if (docId) documentText[docId] = documentText[docId] ? `${documentText[docId]}\n${excerpt.text}` : excerpt.text;
-  }
+  const add = (n: number, text: string) => {
+    const docId = context.sources.find((s) => s.n === n)?.docId;
+    if (docId) documentText[docId] = documentText[docId] ? `${documentText[docId]}\n${text}` : text;
+  };
+  for (const excerpt of context.excerpts) add(excerpt.source, excerpt.text);
+  // The stored brief's sentences were verified against these same sources (a rating, a target).
+  for (const company of context.companies) for (const sentence of company.brief) for (const n of sentence.sources) add(n, sentence.text);
   return { knownEntities: context.companies.flatMap((c) => [c.ticker, c.name]), documentText };
 }
 
