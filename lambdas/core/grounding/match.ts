@@ -413,6 +413,9 @@ function absSame(claim: NumericClaim, fig: SourceFigure, tol: number): boolean {
   return effective(claim, fig).some((v) => close(Math.abs(claim.signed), Math.abs(v), tol));
 }
 
+/** A loss-named line item is its profit line below zero. */
+const PROFIT_OF_LOSS: Record<string, string> = { net_loss: 'net_income', operating_loss: 'operating_income' };
+
 /** Ground one numeric claim. */
 export function matchNumber(claim: NumericClaim, index: SourceIndex, options: MatchOptions = {}): Verdict {
   const f = claim.figure;
@@ -674,6 +677,24 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
   const usable = sameValueFigs.filter(
     (g) => unitFitsDirect(f.unit, g, f.scaleStated) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)),
   );
+  // Two line items can hold the same value; the one the sentence names, with the sign it words, is what counts.
+  const ownLine = usable.find(
+    (g) =>
+      (g.metric === claim.metric || g.metric === PROFIT_OF_LOSS[claim.metric ?? '']) &&
+      periodFit(claim.periods, g, index) === 'yes' &&
+      g.basis === 'reported' &&
+      !g.conflictLoser &&
+      absSame(claim, g, tol) &&
+      (claim.lossNamed ? g.value <= 0 : g.value >= 0 || claim.figure.signMarked),
+  );
+  if (ownLine && !claim.isChange) {
+    return {
+      status: 'supported',
+      kind: 'supported',
+      reason: `${f.raw} is ${ownLine.label} (${periodLabel(ownLine.period)})`,
+      evidence: evidenceOf(ownLine),
+    };
+  }
   const quarterNamed = claim.periods.some((p) => p.quarter);
   for (const g of usable) {
     if (!labelled.has(g.id)) continue;
@@ -755,6 +776,21 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
         g.basis === 'reported' &&
         (claim.metric !== undefined || scored.length > 0),
     );
+    // "Revenue was up 11.5%" states revenue growth: a growth line of the same metric supports it.
+    if (
+      other &&
+      claim.isChange &&
+      claim.metric &&
+      other.metric === `${claim.metric}_growth` &&
+      sameValue(claim, other, claim.signed, tol)
+    ) {
+      return {
+        status: 'supported',
+        kind: 'supported',
+        reason: `${f.raw} is ${other.label} (${periodLabel(other.period)})`,
+        evidence: evidenceOf(other),
+      };
+    }
     if (other && (levelStrong.length > 0 || claim.metric)) {
       return {
         status: 'contradicted',
