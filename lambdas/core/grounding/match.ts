@@ -678,14 +678,18 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
     (g) => unitFitsDirect(f.unit, g, f.scaleStated) || (LEVEL_UNITS.has(f.unit) && LEVEL_UNITS.has(g.unit)),
   );
   // Two line items can hold the same value; the one the sentence names, with the sign it words, is what counts.
+  const claimNegative = claim.lossNamed || claim.signed < 0;
   const ownLine = usable.find(
     (g) =>
-      (g.metric === claim.metric || g.metric === PROFIT_OF_LOSS[claim.metric ?? '']) &&
+      claim.metric !== undefined &&
+      // Only structured facts: their metric is exact, where a table's lines share a coarse lexicon id.
+      g.origin === 'fact' &&
+      (g.metric === claim.metric || g.metric === PROFIT_OF_LOSS[claim.metric]) &&
       periodFit(claim.periods, g, index) === 'yes' &&
       g.basis === 'reported' &&
       !g.conflictLoser &&
       absSame(claim, g, tol) &&
-      (claim.lossNamed ? g.value <= 0 : g.value >= 0 || claim.figure.signMarked),
+      (claimNegative ? g.value <= 0 : g.value >= 0),
   );
   if (ownLine && !claim.isChange) {
     return {
