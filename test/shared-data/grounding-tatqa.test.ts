@@ -19,7 +19,7 @@ const rows: DetectRow[] = tatqaRows(JSON.parse(readFileSync(DATA, 'utf8')) as Ta
 const TARGET = { gold: 0.9, perturbed: 0.95 };
 /** Measured on this commit (see the report); a drop below fails. */
 const FLOOR: Record<string, number> = {
-  gold: 0.795,
+  gold: 0.8,
   scale10: 0.975,
   value7: 0.965,
   other_year: 0.925,
