@@ -553,6 +553,51 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
         }
       }
 
+  // 2a. The change of a two-year average ("the change between 2018 and 2019 average free cash flow"):
+  // TAT-QA's reading is avg(latest two years) − avg(the two years before), so the year before the range counts too.
+  const hiYear = Math.max(...namedYears);
+  if (
+    claim.isAverage &&
+    claim.isChange &&
+    namedYears.size >= 2 &&
+    namedYears.has(hiYear - 1) &&
+    [...namedYears].every((y) => y >= hiYear - 2)
+  ) {
+    const hi = hiYear;
+    const seriesOf = new Set(pool.map((s) => s.fig.series));
+    const bySeries = new Map<string, Map<number, SourceFigure>>();
+    for (const s of scored) {
+      const y = s.fig.period?.year;
+      if (y === undefined || s.fig.period?.quarter || !seriesOf.has(s.fig.series) || y < hi - 2 || y > hi) continue;
+      const years = bySeries.get(s.fig.series) ?? bySeries.set(s.fig.series, new Map()).get(s.fig.series)!;
+      if (!years.has(y)) years.set(y, s.fig);
+    }
+    for (const years of bySeries.values()) {
+      const [c, b, a] = [years.get(hi), years.get(hi - 1), years.get(hi - 2)];
+      if (!c || !b || !a) continue;
+      const [vc, vb, va] = [c, b, a].map((g) => effective(claim, g)[0]!) as [number, number, number];
+      const d: Derivation = {
+        value: (vc + vb) / 2 - (vb + va) / 2,
+        program: () => `(${fmtOperand(vc)} + ${fmtOperand(vb)}) / 2 - (${fmtOperand(vb)} + ${fmtOperand(va)}) / 2`,
+        figs: [c, b, a],
+      };
+      if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d)))
+        return {
+          status: 'supported',
+          kind: 'supported',
+          reason: `${f.raw} = ${d.program()} from ${c.label} ${periodLabel(c.period)}, ${periodLabel(b.period)}, ${periodLabel(a.period)}`,
+          derived: true,
+          evidence: {
+            sourceId: c.sourceId,
+            quote: d.figs.map((x) => x.snippet).join(' ; '),
+            value: d.value,
+            program: d.program(),
+            factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])),
+          },
+        };
+    }
+  }
+
   // 2b. Ratios the lexicon defines (margins, per-share), from the line items they are made of.
   const formula = claim.metric ? FORMULAS[claim.metric] : undefined;
   if (formula) {
