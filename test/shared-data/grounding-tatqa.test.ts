@@ -19,12 +19,12 @@ const rows: DetectRow[] = tatqaRows(JSON.parse(readFileSync(DATA, 'utf8')) as Ta
 const TARGET = { gold: 0.9, perturbed: 0.95 };
 /** Measured on this commit (see the report); a drop below fails. */
 const FLOOR: Record<string, number> = {
-  gold: 0.795,
+  gold: 0.8,
   scale10: 0.975,
   value7: 0.965,
-  other_year: 0.92,
-  wrong_line_item: 0.91,
-  flip_sign: 0.92,
+  other_year: 0.925,
+  wrong_line_item: 0.92,
+  flip_sign: 0.925,
 };
 
 const results = rows.map((row) => ({ row, result: detect({ text: row.text, sources: row.sources }) }));

@@ -157,8 +157,21 @@ function close(a: number, b: number, tol: number): boolean {
 /** Words that open many line items' labels ("Total assets", "Total liabilities"): they do not say which one. */
 const LABEL_PREFIX_WORDS = new Set(['total', 'net', 'other', 'gross']);
 
+const START_RE = /\b(?:beginning|start|opening|at the start)\b/i;
+const END_RE = /\b(?:end|ending|closing)\b/i;
+
+/** Which end of a period a text names ("beginning balance", "outstanding at end of period"), when it names one. */
+function boundaryOf(text: string): 'start' | 'end' | undefined {
+  const start = START_RE.test(text);
+  const end = END_RE.test(text);
+  return start === end ? undefined : start ? 'start' : 'end';
+}
+
 function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
   const tokens = new Set(claim.tokens);
+  // "end" and "period" are stop words, so "Outstanding at start of period" and "… at end of period" share every
+  // content word: the boundary they name tells them apart.
+  const claimBoundary = boundaryOf(claim.clause);
   const counts = new Map<number, number>();
   for (const t of tokens) for (const id of index.byToken.get(t) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
   const out: Scored[] = [];
@@ -170,6 +183,10 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
     // A claim that names one line item is not about a figure of another ("revenue" vs "#operating_income").
     if (claim.metric && fig.metric && claim.metric !== fig.metric && !tokens.has(`#${fig.metric}`)) score *= 0.5;
     if (fig.contextTokens.some((t) => tokens.has(t))) score += 0.1;
+    if (claimBoundary && fig.origin === 'table') {
+      const figBoundary = boundaryOf(fig.label);
+      if (figBoundary && figBoundary !== claimBoundary) score *= 0.5;
+    }
     score = Math.min(score, 1.1);
     if (score < 0.5) continue;
     // Where the claim names this figure: its label first, then its column words ("Mission Solutions"), so
@@ -341,8 +358,7 @@ function* derivations(
         // Adding a line item across periods only when the claim says so ("total for 2018 and 2019", "average").
         const sumOk = !sameSeries || claim.isSum || /\b(?:sum|combined|together|both|total|aggregate|cumulative)\b/i.test(claim.clause);
         if (i < j && sumOk) yield { value: va + vb, program: () => `${fmtOperand(va)} + ${fmtOperand(vb)}`, ...both };
-        if (i < j && (claim.isAverage || !sameSeries))
-          yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
+        if (i < j && claim.isAverage) yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)} + ${fmtOperand(vb)}) / 2`, ...both };
       }
     }
   }
@@ -539,6 +555,51 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
           };
         }
       }
+
+  // 2a. The change of a two-year average ("the change between 2018 and 2019 average free cash flow"):
+  // TAT-QA's reading is avg(latest two years) − avg(the two years before), so the year before the range counts too.
+  const hiYear = Math.max(...namedYears);
+  if (
+    claim.isAverage &&
+    claim.isChange &&
+    namedYears.size >= 2 &&
+    namedYears.has(hiYear - 1) &&
+    [...namedYears].every((y) => y >= hiYear - 2)
+  ) {
+    const hi = hiYear;
+    const seriesOf = new Set(pool.map((s) => s.fig.series));
+    const bySeries = new Map<string, Map<number, SourceFigure>>();
+    for (const s of scored) {
+      const y = s.fig.period?.year;
+      if (y === undefined || s.fig.period?.quarter || !seriesOf.has(s.fig.series) || y < hi - 2 || y > hi) continue;
+      const years = bySeries.get(s.fig.series) ?? bySeries.set(s.fig.series, new Map()).get(s.fig.series)!;
+      if (!years.has(y)) years.set(y, s.fig);
+    }
+    for (const years of bySeries.values()) {
+      const [c, b, a] = [years.get(hi), years.get(hi - 1), years.get(hi - 2)];
+      if (!c || !b || !a) continue;
+      const [vc, vb, va] = [c, b, a].map((g) => effective(claim, g)[0]!) as [number, number, number];
+      const d: Derivation = {
+        value: (vc + vb) / 2 - (vb + va) / 2,
+        program: () => `(${fmtOperand(vc)} + ${fmtOperand(vb)}) / 2 - (${fmtOperand(vb)} + ${fmtOperand(va)}) / 2`,
+        figs: [c, b, a],
+      };
+      if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d)))
+        return {
+          status: 'supported',
+          kind: 'supported',
+          reason: `${f.raw} = ${d.program()} from ${c.label} ${periodLabel(c.period)}, ${periodLabel(b.period)}, ${periodLabel(a.period)}`,
+          derived: true,
+          evidence: {
+            sourceId: c.sourceId,
+            quote: d.figs.map((x) => x.snippet).join(' ; '),
+            value: d.value,
+            program: d.program(),
+            factIds: d.figs.flatMap((x) => (x.factId ? [x.factId] : [])),
+          },
+        };
+    }
+  }
 
   // 2b. Ratios the lexicon defines (margins, per-share), from the line items they are made of.
   const formula = claim.metric ? FORMULAS[claim.metric] : undefined;

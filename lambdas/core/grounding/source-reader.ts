@@ -261,19 +261,21 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   ];
   const tableYear = headerYears.length === 1 ? headerYears[0] : undefined;
   const colPeriod = colText.map((t) => periodKeyOf(t, tableYear));
-  const colTokens = colText.map((t) => {
+  const columnTokens = (t: string) => {
     let stripped = t;
     for (const p of [...findPeriods(t)].reverse()) stripped = `${stripped.slice(0, p.start)} ${stripped.slice(p.end)}`;
     stripped = stripped.replace(/\b(?:19|20)\d{2}\b|\b(?:FY|Q[1-4]|H[12])\s?'?\d{2,4}\b/gi, ' ');
     return contentTokens(stripped).filter((w) => !/^(?:in|thousand|million|billion|usd|eur|gbp)$/.test(w));
-  });
-  const colInfo = colText.map((t, c) => ({
+  };
+  const colTokens = colText.map(columnTokens);
+  const columnInfo = (t: string, tokens: string[]) => ({
     pct: PCT_HEADER_RE.test(t),
     estimate: SOURCE_ESTIMATE_RE.test(t),
-    key: (colTokens[c] ?? []).join(' '),
-    labelPart: colTokens[c]?.length ? `(${t})` : '',
+    key: tokens.join(' '),
+    labelPart: tokens.length ? `(${t})` : '',
     seriesPart: '',
-  }));
+  });
+  const colInfo = colText.map((t, c) => columnInfo(t, colTokens[c] ?? []));
   let section = '';
   let sectionPeriod: PeriodKey | undefined;
   // A header row with only a first cell ("As at 31 December 2019") opens a section, like one between data rows.
@@ -321,6 +323,7 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       last = r;
     }
   }
+  let afterFigures = false;
   for (let r = firstData; r < clean.length; r++) {
     const row = clean[r]!;
     const rawLabel = row[0] ?? '';
@@ -330,7 +333,31 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       .replace(/:$/, '')
       .trim();
     const cells = row.slice(1).map((c) => parseCell(c));
-    if (cells.every((c) => c === undefined)) {
+    // A header row again below data rows (two years' roll-forwards stacked in one table): its columns
+    // name new periods for the rows under it.
+    if (
+      cells.every((c) => c === undefined) &&
+      afterFigures &&
+      (rawLabel === '' || isScaleCell(rawLabel)) &&
+      row.slice(1).filter((c) => c !== '' && namesPeriod(c)).length >= 2
+    ) {
+      afterFigures = false;
+      const restated = new Set<string>();
+      for (let c = 1; c < width; c++) {
+        const t = row[c] ?? '';
+        if (t === '' || isScaleCell(t)) continue;
+        colText[c] = t;
+        colPeriod[c] = periodKeyOf(t, tableYear);
+        colTokens[c] = columnTokens(t);
+        colInfo[c] = columnInfo(t, colTokens[c] ?? []);
+        const key = colPeriod[c] ? pk(colPeriod[c]) : undefined;
+        if (key !== undefined && !restated.has(key)) restated.add(key);
+        else colInfo[c]!.seriesPart = colInfo[c]!.key;
+      }
+      continue;
+    }
+    afterFigures = cells.some((c) => c !== undefined);
+    if (!afterFigures) {
       if (label) {
         section = label;
         sectionPeriod = periodKeyOf(label);
