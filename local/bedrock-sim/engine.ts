@@ -156,7 +156,7 @@ export class SimulatorEngine {
     this.now = options.now ?? (() => performance.now());
     this.startedAt = this.now();
     this.cache = new PromptCache(options.config.cacheTtlSeconds * 1000);
-    this.writer = new LocalGroundedLlm({ slipRate: options.config.slipRate });
+    this.writer = new LocalGroundedLlm({ slipRate: options.config.slipRate, surfaceForms: 'varied' });
     this.content = options.content;
   }
 
