@@ -124,8 +124,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 
 /** With the local writer, how the verifier did on the errors it planted in this run's drafts. */
 async function localDetectorScore(dataDir: string, runId: string, asOf: string): Promise<DetectorScore | undefined> {
-  const planted = readPlantedErrors(join(dataDir, PLANTED_ERRORS_FILE));
   if ((process.env.FA_LLM || 'local') !== 'local') return undefined;
+  const planted = readPlantedErrors(join(dataDir, PLANTED_ERRORS_FILE));
   const { batchDependencies } = await import('../lambdas/wiring/batch');
   const outcomes = await (await batchDependencies()).repositories.runs.listStockOutcomes(runId);
   return scoreDetector(outcomes, planted, asOf);
