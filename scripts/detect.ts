@@ -5,8 +5,35 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { cli, fail, printJson, runCli } from './lib/cli';
+import { cli, printJson, runCli } from './lib/cli';
 import { fileOutput, runDetect } from './lib/detect-run';
+import type { GroundingJudge } from '../lambdas/core/ports/judge';
+import { ModelRouter } from '../lambdas/core/routing/model-router';
+import { createBedrockRuntimeClient } from '../lambdas/adapters/llm/bedrock-client';
+import { BedrockConverseLlm } from '../lambdas/adapters/llm/bedrock-converse';
+import { LlmJudge } from '../lambdas/adapters/llm/llm-judge';
+import { loadModelConfig } from '../lambdas/adapters/llm/model-config';
+import { startBedrockSimulator } from '../local/bedrock-simulator';
+
+/**
+ * The judge: Bedrock Converse on the model routed for classification, pinned, at temperature 0 —
+ * against real Bedrock, or the loopback simulator (whose judge is deterministic and lexical).
+ */
+async function createJudge(adapter: 'sim' | 'bedrock'): Promise<{ judge: GroundingJudge; close(): Promise<void> }> {
+  const models = loadModelConfig(process.env.FA_MODELS_CONFIG || 'config/models.yaml');
+  const modelId = new ModelRouter(models).route('classify').modelId;
+  process.env.FA_SIM_LATENCY ||= 'none';
+  const simulator = adapter === 'sim' ? await startBedrockSimulator() : undefined;
+  const client = createBedrockRuntimeClient({ region: models.region, ...(simulator ? { endpoint: simulator.endpoint } : {}) });
+  process.stderr.write(`judge: ${modelId} on ${simulator ? `the Bedrock simulator at ${simulator.endpoint}` : 'Amazon Bedrock'}\n`);
+  return {
+    judge: new LlmJudge(new BedrockConverseLlm({ client, promptCaching: false }), modelId),
+    close: async () => {
+      client.destroy();
+      await simulator?.close();
+    },
+  };
+}
 
 const OptionsSchema = z
   .object({
@@ -33,14 +60,15 @@ const program = cli(
   .option('--judge <adapter>', 'LLM judge for claims the deterministic checks cannot settle: sim or bedrock');
 
 runCli(program, OptionsSchema, async (options) => {
-  if (options.judge) fail(`--judge ${options.judge}: the judge adapter is not wired to a model yet; run without --judge`);
+  const judge = options.judge ? await createJudge(options.judge) : undefined;
   const output = options.out ? fileOutput(options.out) : options.json ? undefined : process.stdout;
   const summary = await runDetect({
     input: options.in,
     output,
     progress: (line) => process.stderr.write(`${line}\n`),
     warn: (line) => process.stderr.write(`malformed: ${line}\n`),
-  });
+    ...(judge ? { judge: judge.judge } : {}),
+  }).finally(() => judge?.close());
   if (options.out && output) await new Promise<void>((resolve) => output.end(resolve));
   const c = summary.confusion;
   process.stderr.write(

@@ -24,6 +24,8 @@ import { countTokens, truncateToTokens } from './tokens';
 import { converseResponseBody, ConverseRequestSchema, TitanRequestSchema } from './wire';
 import type { BedrockErrorType, ContentBlock, ConverseRequest } from './wire';
 import { describeIssue } from '../../lambdas/core/validation';
+import { isJudgePrompt, parseJudgePrompt } from '../../lambdas/core/grounding/judge-prompt';
+import { LocalJudge } from '../../lambdas/adapters/llm/local-judge';
 
 /** Formatting tokens Claude adds around each message and the system prompt. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
@@ -147,6 +149,8 @@ export class SimulatorEngine {
   private readonly quotas = new Map<string, QuotaWindow>();
   private readonly perModel = new Map<string, ModelStats>();
   private readonly writer: LocalGroundedLlm;
+  /** Judge prompts (the grounding judge port) get a deterministic lexical judge. */
+  private readonly judge = new LocalJudge();
   private readonly content: LlmPort | undefined;
   private requestCount = 0;
 
@@ -369,6 +373,7 @@ export class SimulatorEngine {
   private async write(request: Omit<LlmRequest, 'task'>): Promise<string> {
     const task = writerTaskOf(request.prompt);
     try {
+      if (isJudgePrompt(request.prompt)) return JSON.stringify(await this.judge.judge(parseJudgePrompt(request.prompt)));
       if (task) return (await this.writer.converse({ ...request, task })).text;
       if (this.content) return (await this.content.converse({ ...request, task: 'answer' })).text;
     } catch (error) {

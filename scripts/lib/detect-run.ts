@@ -8,7 +8,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { detect } from '../../lambdas/core/grounding';
+import { detect, detectWithJudge } from '../../lambdas/core/grounding';
+import type { GroundingJudge } from '../../lambdas/core/ports/judge';
 import type { DetectResult } from '../../lambdas/core/grounding';
 
 const SourceSchema = z.object({
@@ -90,6 +91,8 @@ export interface RunOptions {
   output?: Writable;
   progress?: (line: string) => void;
   warn?: (line: string) => void;
+  /** An LLM judge for the claims the deterministic checks leave unsettled (`--judge`). */
+  judge?: GroundingJudge;
 }
 
 export interface RunSummary {
@@ -147,7 +150,8 @@ export async function runDetect(options: RunOptions): Promise<RunSummary> {
     const row = parsed.data;
     let result: DetectResult;
     try {
-      result = detect({ text: row.text, sources: row.sources, facts: row.facts as never, asOf: row.asOf?.slice(0, 10) });
+      const input = { text: row.text, sources: row.sources, facts: row.facts as never, asOf: row.asOf?.slice(0, 10) };
+      result = options.judge ? await detectWithJudge(input, { judge: options.judge }) : detect(input);
     } catch (error) {
       malformed += 1;
       options.warn?.(`line ${line} (id ${row.id}): detector failed: ${(error as Error).message}`);

@@ -1,6 +1,6 @@
 /**
  * Detect rows from real EDGAR company facts: each fact stated as a brief would state it (the
- * writer's own formatting, DESIGN §5) against the facts as a FactSnapshot would carry them
+ * writer's own formatting, docs/DESIGN.md §5) against the facts as a FactSnapshot would carry them
  * (label false), and perturbed copies (label true): ×10, ±7 %, another fiscal year, another line
  * item of the same period, flipped sign.
  */

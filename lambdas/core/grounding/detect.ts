@@ -1,5 +1,5 @@
 /**
- * The hallucination detector's entry points (DESIGN §7): deterministic checks first (numbers with
+ * The hallucination detector's entry points (docs/DESIGN.md §7): deterministic checks first (numbers with
  * scale and derived values, dates and periods against the as-of date, entities, ratings, conflicts,
  * citations, entailment), an optional LLM judge second, uncertainty last; the risk score drives
  * publish / hedge / regenerate / facts-only. `verifyDraftGrounding` checks a SummaryDraft against a

@@ -1,7 +1,7 @@
 /**
  * The grounding-judge port: an LLM asked whether the sources support one claim. Three-valued, and
  * every verdict but `unsupported` must quote the source verbatim; the core checks the quote
- * against the source text and ignores a verdict whose quote it cannot find (DESIGN §7).
+ * against the source text and ignores a verdict whose quote it cannot find (docs/DESIGN.md §7).
  */
 export type JudgeVerdict = 'supported' | 'contradicted' | 'unsupported';
 
