@@ -5,21 +5,11 @@
  * one thread, so rows/s is the per-core figure.
  */
 import { cpus } from 'node:os';
-import { Command } from 'commander';
+import { z } from 'zod';
 import { detect } from '../lambdas/core/grounding';
 import type { SourceInput } from '../lambdas/core/grounding';
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../local/bedrock-sim/random';
+import { cli, runCli } from '../scripts/lib/cli';
 
 const LINE_ITEMS = [
   'net sales',
@@ -85,57 +75,61 @@ function makeRow(r: () => number, i: number): Row {
   return { text: sentences.join(' '), sources };
 }
 
-const program = new Command('bench:detect')
-  .option('--rows <n>', 'rows to generate', '1000')
-  .option('--seed <n>', 'generator seed', '42')
-  .option('--json', 'print one JSON object as the last line of stdout')
-  .exitOverride((e) => process.exit(e.code === 'commander.helpDisplayed' ? 0 : 2))
-  .parse(process.argv);
-const opts = program.opts<{ rows: string; seed: string; json?: boolean }>();
-const n = Number(opts.rows);
-if (!Number.isInteger(n) || n <= 0) {
-  process.stderr.write('error: --rows must be a positive integer\n');
-  process.exit(2);
-}
-const r = rng(Number(opts.seed));
-const rows = Array.from({ length: n }, (_, i) => makeRow(r, i));
-const words = rows.reduce((a, row) => a + row.text.split(/\s+/).length, 0) / n;
-process.stderr.write(`bench:detect: ${n} rows, ${words.toFixed(0)} words each, 20 passages each (seed ${opts.seed})\n`);
-// Warm up the JIT on a few rows so the figure is the steady state a batch sees.
-for (const row of rows.slice(0, Math.min(20, n))) detect(row);
-let claims = 0;
-let flagged = 0;
-const started = performance.now();
-const cpuStart = process.cpuUsage();
-for (const [i, row] of rows.entries()) {
-  const result = detect(row);
-  claims += result.claims.length;
-  if (result.hallucinated) flagged += 1;
-  if ((i + 1) % 200 === 0)
-    process.stderr.write(`  ${i + 1}/${n} rows, ${((i + 1) / ((performance.now() - started) / 1000)).toFixed(0)} rows/s\n`);
-}
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuStart);
-// CPU seconds of this (single-threaded) process: the per-core figure, even when other work shares the machine.
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-const rowsPerSecond = n / seconds;
-const rowsPerCpuSecond = n / cpuSeconds;
-const summary = {
-  rows: n,
-  wordsPerRow: Math.round(words),
-  passagesPerRow: 20,
-  claims,
-  flaggedRows: flagged,
-  seconds: Math.round(seconds * 100) / 100,
-  rowsPerSecond: Math.round(rowsPerSecond),
-  cpuSeconds: Math.round(cpuSeconds * 100) / 100,
-  rowsPerSecondPerCore: Math.round(rowsPerCpuSecond),
-  cores: cpus().length,
-  target: 200,
-  meetsTarget: rowsPerCpuSecond >= 200,
-};
-process.stderr.write(
-  `bench:detect: ${summary.rowsPerSecond} rows/s wall clock, ${summary.rowsPerSecondPerCore} rows per CPU-second (one thread) (${claims} claims, ${flagged} rows flagged) — target ≥ 200 rows/s per core: ${summary.meetsTarget ? 'met' : 'NOT met'}\n`,
-);
-if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-else process.stdout.write(`${summary.rowsPerSecondPerCore} rows/s per core (${summary.rowsPerSecond} rows/s wall clock)\n`);
+const OptionsSchema = z
+  .object({
+    rows: z.coerce.number().int().positive().default(1000),
+    seed: z.coerce.number().int().nonnegative().default(42),
+    json: z.boolean().default(false),
+  })
+  .strict();
+
+const program = cli('bench:detect', "The detector's throughput on generated 1,000-word rows with 20 source passages each")
+  .option('--rows <n>', 'rows to generate (default 1000)')
+  .option('--seed <n>', 'generator seed (default 42)');
+
+runCli(program, OptionsSchema, async (opts) => {
+  const n = opts.rows;
+  const random = seededRandom(opts.seed);
+  const r = () => random.next();
+  const rows = Array.from({ length: n }, (_, i) => makeRow(r, i));
+  const words = rows.reduce((a, row) => a + row.text.split(/\s+/).length, 0) / n;
+  process.stderr.write(`bench:detect: ${n} rows, ${words.toFixed(0)} words each, 20 passages each (seed ${opts.seed})\n`);
+  // Warm up the JIT on a few rows so the figure is the steady state a batch sees.
+  for (const row of rows.slice(0, Math.min(20, n))) detect(row);
+  let claims = 0;
+  let flagged = 0;
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  for (const [i, row] of rows.entries()) {
+    const result = detect(row);
+    claims += result.claims.length;
+    if (result.hallucinated) flagged += 1;
+    if ((i + 1) % 200 === 0)
+      process.stderr.write(`  ${i + 1}/${n} rows, ${((i + 1) / ((performance.now() - started) / 1000)).toFixed(0)} rows/s\n`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU seconds of this (single-threaded) process: the per-core figure, even when other work shares the machine.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rowsPerSecond = n / seconds;
+  const rowsPerCpuSecond = n / cpuSeconds;
+  const summary = {
+    rows: n,
+    wordsPerRow: Math.round(words),
+    passagesPerRow: 20,
+    claims,
+    flaggedRows: flagged,
+    seconds: Math.round(seconds * 100) / 100,
+    rowsPerSecond: Math.round(rowsPerSecond),
+    cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+    rowsPerSecondPerCore: Math.round(rowsPerCpuSecond),
+    cores: cpus().length,
+    target: 200,
+    meetsTarget: rowsPerCpuSecond >= 200,
+  };
+  process.stderr.write(
+    `bench:detect: ${summary.rowsPerSecond} rows/s wall clock, ${summary.rowsPerSecondPerCore} rows per CPU-second (one thread) (${claims} claims, ${flagged} rows flagged) — target ≥ 200 rows/s per core: ${summary.meetsTarget ? 'met' : 'NOT met'}\n`,
+  );
+  if (!opts.json) process.stdout.write(`${summary.rowsPerSecondPerCore} rows/s per core (${summary.rowsPerSecond} rows/s wall clock)\n`);
+  return summary;
+});

@@ -14,6 +14,7 @@ import { extractMetrics } from '../lambdas/adapters/sources/edgar/companyfacts';
 import { MODEL_ERROR_KINDS, plantModelError } from '../lambdas/adapters/llm/model-errors';
 import type { ModelErrorKind, PlantedError } from '../lambdas/adapters/llm/model-errors';
 import { varySurfaceForms } from '../lambdas/adapters/llm/surface-forms';
+import { seededRandom } from '../local/bedrock-sim/random';
 
 export type Verifier = (draft: SummaryDraft, snapshot: FactSnapshot) => VerificationResult;
 
@@ -32,15 +33,6 @@ export interface PlantedErrorScore {
   recall: number;
 }
 
-/** A deterministic stream of numbers in [0, 1) per stock. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return ((state ^ (state >>> 13)) >>> 0) / 2 ** 32;
-  };
-}
-
 export async function scorePlantedErrors(options: { stocks: number; asOf: string; verify: Verifier }): Promise<PlantedErrorScore> {
   const sources = createDemoSources({});
   const companies = (await sources.universe.list()).slice(0, options.stocks);
@@ -55,7 +47,8 @@ export async function scorePlantedErrors(options: { stocks: number; asOf: string
       : [];
     const snapshot = buildFactSnapshot(bundle, metrics);
     const input = briefInputFrom(snapshot, bundle);
-    const draw = random(n * 7919 + 17);
+    const stream = seededRandom(n * 7919 + 17);
+    const draw = () => stream.next();
     const draft = varySurfaceForms(composeBrief(input, 'narrative'), draw);
     const verdict = options.verify(draft, snapshot);
     clean.drafts += 1;

@@ -7,6 +7,8 @@
  * production meets. It tells what it planted to `onPlanted`, so a run can score its verifier.
  */
 import { createHash } from 'node:crypto';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
 import { composeBrief } from '../../core/summary/compose-brief';
 import { parseWriterPrompt } from '../../core/summary/writer-prompt';
@@ -23,15 +25,10 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** A seeded stream of numbers in [0, 1) (mulberry32): the same prompt always gets the same draws. */
+/** A seeded stream of numbers in [0, 1): the same prompt always gets the same draws. */
 function seededRandom(...parts: string[]): Random {
-  let state = createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const generator = xoroshiro128plus(createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0));
+  return () => uniformFloat64(generator);
 }
 
 /** What the writer planted in one draft, with the stock and as-of date the draft was for. */

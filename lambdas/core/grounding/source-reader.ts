@@ -6,6 +6,7 @@
  * "Three months ended …"), section rows and parenthesised negatives.
  */
 import type { Fact, FactConflict } from '../model';
+import { METRIC_LABELS } from '../facts/format';
 import {
   findMetrics,
   contentTokens,
@@ -561,26 +562,10 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
   }
 }
 
+/** How the snapshot's metrics read as line-item labels: the prose names, plus the derived ratios. */
 const SNAPSHOT_LABELS: Record<string, string> = {
-  revenue: 'revenue',
-  net_income: 'net income',
-  operating_income: 'operating income',
-  gross_profit: 'gross profit',
-  eps_diluted: 'diluted EPS',
-  eps_basic: 'basic EPS',
-  total_assets: 'total assets',
-  total_liabilities: 'total liabilities',
-  stockholders_equity: "stockholders' equity",
-  cash: 'cash',
-  operating_cash_flow: 'operating cash flow',
-  shares_outstanding: 'shares outstanding',
-  dividends_per_share: 'dividends per share',
-  net_interest_income: 'net interest income',
-  price: 'share price',
+  ...METRIC_LABELS,
   market_cap: 'market cap',
-  consensus_eps: 'consensus EPS',
-  consensus_revenue: 'consensus revenue',
-  price_target: 'price target',
   gross_margin: 'gross margin',
   operating_margin: 'operating margin',
   net_margin: 'net margin',

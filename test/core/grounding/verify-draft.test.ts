@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { buildFactSnapshot } from '../../../lambdas/core/facts/normalise';
 import { briefInputFrom } from '../../../lambdas/core/summary/brief-input';
 import { composeBrief } from '../../../lambdas/core/summary/compose-brief';
-import { extractClaims, findPeriods, verifyDraftGrounding as verifySummary } from '../../../lambdas/core/grounding';
+import { extractClaims, findPeriods, verifyDraftGrounding } from '../../../lambdas/core/grounding';
 import type { SummaryDraft } from '../../../lambdas/core/model/index';
 import { bundleOf, filed, filedMetricsArb, fundamentals, note } from '../../support/snapshots';
 
@@ -21,7 +21,7 @@ function draftOf(text: string, citations: string[]): SummaryDraft {
 }
 
 const kinds = (text: string, citations: string[]) => [
-  ...new Set(verifySummary(draftOf(text, citations), snapshot).findings.map((f) => f.kind)),
+  ...new Set(verifyDraftGrounding(draftOf(text, citations), snapshot).findings.map((f) => f.kind)),
 ];
 
 describe('claim extraction', () => {
@@ -92,7 +92,7 @@ describe('briefs composed from any snapshot', () => {
         const snap = buildFactSnapshot(bundle, metrics);
         const input = briefInputFrom(snap, bundle);
         for (const style of ['narrative', 'facts_only'] as const) {
-          const result = verifySummary(composeBrief(input, style), snap);
+          const result = verifyDraftGrounding(composeBrief(input, style), snap);
           expect(result.findings).toEqual([]);
           expect(result.claimsChecked).toBeGreaterThan(0);
         }
@@ -110,7 +110,7 @@ describe('briefs composed from any snapshot', () => {
         const sentence = draft.expanded.sections.flatMap((s) => s.sentences).find((s) => /\b(million|billion)\b/.test(s.text));
         fc.pre(sentence !== undefined);
         sentence!.text = sentence!.text.replace(/\b(million|billion)\b/, (w) => (w === 'million' ? 'billion' : 'million'));
-        expect(verifySummary(draft, snap).passed).toBe(false);
+        expect(verifyDraftGrounding(draft, snap).passed).toBe(false);
       }),
       { numRuns: 300 },
     );
