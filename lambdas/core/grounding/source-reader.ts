@@ -324,10 +324,11 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       last = r;
     }
   }
+  const impliedTotals = impliedTotalLabels(clean, firstData, parseCell);
   let afterFigures = false;
   for (let r = firstData; r < clean.length; r++) {
     const row = clean[r]!;
-    const rawLabel = row[0] ?? '';
+    const rawLabel = row[0] || impliedTotals.get(r) || '';
     const label = rawLabel
       .replace(/\(\d\)|\[\d\]|\*+$/g, '')
       .replace(/\(?\s*in\s+(?:\$\s?)?(?:thousands|millions|billions)[^)]*\)?|\$'?000s?|\(\$m\)/gi, '')
@@ -419,6 +420,46 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       });
     }
   }
+}
+
+/**
+ * Reports often leave a total row unlabeled: a row with no label under labelled rows, whose every
+ * figure is the sum of the figures above it (up to the previous total or section row). It is named
+ * "Total" plus the words its parts share ("Total dividend"), so a claim about the total finds it.
+ */
+function impliedTotalLabels(rows: string[][], firstData: number, cellOf: (c: string) => Figure | undefined): Map<number, string> {
+  const out = new Map<number, string>();
+  let block: number[] = [];
+  for (let r = firstData; r < rows.length; r++) {
+    const row = rows[r]!;
+    const cells = row.slice(1).map(cellOf);
+    if (!cells.some((c) => c !== undefined)) {
+      block = [];
+      continue;
+    }
+    if ((row[0] ?? '') !== '') {
+      block.push(r);
+      continue;
+    }
+    const sums =
+      block.length >= 2 &&
+      cells.every((cell, i) => {
+        if (!cell) return true;
+        const parts = block.map((b) => cellOf(rows[b]![i + 1] ?? ''));
+        if (parts.some((p) => !p)) return false;
+        const total = parts.reduce((a, p) => a + p!.value, 0);
+        return Math.abs(total - cell.value) <= cell.tolerance * block.length + 1e-9;
+      });
+    if (sums && cells.filter(Boolean).length > 0) {
+      // The parts' heads ("Final dividend for the year …", "Interim dividend for the half year …") share the total's noun.
+      const heads = block.map((b) => (rows[b]![0] ?? '').split(/\s+(?:for|of|on|in|at|to|from)\s+|[(,:–-]/i)[0]!);
+      const shared = heads.map((h) => new Set(contentTokens(h))).reduce((a, t) => new Set([...a].filter((w) => t.has(w))));
+      const words = heads[0]!.split(/\s+/).filter((w) => shared.has(contentTokens(w)[0] ?? ''));
+      out.set(r, ['Total', ...new Set(words.map((w) => w.toLowerCase()))].join(' '));
+    }
+    block = [];
+  }
+  return out;
 }
 
 /** Pipe/markdown tables inside a text: returns the rows and the text with the tables blanked out. */

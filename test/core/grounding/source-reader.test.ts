@@ -105,6 +105,27 @@ describe('readSources on tables', () => {
     expect(intl[0]!.unit).toBe('pct');
   });
 
+  it('names an unlabeled row that sums the rows above it a total of what they share, and leaves other blank rows unnamed', () => {
+    const { figures } = readSources([
+      {
+        id: 't',
+        text: '',
+        tables: [
+          [
+            ['', '2019', '2018'],
+            ['Final dividend for the year ended 30 June 2018', '13,327', '12,534'],
+            ['Interim dividend for the half year ended 31 December 2018', '14,801', '13,099'],
+            ['', '28,128', '25,633'],
+            ['', '1,000', '2,000'],
+          ],
+        ],
+      },
+    ]);
+    expect(find(figures, /^Total dividend$/, 2019).map((f) => f.value)).toEqual([28_128]);
+    expect(find(figures, /^Total dividend$/, 2018).map((f) => f.value)).toEqual([25_633]);
+    expect(figures.filter((f) => f.value === 1_000)[0]!.label).not.toMatch(/Total/);
+  });
+
   it('reads pipe tables inside text', () => {
     const { figures } = readSources([
       { id: 'p', text: 'Results:\n\n| Item (in millions) | FY2024 | FY2023 |\n|---|---|---|\n| Free cash flow | (12) | 30 |\n' },
