@@ -388,6 +388,13 @@ function* derivations(
   }
 }
 
+/** A value computed from the sources speaks of every year the claim names: "A in 2018 as a share of B in 2019" uses both. */
+function coversYears(years: Set<number>, figs: SourceFigure[]): boolean {
+  if (years.size < 2 || figs.some((f) => !f.period)) return true;
+  for (const y of years) if (!figs.some((f) => f.period?.year === y || f.period?.altYear === y)) return false;
+  return true;
+}
+
 function evidenceOf(fig: SourceFigure, value?: number, program?: string): Evidence {
   return { sourceId: fig.sourceId, quote: fig.snippet, value: value ?? fig.value, program, factIds: fig.factId ? [fig.factId] : undefined };
 }
@@ -538,7 +545,10 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
   for (const magnitudes of magnitudeModes)
     for (const space of spaces)
       for (const d of derivations(claim, pool, space, magnitudes)) {
-        if (close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d))) {
+        if (
+          close(claim.signed, d.value, tol + Math.abs(d.value) * 1e-6 + derivedSlack(claim, d)) &&
+          (range || coversYears(namedYears, d.figs))
+        ) {
           const fig = d.figs[0]!;
           return {
             status: 'supported',
@@ -878,6 +888,15 @@ function explainMismatch(claim: NumericClaim, scored: Scored[], fitting: Scored[
   // A change: compare with the change the source figures imply, when the line item has both periods.
   if (!claimLevel) {
     const expected = expectedChange(claim, fitting.length > 0 ? fitting : scored, index);
+    if (expected && close(claim.signed, expected.value, tol + Math.abs(expected.value) * 1e-6)) {
+      return {
+        status: 'supported',
+        kind: 'supported',
+        reason: `${f.raw} = ${expected.program}, the change the sources imply`,
+        evidence: expected.evidence,
+        derived: true,
+      };
+    }
     if (expected) {
       const dirWrong =
         Math.sign(expected.value) !== 0 && Math.sign(claim.signed) !== 0 && Math.sign(expected.value) !== Math.sign(claim.signed);

@@ -367,8 +367,10 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       continue;
     }
     // A row's own period ("2019", "Balance at December 31, 2019"), else the period its section row named.
-    const rowPeriod = periodKeyOf(label) ?? movementPeriod.get(r) ?? sectionPeriod;
-    const lt = labelTokensOf(rowPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
+    const ownPeriod = periodKeyOf(label);
+    const rowPeriod = ownPeriod ?? movementPeriod.get(r) ?? sectionPeriod;
+    // A short label that is its period ("2019", "At 31 Dec 2019") names no line item; "Total" under a dated section does.
+    const lt = labelTokensOf(ownPeriod && label.replace(/[^a-z]/gi, '').length < 12 ? '' : label);
     const sectionTokens = section ? [...tableSubject, ...contentTokens(section)] : tableSubject;
     // Rates and per-share rows are never scaled: "(in millions, except per share data)".
     const rowRate = /%|\brates?\b|\bmargins?\b|\bratios?\b|\bpercent/i.test(label) || PER_SHARE_RE.test(label);
