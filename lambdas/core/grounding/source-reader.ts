@@ -22,6 +22,7 @@ import type { Rating } from './lexicon';
 import { isBareYear, parseCell as parseCellRaw, readFigures } from './numbers';
 import type { Figure, FigureUnit } from './numbers';
 import { findPeriods, identifierSpans } from './periods';
+import type { PeriodRef } from './periods';
 
 export interface SourceInput {
   id: string;
@@ -543,28 +544,27 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
     }
     const metrics = findMetrics(s.text);
     const basis = SOURCE_ESTIMATE_RE.test(s.text) ? 'estimate' : 'reported';
+    const dated = periods.filter((p) => Number.isFinite(p.year));
+    const listed = listedFigures(s.text, figures, dated);
+    const positional = respectivePeriods(s.text, figures, dated, listed);
     let prevEnd = 0;
-    for (const f of figures) {
-      // The label is the stretch since the previous figure (at least the five words before this one).
+    let prev: { labelText: string; labelTokens: string[]; metric?: string } | undefined;
+    for (const [i, f] of figures.entries()) {
+      // The label is the stretch since the previous figure (at least the five words before this one);
+      // a figure listed after another ("$290.2 million in 2019, $239.6 million in 2018") shares its label.
       const windowStart = Math.min(prevEnd, Math.max(0, s.text.lastIndexOf(' ', Math.max(0, f.start - 40))));
-      const labelText = s.text.slice(windowStart, f.start);
-      const metric =
+      let labelText = s.text.slice(windowStart, f.start);
+      let metric =
         [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ??
         metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ??
         metrics.find((m) => m.end <= f.start)?.id;
-      const labelTokens = contentTokens(labelText)
+      let labelTokens = contentTokens(labelText)
         .filter((t) => !NON_LABEL_RE.test(t))
         .slice(-8);
       if (metric) labelTokens.push(`#${metric}`);
-      const dated = periods.length <= 1 ? periods.filter((p) => Number.isFinite(p.year)) : periods.filter((p) => Number.isFinite(p.year));
-      const nearest =
-        dated.length <= 1
-          ? dated[0]
-          : dated.sort(
-              (x, y) =>
-                Math.min(Math.abs(x.start - f.end), Math.abs(x.end - f.start)) -
-                Math.min(Math.abs(y.start - f.end), Math.abs(y.end - f.start)),
-            )[0];
+      if (listed[i] && prev) ({ labelText, labelTokens, metric } = prev);
+      prev = { labelText, labelTokens, metric };
+      const nearest = positional[i] ?? followingPeriod(s.text, f, dated) ?? nearestPeriod(f, dated);
       // A change ("up 12% from …") belongs to the sentence's main period, a level to the period nearest it.
       const isChange =
         (f.unit === 'pct' || f.unit === 'pp') &&
@@ -603,6 +603,55 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
     }
     if (named) carried = { year: named.year, quarter: named.quarter, half: named.half };
   }
+}
+
+/** Words that join the figures of a list: "$5.1 million in 2019, $4.8 million in 2018 and $4.2 million in 2017". */
+const LIST_GAP_RE = /^[\s,;:()]*(?:(?:and|or|in|for|during|of|at|as of|as at|versus|vs\.?|compared (?:to|with)|respectively)[\s,;:()]*)*$/i;
+
+/** For each figure, whether it continues a list begun by the figure before it (only periods and connectives between). */
+function listedFigures(text: string, figures: Figure[], dated: PeriodRef[]): boolean[] {
+  return figures.map((f, i) => {
+    const before = figures[i - 1];
+    if (!before || before.unit !== f.unit) return false;
+    let gap = '';
+    let at = before.end;
+    for (const p of dated) {
+      if (p.start < before.end || p.end > f.start) continue;
+      gap += text.slice(at, p.start);
+      at = p.end;
+    }
+    gap += text.slice(at, f.start);
+    return LIST_GAP_RE.test(gap);
+  });
+}
+
+/** "87%, 85% and 84% in 2019, 2018 and 2017, respectively": the n-th figure of the list is of the n-th period after it. */
+function respectivePeriods(text: string, figures: Figure[], dated: PeriodRef[], listed: boolean[]): Array<PeriodRef | undefined> {
+  const out: Array<PeriodRef | undefined> = figures.map(() => undefined);
+  if (!/\brespectively\b/i.test(text)) return out;
+  for (let i = 0; i < figures.length; i++) {
+    let j = i;
+    while (j + 1 < figures.length && listed[j + 1]) j++;
+    const run = j - i + 1;
+    const after = dated.filter((p) => p.start >= figures[j]!.end);
+    if (run >= 2 && after.length >= run) for (let k = 0; k < run; k++) out[i + k] = after[k];
+    i = j;
+  }
+  return out;
+}
+
+/** "$239.6 million in 2018": the period right after a figure, joined by a preposition, is its own. */
+function followingPeriod(text: string, f: Figure, dated: PeriodRef[]): PeriodRef | undefined {
+  const next = dated.find((p) => p.start >= f.end);
+  return next && /^\s*(?:in|for|during|at|as of|as at)?\s*(?:the\s+)?$/i.test(text.slice(f.end, next.start)) ? next : undefined;
+}
+
+/** The dated period closest to a figure, either side. */
+function nearestPeriod(f: Figure, dated: PeriodRef[]): PeriodRef | undefined {
+  const distance = (p: PeriodRef) => Math.min(Math.abs(p.start - f.end), Math.abs(p.end - f.start));
+  let best: PeriodRef | undefined;
+  for (const p of dated) if (!best || distance(p) < distance(best)) best = p;
+  return best;
 }
 
 /** How the snapshot's metrics read as line-item labels: the prose names, plus the derived ratios. */

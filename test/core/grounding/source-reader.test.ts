@@ -135,6 +135,21 @@ describe('readSources on tables', () => {
 });
 
 describe('readSources on prose', () => {
+  it('binds listed figures to the period after each and to the label of the first, and "respectively" lists by position', () => {
+    const { figures } = readSources([
+      {
+        id: 'p',
+        text:
+          'Depreciation expense totaled $290.2 million in 2019, $239.6 million in 2018 and $190.4 million in 2017. ' +
+          'The portion associated with services was 87%, 85% and 84% in 2019, 2018 and 2017, respectively.',
+      },
+    ]);
+    const byValue = (v: number) => figures.find((f) => f.value === v)!;
+    expect([290.2e6, 239.6e6, 190.4e6].map((v) => byValue(v).period?.year)).toEqual([2019, 2018, 2017]);
+    expect(byValue(190.4e6).labelTokens).toEqual(byValue(290.2e6).labelTokens);
+    expect(byValue(190.4e6).labelTokens).toContain('depreciation');
+    expect([87, 85, 84].map((v) => byValue(v).period?.year)).toEqual([2019, 2018, 2017]);
+  });
   it('binds each figure to its line item and nearest period, and carries a period to the next sentence', () => {
     const { figures } = readSources([
       {
