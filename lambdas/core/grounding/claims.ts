@@ -164,7 +164,8 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
     const yearHint = datedPeriods[0]?.year ?? carried[0]?.year;
     const resolved = periods
       .map((p) => (Number.isFinite(p.year) ? p : yearHint !== undefined ? { ...p, year: yearHint } : p))
-      .filter((p) => Number.isFinite(p.year));
+      // With no year anywhere, "the third quarter" still names a quarter: it fits that quarter of any year.
+      .filter((p) => Number.isFinite(p.year) || p.quarter !== undefined || p.half !== undefined);
     // "Q4 2019 and 2018": a bare year right after a quarter names the same quarter of that year.
     for (let k = 1; k < resolved.length; k++) {
       const prev = resolved[k - 1]!;

@@ -114,6 +114,10 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, _index?: Sour
       if (Math.abs(Date.parse(p.date) - Date.parse(fig.period.date)) <= 7 * 86_400_000) return 'yes';
       continue;
     }
+    if (!Number.isFinite(p.year)) {
+      if ((p.quarter ?? 0) === (fig.period.quarter ?? 0) && (p.half ?? 0) === (fig.period.half ?? 0)) return 'yes';
+      continue;
+    }
     if (p.year !== fig.period.year && p.year !== fig.period.altYear) continue;
     if (p.kind === 'date' || p.kind === 'month') return 'yes';
     if ((p.quarter ?? 0) === (fig.period.quarter ?? 0) && (p.half ?? 0) === (fig.period.half ?? 0)) return 'yes';

@@ -170,6 +170,8 @@ function labelTokensOf(label: string): { tokens: string[]; metric?: string; key:
   return { tokens, metric, key: tokens.join(' ') };
 }
 
+const ORDINAL_QUARTERS = ['first', 'second', 'third', 'fourth'];
+
 function periodKeyOf(text: string, yearHint?: number): PeriodKey | undefined {
   const all = findPeriods(text);
   const p = all.find((x) => Number.isFinite(x.year));
@@ -263,6 +265,9 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
   ];
   const tableYear = headerYears.length === 1 ? headerYears[0] : undefined;
   const colPeriod = colText.map((t) => periodKeyOf(t, tableYear));
+  // "First | Second | Third | Fourth" over a year's rows: quarter columns of the year each section row names.
+  const ordinal = colText.map((t) => ORDINAL_QUARTERS.indexOf(t.toLowerCase().replace(/\s+quarter$/, '')) + 1);
+  const colQuarter = ordinal.filter((q) => q > 0).length >= 3 ? ordinal : [];
   const columnTokens = (t: string) => {
     let stripped = t;
     for (const p of [...findPeriods(t)].reverse()) stripped = `${stripped.slice(0, p.start)} ${stripped.slice(p.end)}`;
@@ -384,7 +389,8 @@ export function readTable(rows: string[][], source: SourceInput, b: IndexBuilder
       const f = cells[c - 1];
       if (!f) continue;
       const col = colInfo[c]!;
-      const period = colPeriod[c] ?? rowPeriod;
+      const quarter = colQuarter[c];
+      const period = colPeriod[c] ?? (quarter && rowPeriod ? { year: rowPeriod.year, quarter: quarter as 1 | 2 | 3 | 4 } : rowPeriod);
       const pctCell = f.unit === 'pct' || (f.unit === 'plain' && (col.pct || labelPct));
       const cellScale = pctCell || rowRate ? 1 : (scale ?? 1);
       const labelTokens = lt.tokens.length > 0 ? lt.tokens : (colTokens[c] ?? []);
