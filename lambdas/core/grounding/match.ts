@@ -198,6 +198,9 @@ function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
     // A line item the lexicon knows is named where the claim names it ("total liabilities"), not at the
     // first word it shares with others ("total"): so "A to B" tells A and B apart.
     let labelAt = fig.metric ? (claim.tokenPos.get(`#${fig.metric}`) ?? 1e6) : 1e6;
+    // "Total prepaid expenses" is named where the claim says "total", apart from "prepaid expenses" before it.
+    const lead = fig.labelTokens[0];
+    if (labelAt === 1e6 && lead !== undefined && LABEL_PREFIX_WORDS.has(lead)) labelAt = claim.tokenPos.get(lead) ?? 1e6;
     if (labelAt === 1e6) {
       let generic = 1e6;
       for (const t of fig.labelTokens) {
@@ -241,6 +244,8 @@ const FORMULAS: Record<string, { num: string; den: string; times: number; unit: 
 
 interface Derivation {
   value: number;
+  /** For ratios and percentage changes, the quotient of the operands: their rounding propagates relative to it. */
+  quotient?: number;
   /** Built only for the derivation that matches: most candidates are discarded. */
   program: () => string;
   figs: SourceFigure[];
@@ -253,7 +258,8 @@ function derivedSlack(claim: NumericClaim, d: Derivation): number {
   const rel = ps.reduce((a, p, i) => a + p / vs[i]!, 0);
   const abs = ps.reduce((a, b) => a + b, 0);
   // Sums and differences add the operands' rounding; ratios add it relatively. Never more than 1 % of the value.
-  return Math.min(Math.max(abs, Math.abs(d.value) * rel), Math.abs(d.value) * 0.01) + 1e-12;
+  const spread = d.quotient !== undefined ? Math.abs(d.quotient) * rel : Math.max(abs, Math.abs(d.value) * rel);
+  return Math.min(spread, Math.abs(d.value) * 0.01) + 1e-12;
 }
 
 const fmtOperand = (v: number) => `${+v.toPrecision(10)}`;
@@ -320,6 +326,7 @@ function* derivations(
         if (oriented && vb !== 0 && a.fig.unit !== 'pct')
           yield {
             value: ((va - vb) / Math.abs(vb)) * 100,
+            quotient: (va / vb) * 100,
             program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(Math.abs(vb))} × 100`,
             ...both,
           };
@@ -327,17 +334,24 @@ function* derivations(
         if (oriented && vb < 0 && a.fig.unit !== 'pct')
           yield {
             value: ((va - vb) / vb) * 100,
+            quotient: (va / vb) * 100,
             program: () => `(${fmtOperand(va)} - ${fmtOperand(vb)}) / ${fmtOperand(vb)} × 100`,
             ...both,
           };
         if (oriented && vb !== 0 && a.fig.unit === 'pct' && b.fig.unit === 'pct' && sameSeries)
           yield {
             value: ((va - vb) / Math.abs(vb)) * 100,
+            quotient: (va / vb) * 100,
             program: () => `(${fmtOperand(va)}% - ${fmtOperand(vb)}%) / ${fmtOperand(Math.abs(vb))}% × 100`,
             ...both,
           };
         if (vb !== 0 && a.fig.unit !== 'pct' && b.fig.unit !== 'pct')
-          yield { value: (va / vb) * 100, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`, ...both };
+          yield {
+            value: (va / vb) * 100,
+            quotient: (va / vb) * 100,
+            program: () => `${fmtOperand(va)} / ${fmtOperand(vb)} × 100`,
+            ...both,
+          };
         if (i < j && a.fig.unit === 'pct' && b.fig.unit === 'pct') {
           yield { value: (va + vb) / 2, program: () => `(${fmtOperand(va)}% + ${fmtOperand(vb)}%) / 2`, ...both };
           yield { value: va + vb, program: () => `${fmtOperand(va)}% + ${fmtOperand(vb)}%`, ...both };
@@ -354,7 +368,7 @@ function* derivations(
         (unit === 'plain' && !claim.figure.scaleStated && a.fig.unit !== 'pct' && b.fig.unit !== 'pct') ||
         (unit === 'usd' && b.fig.unit === 'shares');
       if (ratioOk) {
-        if (vb !== 0) yield { value: va / vb, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
+        if (vb !== 0) yield { value: va / vb, quotient: va / vb, program: () => `${fmtOperand(va)} / ${fmtOperand(vb)}`, ...both };
       }
       if (unit === 'usd' || unit === 'plain' || unit === 'shares') {
         if (a.fig.unit === 'pct' || b.fig.unit === 'pct') continue;
