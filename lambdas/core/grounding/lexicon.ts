@@ -227,6 +227,68 @@ export function findMetrics(text: string): MetricMention[] {
   return hit;
 }
 
+/**
+ * Balance-sheet words name the company's total only unqualified: "assets of $5B", "total assets";
+ * "deferred tax assets", "plan assets", "net debt", "cash used in investing activities" are other lines.
+ */
+const QUALIFIABLE = new Set(['assets', 'asset', 'liabilities', 'liability', 'equity', 'cash', 'debt', 'loss', 'losses']);
+const NOT_QUALIFIERS = new Set([
+  'total',
+  'the',
+  'its',
+  'our',
+  'their',
+  'his',
+  'her',
+  'and',
+  'of',
+  'in',
+  'on',
+  'with',
+  'to',
+  'for',
+  'at',
+  'was',
+  'were',
+  'had',
+  'has',
+  'have',
+  'reported',
+  'consolidated',
+  'a',
+  'an',
+  'company',
+  "company's",
+  'group',
+  "group's",
+  'as',
+  'by',
+  'from',
+  'than',
+]);
+const CASH_FLOW_NEXT = new Set([
+  'provided',
+  'used',
+  'from',
+  'generated',
+  'flow',
+  'flows',
+  'paid',
+  'received',
+  'outflow',
+  'outflows',
+  'inflow',
+  'inflows',
+]);
+
+function qualifiedElsewhere(words: Array<{ w: string }>, i: number): boolean {
+  const w = words[i]!.w;
+  if (!QUALIFIABLE.has(w)) return false;
+  if (w === 'cash' && CASH_FLOW_NEXT.has(words[i + 1]?.w ?? '')) return true;
+  const before = words[i - 1]?.w;
+  return before !== undefined && /^[a-z][a-z'-]*$/.test(before) && !NOT_QUALIFIERS.has(before);
+}
+
 function scanMetrics(text: string): MetricMention[] {
   const out: MetricMention[] = [];
   const lower = text.toLowerCase();
@@ -248,6 +310,7 @@ function scanMetrics(text: string): MetricMention[] {
           break;
         }
       if (!ok) continue;
+      if (pw.length === 1 && qualifiedElsewhere(words, i)) continue;
       out.push({ id, start: words[i]!.start, end: words[i + pw.length - 1]!.end });
       i += pw.length - 1;
       break;
