@@ -19,11 +19,11 @@ const rows: DetectRow[] = tatqaRows(JSON.parse(readFileSync(DATA, 'utf8')) as Ta
 const TARGET = { gold: 0.9, perturbed: 0.95 };
 /** Measured on this commit (see the report); a drop below fails. */
 const FLOOR: Record<string, number> = {
-  gold: 0.8,
-  scale10: 0.975,
-  value7: 0.965,
-  other_year: 0.925,
-  wrong_line_item: 0.92,
+  gold: 0.815,
+  scale10: 0.98,
+  value7: 0.97,
+  other_year: 0.93,
+  wrong_line_item: 0.94,
   flip_sign: 0.925,
 };
 
