@@ -171,15 +171,31 @@ function boundaryOf(text: string): 'start' | 'end' | undefined {
   return start === end ? undefined : start ? 'start' : 'end';
 }
 
+const COUNTS = new WeakMap<SourceIndex, Uint16Array>();
+function countsFor(index: SourceIndex): Uint16Array {
+  let counts = COUNTS.get(index);
+  if (!counts) COUNTS.set(index, (counts = new Uint16Array(index.figures.length)));
+  return counts;
+}
+
 function scoreCandidates(claim: NumericClaim, index: SourceIndex): Scored[] {
   const tokens = new Set(claim.tokens);
   // "end" and "period" are stop words, so "Outstanding at start of period" and "… at end of period" share every
   // content word: the boundary they name tells them apart.
   const claimBoundary = boundaryOf(claim.clause);
-  const counts = new Map<number, number>();
-  for (const t of tokens) for (const id of index.byToken.get(t) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+  // Counted in a typed array with a list of the ids touched: this runs for every numeric claim.
+  const counts = countsFor(index);
+  const touched: number[] = [];
+  for (const t of tokens)
+    for (const id of index.byToken.get(t) ?? []) {
+      const seen = counts[id]!;
+      counts[id] = seen + 1;
+      if (seen === 0) touched.push(id);
+    }
   const out: Scored[] = [];
-  for (const [id, matched] of counts) {
+  for (const id of touched) {
+    const matched = counts[id]!;
+    counts[id] = 0;
     const fig = index.figures[id]!;
     const labelSize = fig.labelSize;
     // Prose labels are the words before a figure: the last few count, so "Consumer net sales" is not "Industrial net sales".
