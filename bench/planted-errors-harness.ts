@@ -8,6 +8,7 @@ import type { FactSnapshot, SummaryDraft, VerificationResult } from '../lambdas/
 import { gatherSources } from '../lambdas/core/pipeline/process-stock';
 import { buildFactSnapshot } from '../lambdas/core/facts/normalise';
 import { briefInputFrom } from '../lambdas/core/summary/brief-input';
+import type { BriefInput } from '../lambdas/core/summary/brief-input';
 import { composeBrief } from '../lambdas/core/summary/compose-brief';
 import { createDemoSources } from '../lambdas/adapters/sources/demo';
 import { extractMetrics } from '../lambdas/adapters/sources/edgar/companyfacts';
@@ -16,7 +17,7 @@ import type { ModelErrorKind, PlantedError } from '../lambdas/adapters/llm/model
 import { varySurfaceForms } from '../lambdas/adapters/llm/surface-forms';
 import { seededRandom } from '../local/bedrock-sim/random';
 
-export type Verifier = (draft: SummaryDraft, snapshot: FactSnapshot) => VerificationResult;
+export type Verifier = (draft: SummaryDraft, snapshot: FactSnapshot, input: BriefInput) => VerificationResult;
 
 export interface KindScore {
   planted: number;
@@ -50,7 +51,7 @@ export async function scorePlantedErrors(options: { stocks: number; asOf: string
     const stream = seededRandom(n * 7919 + 17);
     const draw = () => stream.next();
     const draft = varySurfaceForms(composeBrief(input, 'narrative'), draw);
-    const verdict = options.verify(draft, snapshot);
+    const verdict = options.verify(draft, snapshot, input);
     clean.drafts += 1;
     if (!verdict.passed) {
       clean.flagged += 1;
@@ -62,7 +63,7 @@ export async function scorePlantedErrors(options: { stocks: number; asOf: string
       if (!planted) continue;
       const score = kinds[kind];
       score.planted += 1;
-      if (!options.verify(planted.draft, snapshot).passed) score.caught += 1;
+      if (!options.verify(planted.draft, snapshot, input).passed) score.caught += 1;
       else if (score.missed.length < 3) score.missed.push(planted.planted);
     }
   }

@@ -1,11 +1,11 @@
 /**
  * `npm run bench:planted -- [--stocks N] [--as-of YYYY-MM-DD] [--json]`: how the grounding detector
- * (`verifyDraftGrounding`) does on the local writer's planted model errors over the demo universe —
+ * (`verifyBrief`: `verifyDraftGrounding` against the facts and the writer's excerpts, as the batch runs it) does on the local writer's planted model errors over the demo universe —
  * recall per error kind, and the false-positive rate on the clean drafts in varied surface forms.
  */
 import { z } from 'zod';
 import { IsoDateSchema } from '../lambdas/core/contracts/batch-events';
-import { verifyDraftGrounding } from '../lambdas/core/grounding';
+import { verifyBrief } from '../lambdas/core/pipeline/write-and-verify';
 import { cli, runCli } from '../scripts/lib/cli';
 import { scorePlantedErrors } from './planted-errors-harness';
 
@@ -27,7 +27,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 runCli(program, OptionsSchema, async (options) => {
   const started = performance.now();
-  const score = await scorePlantedErrors({ stocks: options.stocks, asOf: options.asOf, verify: verifyDraftGrounding });
+  const score = await scorePlantedErrors({ stocks: options.stocks, asOf: options.asOf, verify: verifyBrief });
   const rows = Object.entries(score.kinds).map(
     ([kind, s]) => `${kind.padEnd(24)} ${String(s.planted).padStart(7)} ${String(s.caught).padStart(7)} ${pct(s.recall).padStart(7)}`,
   );

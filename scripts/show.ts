@@ -21,7 +21,7 @@ export function renderBrief(stored: StoredSummary, length: (typeof SUMMARY_LENGT
   };
   const lines = [
     `${stored.snapshot.companyName} (${stored.ticker}) — ${length} brief as of ${stored.asOf}`,
-    `status ${stored.status} · confidence ${stored.confidence} · ${stored.verification.claimsChecked} claims checked, ${stored.verification.findings.length} findings · model ${stored.modelId} · prompt ${stored.promptVersion}`,
+    `status ${stored.status} · confidence ${stored.confidence} · ${stored.verification.claimsChecked} claims checked, ${stored.verification.findings.length} findings${stored.verification.risk ? ` · risk ${stored.verification.risk.score} (${stored.verification.risk.decision})` : ''} · model ${stored.modelId} · prompt ${stored.promptVersion}`,
     '',
   ];
   for (const { section, sentences } of stored.summary[length].sections) {

@@ -67,6 +67,13 @@ export const CitationSchema = z
   })
   .describe('A numbered citation.');
 
+const RiskSchema = z
+  .object({
+    score: z.number().min(0).max(1).describe('Risk that the text holds a hallucination, its worst claim dominating.'),
+    decision: z.enum(['publish', 'hedge', 'regenerate', 'facts_only']).describe("What the risk decided, by the detector's thresholds."),
+  })
+  .describe("The hallucination detector's risk over the sentences shown (docs/DETECTION.md).");
+
 const SentenceSchema = z.object({ text: z.string(), citations: z.array(z.number().int().positive()) });
 
 export const AnswerPayloadSchema = z.object({
@@ -78,6 +85,7 @@ export const AnswerPayloadSchema = z.object({
   confidence: z.number().min(0).max(1),
   confidenceLabel: z.enum(['high', 'medium', 'low']),
   flags: z.array(z.string()).describe('Codes for what lowered confidence or what the guardrails changed (see docs/API.md).'),
+  risk: RiskSchema.optional(),
   disclaimer: z.string(),
   asOf: z.string().describe('The newest as-of date of the briefs the answer rests on.'),
   modelIds: z.array(z.string()),
@@ -139,7 +147,12 @@ export const SummaryResponseSchema = z
     citations: z.array(
       z.object({ n: z.number().int().positive(), sourceId: z.string(), kind: z.string(), title: z.string(), date: z.string() }),
     ),
-    verification: z.object({ passed: z.boolean(), claimsChecked: z.number().int(), findings: z.number().int() }),
+    verification: z.object({
+      passed: z.boolean(),
+      claimsChecked: z.number().int(),
+      findings: z.number().int(),
+      risk: RiskSchema.optional(),
+    }),
     sourceHash: z.string(),
     promptVersion: z.string(),
     modelId: z.string(),

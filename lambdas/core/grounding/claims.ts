@@ -94,6 +94,10 @@ const LOSS_TWIN: Record<string, string> = {
 const PERIOD_COUNT_RE = /\b\d{1,2}(?:[- ]|\s+(?:fiscal\s+)?)(?:years?|months?|weeks?|days?|quarters?)\b(?!\s+(?:ago|earlier))/gi;
 const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
 const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|with)\b)|\s+(?=(?:while|whereas)\b)/g;
+/** "According to the 10-K, …", "The annual report flags this risk: …": who says it, not what is said. */
+const ATTRIBUTION_RE =
+  /^\s*(?:according to [^,]{1,60},\s*|(?:the|its|our)\s+(?:annual report|10-k|10-q|filing|company|management|research note|note|analysts?|report)\s+(?:flags|says|notes|states|lists|warns|cites|highlights|mentions|reports|describes)(?:\s+(?:this|a|that|the following))?(?:\s+(?:risks?|points?))?\s*(?::|that\b)\s*)/i;
+
 const CITATION_RE = /\[([\w.:#|-]+)\]/g;
 const LEVEL_BEFORE_RE = /\b(?:to|at|from|of|was|were|is|reached|totaled|totalled|totaling|came in at)\s*$/i;
 const CHANGE_WORD_RE =
@@ -188,7 +192,7 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         kind: 'text',
         ctx,
         span: [s.start, s.end],
-        tokens: contentTokens(sentence.indexOf('[') >= 0 ? sentence.replace(CITATION_RE, ' ') : sentence),
+        tokens: contentTokens((sentence.indexOf('[') >= 0 ? sentence.replace(CITATION_RE, ' ') : sentence).replace(ATTRIBUTION_RE, '')),
         // The line item only matters to a stated direction ("revenue fell"): look it up only then.
         metric: dir ? findMetrics(sentence)[0]?.id : undefined,
         direction: dir ? directionOf(dir[1]!) : undefined,

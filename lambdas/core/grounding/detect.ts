@@ -12,6 +12,7 @@ import type {
   SummaryDraft,
   SummaryLength,
   SummarySection,
+  TextRiskSummary,
   VerificationFinding,
   VerificationResult,
 } from '../model';
@@ -294,6 +295,7 @@ export interface GroundedVerificationResult extends VerificationResult {
   advisories: GroundedFinding[];
   score: number;
   decision: Decision;
+  risk: TextRiskSummary;
 }
 
 const LEGACY_KIND: Record<FindingKind, VerificationFinding['kind']> = {
@@ -328,6 +330,8 @@ export interface DraftGroundingOptions {
   knownEntities?: string[];
   /** Source text by document id, when the caller has it (retrieved chunks): enables entailment and ratings. */
   documentText?: Record<string, string>;
+  /** What the pipeline itself says about the brief's sources ("could not see news data"): read as a source no one cites. */
+  notes?: string[];
 }
 
 /** Check a summary draft against its fact snapshot; a drop-in for `verifySummary` with more to say. */
@@ -345,6 +349,13 @@ export function verifyDraftGrounding(
     title: d.title,
     date: d.date,
   }));
+  // The company's name, ticker and sector are facts of the snapshot too.
+  sources.push({
+    id: 'profile',
+    text: `Company profile: ${snapshot.companyName}, ticker ${snapshot.ticker}, ${snapshot.sector} sector.`,
+    title: 'Profile',
+  });
+  if (options.notes?.length) sources.push({ id: 'pipeline-notes', text: options.notes.join('\n\n'), title: 'Pipeline notes' });
   const newsHeadlines = new Set(snapshot.documents.filter((d) => d.kind === 'news' && headlineOnly(d)).map((d) => d.docId));
   const index = readSources(sources, snapshot.facts, snapshot.conflicts);
   const knownCitations = snapshot.documents.map((d) => d.docId);
@@ -431,5 +442,5 @@ export function verifyDraftGrounding(
     }
   }
   const decision: Decision = !anyFlag ? (worst >= 0.25 ? 'hedge' : 'publish') : contradictedCount >= 3 ? 'facts_only' : 'regenerate';
-  return { passed: findings.length === 0, claimsChecked, findings, advisories, score: worst, decision };
+  return { passed: findings.length === 0, claimsChecked, findings, advisories, score: worst, decision, risk: { score: worst, decision } };
 }

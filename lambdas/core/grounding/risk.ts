@@ -2,9 +2,10 @@
  * Uncertainty: a risk in [0, 1] per claim (from its status, how it was supported, hedges and
  * boosters) and per text, and the decision the risk drives: publish, hedge, regenerate or facts-only.
  */
+import type { RiskDecision } from '../model';
 import type { ClaimStatus, FindingKind } from './match';
 
-export type Decision = 'publish' | 'hedge' | 'regenerate' | 'facts_only';
+export type Decision = RiskDecision;
 
 export interface RiskInput {
   status: ClaimStatus;

@@ -13,7 +13,7 @@
  * Removing a sentence rather than rewriting it keeps the guardrail from inventing text of its own;
  * when nothing cited survives, the caller falls back to a facts-only answer. Pure: no I/O.
  */
-import type { FactSnapshot, SummarySentence, VerificationFinding } from '../model';
+import type { FactSnapshot, SummarySentence, TextRiskSummary, VerificationFinding } from '../model';
 import { verifyDraftGrounding } from '../grounding';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
@@ -50,6 +50,8 @@ export interface OutputCheck {
   claimsChecked: number;
   /** True when some figure, date or citation failed the verifier: a hallucination signal. */
   hallucinationFlagged: boolean;
+  /** The detector's risk over the sentences kept. */
+  risk: TextRiskSummary;
 }
 
 const PROMISSORY =
@@ -108,6 +110,19 @@ export interface OutputGrounding {
 }
 
 /** Check one answer against the snapshot (and passages) it was grounded in, with the batch's detector. */
+/** The batch's detector, unchanged: the answer travels as the expanded length of a one-section draft. */
+function draftOf(sentences: AnswerSentence[], snapshot: FactSnapshot, grounding: OutputGrounding) {
+  return verifyDraftGrounding(
+    {
+      hook: { sections: [] },
+      medium: { sections: [] },
+      expanded: { sections: sentences.length > 0 ? [{ section: 'overview', sentences }] : [] },
+    },
+    snapshot,
+    grounding,
+  );
+}
+
 export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot, grounding: OutputGrounding = {}): OutputCheck {
   const removed: RemovedSentence[] = [];
   const candidates: AnswerSentence[] = [];
@@ -119,16 +134,7 @@ export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot,
     else candidates.push(sentence);
   }
 
-  // The batch's detector, unchanged: the answer travels as the expanded length of a one-section draft.
-  const verification = verifyDraftGrounding(
-    {
-      hook: { sections: [] },
-      medium: { sections: [] },
-      expanded: { sections: candidates.length > 0 ? [{ section: 'overview', sentences: candidates }] : [] },
-    },
-    snapshot,
-    grounding,
-  );
+  const verification = draftOf(candidates, snapshot, grounding);
   const findingsBySentence = new Map<string, VerificationFinding>();
   for (const finding of verification.findings)
     if (!findingsBySentence.has(finding.sentence)) findingsBySentence.set(finding.sentence, finding);
@@ -140,11 +146,14 @@ export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot,
   }
   const raised = new Set(removed.map((r) => r.flag));
   if (!kept.some((s) => s.citations.length > 0)) raised.add('no_citations');
+  // The risk shown is that of what is kept: when sentences went, the rest is scored again.
+  const risk = kept.length === candidates.length ? verification.risk : draftOf(kept, snapshot, grounding).risk;
   return {
     kept,
     removed,
     flags: OUTPUT_FLAGS.filter((flag) => raised.has(flag)),
     claimsChecked: verification.claimsChecked,
     hallucinationFlagged: [...raised].some((flag) => HALLUCINATION_FLAGS.has(flag)),
+    risk,
   };
 }

@@ -1,5 +1,6 @@
 /** A numbered citation: the `n` the answer text shows as `[n]`. */
 import type { SourceKind } from './company';
+import type { TextRiskSummary } from './summary';
 
 export type AnswerDepth = 'simple' | 'deep';
 
@@ -36,6 +37,8 @@ export interface AnswerPayload {
   confidenceLabel: ConfidenceLabel;
   /** Why confidence is what it is, and what the guardrails changed (codes, see docs/API.md). */
   flags: string[];
+  /** The detector's risk over the sentences shown (absent on answers cached before it was recorded). */
+  risk?: TextRiskSummary;
   disclaimer: string;
   /** The newest as-of date of the briefs the answer rests on. */
   asOf: string;

@@ -39,10 +39,21 @@ export interface VerificationFinding {
   detail: string;
 }
 
+/** What the hallucination detector's risk decided for a text: publish it, hedge it, write it again, or state only facts. */
+export type RiskDecision = 'publish' | 'hedge' | 'regenerate' | 'facts_only';
+
+/** The detector's risk that a text holds a hallucination (0–1, its worst claim dominating) and what it decided. */
+export interface TextRiskSummary {
+  score: number;
+  decision: RiskDecision;
+}
+
 export interface VerificationResult {
   passed: boolean;
   claimsChecked: number;
   findings: VerificationFinding[];
+  /** Absent on briefs stored before the grounding engine, and on unparseable model output. */
+  risk?: TextRiskSummary;
 }
 
 export interface TokenUsage {

@@ -10,9 +10,11 @@ import type { UnitBudget } from '../cost/budget';
 import { planCall, planningTokens } from '../cost/budget';
 import type { RouteContext } from '../routing/model-router';
 import type { BriefInput } from '../summary/brief-input';
+import { excerptTextByDoc } from '../summary/brief-input';
 import { composeBrief } from '../summary/compose-brief';
 import { parseDraft, renderWriterPrompt, WRITER_SYSTEM_PROMPT } from '../summary/writer-prompt';
 import { verifyDraftGrounding } from '../grounding';
+import type { GroundedVerificationResult } from '../grounding';
 
 export interface ModelChoice {
   modelId: string;
@@ -60,7 +62,7 @@ interface Spend {
 async function draft(
   task: 'write_summary' | 'regenerate_summary',
   prompt: string,
-  snapshot: FactSnapshot,
+  check: (draft: SummaryDraft) => VerificationResult,
   deps: WriteDeps,
   spend: Spend,
   budget: WriteBudget | undefined,
@@ -113,7 +115,12 @@ async function draft(
       },
     };
   }
-  return { summary: parsed.draft, verification: verifyDraftGrounding(parsed.draft, snapshot), modelId: response.modelId };
+  return { summary: parsed.draft, verification: check(parsed.draft), modelId: response.modelId };
+}
+
+/** The batch's check of a brief: against its fact snapshot and the excerpts its writer was given. */
+export function verifyBrief(draft: SummaryDraft, snapshot: FactSnapshot, input: BriefInput): GroundedVerificationResult {
+  return verifyDraftGrounding(draft, snapshot, { documentText: excerptTextByDoc(input), notes: input.gaps });
 }
 
 /**
@@ -129,7 +136,8 @@ export async function writeAndVerify(
 ): Promise<WriteResult> {
   const spend: Spend = { calls: [], downgradedCalls: [], skippedSteps: [] };
   const { calls, downgradedCalls, skippedSteps } = spend;
-  const first = await draft('write_summary', renderWriterPrompt(input), snapshot, deps, spend, options.budget);
+  const check = (d: SummaryDraft) => verifyBrief(d, snapshot, input);
+  const first = await draft('write_summary', renderWriterPrompt(input), check, deps, spend, options.budget);
   if ('skipped' in first) throw new Error('the first draft is never optional'); // planCall never skips a required task
   if (first.summary && first.verification.passed) {
     return {
@@ -146,7 +154,7 @@ export async function writeAndVerify(
   const second = await draft(
     'regenerate_summary',
     renderWriterPrompt(input, first.verification.findings),
-    snapshot,
+    check,
     deps,
     spend,
     options.budget,
@@ -167,7 +175,7 @@ export async function writeAndVerify(
   return {
     status: 'facts_only',
     summary: factsOnly,
-    verification: verifyDraftGrounding(factsOnly, snapshot),
+    verification: check(factsOnly),
     drafts: 'skipped' in second ? [first.verification] : [first.verification, second.verification],
     calls,
     modelId: 'facts-only',

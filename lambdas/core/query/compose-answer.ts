@@ -177,6 +177,7 @@ export function composeAnswer(input: ComposeInput): ComposedAnswer {
       confidence,
       confidenceLabel: confidenceLabelOf(confidence),
       flags: [...flags].sort(),
+      risk: check.risk,
       disclaimer: ANSWER_DISCLAIMER,
       asOf:
         input.context.companies

@@ -2,7 +2,7 @@
  * The read-only routes' views: a stock's stored brief in one length with numbered citations, and
  * an FA's own session. Pure over injected readers.
  */
-import type { StoredSummary, SummaryLength, SummarySection, SessionTurn } from '../model';
+import type { StoredSummary, SummaryLength, SummarySection, SessionTurn, TextRiskSummary } from '../model';
 import type { SessionStore, SummaryReader } from '../ports';
 import type { TickerResolver } from './ticker-resolver';
 
@@ -18,7 +18,7 @@ export interface SummaryView {
   text: string;
   sections: Array<{ section: SummarySection; sentences: Array<{ text: string; citations: number[] }> }>;
   citations: Array<{ n: number; sourceId: string; kind: string; title: string; date: string }>;
-  verification: { passed: boolean; claimsChecked: number; findings: number };
+  verification: { passed: boolean; claimsChecked: number; findings: number; risk?: TextRiskSummary };
   sourceHash: string;
   promptVersion: string;
   modelId: string;
@@ -72,6 +72,7 @@ export async function summaryView(
         passed: stored.verification.passed,
         claimsChecked: stored.verification.claimsChecked,
         findings: stored.verification.findings.length,
+        ...(stored.verification.risk ? { risk: stored.verification.risk } : {}),
       },
       sourceHash: stored.sourceHash,
       promptVersion: stored.promptVersion,

@@ -92,6 +92,19 @@ function riskTitles(text: string, limit: number): string[] {
   return (titles.length > 0 ? titles : numberFreeSentences(text, limit)).slice(0, limit);
 }
 
+/**
+ * The excerpts the writer was given, per document: what a brief's prose may rest on beyond the facts.
+ * A news item's excerpt is its headline, which the detector already reads as all the item says.
+ */
+export function excerptTextByDoc(input: BriefInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of input.excerpts) {
+    if (e.kind === 'news') continue;
+    out[e.docId] = out[e.docId] === undefined ? e.text : `${out[e.docId]}\n\n${e.text}`;
+  }
+  return out;
+}
+
 export function briefInputFrom(snapshot: FactSnapshot, bundle: SourceBundle): BriefInput {
   const byId = new Map(snapshot.facts.map((f) => [f.id, f]));
   const facts: PromptFact[] = snapshot.facts.map((f) => ({

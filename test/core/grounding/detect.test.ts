@@ -67,6 +67,8 @@ describe('correct forms are supported', () => {
     'Morgan Stanley has a $250 price target on Acme Corp.',
     'Analysts expect EPS of $1.75 in fiscal 2025.',
     'Acme Corp opened a new plant in Ohio.',
+    'According to the 10-K, Acme Corp opened a new plant in Ohio.',
+    'The annual report highlights that Acme opened a plant in Ohio.',
     'In 2024, operating income was $210 million.',
   ])('%s', (text) => expectSupported(text));
 });

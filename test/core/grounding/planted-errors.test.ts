@@ -5,16 +5,16 @@
  * measures the same over the whole universe.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyDraftGrounding } from '../../../lambdas/core/grounding';
+import { verifyBrief } from '../../../lambdas/core/pipeline/write-and-verify';
 import { MODEL_ERROR_KINDS } from '../../../lambdas/adapters/llm/model-errors';
 import { scorePlantedErrors } from '../../../bench/planted-errors-harness';
 import type { PlantedErrorScore } from '../../../bench/planted-errors-harness';
 
-describe('verifyDraftGrounding on planted model errors', () => {
+describe('the batch verifier on planted model errors', () => {
   let score: PlantedErrorScore;
 
   it('passes correct drafts in varied surface forms (false positives at most 5%)', async () => {
-    score = await scorePlantedErrors({ stocks: 60, asOf: '2026-11-23', verify: verifyDraftGrounding });
+    score = await scorePlantedErrors({ stocks: 60, asOf: '2026-11-23', verify: verifyBrief });
     expect(score.stocks).toBe(60);
     expect(score.clean.falsePositiveRate, score.clean.examples.join('\n')).toBeLessThanOrEqual(0.05);
   }, 60_000);

@@ -38,6 +38,21 @@ describe('output guardrails', () => {
     expect(result.kept).toEqual([good]);
     expect(result.removed.map((r) => r.flag).sort()).toEqual(['ungrounded_number', 'wrong_period', 'wrong_scale']);
     expect(result.hallucinationFlagged).toBe(true);
+    // The risk shown is that of the sentence kept, scored again without the removed ones.
+    expect(result.risk).toEqual(checkOutput([good], kqrv.snapshot).risk);
+    expect(result.risk.decision).toBe('publish');
+    expect(checkOutput([good, invented], kqrv.snapshot).risk.score).toBeLessThan(0.5);
+  });
+
+  it('score the risk of what they keep: a hedge-worthy unsupported statement is kept with a higher risk than a grounded one', () => {
+    const fact = revenueFact(kqrv);
+    const good = { text: `Revenue was ${formatFact(fact)} for ${formatPeriod(fact.period)}.`, citations: [fact.docId] };
+    const vague = { text: 'Management expects demand to stay resilient.', citations: [fact.docId] };
+    const grounded = checkOutput([good], kqrv.snapshot).risk;
+    const mixed = checkOutput([good, vague], kqrv.snapshot);
+    expect(grounded.score).toBeLessThan(0.1);
+    expect(mixed.kept).toHaveLength(2);
+    expect(mixed.risk.score).toBeGreaterThan(grounded.score);
   });
 
   it('remove a figure without a citation, or cited to a document that does not hold it', () => {
