@@ -336,11 +336,22 @@ export function bestSentence(tokens: string[], index: SourceIndex, restrictTo?: 
 const DOWN_RE = /\b(decreas\w*|fell|fall\w*|declin\w*|dropped|lower|down|shrank|contract\w*|weak\w*|miss\w*|cut|reduc\w*|loss\w*)\b/i;
 const UP_RE = /\b(increas\w*|rose|ris\w*|grew|grow\w*|higher|up|gain\w*|expand\w*|strong\w*|beat|rais\w*|improv\w*|profit\w*)\b/i;
 
+/** "Here is how A and B compare", "In summary:": sentences about the text, not about the world. */
+const DISCOURSE_RE =
+  /^\s*(?:here (?:is|are)\b|below (?:is|are)\b|the following\b|in (?:summary|short|brief)\b|to (?:summari[sz]e|sum up)\b|this (?:answer|summary|brief|note) (?:covers|looks at|compares|summari[sz]es)\b)/i;
+
 /** Entailment for a claim with no figure: supported, contradicted (negation or direction flipped) or unsupported. */
 export function checkEntailment(claim: TextClaim, index: SourceIndex): Verdict {
+  if (DISCOURSE_RE.test(claim.ctx.sentence) && claim.ctx.sentence.split(/\s+/).length <= 12)
+    return { status: 'supported', kind: 'supported', reason: 'frames the text itself; says nothing about the company', weak: true };
   const best = bestSentence(claim.tokens, index);
   if (!best || claim.tokens.length === 0)
-    return { status: 'unsupported', kind: 'unsupported_text', reason: 'no source sentence shares its content words' };
+    return {
+      status: 'unsupported',
+      kind: 'unsupported_text',
+      reason: 'no source sentence shares its content words, and none of them is anywhere in the sources',
+      absent: new Set(claim.tokens).size >= 5,
+    };
   const quote = { sourceId: best.sentence.sourceId, quote: best.sentence.text };
   if (best.coverage >= 0.6) {
     if (claim.ctx.negated !== best.sentence.negated) {
@@ -379,13 +390,22 @@ export function checkEntailment(claim: TextClaim, index: SourceIndex): Verdict {
       evidence: quote,
       weak: true,
     };
+  // Most of what it talks about appears nowhere in the sources: not a paraphrase, an invention.
+  const unique = [...new Set(claim.tokens)];
+  const known = unique.filter((t) => index.sentenceByToken.has(t)).length / unique.length;
   return {
     status: 'unsupported',
     kind: 'unsupported_text',
-    reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence: an event or statement the sources do not make`,
+    reason: `only ${(best.coverage * 100).toFixed(0)}% of its content words are in any source sentence${known < ABSENT_VOCABULARY ? ` and ${(known * 100).toFixed(0)}% anywhere in the sources` : ''}: an event or statement the sources do not make`,
     evidence: quote,
+    absent: unique.length >= 5 && (known < ABSENT_VOCABULARY || best.coverage < NO_SENTENCE_COVERAGE),
   };
 }
+
+/** Below this share of its content words found anywhere in the sources, a statement is taken as invented. */
+const ABSENT_VOCABULARY = 0.5;
+/** Below this (idf-weighted) share of its words in the closest source sentence, no sentence says anything like it. */
+const NO_SENTENCE_COVERAGE = 0.25;
 
 /** Promising or predicting gains, or telling the reader to trade: never supportable in a brief. */
 export function checkPromissory(claim: Claim): Verdict | undefined {

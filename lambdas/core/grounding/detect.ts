@@ -191,6 +191,7 @@ export function detect(input: DetectInput, options: DetectOptions = {}): DetectR
       numeric,
       derived: verdict.derived,
       weak: verdict.weak,
+      absent: verdict.absent,
       hedged: claim.ctx.hedged,
       boosted: claim.ctx.boosted,
     };

@@ -59,6 +59,8 @@ export interface Verdict {
   derived?: boolean;
   /** Supported only by a figure whose label barely matches, or without a period: riskier. */
   weak?: boolean;
+  /** A statement most of whose content words appear nowhere in the sources. */
+  absent?: boolean;
 }
 
 export interface MatchOptions {

@@ -13,6 +13,7 @@ export interface RiskInput {
   numeric: boolean;
   derived?: boolean;
   weak?: boolean;
+  absent?: boolean;
   hedged: boolean;
   boosted: boolean;
 }
@@ -25,7 +26,7 @@ export function claimRisk(c: RiskInput): number {
     if (c.kind === 'missing_period') r = 0.45;
     else if (c.kind === 'unsupported_superlative') r = 0.7;
     else if (c.numeric || c.kind === 'unknown_entity' || c.kind === 'unknown_citation') r = 0.65;
-    else r = c.weak ? 0.3 : 0.45;
+    else r = c.absent ? 0.6 : c.weak ? 0.3 : 0.45;
   } else r = c.weak ? 0.2 : c.derived ? 0.08 : 0.03;
   if (c.kind === 'citation_mismatch') r += 0.15;
   // An overconfident claim the sources do not firmly back is worse than a hedged one.

@@ -102,6 +102,11 @@ describe('errors are flagged', () => {
   it('a rating from a firm the sources do not name', () => expectFlagged('Goldman Sachs rates Acme Corp Overweight.', 'wrong_firm'));
   it('a price target pinned on the wrong firm', () => expectFlagged('Goldman Sachs has a $250 price target on Acme Corp.', 'wrong_firm'));
   it('a ticker in no source', () => expectFlagged('Acme Corp (ACMX) opened a new plant in Ohio.', 'unknown_entity'));
+  it('a statement with no figure whose words are nowhere in the sources', () => {
+    const r = expectFlagged('The board approved a sweeping restructuring of overseas distribution partnerships.', 'unsupported_text');
+    expect(r.claims[0]!.reason).toMatch(/anywhere in the sources/);
+  });
+  it('but not a sentence that only frames the text', () => expectSupported('Here is how Acme Corp did in fiscal 2024.'));
   it('a company in no source', () =>
     expectFlagged('Net sales were $1.23 billion in fiscal 2024, according to Globex Holdings.', 'unknown_entity'));
   it('a figure on the losing side of a source conflict', () => {
