@@ -13,6 +13,7 @@ import { archiveRequestsOf, startEdgarReplay } from '../../local/edgar-replay';
 import type { EdgarReplay } from '../../local/edgar-replay';
 import { createEdgarFilingsSource } from '../../lambdas/adapters/sources/edgar/create-edgar-filings-source';
 import type { FilingTextSkip } from '../../lambdas/adapters/sources/edgar/edgar-filings-source';
+import { splitAnnualReport, splitQuarterlyReport } from '../../lambdas/adapters/sources/edgar/filing-items';
 import { chunkDocuments } from '../../lambdas/core/chunking/section-chunker';
 import { NotFoundError } from '../../lambdas/core/errors';
 import type { CompanyProfile, FilingDocument } from '../../lambdas/core/model';
@@ -153,5 +154,30 @@ describe('the other real companies through edgar-replay', () => {
 
   it('fails filings with NotFoundError for a company whose submissions are not there (Snowflake)', async () => {
     await expect(source().filings(profile('SNOW', 'Snowflake Inc.', layout.ciks.SNOW!, 1), AS_OF)).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('the item splitter on other real Apple reports (text renderings of a 10-K and a 10-Q)', () => {
+  const text = (file: string) => readFileSync(join(SHARED_EDGAR, 'filings_text', file), 'utf8');
+
+  it('finds Part I Item 2 of the 10-Q (the MD&A, not Part II’s share repurchases) and Part II Item 1A', () => {
+    const { sections, missing } = splitQuarterlyReport(text('apple_10q_edgartools.md'));
+    expect(missing).toEqual([]);
+    const [mdna, risks] = sections;
+    expect(mdna!.item).toBe('2');
+    expect(mdna!.text.length).toBeGreaterThan(10_000);
+    expect(mdna!.text).toMatch(/net sales/i);
+    expect(mdna!.text).not.toMatch(/Unregistered Sales of Equity Securities/);
+    expect(risks!.item).toBe('1A');
+    expect(risks!.text).toMatch(/no material changes to the Company’s risk factors/);
+  });
+
+  it('finds Items 1, 1A and 7 of the 10-K, each starting where the item does', () => {
+    const { sections } = splitAnnualReport(text('apple_10k_edgartools.md'));
+    expect(sections.map((s) => [s.item, s.text.split('\n')[0]!.slice(0, 40)])).toEqual([
+      ['1', 'Company Background'],
+      ['1A', 'The Company’s business, reputation, resu'],
+      ['7', 'The following discussion should be read '],
+    ]);
   });
 });

@@ -65,11 +65,14 @@ function headingsOf(lines: readonly string[]): Heading[] {
   return headings;
 }
 
-/** The lines between a heading and the next heading of any item, page furniture left out. */
+/** The lines between a heading and the next heading of any item, blank lines and page furniture left out. */
 function bodyAfter(lines: readonly string[], headings: readonly Heading[], index: number): string[] {
   const start = headings[index]!.line + 1;
   const end = headings[index + 1]?.line ?? lines.length;
-  return lines.slice(start, end).filter((text) => !PAGE_FURNITURE.test(text));
+  return lines
+    .slice(start, end)
+    .map((text) => text.trim())
+    .filter((text) => text !== '' && !PAGE_FURNITURE.test(text));
 }
 
 function charCount(body: readonly string[]): number {
