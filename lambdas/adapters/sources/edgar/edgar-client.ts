@@ -91,18 +91,24 @@ type AttemptOutcome =
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'fail'; error: Error };
 
+export const SEC_DATA_URL = 'https://data.sec.gov';
+export const SEC_ARCHIVES_URL = 'https://www.sec.gov';
+
 /** How one resource is fetched. */
 interface ResourcePolicy {
   accept: string;
   /** Never changes once published: a cached copy is used without a request. */
   immutable: boolean;
+  /** The SEC host the path belongs to, which names it in the cache whatever `baseUrl` points at. */
+  secHost: string;
 }
 
-const JSON_API: ResourcePolicy = { accept: 'application/json', immutable: false };
-const ARCHIVE_DOCUMENT: ResourcePolicy = { accept: 'text/html, application/xhtml+xml, application/json, text/plain, */*', immutable: true };
-
-export const SEC_DATA_URL = 'https://data.sec.gov';
-export const SEC_ARCHIVES_URL = 'https://www.sec.gov';
+const JSON_API: ResourcePolicy = { accept: 'application/json', immutable: false, secHost: SEC_DATA_URL };
+const ARCHIVE_DOCUMENT: ResourcePolicy = {
+  accept: 'text/html, application/xhtml+xml, application/json, text/plain, */*',
+  immutable: true,
+  secHost: SEC_ARCHIVES_URL,
+};
 
 export class EdgarClient {
   private readonly userAgent: string;
@@ -179,8 +185,15 @@ export class EdgarClient {
     return parseJsonBody(await this.getText(new URL(path, this.dataBaseUrl), JSON_API), path);
   }
 
+  /**
+   * Cached under the SEC URL the request stands for, not the one it went to: a replay server's
+   * port changes from run to run, and an Archives document is the same wherever it is served
+   * from. A JSON API entry from another server is harmless: its ETag does not match, so it is
+   * downloaded again.
+   */
   private async getText(url: URL, policy: ResourcePolicy): Promise<string> {
-    const entry = await this.cachedResponse(url.href);
+    const key = `${policy.secHost}${url.pathname}`;
+    const entry = await this.cachedResponse(key);
     const cached = entry?.notFoundAt === undefined ? entry : undefined;
     if (policy.immutable) {
       if (cached) return cached.body;
@@ -194,10 +207,10 @@ export class EdgarClient {
     try {
       fresh = await this.download(url, policy, cached);
     } catch (error) {
-      if (policy.immutable && error instanceof NotFoundError) await this.store(url.href, { body: '', notFoundAt: this.now() });
+      if (policy.immutable && error instanceof NotFoundError) await this.store(key, { body: '', notFoundAt: this.now() });
       throw error;
     }
-    if (fresh !== cached) await this.store(url.href, fresh);
+    if (fresh !== cached) await this.store(key, fresh);
     return fresh.body;
   }
 

@@ -273,6 +273,19 @@ describe('EdgarFilingsSource with a response cache', () => {
     });
   });
 
+  it('keys entries by the SEC URL, so a replay restarted on another port still finds them', async () => {
+    const responseCache = new MemoryResponseCache();
+    const before = await startEdgarReplay({ dir, ratePerSecond: 0 });
+    await sourceOver(before, { responseCache }).source.filings(company, AS_OF);
+    // Started while the first still holds its port, so the base URL surely differs.
+    const after = await serve();
+    await before.close();
+    await sourceOver(after, { responseCache }).source.filings(company, AS_OF);
+    expect(after.url).not.toBe(before.url);
+    expect(archiveRequestsOf(after.stats())).toBe(0);
+    expect(responseCache.size).toBe(6);
+  });
+
   it('remembers a missing document for a day, then asks again', async () => {
     rmSync(join(dir, `${FOLDER}/000000004226000004/exh-20251227.htm`));
     const server = await serve();
@@ -310,7 +323,7 @@ describe('EdgarFilingsSource with a response cache', () => {
     );
     expect(documents).toHaveLength(3);
     expect(problems[0]).toMatch(
-      /^EDGAR response cache: could not read http:\/\/127\.0\.0\.1:\d+\/submissions\/CIK0000000042\.json \(Error: disk full\)/,
+      /^EDGAR response cache: could not read https:\/\/data\.sec\.gov\/submissions\/CIK0000000042\.json \(Error: disk full\)/,
     );
   });
 });
