@@ -5,7 +5,7 @@
  * for every company that has them, and a second run over the file cache that asks for no Archives
  * document again.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,5 +179,54 @@ describe('the item splitter on other real Apple reports (text renderings of a 10
       ['1A', 'The Company’s business, reputation, resu'],
       ['7', 'The following discussion should be read '],
     ]);
+  });
+});
+
+describe('the item splitter on 24 real 10-Ks (../shared/data/edgar/10k_items) reassembled behind a table of contents', () => {
+  const dir = join(SHARED_EDGAR, '10k_items');
+  const ORDER = [
+    '1',
+    '1A',
+    '1B',
+    '1C',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '7A',
+    '8',
+    '9',
+    '9A',
+    '9B',
+    '9C',
+    '10',
+    '11',
+    '12',
+    '13',
+    '14',
+    '15',
+    '16',
+  ];
+  const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+
+  it('has the filings it should', () => {
+    expect(files).toHaveLength(24);
+  });
+
+  it.each(files)('%s: Items 1, 1A and 7 come back exactly, each without its heading line', (file) => {
+    const filing = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    const items = ORDER.filter((key) => typeof filing[`item_${key}`] === 'string' && (filing[`item_${key}`] as string).trim() !== '');
+    // Each item's text starts with its own heading ("ITEM 1. Business"); the TOC lines repeat them.
+    const toc = ['TABLE OF CONTENTS', ...items.map((key, page) => `Item ${key}. | Title | ${page + 1}`)];
+    const text = [...toc, ...items.map((key) => filing[`item_${key}`] as string)].join('\n');
+    const { sections, missing } = splitAnnualReport(text);
+    expect(missing).toEqual([]);
+    const squash = (value: string) => value.replace(/\s+/g, ' ').trim();
+    for (const section of sections) {
+      const [, ...body] = (filing[`item_${section.item}`] as string).trim().split('\n');
+      expect(squash(section.text)).toBe(squash(body.join('\n')));
+    }
   });
 });
