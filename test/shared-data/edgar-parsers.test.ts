@@ -15,6 +15,7 @@ import type { MetricValue } from '../../lambdas/adapters/sources/edgar/companyfa
 import { EdgarFilingsSource } from '../../lambdas/adapters/sources/edgar/edgar-filings-source';
 import { daysBetween } from '../../lambdas/adapters/sources/edgar/fiscal-periods';
 import { parseSubmissions } from '../../lambdas/adapters/sources/edgar/submissions';
+import { NotFoundError } from '../../lambdas/core/errors';
 import type { CompanyProfile } from '../../lambdas/core/model';
 
 const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
@@ -308,6 +309,10 @@ describe('EdgarFilingsSource over real submissions', () => {
       companyFacts: async () => {
         if (!factsFile) throw new Error('no facts in this test');
         return validateCompanyFacts(readJson(join(FACTS_DIR, factsFile)));
+      },
+      // Submissions metadata only: every document is missing, so reports come without text and 8-Ks are left out.
+      archiveText: async (path) => {
+        throw new NotFoundError(`no documents in this test: ${path}`);
       },
     });
   }

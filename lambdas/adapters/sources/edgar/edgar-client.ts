@@ -1,11 +1,15 @@
 /**
- * HTTP client for SEC EDGAR's JSON APIs on data.sec.gov. It owns the I/O policy SEC and our batch
- * need:
+ * HTTP client for SEC EDGAR: the JSON APIs on data.sec.gov and the filing documents under
+ * www.sec.gov/Archives. It owns the I/O policy SEC and our batch need:
  * - a declared User-Agent on every request (SEC rejects undeclared automated tools with 403);
  * - a shared rate limiter taken before every attempt, retries included (SEC: 10 requests/s);
  * - a deadline per attempt (`AbortSignal.timeout`, which also covers reading the body);
  * - retries with exponential backoff and full jitter on 429, 5xx, timeouts and network errors,
  *   honouring `Retry-After`, within a bounded number of attempts;
+ * - an optional response cache by URL: submissions and companyfacts change in place, so a cached
+ *   copy is revalidated (If-None-Match / If-Modified-Since, 304 → the cached body); an Archives
+ *   document never changes once filed (a correction is a new accession), so a cached one is used
+ *   without asking EDGAR at all;
  * - named errors otherwise: 404 → NotFoundError, other 4xx → SourceUnavailableError (status in the
  *   message), a body that is not JSON or not the documented shape → SourceFormatError.
  */
@@ -15,6 +19,7 @@ import { padCik } from './cik';
 import { validateCompanyFacts } from './companyfacts';
 import type { RateLimiter, Sleep } from './rate-limiter';
 import { realSleep } from './rate-limiter';
+import type { CachedResponse, EdgarResponseCache } from './response-cache';
 import { parseSubmissions } from './submissions';
 import type { Submissions } from './submissions';
 
@@ -33,8 +38,20 @@ export interface EdgarClientOptions {
    * @see https://www.sec.gov/os/accessing-edgar-data
    */
   userAgent: string | undefined;
-  /** Default `https://data.sec.gov`. */
+  /**
+   * One base URL for both EDGAR hosts, e.g. a replay server `http://127.0.0.1:8790`. Default: the
+   * JSON APIs on `https://data.sec.gov` and the Archives on `https://www.sec.gov`.
+   */
   baseUrl?: string;
+  /** Responses by URL with their validators; default none (every request downloads). */
+  responseCache?: EdgarResponseCache;
+  /**
+   * How long a 404 for an Archives document is remembered in the cache, so a nightly re-run does
+   * not ask again for an exhibit a filing does not have. Default 24 h.
+   */
+  notFoundTtlMs?: number;
+  /** The cache failed (read or write): the request went on without it. Wire a warning here. */
+  onCacheError?: (detail: string) => void;
   /** Shared by every client and worker that calls EDGAR (see rate-limiter.ts). */
   rateLimiter: RateLimiter;
   fetch?: typeof globalThis.fetch;
@@ -69,11 +86,37 @@ export function isDeclaredUserAgent(userAgent: string): boolean {
 }
 
 type AttemptOutcome =
-  { kind: 'ok'; body: string } | { kind: 'retry'; reason: string; retryAfterMs?: number } | { kind: 'fail'; error: Error };
+  | { kind: 'ok'; body: string; etag: string | undefined; lastModified: string | undefined }
+  | { kind: 'not-modified' }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'fail'; error: Error };
+
+export const SEC_DATA_URL = 'https://data.sec.gov';
+export const SEC_ARCHIVES_URL = 'https://www.sec.gov';
+
+/** How one resource is fetched. */
+interface ResourcePolicy {
+  accept: string;
+  /** Never changes once published: a cached copy is used without a request. */
+  immutable: boolean;
+  /** The SEC host the path belongs to, which names it in the cache whatever `baseUrl` points at. */
+  secHost: string;
+}
+
+const JSON_API: ResourcePolicy = { accept: 'application/json', immutable: false, secHost: SEC_DATA_URL };
+const ARCHIVE_DOCUMENT: ResourcePolicy = {
+  accept: 'text/html, application/xhtml+xml, application/json, text/plain, */*',
+  immutable: true,
+  secHost: SEC_ARCHIVES_URL,
+};
 
 export class EdgarClient {
   private readonly userAgent: string;
-  private readonly baseUrl: string;
+  private readonly dataBaseUrl: string;
+  private readonly archivesBaseUrl: string;
+  private readonly cache: EdgarResponseCache | undefined;
+  private readonly onCacheError: (detail: string) => void;
+  private readonly notFoundTtlMs: number;
   private readonly rateLimiter: RateLimiter;
   private readonly fetch: typeof globalThis.fetch;
   private readonly maxAttempts: number;
@@ -96,7 +139,11 @@ export class EdgarClient {
       );
     }
     this.userAgent = userAgent;
-    this.baseUrl = options.baseUrl ?? 'https://data.sec.gov';
+    this.dataBaseUrl = options.baseUrl ?? SEC_DATA_URL;
+    this.archivesBaseUrl = options.baseUrl ?? SEC_ARCHIVES_URL;
+    this.cache = options.responseCache;
+    this.onCacheError = options.onCacheError ?? (() => undefined);
+    this.notFoundTtlMs = options.notFoundTtlMs ?? 86_400_000;
     this.rateLimiter = options.rateLimiter;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -124,14 +171,62 @@ export class EdgarClient {
     return parseSubmissions(await this.getJson(`/submissions/CIK${padCik(cik)}.json`));
   }
 
+  /**
+   * A document under `/Archives/edgar/data/…` on www.sec.gov (a filing's primary document, an
+   * exhibit, its `-index.htm`), as text. Cached copies are used as they are: filed documents are
+   * immutable. @throws NotFoundError on 404.
+   */
+  async archiveText(path: string): Promise<string> {
+    if (!path.startsWith('/Archives/')) throw new RangeError(`not an EDGAR Archives path: ${path}`);
+    return this.getText(new URL(path, this.archivesBaseUrl), ARCHIVE_DOCUMENT);
+  }
+
   private async getJson(path: string): Promise<unknown> {
-    const url = new URL(path, this.baseUrl);
+    return parseJsonBody(await this.getText(new URL(path, this.dataBaseUrl), JSON_API), path);
+  }
+
+  /**
+   * Cached under the SEC URL the request stands for, not the one it went to: a replay server's
+   * port changes from run to run, and an Archives document is the same wherever it is served
+   * from. A JSON API entry from another server is harmless: its ETag does not match, so it is
+   * downloaded again.
+   */
+  private async getText(url: URL, policy: ResourcePolicy): Promise<string> {
+    const key = `${policy.secHost}${url.pathname}`;
+    const entry = await this.cachedResponse(key);
+    const cached = entry?.notFoundAt === undefined ? entry : undefined;
+    if (policy.immutable) {
+      if (cached) return cached.body;
+      if (entry?.notFoundAt !== undefined && this.now() - entry.notFoundAt < this.notFoundTtlMs) {
+        throw new NotFoundError(
+          `EDGAR has nothing at ${url.pathname} (HTTP 404, remembered from ${new Date(entry.notFoundAt).toISOString()})`,
+        );
+      }
+    }
+    let fresh: CachedResponse;
+    try {
+      fresh = await this.download(url, policy, cached);
+    } catch (error) {
+      if (policy.immutable && error instanceof NotFoundError) await this.store(key, { body: '', notFoundAt: this.now() });
+      throw error;
+    }
+    if (fresh !== cached) await this.store(key, fresh);
+    return fresh.body;
+  }
+
+  /** The response, or `cached` itself when EDGAR answered 304 Not Modified to its validators. */
+  private async download(url: URL, policy: ResourcePolicy, cached: CachedResponse | undefined): Promise<CachedResponse> {
+    const path = url.pathname;
     let lastReason = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       await this.rateLimiter.acquire();
-      const outcome = await this.attempt(url);
+      const outcome = await this.attempt(url, policy, cached);
       if (outcome.kind === 'fail') throw outcome.error;
-      if (outcome.kind === 'ok') return parseJsonBody(outcome.body, path);
+      if (outcome.kind === 'not-modified' && cached) return cached;
+      if (outcome.kind === 'ok') return withoutUndefined(outcome);
+      if (outcome.kind === 'not-modified') {
+        throw new SourceUnavailableError(`EDGAR ${path} answered 304 Not Modified to a request without validators`);
+      }
       lastReason = outcome.reason;
       if (attempt === this.maxAttempts) break;
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.maxRetryAfterMs) {
@@ -151,27 +246,54 @@ export class EdgarClient {
     return Math.floor(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1)));
   }
 
-  private async attempt(url: URL): Promise<AttemptOutcome> {
+  private async cachedResponse(url: string): Promise<CachedResponse | undefined> {
+    if (!this.cache) return undefined;
+    try {
+      return await this.cache.get(url);
+    } catch (error) {
+      this.onCacheError(`EDGAR response cache: could not read ${url} (${describeError(error)}); downloading it`);
+      return undefined;
+    }
+  }
+
+  private async store(url: string, response: CachedResponse): Promise<void> {
+    if (!this.cache) return;
+    try {
+      await this.cache.put(url, response);
+    } catch (error) {
+      this.onCacheError(`EDGAR response cache: could not store ${url} (${describeError(error)})`);
+    }
+  }
+
+  private requestHeaders(policy: ResourcePolicy, cached: CachedResponse | undefined): Record<string, string> {
+    const headers: Record<string, string> = { 'User-Agent': this.userAgent, Accept: policy.accept };
+    if (cached?.etag) headers['If-None-Match'] = cached.etag;
+    if (cached?.lastModified) headers['If-Modified-Since'] = cached.lastModified;
+    return headers;
+  }
+
+  private async attempt(url: URL, policy: ResourcePolicy, cached: CachedResponse | undefined): Promise<AttemptOutcome> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     try {
-      response = await this.fetch(url, {
-        headers: { 'User-Agent': this.userAgent, Accept: 'application/json' },
-        signal,
-      });
+      response = await this.fetch(url, { headers: this.requestHeaders(policy, cached), signal });
     } catch (error) {
       return { kind: 'retry', reason: this.transportFailure(error, signal) };
     }
     const { status } = response;
     if (status >= 200 && status < 300) {
       try {
-        return { kind: 'ok', body: await response.text() };
+        const body = await response.text();
+        const etag = response.headers.get('etag') ?? undefined;
+        const lastModified = response.headers.get('last-modified') ?? undefined;
+        return { kind: 'ok', body, etag, lastModified };
       } catch (error) {
         return { kind: 'retry', reason: this.transportFailure(error, signal) };
       }
     }
     // Free the connection: an unread body would hold the socket until it is garbage-collected.
     await response.body?.cancel().catch(() => undefined);
+    if (status === 304) return { kind: 'not-modified' };
     if (status === 429 || status >= 500) {
       const retryAfterMs = this.retryAfterMs(response.headers.get('retry-after'));
       return retryAfterMs === undefined
@@ -196,6 +318,15 @@ export class EdgarClient {
     const at = Date.parse(value);
     return Number.isNaN(at) ? undefined : Math.max(0, at - this.now());
   }
+}
+
+/** A cache entry with only the validators EDGAR actually sent. */
+function withoutUndefined(outcome: { body: string; etag?: string | undefined; lastModified?: string | undefined }): CachedResponse {
+  return {
+    body: outcome.body,
+    ...(outcome.etag !== undefined ? { etag: outcome.etag } : {}),
+    ...(outcome.lastModified !== undefined ? { lastModified: outcome.lastModified } : {}),
+  };
 }
 
 function parseJsonBody(body: string, path: string): unknown {

@@ -17,6 +17,8 @@ const RecentFilingsSchema = z.object({
   reportDate: z.array(z.string()),
   form: z.array(z.string()),
   primaryDocument: z.array(z.string()),
+  // 8-K item numbers, comma-separated ("2.02,9.01"); '' for other forms. Older payloads lack it.
+  items: z.array(z.string()).optional(),
 });
 
 const SubmissionsSchema = z.object({
@@ -39,6 +41,8 @@ export interface SubmissionFiling {
   /** Period of report (`YYYY-MM-DD`), or '' for forms that have none (proxies, notices). */
   reportDate: string;
   primaryDocument: string;
+  /** 8-K items as EDGAR lists them, e.g. `"2.02,9.01"`; absent or '' for other forms. */
+  items?: string;
 }
 
 export interface Submissions {
@@ -62,6 +66,7 @@ export function parseSubmissions(json: unknown): Submissions {
   const { recent } = parsed.data.filings;
   const count = recent.accessionNumber.length;
   for (const [column, values] of Object.entries(recent)) {
+    if (values === undefined) continue;
     if (values.length !== count) {
       throw new SourceFormatError(
         `submissions JSON is invalid at filings.recent.${column}: ${values.length} values for ${count} accession numbers`,
@@ -74,6 +79,7 @@ export function parseSubmissions(json: unknown): Submissions {
     filingDate: recent.filingDate[i]!,
     reportDate: recent.reportDate[i]!,
     primaryDocument: recent.primaryDocument[i]!,
+    items: recent.items?.[i] ?? '',
   }));
   return {
     cik: padCik(parsed.data.cik),

@@ -52,8 +52,8 @@ describe('parseSubmissions', () => {
       tickers: ['EXH'],
       fiscalYearEnd: '0926',
       filings: [
-        { accessionNumber: 'a-1', form: '10-K', filingDate: '2025-10-31', reportDate: '2025-09-27', primaryDocument: 'a-1.htm' },
-        { accessionNumber: 'a-2', form: '8-K', filingDate: '2025-10-30', reportDate: '', primaryDocument: 'a-2.htm' },
+        { accessionNumber: 'a-1', form: '10-K', filingDate: '2025-10-31', reportDate: '2025-09-27', primaryDocument: 'a-1.htm', items: '' },
+        { accessionNumber: 'a-2', form: '8-K', filingDate: '2025-10-30', reportDate: '', primaryDocument: 'a-2.htm', items: '' },
       ],
     });
   });
@@ -133,6 +133,9 @@ describe('EdgarFilingsSource', () => {
         throw new Error('not used');
       },
       submissions: async () => submissions,
+      archiveText: async (path) => {
+        throw new NotFoundError(`no documents in this test: ${path}`);
+      },
     });
     const documents = await source.filings(company, '2026-02-15');
     expect(documents).toEqual([
@@ -168,6 +171,9 @@ describe('EdgarFilingsSource', () => {
       },
       submissions: async () => {
         throw new NotFoundError('unknown CIK');
+      },
+      archiveText: async () => {
+        throw new Error('not used');
       },
     });
     await expect(source.companyFacts(company, '2025-01-01')).rejects.toThrow(SourceFormatError);
