@@ -78,7 +78,10 @@ export function splitSentences(text: string): string[] {
 
 /** Sentences of a text that carry no figures: safe to quote without a fact to check them against. */
 export function numberFreeSentences(text: string, limit: number): string[] {
-  return splitSentences(text)
+  // A line is a paragraph: a sub-heading ("Company Background") never runs into the sentence after it.
+  return text
+    .split('\n')
+    .flatMap((line) => splitSentences(line))
     .map((s) => s.trim())
     .filter((s) => /[.!?]["”’)]?$/.test(s) && (s.match(/["“”]/g) ?? []).length % 2 === 0)
     .filter((s) => s.length > 20 && s.length < 320 && !HAS_DIGIT.test(s))
