@@ -57,11 +57,20 @@ function consistent(choice: SourceChoice, ctx: z.RefinementCtx): void {
   }
 }
 
+const PRESET_ERROR = 'must be demo, edgar, or adapters per kind such as universe=csv,filings=edgar (docs/SOURCES.md)';
+const PresetSchema = z.enum(['demo', 'edgar'], { error: PRESET_ERROR }).transform((preset) => PRESETS[preset]);
+
 /** `batch.sources` in the stage config: `"demo"`, `"edgar"` or `{ universe: "csv", filings: "edgar", … }`. */
 export const SourceChoiceSchema = z
-  .union([z.enum(['demo', 'edgar']).transform((preset) => PRESETS[preset]), PerKindSchema])
-  .superRefine(consistent)
-  .transform((choice): SourceChoice => ({ ...choice }));
+  .unknown()
+  // A string is a shorthand and anything else the per-kind object, so each gets its own message.
+  .transform((value, ctx): SourceChoice => {
+    const parsed = typeof value === 'string' ? PresetSchema.safeParse(value) : PerKindSchema.safeParse(value);
+    if (parsed.success) return { ...parsed.data };
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  })
+  .superRefine(consistent);
 
 /** `kind=adapter,kind=adapter` → an object for the schema; anything else is passed on as it is. */
 function listToObject(text: string): unknown {
@@ -77,29 +86,47 @@ function listToObject(text: string): unknown {
   );
 }
 
-/** The string forms (`FA_SOURCES`, `--sources`): a shorthand, `kind=adapter,...` or JSON. */
+function fromText(text: string): unknown {
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  return text.includes('=') ? listToObject(text) : text;
+}
+
+/** The first issue as one line, its kind named inside it (`filings cannot be …`). */
+function reasonOf(error: z.ZodError): string {
+  const { path, message } = firstIssue(error);
+  return path ? `${path} ${message}` : message;
+}
+
+/**
+ * The string forms (`FA_SOURCES`, `--sources`): a shorthand, `kind=adapter,...` or JSON. Its
+ * issues carry no path, so a CLI or environment error names the kind in its one line.
+ */
 export const SourceChoiceTextSchema = z
   .string()
   .trim()
-  .transform((text, ctx): unknown => {
-    if (text.startsWith('{')) {
-      try {
-        return JSON.parse(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-        return z.NEVER;
-      }
+  .transform((text, ctx): SourceChoice => {
+    const input = fromText(text);
+    if (input === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
     }
-    return text.includes('=') ? listToObject(text) : text;
-  })
-  .pipe(SourceChoiceSchema);
+    const parsed = SourceChoiceSchema.safeParse(input);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: 'custom', message: reasonOf(parsed.error) });
+    return z.NEVER;
+  });
 
 /** Parse a string form; a bad value throws `InputValidationError` with a one-line reason. */
 export function parseSourceChoice(text: string): SourceChoice {
   const parsed = SourceChoiceTextSchema.safeParse(text);
   if (parsed.success) return parsed.data;
-  const { path, message } = firstIssue(parsed.error);
-  throw new InputValidationError(`sources ${path ? `${path} ` : ''}${message}`);
+  throw new InputValidationError(`sources ${firstIssue(parsed.error).message}`);
 }
 
 /** The string form of a choice, for an environment variable: the shorthand when it is one. */
