@@ -18,7 +18,7 @@ import { startLocalRuntime } from '../local/runtime';
 import { runWorker, serveHere, startWorkers } from '../local/query-server';
 import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
 import { cli, fail, printJson, runCli, runMain } from './lib/cli';
-import { checkSourceSettings, sourceEnvironment, SourceOptionsShape, withSourceOptions } from './lib/source-options';
+import { checkSourceSettings, missingFeedsNote, sourceEnvironment, SourceOptionsShape, withSourceOptions } from './lib/source-options';
 
 const DEMO_FA_ID = 'fa-demo';
 
@@ -91,6 +91,8 @@ else
     } catch (error) {
       fail((error as Error).message, 2);
     }
+    const note = missingFeedsNote(process.env);
+    if (note) process.stderr.write(`${note}\n`);
     if (options.writeOpenapi) {
       writeFileSync(options.writeOpenapi, `${JSON.stringify(openApiDocument(), null, 2)}\n`);
       process.stderr.write(`wrote the OpenAPI document to ${options.writeOpenapi}\n`);

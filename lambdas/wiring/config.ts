@@ -98,16 +98,17 @@ export const RuntimeConfigSchema = z
     for (const issue of missingSourceSettings(config.FA_SOURCES, config)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
-/** The variables a source choice cannot do without. */
+/**
+ * The variables a source choice cannot do without. FA_FEEDS is not one: without it the feed kinds
+ * are missing sources of every brief (named there), so a filings-only run still briefs.
+ */
 function missingSourceSettings(
   choice: SourceChoice,
-  config: { FA_UNIVERSE?: string; FA_FEEDS?: string; EDGAR_USER_AGENT?: string },
+  config: { FA_UNIVERSE?: string; EDGAR_USER_AGENT?: string },
 ): Array<{ path: string[]; message: string }> {
   const issues: Array<{ path: string[]; message: string }> = [];
   if (choice.universe === 'csv' && !config.FA_UNIVERSE)
     issues.push({ path: ['FA_UNIVERSE'], message: 'is required when FA_SOURCES has a csv universe (a file path or s3://bucket/key)' });
-  if ([choice.fundamentals, choice.research, choice.news].includes('feed') && !config.FA_FEEDS)
-    issues.push({ path: ['FA_FEEDS'], message: 'is required when FA_SOURCES reads vendor feeds (a folder or s3://bucket/prefix)' });
   if (choice.filings === 'edgar' && !config.EDGAR_USER_AGENT)
     issues.push({
       path: ['EDGAR_USER_AGENT'],

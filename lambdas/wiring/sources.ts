@@ -14,7 +14,7 @@ import type { EdgarFilingsSourceOptions } from '../adapters/sources/edgar/create
 import { blobReader, s3BlobReader } from '../adapters/sources/blob-reader';
 import type { BlobReader } from '../adapters/sources/blob-reader';
 import { createCsvUniverseSource } from '../adapters/sources/universe-csv';
-import { createFeedSources } from '../adapters/sources/feeds/feed-sources';
+import { createFeedSources, unconfiguredFeedSources } from '../adapters/sources/feeds/feed-sources';
 import type { FeedSources } from '../adapters/sources/feeds/feed-sources';
 import type { MalformedLine } from '../adapters/sources/feeds/feed-deliveries';
 import type { RuntimeConfig } from './config';
@@ -42,9 +42,10 @@ function onMalformedFeedLine(line: MalformedLine): void {
 }
 
 function feedSources(config: RuntimeConfig, files: BlobReader): FeedSources {
+  if (!config.FA_FEEDS) return unconfiguredFeedSources('FA_FEEDS is not set');
   return createFeedSources({
     blobs: files,
-    root: required(config.FA_FEEDS, 'FA_FEEDS'),
+    root: config.FA_FEEDS,
     maxAgeDays: { fundamentals: config.FA_FEED_MAX_AGE_DAYS, research: config.FA_FEED_MAX_AGE_DAYS, news: config.FA_FEED_MAX_AGE_DAYS },
     onMalformed: onMalformedFeedLine,
   });

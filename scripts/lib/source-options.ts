@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError, InputValidationError } from '../../lambdas/core/errors';
-import { formatSourceChoice, SourceChoiceTextSchema } from '../../lambdas/core/contracts/sources';
+import { feedKindsOf, formatSourceChoice, SourceChoiceTextSchema } from '../../lambdas/core/contracts/sources';
 import { parseRuntimeConfig } from '../../lambdas/wiring/config';
 
 /** Options every CLI that reads sources accepts; add them to its zod schema with `.extend()`. */
@@ -69,4 +69,11 @@ export function checkSourceSettings(env: NodeJS.ProcessEnv): void {
     const flag = match ? FLAG_OF[match[1]!] : undefined;
     throw new InputValidationError(match && flag ? `${flag} ${match[2]!.replace(/when FA_SOURCES/, 'when --sources')}` : error.message);
   }
+}
+
+/** A line for stderr when feed kinds will be missing sources because no feeds were given. */
+export function missingFeedsNote(env: NodeJS.ProcessEnv): string | undefined {
+  const kinds = feedKindsOf(parseRuntimeConfig(env).FA_SOURCES);
+  if (kinds.length === 0 || env.FA_FEEDS?.trim()) return undefined;
+  return `note: no --feeds given: ${kinds.join(', ')} will be recorded as missing sources of every brief`;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSourceSettings, sourceEnvironment } from '../../scripts/lib/source-options';
+import { checkSourceSettings, missingFeedsNote, sourceEnvironment } from '../../scripts/lib/source-options';
 import { EDGAR_SOURCES, parseSourceChoice } from '../../lambdas/core/contracts/sources';
 import { InputValidationError } from '../../lambdas/core/errors';
 
@@ -52,13 +52,17 @@ describe('the source options of the batch', () => {
     );
   });
 
-  it('name the flag a choice lacks', () => {
+  it('name the flag a choice lacks, and note feeds that will be missing', () => {
     const check = (env: NodeJS.ProcessEnv) => () => checkSourceSettings(env);
     expect(check({ FA_SOURCES: 'edgar', FA_FEEDS: 'f', EDGAR_USER_AGENT: 'A b@c.de' })).toThrow(InputValidationError);
     expect(check({ FA_SOURCES: 'edgar', FA_FEEDS: 'f', EDGAR_USER_AGENT: 'A b@c.de' })).toThrow(
       /^--universe is required when --sources has a csv universe/,
     );
-    expect(check({ FA_SOURCES: 'news=feed' })).toThrow(/^--feeds is required when --sources reads vendor feeds/);
+    expect(check({ FA_SOURCES: 'news=feed' })).not.toThrow();
+    expect(missingFeedsNote({ FA_SOURCES: 'news=feed' })).toBe(
+      'note: no --feeds given: news will be recorded as missing sources of every brief',
+    );
+    expect(missingFeedsNote({ FA_SOURCES: 'news=feed', FA_FEEDS: 'feeds' })).toBeUndefined();
     expect(check({ FA_SOURCES: 'demo' })).not.toThrow();
     expect(EDGAR_SOURCES.universe).toBe('csv');
   });

@@ -58,12 +58,18 @@ describe('the source wiring', () => {
     expect(await sources.filings.filings(first!, '2026-02-02')).not.toHaveLength(0);
   });
 
+  it('names the feeds as missing sources when no feeds root is set, rather than refusing to brief', async () => {
+    const sources = createSources(env({ FA_SOURCES: 'edgar', FA_UNIVERSE: universe, EDGAR_USER_AGENT: 'Acme Advisors ops@acme.example' }));
+    const apple = (await sources.universe.get('AAPL'))!;
+    await expect(sources.news.news(apple, '2026-02-02')).rejects.toThrow('news feed: no feeds configured (FA_FEEDS is not set)');
+    await expect(sources.fundamentals.fundamentals(apple, '2026-02-02')).rejects.toThrow('fundamentals feed: no feeds configured');
+  });
+
   it.each([
     [
       { FA_SOURCES: 'edgar', FA_FEEDS: 'f', EDGAR_USER_AGENT: 'A b@c.de' },
       'invalid environment variable FA_UNIVERSE: is required when FA_SOURCES has a csv universe',
     ],
-    [{ FA_SOURCES: 'news=feed' }, 'invalid environment variable FA_FEEDS: is required when FA_SOURCES reads vendor feeds'],
     [
       { FA_SOURCES: 'edgar', FA_UNIVERSE: 'u.csv', FA_FEEDS: 'f' },
       'invalid environment variable EDGAR_USER_AGENT: is required when FA_SOURCES reads EDGAR',

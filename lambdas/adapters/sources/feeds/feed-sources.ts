@@ -151,3 +151,18 @@ export function createFeedSources(options: FeedSourcesOptions): FeedSources {
     malformedLines: () => malformed,
   };
 }
+
+/**
+ * The feed ports when no feeds root is configured: every call is an unavailable source, so each
+ * brief names what it could not see instead of the run refusing to start.
+ */
+export function unconfiguredFeedSources(setting: string): FeedSources {
+  const unavailable = (kind: FeedKind) => () =>
+    Promise.reject(new SourceUnavailableError(`${kind} feed: no feeds configured (${setting})`));
+  return {
+    fundamentals: { fundamentals: unavailable('fundamentals') },
+    research: { notes: unavailable('research') },
+    news: { news: unavailable('news') },
+    malformedLines: () => 0,
+  };
+}
