@@ -4,7 +4,7 @@
  * nothing stored earlier is lost.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ function batch(args: string[], dataDir: string): Promise<{ code: number | null; 
 const work = mkdtempSync(join(tmpdir(), 'fa-batch-feeds-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The demo's own fundamentals and notes for `tickers`, written as one delivery each; no news delivery. */
+/** The demo's own fundamentals and notes for `tickers`, one delivery each with a malformed line; no news delivery. */
 async function writeFeedsWithoutNews(tickers: string[], asOf: string): Promise<string> {
   const demo = createDemoSources();
   const fundamentals: unknown[] = [];
@@ -50,13 +50,16 @@ async function writeFeedsWithoutNews(tickers: string[], asOf: string): Promise<s
     ['research', notes],
   ] as const) {
     mkdirSync(join(root, kind), { recursive: true });
-    writeFileSync(join(root, kind, `${asOf}.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // Line 2 of each delivery is malformed: skipped and reported, never guessed at.
+    const lines = records.map((r) => JSON.stringify(r));
+    lines.splice(1, 0, '{"docId": "truncated by the vendor"');
+    writeFileSync(join(root, kind, `${asOf}.jsonl`), lines.join('\n') + '\n');
   }
   return root;
 }
 
 describe('npm run batch on vendor feeds', () => {
-  it('writes every brief with the missing news feed named, keeps the earlier briefs, and fails no stock', async () => {
+  it('writes every brief with the missing news feed named, skips malformed lines by file and line, keeps the earlier briefs, and fails no stock', async () => {
     const dataDir = join(work, 'data');
     const tickers = (await createDemoSources().universe.list()).slice(0, 3).map((c) => c.ticker);
     const first = await batch(['--tickers', tickers.join(','), '--as-of', '2026-02-02'], dataDir);
@@ -69,6 +72,10 @@ describe('npm run batch on vendor feeds', () => {
     );
     expect(second.code).toBe(0);
     expect(second.json).toMatchObject({ stocks: 3, succeeded: 3, failed: 0 });
+
+    const warnings = readFileSync(join(dataDir, 'logs.jsonl'), 'utf8');
+    for (const kind of ['fundamentals', 'research'])
+      expect(warnings).toContain(`skipped malformed ${kind} feed line ${join(feeds, kind, '2026-02-03.jsonl')}:2: not valid JSON`);
 
     const dynamo = await connectOrStartDynalite(dataDir);
     const doc = createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });

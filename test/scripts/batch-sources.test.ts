@@ -13,8 +13,8 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'fa-batch-sources-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function batch(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/batch.ts', ...args], {
+function batch(args: string[], script = 'scripts/batch.ts') {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: repo,
     encoding: 'utf8',
     timeout: 60_000,
@@ -94,5 +94,18 @@ describe('npm run batch with real sources', () => {
       `error: SourceFormatError: ${badUniverse} line 3: cik "CIK-42" is not a CIK (a positive integer of at most 10 digits)`,
     );
     expect(run.status).toBe(1);
+  });
+
+  it('keeps every stored brief when it refuses a bad universe or ticker', () => {
+    const stored = batch(['--limit', '1', '--as-of', '2026-02-02', '--json']);
+    expect(stored.status).toBe(0);
+    const ticker = (JSON.parse(stored.stdout.trim().split('\n').at(-1)!) as { exampleTicker: string }).exampleTicker;
+    const before = batch([ticker, '--json'], 'scripts/show.ts');
+    expect(before.stdout).toContain(`"ticker":"${ticker}"`);
+    expect(batch([...real, '--universe', badUniverse]).status).toBe(1);
+    expect(batch([...real, '--universe', universe, '--tickers', 'ZZZZ']).status).toBe(2);
+    const after = batch([ticker, '--json'], 'scripts/show.ts');
+    expect(after.status).toBe(0);
+    expect(after.stdout).toBe(before.stdout);
   });
 });
