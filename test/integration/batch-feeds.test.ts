@@ -12,6 +12,7 @@ import { createDemoSources } from '../../lambdas/adapters/sources/demo';
 import { connectOrStartDynalite } from '../../local/dynalite';
 import { createDocumentClient, createRepositories } from '../../lambdas/adapters/store/dynamo-repositories';
 import { tableNamesFor } from '../../lambdas/core/contracts/tables';
+import { writeDemoFeeds } from '../../local/demo-feeds';
 
 function batch(args: string[], dataDir: string): Promise<{ code: number | null; stderr: string; json?: Record<string, any> }> {
   return new Promise((resolve) => {
@@ -102,5 +103,24 @@ describe('npm run batch on vendor feeds', () => {
       doc.destroy();
       await dynamo.close();
     }
+  }, 120_000);
+
+  it('briefs the demo written out as feeds exactly as the demo: every stock without a demo outage is reused unchanged', async () => {
+    const dataDir = join(work, 'same');
+    const asOf = '2026-02-02';
+    const demo = createDemoSources();
+    const companies = (await demo.universe.list()).slice(0, 30);
+    const outages = companies.filter((c) => demo.sourceOutages(c.ticker, asOf).length > 0).length;
+    const fromDemo = await batch(['--limit', '30', '--as-of', asOf], dataDir);
+    expect(fromDemo.json).toMatchObject({ succeeded: 30, failed: 0, skippedUnchanged: 0 });
+
+    const feeds = join(work, 'demo-feeds');
+    await writeDemoFeeds({ out: feeds, asOf, limit: 30 });
+    const fromFeeds = await batch(
+      ['--sources', 'fundamentals=feed,research=feed,news=feed', '--feeds', feeds, '--limit', '30', '--as-of', asOf],
+      dataDir,
+    );
+    // An outage is a recorded failure in the demo and simply an absent stock in a delivery, so only those briefs differ.
+    expect(fromFeeds.json).toMatchObject({ succeeded: 30, failed: 0, skippedUnchanged: 30 - outages });
   }, 120_000);
 });

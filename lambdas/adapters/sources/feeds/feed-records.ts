@@ -62,12 +62,13 @@ export const ResearchLineSchema = z.object({
   analyst: text('analyst'),
   published: IsoDateSchema,
   rating: RatingSchema,
-  previousRating: RatingSchema.optional(),
   priceTarget: finite.positive(),
-  previousPriceTarget: finite.positive().optional(),
   currency: z.literal('USD'),
   title: text('title'),
   thesis: text('thesis'),
+  // Last, in the demo's order: the source hash of a brief is taken over the records as they are.
+  previousRating: RatingSchema.optional(),
+  previousPriceTarget: finite.positive().optional(),
 }) satisfies z.ZodType<ResearchNote>;
 
 export const NewsLineSchema = z.object({
