@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { firstIssue } from '../lambdas/core/validation';
+import { DEMO_SOURCES, SourceChoiceSchema } from '../lambdas/core/contracts/sources';
 
 /** The retention periods CloudWatch Logs accepts (a log group with any other value fails to deploy). */
 export const LOG_RETENTION_DAYS = [
@@ -13,6 +14,25 @@ export const LOG_RETENTION_DAYS = [
 
 const TickerSchema = z.string().regex(/^[A-Z][A-Z0-9.\-]{0,9}$/, 'must be a stock symbol such as ABC');
 const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+
+/** S3 key or prefix: no leading slash, no empty segments. */
+const S3KeySchema = z.string().regex(/^[\w!.*'()\-]+(\/[\w!.*'()\-]+)*$/, 'must be an S3 key such as universe/universe.csv (no leading /)');
+
+/**
+ * Where the operator puts the universe CSV and the vendor feed deliveries (docs/SOURCES.md): a
+ * bucket the stage creates (`fa-<stage>-source-data-<account>-<region>`), or an existing one.
+ */
+export const SourceDataSchema = z
+  .object({
+    /** An existing bucket (the data team's); without it the stage creates one. */
+    bucketName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+      .optional(),
+    universeKey: S3KeySchema.default('universe/universe.csv'),
+    feedsPrefix: S3KeySchema.default('feeds'),
+  })
+  .strict();
 
 /** One FA tool that calls the API: it gets its own API key and usage plan (throttle + quota). */
 export const ApiClientSchema = z
@@ -65,6 +85,13 @@ export const StageConfigSchema = z
         edgarUserAgent: z
           .string()
           .regex(/^.+\s\S+@\S+\.\S+$/, 'must name the company and a contact e-mail, such as "Example Corp ops@example.com"'),
+        /**
+         * Which adapter serves each source kind: `demo`, `edgar` (CSV universe, EDGAR filings, vendor
+         * feeds), or `{ universe, filings, fundamentals, research, news }`. Passed as FA_SOURCES.
+         */
+        sources: SourceChoiceSchema.default(() => ({ ...DEMO_SOURCES })),
+        /** Where the universe CSV and feed deliveries live, when the sources read them. */
+        sourceData: SourceDataSchema.default({ universeKey: 'universe/universe.csv', feedsPrefix: 'feeds' }),
         processorMemoryMb: z.number().int().min(128).max(10240),
         processorTimeoutSeconds: z.number().int().min(30).max(900),
         /** A stock (fixed past as-of date) the pre-traffic hook runs through a new processor version. */
@@ -117,6 +144,7 @@ export const StageConfigSchema = z
 
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 export type ApiClientConfig = z.infer<typeof ApiClientSchema>;
+export type SourceDataConfig = z.infer<typeof SourceDataSchema>;
 
 /** A stage name: lower-case, short, because it prefixes physical names (`fa-<stage>-summaries`). */
 export const StageNameSchema = z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'must be 2-12 lower-case letters or digits, such as dev');

@@ -12,6 +12,8 @@ import { runStockBatch } from './state-machine';
 import { scoreDetector } from './detector-score';
 import type { DetectorScore } from './detector-score';
 import { PLANTED_ERRORS_FILE, readPlantedErrors } from '../lambdas/adapters/llm/planted-error-log';
+import { InputValidationError } from '../lambdas/core/errors';
+import type { UniverseSource } from '../lambdas/core/ports';
 
 export interface BatchOptions {
   limit?: number;
@@ -62,9 +64,34 @@ async function takeBatchLock(runtime: LocalRuntime): Promise<() => void> {
   return () => rmSync(lock, { force: true });
 }
 
+/**
+ * `--tickers` picks from the universe the batch will read: an unknown ticker stops the run before
+ * a run record exists, so nothing stored changes.
+ * @throws InputValidationError naming up to five unknown tickers.
+ */
+export async function checkTickers(tickers: readonly string[], universe: UniverseSource): Promise<void> {
+  const known = new Set((await universe.list()).map((company) => company.ticker));
+  const unknown = tickers.filter((ticker) => !known.has(ticker));
+  if (unknown.length > 0)
+    throw new InputValidationError(
+      `--tickers ${unknown.length > 1 ? 'has tickers' : 'has a ticker'} not in the universe: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`,
+    );
+}
+
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const runtime = await startLocalRuntime();
-  const releaseLock = await takeBatchLock(runtime);
+  let releaseLock: () => void = () => {};
+  try {
+    releaseLock = await takeBatchLock(runtime);
+    // Read (and so validate) the universe before the state machine starts: a bad universe file is
+    // then one line naming its line, not a failed execution.
+    const { batchDependencies } = await import('../lambdas/wiring/batch');
+    await checkTickers(options.tickers ?? [], (await batchDependencies()).sources.universe);
+  } catch (error) {
+    releaseLock();
+    await closeRuntime(runtime);
+    throw error;
+  }
   const handlers = {
     PrepareBatch: (await import('../lambdas/handlers/prepare-batch')).handler,
     ProcessStock: (await import('../lambdas/handlers/process-stock')).handler,
@@ -116,10 +143,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   } finally {
     if (options.progress) bar.stop();
     releaseLock();
-    const { batchDependencies } = await import('../lambdas/wiring/batch');
-    await (await batchDependencies()).close();
-    await runtime.close();
+    await closeRuntime(runtime);
   }
+}
+
+async function closeRuntime(runtime: LocalRuntime): Promise<void> {
+  const { batchDependencies } = await import('../lambdas/wiring/batch');
+  await (await batchDependencies()).close();
+  await runtime.close();
 }
 
 /** With the local writer, how the verifier did on the errors it planted in this run's drafts. */

@@ -1,8 +1,14 @@
-/** `npm run batch -- [--limit N] [--concurrency C] [--as-of YYYY-MM-DD] [--tickers A,B] [--json]` */
+/**
+ * `npm run batch -- [--limit N] [--concurrency C] [--as-of YYYY-MM-DD] [--tickers A,B] [--json]
+ *   [--sources demo|edgar|kind=adapter,...] [--universe FILE] [--feeds DIR] [--edgar-url URL]`
+ */
 import { z } from 'zod';
 import { IsoDateSchema, TickerSchema } from '../lambdas/core/contracts/batch-events';
-import { cli, printJson, runCli } from './lib/cli';
+import { InputValidationError } from '../lambdas/core/errors';
+import { cli, fail, printJson, runCli } from './lib/cli';
+import { checkSourceSettings, missingFeedsNote, sourceEnvironment, SourceOptionsShape, withSourceOptions } from './lib/source-options';
 import { describeRun, runBatch } from '../local/batch-runner';
+import type { BatchOptions } from '../local/batch-runner';
 
 const OptionsSchema = z
   .object({
@@ -15,17 +21,38 @@ const OptionsSchema = z
       .pipe(z.array(TickerSchema).min(1, 'needs at least one ticker'))
       .optional(),
     json: z.boolean().default(false),
+    ...SourceOptionsShape,
   })
   .strict();
 
-const program = cli('batch', 'Run the nightly stock batch through the state machine on the embedded runtime')
-  .option('--limit <n>', 'process only the first N stocks of the universe')
-  .option('--concurrency <c>', 'Map MaxConcurrency (default 100)')
-  .option('--as-of <date>', 'as-of date, YYYY-MM-DD (default: today in New York)')
-  .option('--tickers <list>', 'comma-separated tickers to process');
+const program = withSourceOptions(
+  cli('batch', 'Run the nightly stock batch through the state machine on the embedded runtime')
+    .option('--limit <n>', 'process only the first N stocks of the universe')
+    .option('--concurrency <c>', 'Map MaxConcurrency (default 100)')
+    .option('--as-of <date>', 'as-of date, YYYY-MM-DD (default: today in New York)')
+    .option('--tickers <list>', 'comma-separated tickers to process (from the universe)'),
+);
 
-runCli(program, OptionsSchema, async (options) => {
-  const summary = await runBatch({ ...options, progress: true });
+/** Bad input (sources, universe, tickers) is a usage error: one line, exit 2, nothing stored changes. */
+async function runOrRefuse(options: BatchOptions) {
+  try {
+    return await runBatch(options);
+  } catch (error) {
+    if (error instanceof InputValidationError) fail(error.message, 2);
+    throw error;
+  }
+}
+
+runCli(program, OptionsSchema, async ({ sources, universe, feeds, edgarUrl, ...options }) => {
+  Object.assign(process.env, sourceEnvironment({ sources, universe, feeds, edgarUrl }));
+  try {
+    checkSourceSettings(process.env);
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
+  const note = missingFeedsNote(process.env);
+  if (note) process.stderr.write(`${note}\n`);
+  const summary = await runOrRefuse({ ...options, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
   if (options.json) printJson(summary);
   if (summary.failed > 0) process.exitCode = 1;

@@ -3,6 +3,7 @@
  * (dynalite shared with a running batch through the data dir). Also:
  *   --new-key FA_ID [--label TEXT]   create an API key for an FA (printed once, stored as a hash) and exit
  *   --write-openapi FILE             write the OpenAPI document generated from the zod schemas and exit
+ *   --sources … --universe FILE        resolve tickers from the same universe as the batch (see npm run batch)
  * On first start, with no key in the store, it creates a demo key and prints it with a curl example.
  */
 import cluster from 'node:cluster';
@@ -16,7 +17,8 @@ import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
 import { runWorker, serveHere, startWorkers } from '../local/query-server';
 import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
-import { cli, printJson, runCli, runMain } from './lib/cli';
+import { cli, fail, printJson, runCli, runMain } from './lib/cli';
+import { checkSourceSettings, missingFeedsNote, sourceEnvironment, SourceOptionsShape, withSourceOptions } from './lib/source-options';
 
 const DEMO_FA_ID = 'fa-demo';
 
@@ -31,16 +33,19 @@ const OptionsSchema = z
     label: z.string().max(200).default(''),
     writeOpenapi: z.string().min(1).optional(),
     workers: z.coerce.number().int().min(1).max(64).default(1),
+    ...SourceOptionsShape,
   })
   .strict();
 
-const program = cli('serve', 'Serve the FA query API on 127.0.0.1 (the same handler as the query Lambda)')
-  .option('--port <port>', 'port on 127.0.0.1 (default 8787; 0 picks a free one)')
-  .option('--json', 'when ready, print {url, port, pid} as one JSON line on stdout')
-  .option('--new-key <faId>', 'create an API key for this FA, print it once, and exit')
-  .option('--label <text>', 'a note stored with a new key')
-  .option('--write-openapi <file>', 'write the OpenAPI document to this file and exit')
-  .option('--workers <n>', 'serve from N processes sharing the port (default 1)');
+const program = withSourceOptions(
+  cli('serve', 'Serve the FA query API on 127.0.0.1 (the same handler as the query Lambda)')
+    .option('--port <port>', 'port on 127.0.0.1 (default 8787; 0 picks a free one)')
+    .option('--json', 'when ready, print {url, port, pid} as one JSON line on stdout')
+    .option('--new-key <faId>', 'create an API key for this FA, print it once, and exit')
+    .option('--label <text>', 'a note stored with a new key')
+    .option('--write-openapi <file>', 'write the OpenAPI document to this file and exit')
+    .option('--workers <n>', 'serve from N processes sharing the port (default 1)'),
+);
 
 function curlExamples(url: string, apiKey: string, ticker: string): string {
   return [
@@ -78,7 +83,16 @@ process.env.FA_STORE_MAX_IN_FLIGHT ??= '1';
 
 if (cluster.isWorker) runMain(runWorker);
 else
-  runCli(program, OptionsSchema, async (options) => {
+  runCli(program, OptionsSchema, async ({ sources, universe, feeds, edgarUrl, ...options }) => {
+    // Before the runtime starts: workers inherit the environment, and the wiring reads it once.
+    Object.assign(process.env, sourceEnvironment({ sources, universe, feeds, edgarUrl }));
+    try {
+      checkSourceSettings(process.env);
+    } catch (error) {
+      fail((error as Error).message, 2);
+    }
+    const note = missingFeedsNote(process.env);
+    if (note) process.stderr.write(`${note}\n`);
     if (options.writeOpenapi) {
       writeFileSync(options.writeOpenapi, `${JSON.stringify(openApiDocument(), null, 2)}\n`);
       process.stderr.write(`wrote the OpenAPI document to ${options.writeOpenapi}\n`);

@@ -11,7 +11,7 @@ import type { Repositories } from '../adapters/store/dynamo-repositories';
 import { extractMetrics } from '../adapters/sources/edgar/companyfacts';
 import { loadPriceTable } from '../adapters/price-table-file';
 import { runtimeConfig } from './config';
-import { createHashCache } from './cache';
+import { createHashCache, createRateLimitRedis } from './cache';
 import { createCostDependencies } from './cost';
 import { createModels } from './models';
 import { createSources } from './sources';
@@ -67,7 +67,9 @@ export function batchDependencies(): Promise<BatchDependencies> {
     const config = runtimeConfig();
     const { doc, names } = batchStores();
     const repositories = createRepositories(doc, names);
-    const sources = createSources(config);
+    // Every stock processor shares SEC's 10 requests/s through the cache when there is one.
+    const edgarRedis = config.FA_SOURCES.filings === 'edgar' ? await createRateLimitRedis(config) : undefined;
+    const sources = createSources(config, edgarRedis ? { edgarRedis } : {});
     const cache = await createHashCache(config);
     const { llm, embedder, router } = await createModels(config);
     const cost = createCostDependencies(config, doc);
@@ -95,6 +97,7 @@ export function batchDependencies(): Promise<BatchDependencies> {
       withUnitScope,
       close: async () => {
         await cache.close();
+        edgarRedis?.close();
         doc.destroy();
       },
     };

@@ -21,8 +21,16 @@ function onCacheDegraded(reason: CacheDegradation, detail: string): void {
 
 const RedisSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
+let credentials: Promise<{ username?: string; password?: string }> | undefined;
+
 /** ElastiCache RBAC credentials live in Secrets Manager as `{username, password}`; read once per process. */
-async function redisCredentials(secretArn: string | undefined): Promise<{ username?: string; password?: string }> {
+function redisCredentials(secretArn: string | undefined): Promise<{ username?: string; password?: string }> {
+  credentials ??= readRedisCredentials(secretArn);
+  credentials.catch(() => (credentials = undefined));
+  return credentials;
+}
+
+async function readRedisCredentials(secretArn: string | undefined): Promise<{ username?: string; password?: string }> {
   if (!secretArn) return {};
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const client = traced(new SecretsManagerClient({}));
@@ -47,4 +55,37 @@ export async function createHashCache(config: RuntimeConfig): Promise<EmbeddingH
     return new RedisHashCache({ url: config.REDIS_URL, ...credentials, onDegraded: onCacheDegraded });
   }
   return new FileHashCache({ directory: resolve(config.FA_DATA_DIR, 'embedding-cache'), onDegraded: onCacheDegraded });
+}
+
+/** What the fleet-wide EDGAR rate limiter needs from Redis, and a way to let go of it. */
+export interface RateLimitRedisClient {
+  incr(key: string): Promise<number>;
+  pexpire(key: string, milliseconds: number): Promise<number>;
+  close(): void;
+}
+
+/**
+ * A fail-fast Redis client for the fleet-wide EDGAR rate limit (SEC: 10 requests/s across every
+ * concurrent stock processor), on the same cache as the embedding hashes; undefined without Redis.
+ * It connects at once, so the first stock does not find it still connecting; until it is ready
+ * the limiter falls back to its per-process limit.
+ */
+export async function createRateLimitRedis(config: RuntimeConfig): Promise<RateLimitRedisClient | undefined> {
+  if (!config.REDIS_URL) return undefined;
+  const [{ Redis }, { redisConnectionOptions }] = await Promise.all([import('ioredis'), import('../adapters/cache/redis-hash-cache')]);
+  const redis = new Redis({
+    ...redisConnectionOptions(config.REDIS_URL, await redisCredentials(config.REDIS_SECRET_ARN)),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    commandTimeout: 200,
+    disableClientInfo: true,
+  });
+  // Failures are reported per call by the limiter (it falls back), not printed by ioredis.
+  redis.on('error', () => undefined);
+  return {
+    incr: (key) => redis.incr(key),
+    pexpire: (key, ms) => redis.pexpire(key, ms),
+    close: () => redis.disconnect(),
+  };
 }

@@ -67,6 +67,8 @@ export class ApiStack extends Stack {
     data.tables.bindRead(this.queryFunction, BATCH_OUTPUT_TABLES);
     data.tables.bindReadWrite(this.queryFunction, QUERY_OWNED_TABLES);
     props.bedrock.bind(this.queryFunction);
+    // The ticker resolver reads the batch's universe.
+    data.sourceData.bindReader(this.queryFunction, 'universe');
 
     this.identity = new FaIdentity(this, 'FaIdentity', {
       prefix,

@@ -102,6 +102,10 @@ export class PipelineStack extends Stack {
     network.cache.bindClient(processStock);
     props.bedrock.bind(processStock);
     data.artifacts.bindReportWriter(finalizeBatch);
+    data.sourceData.bindReader(prepareBatch, 'universe');
+    data.sourceData.bindReader(processStock, 'all');
+    data.sourceData.bindReader(recordFailure, 'none');
+    data.sourceData.bindReader(finalizeBatch, 'none');
 
     this.workflow = new StockFanoutWorkflow(this, 'StockBatch', {
       stateMachineName: names.stateMachine,

@@ -157,3 +157,22 @@ describe('a malformed filing payload', () => {
     expect(outcome.sourceFailures).toContainEqual({ source: 'filings', reason: 'SourceFormatError: facts.us-gaap is not an object' });
   });
 });
+
+describe('the fiscal year end a stock is briefed with', () => {
+  it('comes from the universe when it states one, and from the filings when it only guessed', async () => {
+    const seen: Array<number | undefined> = [];
+    for (const fiscalYearEndInferred of [false, true]) {
+      const d = deps({ llm: new LocalGroundedLlm({ slipRate: 0 }) });
+      const stated = (await d.sources.universe.get('QZXV'))!;
+      const company = { ...stated, fiscalYearEndMonth: 9, ...(fiscalYearEndInferred ? { fiscalYearEndInferred } : {}) };
+      d.sources = {
+        ...d.sources,
+        universe: { list: async () => [company], get: async () => company },
+        filings: { ...d.sources.filings, companyFacts: async () => ({ cik: 1, entityName: company.name, facts: {} }) },
+      };
+      d.extractMetrics = (_facts, options) => (seen.push(options.fiscalYearEndMonth), []);
+      await processStock({ runId: `run-fye-${String(fiscalYearEndInferred)}`, asOf: '2026-12-01', ticker: 'QZXV' }, d);
+    }
+    expect(seen).toEqual([9, undefined]);
+  });
+});

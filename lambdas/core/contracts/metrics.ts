@@ -40,6 +40,14 @@ export const STOCK_METRICS = {
   sourceFailures: 'SourceFailures',
 } as const;
 
+/** Emitted by the source adapters' wiring (lambdas/wiring/sources.ts) as things happen. */
+export const SOURCE_METRICS = {
+  feedLinesMalformed: 'FeedLinesMalformed',
+  edgarRetries: 'EdgarRetries',
+  edgarLimiterDegraded: 'EdgarLimiterDegraded',
+  edgarFilingTextSkipped: 'EdgarFilingTextSkipped',
+} as const;
+
 /**
  * Emitted by the query handler (lambdas/handlers/query-api.ts, a later issue) once per query, with
  * dimensions { service, stage } and again with { service, stage, functionVersion } (the value of

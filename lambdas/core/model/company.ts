@@ -29,7 +29,13 @@ export interface CompanyProfile {
   cik: string;
   sector: GicsSector;
   industry: string;
-  exchange: 'NYSE' | 'NASDAQ';
+  /** Absent when the universe does not say (or lists another venue). */
+  exchange?: 'NYSE' | 'NASDAQ';
   /** Month (1–12) in which the fiscal year ends; many companies do not end in December. */
   fiscalYearEndMonth: number;
+  /**
+   * True when the universe did not state the fiscal year end: `fiscalYearEndMonth` is then only a
+   * placeholder (December), and the filings themselves decide how periods are labelled.
+   */
+  fiscalYearEndInferred?: boolean;
 }

@@ -76,6 +76,11 @@ export async function gatherSources(company: CompanyProfile, asOf: IsoDate, sour
   return { ticker: company.ticker, asOf, profile: company, companyFacts, filings, fundamentals, notes, news, failures };
 }
 
+/** The universe's fiscal year end, unless it was only a placeholder (then the filings tell). */
+function statedFiscalYearEnd(company: CompanyProfile): { fiscalYearEndMonth?: number } {
+  return company.fiscalYearEndInferred ? {} : { fiscalYearEndMonth: company.fiscalYearEndMonth };
+}
+
 /** 0–1: starts from how the draft fared and loses ground for every gap in what the brief could see. */
 export function confidenceOf(status: StoredSummary['status'], snapshot: FactSnapshot): number {
   const base = { verified: 0.95, regenerated: 0.85, facts_only: 0.7 }[status];
@@ -151,9 +156,7 @@ async function processChangedStock(
   }
 
   const filedMetrics = await settle('filings', bundle.failures, [], async () =>
-    bundle.companyFacts
-      ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
-      : [],
+    bundle.companyFacts ? deps.extractMetrics(bundle.companyFacts, { asOf: input.asOf, ...statedFiscalYearEnd(company) }) : [],
   );
   const snapshot = buildFactSnapshot(bundle, filedMetrics, sourceHash);
   const embedding: EmbedStats = await embedChangedChunks(
