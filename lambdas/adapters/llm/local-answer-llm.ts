@@ -14,6 +14,7 @@ import { isAnswerPrompt, parseAnswerPrompt } from '../../core/query/answer-promp
 import type { ParsedAnswerPrompt, SpecialistFocus } from '../../core/query/answer-prompt';
 import type { ContextExcerpt, ContextFact } from '../../core/query/context';
 import { factSentence } from '../../core/query/fact-sentences';
+import { numberFreeSentences } from '../../core/summary/brief-input';
 import { ModelValidationError } from '../../core/errors';
 import { estimateTokens } from './local-grounded-llm';
 
@@ -27,15 +28,12 @@ type Sentence = ReturnType<typeof factSentence>;
 const HAS_DIGIT = /\d/;
 
 /** Sentences of a source passage that carry no figures: safe to quote without a fact behind them. */
-function numberFreeSentences(text: string): string[] {
-  // Line by line: a chunk opens with its section title, which has no full stop to end it.
+function quotableSentences(text: string): string[] {
+  // The brief writer's own splitter: line by line (a chunk opens with its section title), abbreviations kept whole ("U.S.").
   return (
-    text
-      .split('\n')
-      .flatMap((line) => line.replace(/\s+/g, ' ').match(/[^.!?…]+[.!?]/g) ?? [])
-      .map((s) => s.trim())
+    numberFreeSentences(text, Number.POSITIVE_INFINITY)
       // Short sentences are boilerplate ("Investing in our securities involves risk.").
-      .filter((s) => s.length >= 50 && s.length <= 280 && !HAS_DIGIT.test(s) && !/["“”]/.test(s) && /^[A-Z]/.test(s))
+      .filter((s) => s.length >= 50 && s.length <= 280 && !/["“”]/.test(s) && /^[A-Z]/.test(s))
   );
 }
 
@@ -51,7 +49,7 @@ function excerptSentences(excerpts: ContextExcerpt[], subject: (ticker: string) 
   const seen = new Set<string>();
   for (const excerpt of excerpts) {
     if (out.length >= limit) break;
-    const sentence = numberFreeSentences(excerpt.text)[0];
+    const sentence = quotableSentences(excerpt.text)[0];
     if (!sentence || seen.has(sentence)) continue;
     seen.add(sentence);
     out.push({ text: `From ${KIND_LEAD[excerpt.kind]} on ${subject(excerpt.ticker)}: ${sentence}`, sources: [excerpt.source] });
