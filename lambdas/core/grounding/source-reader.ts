@@ -18,7 +18,7 @@ import {
   RATING_CONTEXT_RE,
   ratingOf,
 } from './lexicon';
-import type { Rating } from './lexicon';
+import type { MetricMention, Rating } from './lexicon';
 import { isBareYear, parseCell as parseCellRaw, readFigures } from './numbers';
 import type { Figure, FigureUnit } from './numbers';
 import { findPeriods, identifierSpans } from './periods';
@@ -554,22 +554,15 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
     const listed = listedFigures(s.text, figures, dated);
     const positional = respectivePeriods(s.text, figures, dated, listed);
     let prevEnd = 0;
-    let prev: { labelText: string; labelTokens: string[]; metric?: string } | undefined;
+    let prev: ProseLabel | undefined;
     for (const [i, f] of figures.entries()) {
-      // The label is the stretch since the previous figure (at least the five words before this one);
-      // a figure listed after another ("$290.2 million in 2019, $239.6 million in 2018") shares its label.
-      const windowStart = Math.min(prevEnd, Math.max(0, s.text.lastIndexOf(' ', Math.max(0, f.start - 40))));
-      let labelText = s.text.slice(windowStart, f.start);
-      let metric =
-        [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ??
-        metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ??
-        metrics.find((m) => m.end <= f.start)?.id;
-      let labelTokens = contentTokens(labelText)
-        .filter((t) => !NON_LABEL_RE.test(t))
-        .slice(-8);
-      if (metric) labelTokens.push(`#${metric}`);
-      if (listed[i] && prev) ({ labelText, labelTokens, metric } = prev);
-      prev = { labelText, labelTokens, metric };
+      // A figure listed after another ("$290.2 million in 2019, $239.6 million in 2018") shares its label.
+      const own =
+        listed[i] && prev
+          ? prev
+          : proseLabel(s.text, f, Math.min(prevEnd, Math.max(0, s.text.lastIndexOf(' ', Math.max(0, f.start - 40)))), metrics);
+      prev = own;
+      const { labelText, labelTokens, metric } = own;
       const nearest = positional[i] ?? followingPeriod(s.text, f, dated) ?? nearestPeriod(f, dated);
       // A change ("up 12% from …") belongs to the sentence's main period, a level to the period nearest it.
       const isChange =
@@ -609,6 +602,26 @@ function readProse(text: string, source: SourceInput, b: IndexBuilder, hasTables
     }
     if (named) carried = { year: named.year, quarter: named.quarter, half: named.half };
   }
+}
+
+interface ProseLabel {
+  labelText: string;
+  labelTokens: string[];
+  metric?: string;
+}
+
+/** A prose figure's label: the stretch since the previous figure (at least the five words before this one), and its line item. */
+function proseLabel(text: string, f: Figure, windowStart: number, metrics: MetricMention[]): ProseLabel {
+  const labelText = text.slice(windowStart, f.start);
+  const metric =
+    [...metrics].reverse().find((m) => m.end <= f.start && m.start >= windowStart - 30)?.id ??
+    metrics.find((m) => m.start >= f.end && m.start - f.end < 25)?.id ??
+    metrics.find((m) => m.end <= f.start)?.id;
+  const labelTokens = contentTokens(labelText)
+    .filter((t) => !NON_LABEL_RE.test(t))
+    .slice(-8);
+  if (metric) labelTokens.push(`#${metric}`);
+  return { labelText, labelTokens, metric };
 }
 
 /** Words that join the figures of a list: "$5.1 million in 2019, $4.8 million in 2018 and $4.2 million in 2017". */
