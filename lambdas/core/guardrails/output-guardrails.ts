@@ -107,15 +107,23 @@ export interface OutputGrounding {
   documentText?: Record<string, string>;
 }
 
+/** The compliance flag a sentence's wording raises (promises or a trade recommendation), if any. */
+export function complianceLanguage(text: string): 'promissory_language' | 'recommendation_language' | undefined {
+  // A model's sentence needs no de-obfuscation, only case folding; the full skeleton is for input.
+  const form = text.normalize('NFKC').toLowerCase();
+  if (PROMISSORY.test(form)) return 'promissory_language';
+  if (RECOMMENDING.test(form)) return 'recommendation_language';
+  return undefined;
+}
+
 /** Check one answer against the snapshot (and passages) it was grounded in, with the batch's detector. */
 export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot, grounding: OutputGrounding = {}): OutputCheck {
   const removed: RemovedSentence[] = [];
   const candidates: AnswerSentence[] = [];
   for (const sentence of sentences) {
-    // A model's sentence needs no de-obfuscation, only case folding; the full skeleton is for input.
-    const form = sentence.text.normalize('NFKC').toLowerCase();
-    if (PROMISSORY.test(form)) removed.push({ text: sentence.text, flag: 'promissory_language', detail: 'promises or predicts a gain' });
-    else if (RECOMMENDING.test(form)) removed.push({ text: sentence.text, flag: 'recommendation_language', detail: 'recommends a trade' });
+    const language = complianceLanguage(sentence.text);
+    if (language === 'promissory_language') removed.push({ text: sentence.text, flag: language, detail: 'promises or predicts a gain' });
+    else if (language === 'recommendation_language') removed.push({ text: sentence.text, flag: language, detail: 'recommends a trade' });
     else candidates.push(sentence);
   }
 
