@@ -118,7 +118,7 @@ const INVENTED_NAMES = [
 ];
 
 const SUPERLATIVES: Array<(s: string) => string | undefined> = [
-  (s) => (/\b(Revenue|Net income|Operating cash flow)\b/.test(s) ? s.replace(/\b(Revenue|Net income|Operating cash flow)\b/, 'Record $1') : undefined),
+  (s) => (/\b(Revenue|Net income|Operating cash flow)\b/.test(s) ? s.replace(/\b(Revenue|Net income|Operating cash flow)\b/, (w) => `Record ${w.toLowerCase()}`) : undefined),
   (s) => s.replace(/\.$/, ', the highest in the company’s history.'),
   (s) => s.replace(/\.$/, ', an all-time high.'),
   (s) => s.replace(/\.$/, ', the best result in its industry.'),
@@ -229,14 +229,26 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
     return pick(random, ['The company reported ', 'The company posted ', 'Management reported ']) + text.slice(m[0].length);
   },
   conflict_loser: (text, { snapshot, random }) => {
+    // A restatement read backwards: the figure first reported stated as the restated one.
+    const restated = /\brestated to (\$[\d.,]*\d(?:\s?(?:billion|million|thousand|bn|mn|B|M|K|m)\b)?) from (\$[\d.,]*\d(?:\s?(?:billion|million|thousand|bn|mn|B|M|K|m)\b)?)/.exec(text);
+    if (restated && snapshot.conflicts.length > 0)
+      return text.replace(restated[0], `restated to ${restated[2]!.trim()} from ${restated[1]!.trim()}`);
     for (const conflict of snapshot.conflicts) {
       const [chosen, loser] = conflict.candidates;
       if (!chosen || !loser || /disagree|restat|differ|vendor|while/i.test(text)) continue;
-      const out = replaceOne(text, MONEY, random, (m) => {
-        const mantissa = numberOf(m[1]!) * SCALE_VALUE[m[2]!]!;
-        const slack = (0.5 * 10 ** -decimalsOf(m[1]!) + 1e-9) * SCALE_VALUE[m[2]!]!;
-        return Math.abs(mantissa - chosen.value) <= slack ? restyle(m, loser.value) : undefined;
-      });
+      const out =
+        replaceOne(text, MONEY, random, (m) => {
+          const mantissa = numberOf(m[1]!) * SCALE_VALUE[m[2]!]!;
+          const slack = (0.5 * 10 ** -decimalsOf(m[1]!) + 1e-9) * SCALE_VALUE[m[2]!]!;
+          return Math.abs(mantissa - chosen.value) <= slack ? restyle(m, loser.value) : undefined;
+        }) ??
+        (conflict.metric.startsWith('eps')
+          ? replaceOne(text, PER_SHARE, random, (m) =>
+              Math.abs(numberOf(m[1]!) - Math.abs(chosen.value)) <= 0.005 + 1e-9 && Math.abs(loser.value).toFixed(2) !== m[1]
+                ? `$${Math.abs(loser.value).toFixed(2)}`
+                : undefined,
+            )
+          : undefined);
       if (out) return out;
     }
     return undefined;

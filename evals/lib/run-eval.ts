@@ -62,12 +62,9 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-/** Questions over the evaluated stocks only (and the ones that name none of the dataset's stocks). */
-function sliceQueries(datasets: LoadedDatasets, tickers: Set<string>, all: Set<string>) {
-  return datasets.query.rows.filter((row) => {
-    const named = [...(row.tickers ?? []), ...row.question.split(/[^A-Z]+/)].filter((t) => all.has(t));
-    return named.every((t) => tickers.has(t));
-  });
+/** Questions about the evaluated stocks only (and the refusals about none). */
+function sliceQueries(datasets: LoadedDatasets, tickers: Set<string>) {
+  return datasets.query.rows.filter((row) => row.about.every((t) => tickers.has(t)));
 }
 
 export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
@@ -116,7 +113,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
         }
         if (options.suites.includes('query')) {
           const { answerQuery } = await import('../../lambdas/core/query/query-service');
-          const rows = sliceQueries(datasets, tickers, allTickers);
+          const rows = sliceQueries(datasets, tickers);
           runs.query = await runQuerySuite(
             rows,
             {

@@ -27,7 +27,7 @@ export interface QuerySuiteDeps {
 }
 
 /** The perturbations the answer probes plant (answers carry figures, dates and periods, not ratings by firm). */
-export const ANSWER_PROBE_KINDS = ['wrong_number', 'wrong_scale', 'wrong_period', 'flipped_direction', 'future_date', 'swapped_ticker', 'promissory', 'recommending'] as const;
+export const ANSWER_PROBE_KINDS = ['wrong_number', 'wrong_scale', 'wrong_period', 'flipped_direction', 'unsupported_superlative', 'promissory', 'recommending'] as const;
 type ProbeKind = (typeof ANSWER_PROBE_KINDS)[number];
 
 function probe(kind: ProbeKind, sentences: AnswerSentence[], snapshot: FactSnapshot, otherTickers: readonly string[], r: Random): { sentences: AnswerSentence[]; planted: string } | undefined {

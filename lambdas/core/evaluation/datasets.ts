@@ -110,6 +110,8 @@ export const QueryRowSchema = z.strictObject({
   category: z.enum(QUERY_CATEGORIES),
   question: z.string().min(1),
   tickers: z.array(Ticker).optional(),
+  /** The regression stocks the question is about (by ticker or by name); none for refusals that name none. */
+  about: z.array(Ticker),
   /** Turns with the same session id share a conversation; a follow-up comes after its lead. */
   sessionId: z.string().min(1),
   depth: z.enum(['simple', 'deep', 'auto']).optional(),

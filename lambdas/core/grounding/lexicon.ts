@@ -439,8 +439,11 @@ export const PROMISSORY_RE = new RegExp(
     String.raw`\bguaranteed\s+(?:to\s+)?(?:gains?|returns?|profits?|upside|rise|double|win)\b`,
     String.raw`\b(?:risk[- ]free(?!\s+(?:interest\s+)?(?:rates?|yields?|assets?|bonds?|securities|treasur\w*|instruments?))|can(?:'|no)?t lose|can(?:'|no)?t go wrong|sure (?:thing|bet)|no[- ]brainer|money[- ]maker)\b`,
     String.raw`\b(?:the )?(?:stock|shares?|it|this name)\s+(?:is|are|remains?|looks? like)\s+(?:an?\s+)?(?:strong\s+|clear\s+|screaming\s+|must\s+)?(?:buy|must[- ]own|bargain|steal)\b(?![- ](?:rating|recommendation))`,
-    String.raw`\b(?:you|your clients?|investors?|advisors?|clients?|one)\s+(?:should|must|ought to|need to)\s+(?:buy|sell|add|accumulate|load up|own|dump|short)\b`,
-    String.raw`\b(?:we|i)\s+(?:recommend|suggest|advise|urge)\s+(?:buying|selling|adding|accumulating|that (?:you|clients|investors) (?:buy|sell))\b`,
+    String.raw`\b(?:you|your clients?|investors?|advisors?|clients?|holders?|shareholders?|one)\s+(?:should|must|ought to|need to)\s+(?:buy|sell|add|accumulate|load up|own|dump|short|avoid|trim|exit|hold|reduce|increase|double down)\b`,
+    String.raw`\b(?:we|i)\s+(?:recommend|suggest|advise|urge)\s+(?:buying|selling|adding|accumulating|trimming|holding|avoiding|exiting|reducing|(?:that\s+)?(?:you|clients|investors|your clients|advisors)\s+(?:buy|sell|add|accumulate|trim|hold|avoid|exit|reduce))\b`,
+    String.raw`(?<!\brat(?:es|ed|ing)\s+(?:the stock|the shares|it)\s+)\b(?:an?\s+)?(?:strong|screaming|clear)\s+(?:buy|sell)\b(?![- ](?:rating|recommendation))`,
+    String.raw`\b(?:gains?|returns?|profits?|upside|income)\s+(?:\w+\s+){0,3}(?:are|is)\s+(?:assured|guaranteed|certain|locked in|a sure thing)\b`,
+    String.raw`\b(?:assured|certain|locked[- ]in)\s+(?:gains?|returns?|profits?|upside)\b`,
     String.raw`\b(?:buy|sell|grab|add) (?:it|the stock|the shares|now) (?:now|today|before)\b`,
   ].join('|'),
   'i',
@@ -451,7 +454,7 @@ export const PROMISSORY_RE = new RegExp(
  * "an all-time high", "the best quarter in its history"): they need a source that says so.
  */
 export const SUPERLATIVE_RE =
-  /\b(?:(?:a|an|its|their|the|new|another)\s+record\b(?![- ](?:date|holders?|of|keeping)\b)|record[- ](?:high|low|breaking|setting|levels?|results?|revenues?|sales|earnings|profits?|income|quarters?|years?|margins?|growth|orders|backlog|volumes?)\b|all[- ]time (?:high|low|best)|best[- ]ever|highest[- ]ever|lowest[- ]ever|strongest[- ]ever|unprecedented|(?:highest|lowest|largest|biggest|strongest|best|worst) (?:\w+ ){0,2}(?:ever|on record|in (?:the company's |its |company )?history))\b/i;
+  /\b(?:(?:a|an|its|their|the|new|another)\s+record\b(?![- ](?:date|holders?|of|keeping)\b)|record[- ](?:(?:net|operating|free|gross|adjusted)\s+)?(?:cash flows?|high|low|breaking|setting|levels?|results?|revenues?|sales|earnings|profits?|income|quarters?|years?|margins?|growth|orders|backlog|volumes?)\b|all[- ]time (?:high|low|best)|best[- ]ever|highest[- ]ever|lowest[- ]ever|strongest[- ]ever|unprecedented|(?:highest|lowest|largest|biggest|strongest|best|worst) (?:\w+ ){0,2}(?:ever|on record|in (?:the company['’]s |its |company |their )?(?:history|industry|sector))|best[- ]in[- ](?:class|industry)|industry[- ]leading|(?:outpac\w*|beat\w*|ahead of|better than) (?:every|all|each) (?:\w+ ){0,2}(?:peers?|rivals?|competitors?))\b/i;
 
 export type Stance = 'positive' | 'neutral' | 'negative';
 
