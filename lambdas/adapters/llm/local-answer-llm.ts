@@ -25,6 +25,7 @@ type Sentence = ReturnType<typeof factSentence>;
 // Writing from the prompt.
 
 const HAS_DIGIT = /\d/;
+const ABBREVIATION_RE = /\b(Corp|Inc|Co|Ltd|Mr|Ms|Mrs|Dr|St|No|vs|U\.S|Jr|Sr)\.(?=\s+[A-Za-z])/g;
 
 /** Sentences of a source passage that carry no figures: safe to quote without a fact behind them. */
 function numberFreeSentences(text: string): string[] {
@@ -32,8 +33,9 @@ function numberFreeSentences(text: string): string[] {
   return (
     text
       .split('\n')
-      .flatMap((line) => line.replace(/\s+/g, ' ').match(/[^.!?…]+[.!?]/g) ?? [])
-      .map((s) => s.trim())
+      // An abbreviation's full stop ("Hyaria Corp. said") does not end a sentence: it is held as U+2024 meanwhile.
+      .flatMap((line) => line.replace(/\s+/g, ' ').replace(ABBREVIATION_RE, '$1\u2024').match(/[^.!?…]+[.!?]/g) ?? [])
+      .map((s) => s.trim().replace(/\u2024/g, '.'))
       // Short sentences are boilerplate ("Investing in our securities involves risk.").
       .filter((s) => s.length >= 50 && s.length <= 280 && !HAS_DIGIT.test(s) && !/["“”]/.test(s) && /^[A-Z]/.test(s))
   );
