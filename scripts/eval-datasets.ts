@@ -25,6 +25,7 @@ runCli(program, OptionsSchema, async (options) => {
   const datasets = await buildDatasets({ progress: (line) => process.stderr.write(`${line}\n`) });
   mkdirSync(options.out, { recursive: true });
   const hashes = Object.fromEntries(Object.entries(datasets).map(([name, rows]) => [name, writeDataset(options.out, name, rows)]));
-  for (const [name, hash] of Object.entries(hashes)) process.stderr.write(`${name}: ${datasets[name as keyof typeof datasets].length} rows, sha256 ${hash}\n`);
+  for (const [name, hash] of Object.entries(hashes))
+    process.stderr.write(`${name}: ${datasets[name as keyof typeof datasets].length} rows, sha256 ${hash}\n`);
   return { out: options.out, rows: Object.fromEntries(Object.entries(datasets).map(([k, v]) => [k, v.length])), datasets: hashes };
 });

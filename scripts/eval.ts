@@ -9,10 +9,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SUITES } from '../lambdas/core/evaluation/gate';
 import { cli, printJson, runCli } from './lib/cli';
-import { baselineOf, contractLine, runEvaluation } from '../evals/lib/run-eval';
+import { baselineOf, contractLine, exitCodeOf, runEvaluation } from '../evals/lib/run-eval';
 import { writeReports } from '../evals/lib/reports';
-
-export const QUALITY_GATE_FAILED = 100;
 
 const OptionsSchema = z
   .object({
@@ -29,9 +27,15 @@ const OptionsSchema = z
   })
   .strict()
   .refine((o) => !(o.record && o.replay), { message: 'give --record or --replay, not both', path: ['record'] })
-  .refine((o) => !o.accept || o.limit === undefined, { message: 'a baseline is accepted only from a full run (no --limit)', path: ['accept'] });
+  .refine((o) => !o.accept || o.limit === undefined, {
+    message: 'a baseline is accepted only from a full run (no --limit)',
+    path: ['accept'],
+  });
 
-const program = cli('eval', 'Run the evaluation suite (regression, adversarial, query) and gate on evals/thresholds.json and the accepted baseline')
+const program = cli(
+  'eval',
+  'Run the evaluation suite (regression, adversarial, query) and gate on evals/thresholds.json and the accepted baseline',
+)
   .option('--suite <name>', 'regression, adversarial, query or all (default all)')
   .option('--llm <provider>', 'local (deterministic), sim (the Bedrock simulator) or bedrock (default local)')
   .option('--record', 'store every model response in the cassette, keyed by prompt hash')
@@ -62,9 +66,12 @@ runCli(program, OptionsSchema, async (options) => {
       `${name}: n=${suite.n}, ${failed.length === 0 ? 'every gate passed' : `FAILED ${failed.map(([k, m]) => `${k} (${m.reason})`).join('; ')}`}\n`,
     );
   }
-  process.stderr.write(`eval ${report.pass ? 'passed' : 'FAILED'} in ${report.seconds} s; reports: ${paths.html}, ${paths.junit}, ${paths.markdown}\n`);
+  process.stderr.write(
+    `eval ${report.pass ? 'passed' : 'FAILED'} in ${report.seconds} s; reports: ${paths.html}, ${paths.junit}, ${paths.markdown}\n`,
+  );
   if (options.accept) {
-    if (!report.pass || options.suite !== 'all') process.stderr.write('not accepted as the baseline: only a passing run of every suite is\n');
+    if (!report.pass || options.suite !== 'all')
+      process.stderr.write('not accepted as the baseline: only a passing run of every suite is\n');
     else {
       const file = baselineFile ?? `evals/baselines/${options.llm}.json`;
       writeFileSync(file, `${JSON.stringify(baselineOf(report), null, 2)}\n`);
@@ -72,5 +79,5 @@ runCli(program, OptionsSchema, async (options) => {
     }
   }
   if (options.json) printJson(contractLine(report));
-  if (!report.pass) process.exitCode = QUALITY_GATE_FAILED;
+  process.exitCode = exitCodeOf(report);
 });

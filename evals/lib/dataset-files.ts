@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../../lambdas/core/errors';
 import { describeIssue } from '../../lambdas/core/validation';
-import { AdversarialRowSchema, canonicalJson, datasetHash, QueryRowSchema, RegressionRowSchema } from '../../lambdas/core/evaluation/datasets';
+import {
+  AdversarialRowSchema,
+  canonicalJson,
+  datasetHash,
+  QueryRowSchema,
+  RegressionRowSchema,
+} from '../../lambdas/core/evaluation/datasets';
 import type { AdversarialRow, QueryRow, RegressionRow } from '../../lambdas/core/evaluation/datasets';
 
 export const DATASETS_DIR = 'evals/datasets';

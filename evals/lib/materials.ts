@@ -18,7 +18,9 @@ export async function pinnedMaterials(rows: readonly RegressionRow[]): Promise<M
     if (!company) throw new ConfigError(`${row.id}: ${row.ticker} is not in the demo universe`);
     const material = await stockMaterial(sources, company, row.asOf);
     if (bundleHash(material.bundle) !== row.bundleHash)
-      throw new ConfigError(`${row.id}: the sources of ${row.ticker} as of ${row.asOf} no longer match the pinned bundle (run npm run eval:datasets and review)`);
+      throw new ConfigError(
+        `${row.id}: the sources of ${row.ticker} as of ${row.asOf} no longer match the pinned bundle (run npm run eval:datasets and review)`,
+      );
     out.set(row.id, material);
   }
   return out;

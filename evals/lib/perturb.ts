@@ -24,7 +24,12 @@ export interface PerturbContext {
 const pick = <T>(random: Random, options: readonly T[]): T => options[Math.floor(random() * options.length)]!;
 
 /** Replace the `n`-th match (chosen at random among all matches) of `pattern` through `replace`. */
-function replaceOne(text: string, pattern: RegExp, random: Random, replace: (m: RegExpExecArray) => string | undefined): string | undefined {
+function replaceOne(
+  text: string,
+  pattern: RegExp,
+  random: Random,
+  replace: (m: RegExpExecArray) => string | undefined,
+): string | undefined {
   const matches = [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))];
   if (matches.length === 0) return undefined;
   const order = matches.map((_, i) => i).sort(() => random() - 0.5);
@@ -118,7 +123,10 @@ const INVENTED_NAMES = [
 ];
 
 const SUPERLATIVES: Array<(s: string) => string | undefined> = [
-  (s) => (/\b(Revenue|Net income|Operating cash flow)\b/.test(s) ? s.replace(/\b(Revenue|Net income|Operating cash flow)\b/, (w) => `Record ${w.toLowerCase()}`) : undefined),
+  (s) =>
+    /\b(Revenue|Net income|Operating cash flow)\b/.test(s)
+      ? s.replace(/\b(Revenue|Net income|Operating cash flow)\b/, (w) => `Record ${w.toLowerCase()}`)
+      : undefined,
   (s) => s.replace(/\.$/, ', the highest in the company’s history.'),
   (s) => s.replace(/\.$/, ', an all-time high.'),
   (s) => s.replace(/\.$/, ', the best result in its industry.'),
@@ -230,7 +238,10 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
   },
   conflict_loser: (text, { snapshot, random }) => {
     // A restatement read backwards: the figure first reported stated as the restated one.
-    const restated = /\brestated to (\$[\d.,]*\d(?:\s?(?:billion|million|thousand|bn|mn|B|M|K|m)\b)?) from (\$[\d.,]*\d(?:\s?(?:billion|million|thousand|bn|mn|B|M|K|m)\b)?)/.exec(text);
+    const restated =
+      /\brestated to (\$[\d.,]*\d(?:\s?(?:billion|million|thousand|bn|mn|B|M|K|m)\b)?) from (\$[\d.,]*\d(?:\s?(?:billion|million|thousand|bn|mn|B|M|K|m)\b)?)/.exec(
+        text,
+      );
     if (restated && snapshot.conflicts.length > 0)
       return text.replace(restated[0], `restated to ${restated[2]!.trim()} from ${restated[1]!.trim()}`);
     for (const conflict of snapshot.conflicts) {
@@ -254,7 +265,9 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
     return undefined;
   },
   flipped_rating: (text, { random }) => {
-    const m = /\b(Strong Buy|Buy|Sell|Overweight|Underweight|Outperform|Underperform|Hold|Neutral|Equal Weight|Market Perform)\b/.exec(text);
+    const m = /\b(Strong Buy|Buy|Sell|Overweight|Underweight|Outperform|Underperform|Hold|Neutral|Equal Weight|Market Perform)\b/.exec(
+      text,
+    );
     if (!m || !/\brat(?:es|ing|ed)\b/.test(text)) return undefined;
     return text.slice(0, m.index) + pick(random, RATING_FLIPS[m[1]!]!) + text.slice(m.index + m[0].length);
   },
@@ -267,7 +280,10 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
     if (/^(From|Among|The 10-K|A risk)/.test(text)) return undefined;
     const name = pick(random, INVENTED_NAMES);
     return pick(random, [
-      () => (name.includes(',') ? `According to ${name.replace(/,$/, '').replace(/,.*$/, '')}, ${text[0]!.toLowerCase()}${text.slice(1)}` : undefined),
+      () =>
+        name.includes(',')
+          ? `According to ${name.replace(/,$/, '').replace(/,.*$/, '')}, ${text[0]!.toLowerCase()}${text.slice(1)}`
+          : undefined,
       () => text.replace(/\.$/, `, helped by its partnership with ${name.replace(/,.*$/, '')}.`),
       () => text.replace(/\.$/, `, ahead of rival ${name.replace(/,.*$/, '')}.`),
     ])();
@@ -278,11 +294,16 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
     return text.replace(new RegExp(`\\b${snapshot.ticker}\\b`), other);
   },
   future_date: (text, { snapshot, random }) =>
-    replaceOne(text, /\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b/, random, () => {
-      const asOf = new Date(`${snapshot.asOf}T00:00:00Z`);
-      const future = new Date(asOf.getTime() + (20 + Math.floor(random() * 400)) * 86_400_000);
-      return future.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
-    }),
+    replaceOne(
+      text,
+      /\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b/,
+      random,
+      () => {
+        const asOf = new Date(`${snapshot.asOf}T00:00:00Z`);
+        const future = new Date(asOf.getTime() + (20 + Math.floor(random() * 400)) * 86_400_000);
+        return future.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+      },
+    ),
   stale_as_current: (text, { snapshot, random }) => {
     // The latest period's figure replaced by the same line item's figure from an older period.
     for (const metric of ['revenue', 'net_income', 'operating_cash_flow'] as const) {
@@ -290,7 +311,10 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
       const latest = [...facts].sort((a, b) => (a.period.end < b.period.end ? 1 : -1));
       for (const current of latest) {
         const older = facts.filter(
-          (f) => f.period.fiscalPeriod === current.period.fiscalPeriod && f.period.end < current.period.end && Math.abs(f.value / current.value - 1) > 0.02,
+          (f) =>
+            f.period.fiscalPeriod === current.period.fiscalPeriod &&
+            f.period.end < current.period.end &&
+            Math.abs(f.value / current.value - 1) > 0.02,
         );
         if (older.length === 0) continue;
         const stale = pick(random, older);
@@ -338,7 +362,10 @@ const REWORDINGS: SentenceEdit[] = [
   (t) => (/^Net income came in at /.test(t) ? t.replace(/^Net income came in at /, 'Net income was ') : undefined),
   (t) => (/^The stock was at /.test(t) ? t.replace(/^The stock was at /, 'Shares traded at ') : undefined),
   (t) => (/^Analysts on average expect /.test(t) ? t.replace(/^Analysts on average expect /, 'Consensus expects ') : undefined),
-  (t) => (/^Among the risks in the annual report: /.test(t) ? t.replace(/^Among the risks in the annual report: /, 'The annual report flags this risk: ') : undefined),
+  (t) =>
+    /^Among the risks in the annual report: /.test(t)
+      ? t.replace(/^Among the risks in the annual report: /, 'The annual report flags this risk: ')
+      : undefined,
 ];
 
 export function reword(text: string, random: Random): string | undefined {

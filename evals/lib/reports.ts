@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { MetricVerdict } from '../../lambdas/core/evaluation/gate';
 import type { EvalReport } from './run-eval';
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const xml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 const html = xml;
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4));
 const limitText = (m: MetricVerdict) => `${m.direction === 'min' ? '≥' : '≤'} ${fmt(m.threshold)}${m.hard ? ' (hard gate)' : ''}`;
@@ -46,14 +47,23 @@ export function markdown(report: EvalReport): string {
     ...Object.entries(report.datasets).map(([k, h]) => `| ${k} | \`${h}\` |`),
   ];
   for (const [name, suite] of Object.entries(report.suites)) {
-    lines.push('', `## ${name} (n = ${suite.n})`, '', '| metric | value | 95 % interval | limit | baseline Δ | |', '|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      `## ${name} (n = ${suite.n})`,
+      '',
+      '| metric | value | 95 % interval | limit | baseline Δ | |',
+      '|---|---|---|---|---|---|',
+    );
     for (const [metric, m] of Object.entries(suite.metrics)) {
       const delta = m.baseline ? `${m.baseline.delta >= 0 ? '+' : ''}${fmt(m.baseline.delta)}` : '—';
-      lines.push(`| ${metric} | ${fmt(m.value)} | [${fmt(m.low)}, ${fmt(m.high)}] | ${limitText(m)} | ${delta} | ${m.pass ? '✅' : `❌ ${m.reason ?? ''}`} |`);
+      lines.push(
+        `| ${metric} | ${fmt(m.value)} | [${fmt(m.low)}, ${fmt(m.high)}] | ${limitText(m)} | ${delta} | ${m.pass ? '✅' : `❌ ${m.reason ?? ''}`} |`,
+      );
     }
     if (suite.failing.length > 0) {
       lines.push('', `Failing items (${suite.failing.length}${suite.failing.length > MAX_FAILING ? `, first ${MAX_FAILING}` : ''}):`, '');
-      for (const item of suite.failing.slice(0, MAX_FAILING)) lines.push(`- \`${item.id}\`: ${item.findings.map((f) => `${f.check}: ${f.detail}`).join('; ')}`);
+      for (const item of suite.failing.slice(0, MAX_FAILING))
+        lines.push(`- \`${item.id}\`: ${item.findings.map((f) => `${f.check}: ${f.detail}`).join('; ')}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -77,7 +87,10 @@ export function htmlReport(report: EvalReport): string {
       .join('\n');
     const failing = suite.failing
       .slice(0, MAX_FAILING)
-      .map((item) => `<li><code>${html(item.id)}</code><ul>${item.findings.map((f) => `<li><b>${html(f.check)}</b>: ${html(f.detail)}</li>`).join('')}</ul></li>`)
+      .map(
+        (item) =>
+          `<li><code>${html(item.id)}</code><ul>${item.findings.map((f) => `<li><b>${html(f.check)}</b>: ${html(f.detail)}</li>`).join('')}</ul></li>`,
+      )
       .join('\n');
     return `<section><h2>${html(name)} <small>n = ${suite.n}</small></h2>
 <table><thead><tr><th>metric</th><th>value</th><th>95 % interval</th><th>limit</th><th>bar · interval · limit</th><th>baseline</th><th>verdict</th></tr></thead><tbody>
@@ -113,7 +126,12 @@ ${sections.join('\n')}
 /** Write report.json, junit.xml, report.md and report.html into `dir`; returns their paths. */
 export function writeReports(dir: string, report: EvalReport): Record<'json' | 'junit' | 'markdown' | 'html', string> {
   mkdirSync(dir, { recursive: true });
-  const paths = { json: join(dir, 'report.json'), junit: join(dir, 'junit.xml'), markdown: join(dir, 'report.md'), html: join(dir, 'report.html') };
+  const paths = {
+    json: join(dir, 'report.json'),
+    junit: join(dir, 'junit.xml'),
+    markdown: join(dir, 'report.md'),
+    html: join(dir, 'report.html'),
+  };
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(paths.junit, junitXml(report));
   writeFileSync(paths.markdown, markdown(report));

@@ -58,7 +58,9 @@ function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`${what} ${file} cannot be read as JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(
+      `${what} ${file} cannot be read as JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   }
 }
 
@@ -109,7 +111,12 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
       try {
         const readBrief = (ticker: string) => deps.summaries.getLatest(ticker);
         if (options.suites.includes('regression')) {
-          runs.regression = await runRegressionSuite(regressionRows, materials, { readBrief, batch: { durationMs, failed, stocks: regressionRows.length } }, progress);
+          runs.regression = await runRegressionSuite(
+            regressionRows,
+            materials,
+            { readBrief, batch: { durationMs, failed, stocks: regressionRows.length } },
+            progress,
+          );
         }
         if (options.suites.includes('query')) {
           const { answerQuery } = await import('../../lambdas/core/query/query-service');
@@ -133,7 +140,8 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     }
   }
 
-  const comparable = baseline !== undefined && baseline.llm === options.llm && Object.entries(hashes).every(([k, h]) => baseline.datasets[k] === h);
+  const comparable =
+    baseline !== undefined && baseline.llm === options.llm && Object.entries(hashes).every(([k, h]) => baseline.datasets[k] === h);
   if (baseline && !comparable) progress('eval: the baseline was measured on other datasets or another model: no paired comparison');
   const suites: EvalReport['suites'] = {};
   for (const name of SUITES) {
@@ -156,6 +164,12 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
   };
 }
 
+/** 0 when every gate passed, 100 when a quality gate failed (an infrastructure error throws instead: exit 1). */
+export const QUALITY_GATE_FAILED = 100;
+export function exitCodeOf(report: EvalReport): 0 | 100 {
+  return report.pass ? 0 : QUALITY_GATE_FAILED;
+}
+
 /** The contract line: {pass, suites: {NAME: {n, metrics: {METRIC: {value, low, high, threshold, pass}}}}, datasets}. */
 export function contractLine(report: EvalReport): Record<string, unknown> {
   return {
@@ -166,7 +180,10 @@ export function contractLine(report: EvalReport): Record<string, unknown> {
         {
           n: suite.n,
           metrics: Object.fromEntries(
-            Object.entries(suite.metrics).map(([metric, v]) => [metric, { value: v.value, low: v.low, high: v.high, threshold: v.threshold, pass: v.pass }]),
+            Object.entries(suite.metrics).map(([metric, v]) => [
+              metric,
+              { value: v.value, low: v.low, high: v.high, threshold: v.threshold, pass: v.pass },
+            ]),
           ),
         },
       ]),
@@ -184,7 +201,10 @@ export function baselineOf(report: EvalReport): Baseline {
     suites: Object.fromEntries(
       Object.entries(report.suites).map(([name, s]) => [
         name,
-        { n: s.n, metrics: Object.fromEntries(Object.entries(s.metrics).map(([m, v]) => [m, { value: v.value, low: v.low, high: v.high }])) },
+        {
+          n: s.n,
+          metrics: Object.fromEntries(Object.entries(s.metrics).map(([m, v]) => [m, { value: v.value, low: v.low, high: v.high }])),
+        },
       ]),
     ),
   };

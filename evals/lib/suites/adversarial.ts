@@ -24,7 +24,8 @@ export function applyEdit(brief: SummaryDraft, edit: Edit, rowId: string): Summa
     return draft;
   }
   const sentence = section.sentences[edit.index];
-  if (!sentence || sentence.text !== edit.before) throw new ConfigError(`${rowId}: its edit no longer fits the verified brief (regenerate the datasets)`);
+  if (!sentence || sentence.text !== edit.before)
+    throw new ConfigError(`${rowId}: its edit no longer fits the verified brief (regenerate the datasets)`);
   sentence.text = edit.after;
   return draft;
 }
@@ -52,7 +53,11 @@ export function runAdversarialSuite(
       if (flagged) tally.k += 1;
       caught.set(row.kind, tally);
       const after = row.edit.op === 'none' ? '' : row.edit.after;
-      items.push({ id: row.id, pass: flagged, findings: flagged ? [] : [{ check: `recall.${row.kind}`, detail: `not flagged: "${after}"` }] });
+      items.push({
+        id: row.id,
+        pass: flagged,
+        findings: flagged ? [] : [{ check: `recall.${row.kind}`, detail: `not flagged: "${after}"` }],
+      });
     } else {
       controls += 1;
       if (flagged) falsePositives += 1;
@@ -60,7 +65,14 @@ export function runAdversarialSuite(
       items.push({
         id: row.id,
         pass: !flagged,
-        findings: flagged ? [{ check: 'false_positive_rate', detail: `clean text flagged: ${first ? `${first.kind}: "${first.sentence}": ${first.detail}` : 'no finding given'}` }] : [],
+        findings: flagged
+          ? [
+              {
+                check: 'false_positive_rate',
+                detail: `clean text flagged: ${first ? `${first.kind}: "${first.sentence}": ${first.detail}` : 'no finding given'}`,
+              },
+            ]
+          : [],
       });
     }
   }

@@ -27,10 +27,24 @@ export interface QuerySuiteDeps {
 }
 
 /** The perturbations the answer probes plant (answers carry figures, dates and periods, not ratings by firm). */
-export const ANSWER_PROBE_KINDS = ['wrong_number', 'wrong_scale', 'wrong_period', 'flipped_direction', 'unsupported_superlative', 'promissory', 'recommending'] as const;
+export const ANSWER_PROBE_KINDS = [
+  'wrong_number',
+  'wrong_scale',
+  'wrong_period',
+  'flipped_direction',
+  'unsupported_superlative',
+  'promissory',
+  'recommending',
+] as const;
 type ProbeKind = (typeof ANSWER_PROBE_KINDS)[number];
 
-function probe(kind: ProbeKind, sentences: AnswerSentence[], snapshot: FactSnapshot, otherTickers: readonly string[], r: Random): { sentences: AnswerSentence[]; planted: string } | undefined {
+function probe(
+  kind: ProbeKind,
+  sentences: AnswerSentence[],
+  snapshot: FactSnapshot,
+  otherTickers: readonly string[],
+  r: Random,
+): { sentences: AnswerSentence[]; planted: string } | undefined {
   if (kind === 'promissory' || kind === 'recommending') {
     const text = kind === 'promissory' ? promise(r) : recommendation(r);
     const citations = sentences.find((s) => s.citations.length > 0)?.citations.slice(0, 1) ?? [];
@@ -78,7 +92,14 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
     const expect = row.expect;
     if (expect.outcome === 'rejected') {
       if (outcome.kind === 'rejected' && (!expect.code || outcome.code === expect.code)) behaved += 1;
-      else findings.push({ check: 'guardrail_behaviour', detail: outcome.kind === 'rejected' ? `refused with ${outcome.code}, expected ${expect.code}` : `answered, expected a refusal with ${expect.code}` });
+      else
+        findings.push({
+          check: 'guardrail_behaviour',
+          detail:
+            outcome.kind === 'rejected'
+              ? `refused with ${outcome.code}, expected ${expect.code}`
+              : `answered, expected a refusal with ${expect.code}`,
+        });
     } else if (outcome.kind !== 'answered') {
       findings.push({ check: 'guardrail_behaviour', detail: `refused with ${outcome.code} (${outcome.message}), expected an answer` });
       facts += expect.mustContain.length;
@@ -99,8 +120,15 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
       else findings.push({ check: 'forbidden_content', detail: `contains ${forbidden.map((p) => JSON.stringify(p)).join(', ')}` });
       const numbers = new Set(answer.citations.map((c) => c.n));
       if (answer.citations.length > 0 && answer.sentences.every((s) => s.citations.every((n) => numbers.has(n)))) withCitations += 1;
-      else findings.push({ check: 'citation_presence', detail: answer.citations.length === 0 ? 'no citations' : 'cites a number its citation list lacks' });
-      const judged = evaluate({ name: row.id, event: {}, expect: { grounded: true } }, { payload: { statusCode: 200, body: JSON.stringify(answer) } });
+      else
+        findings.push({
+          check: 'citation_presence',
+          detail: answer.citations.length === 0 ? 'no citations' : 'cites a number its citation list lacks',
+        });
+      const judged = evaluate(
+        { name: row.id, event: {}, expect: { grounded: true } },
+        { payload: { statusCode: 200, body: JSON.stringify(answer) } },
+      );
       if (judged.passed) grounded += 1;
       else findings.push({ check: 'grounded', detail: judged.detail });
       if (answer.disclaimer === ANSWER_DISCLAIMER) disclaimed += 1;
@@ -111,7 +139,10 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
       if (briefs.length > 0) {
         const snapshot = mergeSnapshots(briefs.map((b) => b.snapshot));
         const byN = new Map(answer.citations.map((c) => [c.n, c.sourceId]));
-        const sentences: AnswerSentence[] = answer.sentences.map((s) => ({ text: s.text, citations: s.citations.map((n) => byN.get(n) ?? String(n)) }));
+        const sentences: AnswerSentence[] = answer.sentences.map((s) => ({
+          text: s.text,
+          citations: s.citations.map((n) => byN.get(n) ?? String(n)),
+        }));
         const documentText: Record<string, string> = {};
         for (const c of answer.citations) documentText[c.sourceId] = `${documentText[c.sourceId] ?? ''}\n${c.quote}`;
         for (const b of briefs)
@@ -122,7 +153,10 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
         const control = checkOutput(sentences, snapshot, grounding);
         if (control.removed.length > 0) {
           controlFlags += 1;
-          findings.push({ check: 'answer_guardrail.false_positive_rate', detail: `removed a clean sentence: ${control.removed[0]!.flag}: "${control.removed[0]!.text}"` });
+          findings.push({
+            check: 'answer_guardrail.false_positive_rate',
+            detail: `removed a clean sentence: ${control.removed[0]!.flag}: "${control.removed[0]!.text}"`,
+          });
         }
         const kind = ANSWER_PROBE_KINDS[i % ANSWER_PROBE_KINDS.length]!;
         const planted = probe(kind, sentences, snapshot, deps.otherTickers, r);
@@ -159,6 +193,8 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
     k += tally.k;
   }
   estimates['answer_guardrail.recall'] = wilson(k, n);
-  progress(`query: ${rows.length} questions, ${answeredExpected} answered as expected; guardrail probes caught ${k}/${n}, removed clean sentences in ${controlFlags}/${controls} answers`);
+  progress(
+    `query: ${rows.length} questions, ${answeredExpected} answered as expected; guardrail probes caught ${k}/${n}, removed clean sentences in ${controlFlags}/${controls} answers`,
+  );
   return { n: rows.length, estimates, items, notes: { answered: answeredExpected } };
 }

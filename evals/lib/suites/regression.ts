@@ -41,7 +41,11 @@ export async function runRegressionSuite(
   for (const row of rows) {
     const stored = await deps.readBrief(row.ticker);
     if (!stored || stored.asOf !== row.asOf) {
-      items.push({ id: row.id, pass: false, findings: [{ check: 'published', detail: `no brief of ${row.ticker} as of ${row.asOf} was stored` }] });
+      items.push({
+        id: row.id,
+        pass: false,
+        findings: [{ check: 'published', detail: `no brief of ${row.ticker} as of ${row.asOf} was stored` }],
+      });
       continue;
     }
     published += 1;
@@ -62,7 +66,8 @@ export async function runRegressionSuite(
     costs.push(stored.costUsd);
     latencies.push(stored.calls.reduce((a, c) => a + c.latencyMs, 0));
     const findings = [...check.findings];
-    if (!isVerified) findings.unshift({ check: 'verified_rate', detail: `published as ${stored.status}: the written draft failed verification twice` });
+    if (!isVerified)
+      findings.unshift({ check: 'verified_rate', detail: `published as ${stored.status}: the written draft failed verification twice` });
     items.push({ id: row.id, pass: findings.length === 0, findings });
   }
   progress(`regression: ${published}/${rows.length} briefs published, ${verified} verified`);

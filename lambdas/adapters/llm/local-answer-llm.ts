@@ -34,7 +34,13 @@ function numberFreeSentences(text: string): string[] {
     text
       .split('\n')
       // An abbreviation's full stop ("Hyaria Corp. said") does not end a sentence: it is held as U+2024 meanwhile.
-      .flatMap((line) => line.replace(/\s+/g, ' ').replace(ABBREVIATION_RE, '$1\u2024').match(/[^.!?…]+[.!?]/g) ?? [])
+      .flatMap(
+        (line) =>
+          line
+            .replace(/\s+/g, ' ')
+            .replace(ABBREVIATION_RE, '$1\u2024')
+            .match(/[^.!?…]+[.!?]/g) ?? [],
+      )
       .map((s) => s.trim().replace(/\u2024/g, '.'))
       // Short sentences are boilerplate ("Investing in our securities involves risk.").
       .filter((s) => s.length >= 50 && s.length <= 280 && !HAS_DIGIT.test(s) && !/["“”]/.test(s) && /^[A-Z]/.test(s))

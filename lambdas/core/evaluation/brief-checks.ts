@@ -127,19 +127,27 @@ export function checkBrief(row: RegressionRow, brief: { status: string; summary:
   let preciseCitations = 0;
   let compliantLanguage = true;
   const mismatched = new Set(
-    verification.findings.filter((f) => f.kind === 'citation_mismatch' || f.kind === 'unknown_citation').map((f) => `${f.length}|${f.sentence}`),
+    verification.findings
+      .filter((f) => f.kind === 'citation_mismatch' || f.kind === 'unknown_citation')
+      .map((f) => `${f.length}|${f.sentence}`),
   );
   for (const length of SUMMARY_LENGTHS) {
     for (const { sentences } of brief.summary[length].sections) {
       for (const sentence of sentences) {
         for (const amount of unmatchedAmounts(sentence.text, snapshot)) {
           numericAccurate = false;
-          findings.push({ check: 'numeric_accuracy', detail: `${length}: ${amount.raw.trim()} in "${sentence.text}" is no figure of the sources` });
+          findings.push({
+            check: 'numeric_accuracy',
+            detail: `${length}: ${amount.raw.trim()} in "${sentence.text}" is no figure of the sources`,
+          });
         }
         for (const date of datesIn(sentence.text)) {
           if (date > snapshot.asOf) {
             datesValid = false;
-            findings.push({ check: 'date_logic', detail: `${length}: ${date} in "${sentence.text}" is after the as-of date ${snapshot.asOf}` });
+            findings.push({
+              check: 'date_logic',
+              detail: `${length}: ${date} in "${sentence.text}" is after the as-of date ${snapshot.asOf}`,
+            });
           }
         }
         if (readFigures(sentence.text).some((f) => !(f.unit === 'plain' && /^\s*\d{4}\s*$/.test(f.raw)))) {
@@ -164,7 +172,11 @@ export function checkBrief(row: RegressionRow, brief: { status: string; summary:
   let keyFactsFound = 0;
   for (const fact of row.keyFacts) {
     if (statesFact(expanded, fact)) keyFactsFound += 1;
-    else findings.push({ check: 'key_fact_recall', detail: `the expanded brief does not state ${fact.metric} ${fact.period} ${fact.display}` });
+    else
+      findings.push({
+        check: 'key_fact_recall',
+        detail: `the expanded brief does not state ${fact.metric} ${fact.period} ${fact.display}`,
+      });
   }
   let sectionsComplete = true;
   let lengthsWithin = true;

@@ -74,7 +74,13 @@ export type ControlKind = (typeof CONTROL_KINDS)[number];
 
 /** One edit of a verified brief: a sentence replaced, or a sentence added to a section. */
 export const EditSchema = z.union([
-  z.strictObject({ op: z.literal('replace'), section: z.enum(SUMMARY_SECTIONS), index: z.number().int().nonnegative(), before: z.string(), after: z.string().min(1) }),
+  z.strictObject({
+    op: z.literal('replace'),
+    section: z.enum(SUMMARY_SECTIONS),
+    index: z.number().int().nonnegative(),
+    before: z.string(),
+    after: z.string().min(1),
+  }),
   z.strictObject({ op: z.literal('append'), section: z.enum(SUMMARY_SECTIONS), after: z.string().min(1), citations: z.array(z.string()) }),
   z.strictObject({ op: z.literal('none') }),
 ]);

@@ -19,6 +19,8 @@ const LimitSchema = z
     max: z.number().optional(),
     /** A hard gate: one failing item fails the suite, whatever the interval. */
     hard: z.boolean().optional(),
+    /** false: never compared with the baseline (wall-clock figures depend on the machine, not the change). */
+    paired: z.boolean().optional(),
     /** What the metric measures, for the reports. */
     about: z.string().optional(),
   })
@@ -28,7 +30,7 @@ export type Limit = z.infer<typeof LimitSchema>;
 export const ThresholdsSchema = z.strictObject({
   version: z.string().min(1),
   /** Per suite, per metric name; `prefix.*` applies to every metric `prefix.<anything>` without its own entry. */
-  suites: z.record(z.enum(SUITES), z.record(z.string().min(1), LimitSchema)),
+  suites: z.partialRecord(z.enum(SUITES), z.record(z.string().min(1), LimitSchema)),
 });
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
@@ -37,7 +39,10 @@ export const BaselineSchema = z.strictObject({
   acceptedAt: z.string().min(1),
   llm: z.string().min(1),
   datasets: z.record(z.string(), z.string()),
-  suites: z.record(z.enum(SUITES), z.strictObject({ n: z.number().int().nonnegative(), metrics: z.record(z.string(), BaselineMetricSchema) })),
+  suites: z.partialRecord(
+    z.enum(SUITES),
+    z.strictObject({ n: z.number().int().nonnegative(), metrics: z.record(z.string(), BaselineMetricSchema) }),
+  ),
 });
 export type Baseline = z.infer<typeof BaselineSchema>;
 
@@ -102,7 +107,7 @@ export function judgeMetric(estimate: Estimate, limit: Limit, baseline?: { value
   else if (!within)
     reason = `${estimate.value} is ${direction === 'min' ? 'below' : 'above'} the ${limit.hard ? 'hard gate' : 'threshold'} ${threshold}`;
   let comparison: BaselineComparison | undefined;
-  if (baseline) {
+  if (baseline && limit.paired !== false) {
     const half = (estimate.high - estimate.low) / 2;
     const delta = Math.round((estimate.value - baseline.value) * 1e6) / 1e6;
     const regressed = direction === 'min' ? delta < -half - eps : delta > half + eps;
