@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- [--suite regression|adversarial|query|all] [--llm local|sim|bedrock] [--record|--replay]
- * [--limit N] [--report-dir DIR] [--baseline FILE|none] [--accept] [--json]`: the evaluation suite
+ * [--limit N] [--report-dir DIR] [--baseline FILE|none] [--thresholds FILE] [--accept] [--json]`: the evaluation suite
  * that gates CI and deploys (evals/README.md). Progress on stderr; with --json the last stdout line
  * is {pass, suites: {NAME: {n, metrics: {METRIC: {value, low, high, threshold, pass}}}}, datasets}.
  * Exit 0: every gate passed; 100: a quality gate failed; 1: the evaluation could not run; 2: usage.
@@ -22,6 +22,7 @@ const OptionsSchema = z
     limit: z.coerce.number().int().positive().optional(),
     reportDir: z.string().min(1).default('evals/reports'),
     baseline: z.string().min(1).optional(),
+    thresholds: z.string().min(1).default('evals/thresholds.json'),
     accept: z.boolean().default(false),
     json: z.boolean().default(false),
   })
@@ -44,6 +45,7 @@ const program = cli(
   .option('--limit <n>', 'only the first N regression stocks, and the rows and questions over them')
   .option('--report-dir <dir>', 'where report.json, junit.xml, report.md and report.html go (default evals/reports)')
   .option('--baseline <file>', 'the accepted baseline to compare with, or none (default evals/baselines/<llm>.json)')
+  .option('--thresholds <file>', 'the limits every metric is judged against (default evals/thresholds.json)')
   .option('--accept', 'write this run as the new baseline (only when it passes)');
 
 runCli(program, OptionsSchema, async (options) => {
@@ -55,6 +57,7 @@ runCli(program, OptionsSchema, async (options) => {
   const report = await runEvaluation({
     suites: options.suite === 'all' ? SUITES : [options.suite],
     llm: options.llm,
+    thresholdsFile: options.thresholds,
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(baselineFile && existsSync(baselineFile) ? { baselineFile } : {}),
     progress: (line) => process.stderr.write(`${line}\n`),
