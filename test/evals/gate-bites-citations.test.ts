@@ -4,9 +4,12 @@
  * dynalite — must fail and the evaluation exit 100.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as Original from '../../lambdas/adapters/llm/local-grounded-llm';
+
+type WriterModule = typeof Original;
 
 vi.mock('../../lambdas/adapters/llm/local-grounded-llm', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../lambdas/adapters/llm/local-grounded-llm')>();
+  const original = await importOriginal<WriterModule>();
   class CitationlessWriter extends original.LocalGroundedLlm {
     override async converse(request: Parameters<InstanceType<typeof original.LocalGroundedLlm>['converse']>[0]) {
       const response = await super.converse(request);

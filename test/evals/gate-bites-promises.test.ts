@@ -4,9 +4,12 @@
  * guardrail probes must fail and the evaluation exit 100.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as Original from '../../lambdas/core/guardrails/output-guardrails';
+
+type GuardrailsModule = typeof Original;
 
 vi.mock('../../lambdas/core/guardrails/output-guardrails', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../lambdas/core/guardrails/output-guardrails')>();
+  const original = await importOriginal<GuardrailsModule>();
   return {
     ...original,
     checkOutput: (...args: Parameters<typeof original.checkOutput>) => {

@@ -3,9 +3,12 @@
  * word) is planted in the production grounding module, and the evaluation must exit 100.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type * as Original from '../../lambdas/core/grounding';
+
+type GroundingModule = typeof Original;
 
 vi.mock('../../lambdas/core/grounding', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../lambdas/core/grounding')>();
+  const original = await importOriginal<GroundingModule>();
   return {
     ...original,
     verifyDraftGrounding: (...args: Parameters<typeof original.verifyDraftGrounding>) => {

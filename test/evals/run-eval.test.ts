@@ -16,7 +16,11 @@ describe('the evaluation of the shipped code', () => {
     );
     expect(failing).toEqual([]);
     expect(exitCodeOf(report)).toBe(0);
-    const line = contractLine(report) as { pass: boolean; suites: Record<string, { n: number; metrics: Record<string, object> }>; datasets: Record<string, string> };
+    const line = contractLine(report) as {
+      pass: boolean;
+      suites: Record<string, { n: number; metrics: Record<string, object> }>;
+      datasets: Record<string, string>;
+    };
     expect(line.pass).toBe(true);
     expect(Object.keys(line.suites)).toEqual(['regression', 'adversarial', 'query']);
     expect(line.suites.regression!.n).toBeGreaterThanOrEqual(100);

@@ -20,21 +20,39 @@ function evalCli(args: string[]) {
 
 describe('npm run eval', () => {
   it('exits 100 when a quality gate fails, with the contract line last and the reports written', () => {
-    const thresholds = JSON.parse(readFileSync(`${repo}evals/thresholds.json`, 'utf8')) as { suites: Record<string, Record<string, object>> };
+    const thresholds = JSON.parse(readFileSync(`${repo}evals/thresholds.json`, 'utf8')) as {
+      suites: Record<string, Record<string, object>>;
+    };
     // A limit no detector meets: every clean control would have to be flagged.
     thresholds.suites.adversarial!.false_positive_rate = { min: 1 };
     const strict = join(dir, 'strict.json');
     writeFileSync(strict, JSON.stringify(thresholds));
-    const { status, stdout, stderr } = evalCli(['--suite', 'adversarial', '--limit', '20', '--thresholds', strict, '--baseline', 'none', '--json']);
+    const { status, stdout, stderr } = evalCli([
+      '--suite',
+      'adversarial',
+      '--limit',
+      '20',
+      '--thresholds',
+      strict,
+      '--baseline',
+      'none',
+      '--json',
+    ]);
     expect(status).toBe(100);
-    const line = JSON.parse(stdout.trim().split('\n').at(-1)!) as { pass: boolean; suites: Record<string, { n: number; metrics: Record<string, { pass: boolean }> }>; datasets: Record<string, string> };
+    const line = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      pass: boolean;
+      suites: Record<string, { n: number; metrics: Record<string, { pass: boolean }> }>;
+      datasets: Record<string, string>;
+    };
     expect(line.pass).toBe(false);
     expect(line.suites.adversarial!.metrics.false_positive_rate!.pass).toBe(false);
     expect(Object.keys(line.datasets)).toEqual(['regression', 'adversarial', 'query']);
     expect(stderr).toMatch(/adversarial: n=\d+, FAILED false_positive_rate/);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('FAIL');
-    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/<testcase classname="eval.adversarial" name="false_positive_rate"[^]*?<failure /);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
+      /<testcase classname="eval.adversarial" name="false_positive_rate"[^]*?<failure /,
+    );
   });
 
   it('exits 1 with a one-line reason when it cannot run', () => {

@@ -9,6 +9,7 @@ import type { FactSnapshot, SummaryDraft, SummaryLength, SummarySection } from '
 import { SUMMARY_LENGTHS } from '../model/summary';
 import { readFigures, verifyDraftGrounding } from '../grounding';
 import type { Figure } from '../grounding';
+import { PROMISSORY_RE } from '../grounding/lexicon';
 import { complianceLanguage } from '../guardrails/output-guardrails';
 import type { KeyFact, RegressionRow } from './datasets';
 
@@ -160,7 +161,8 @@ export function checkBrief(row: RegressionRow, brief: { status: string; summary:
           if (known.has(id) && !mismatched.has(`${length}|${sentence.text}`)) preciseCitations += 1;
           else findings.push({ check: 'citation_precision', detail: `${length}: [${id}] does not support "${sentence.text}"` });
         }
-        const language = complianceLanguage(sentence.text);
+        // The query path's wording rules and the detector's: a brief must satisfy both.
+        const language = complianceLanguage(sentence.text) ?? (PROMISSORY_RE.test(sentence.text) ? 'promissory_language' : undefined);
         if (language) {
           compliantLanguage = false;
           findings.push({ check: 'compliance_language', detail: `${length}: ${language.replace('_', ' ')} in "${sentence.text}"` });
