@@ -39,11 +39,12 @@ describe('the evaluation datasets', () => {
     const { regression, adversarial } = loadDatasets();
     const byId = new Map(regression.rows.map((r) => [r.id, r]));
     for (const row of adversarial.rows) {
-      if (row.edit.op !== 'replace') continue;
+      const edit = row.edit;
+      if (edit.op !== 'replace') continue;
       const base = byId.get(row.base)!;
-      const section = base.verifiedBrief.expanded.sections.find((s) => s.section === row.edit.section)!;
-      expect(section.sentences[row.edit.index]!.text).toBe(row.edit.before);
-      expect(row.edit.after).not.toBe(row.edit.before);
+      const section = base.verifiedBrief.expanded.sections.find((s) => s.section === edit.section)!;
+      expect(section.sentences[edit.index]!.text).toBe(edit.before);
+      expect(edit.after).not.toBe(edit.before);
     }
   });
 
