@@ -17,6 +17,7 @@ import { pinnedMaterials } from './materials';
 import { runRegressionSuite } from './suites/regression';
 import { runAdversarialSuite } from './suites/adversarial';
 import { runQuerySuite } from './suites/query';
+import { runGoldenChecks } from './suites/golden';
 import type { ItemResult, Progress, SuiteRun } from './suites/types';
 
 export type EvalLlm = 'local' | 'sim' | 'bedrock';
@@ -121,7 +122,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
         if (options.suites.includes('query')) {
           const { answerQuery } = await import('../../lambdas/core/query/query-service');
           const rows = sliceQueries(datasets, tickers);
-          runs.query = await runQuerySuite(
+          const query = await runQuerySuite(
             rows,
             {
               answer: (input) => answerQuery('eval-fa', input, deps),
@@ -130,6 +131,16 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
             },
             progress,
           );
+          // The pre-traffic hook's golden subset, through the real handler, on the first regression stock.
+          const { createQueryApiHandler } = await import('../../lambdas/handlers/query-api');
+          const golden = await runGoldenChecks(
+            createQueryApiHandler(async () => deps),
+            regressionRows[0]!.ticker,
+          );
+          query.estimates.golden_checks = golden.estimate;
+          query.items.push(...golden.items);
+          runs.query = query;
+          progress(`query: golden subset ${golden.items.filter((i) => i.pass).length}/${golden.items.length} checks passed`);
         }
       } finally {
         await deps.close();
