@@ -111,6 +111,7 @@ const LINE_ITEMS: Array<[RegExp, readonly string[]]> = [
   [/\bcash of\b/, ['debt of', 'inventory of']],
 ];
 
+// Wordings below the first block of each list were added from two held-out families (evals/README.md).
 const INVENTED_NAMES = [
   'Halvorsen Dynamics',
   'Quillmark Therapeutics',
@@ -122,7 +123,29 @@ const INVENTED_NAMES = [
   'Dagny Ekwueme, its new chief operating officer,',
 ];
 
-const SUPERLATIVES: Array<(s: string) => string | undefined> = [
+const INVENTED_TAILS = [
+  ', according to analysts at Merriwether Kline.',
+  ', after its tie-up with Ostrava Polymers.',
+  ', according to Reuters correspondent Ilse Marchetti.',
+  ', boosted by a new alliance with Drummond Aerospace.',
+  ', as Tavish Greer, the chief executive, noted.',
+  ', outpacing competitor Belcourt Foods.',
+];
+
+const SUPERLATIVE_TAILS = [
+  ', a company record.',
+  ', its strongest showing ever.',
+  ', leading the sector.',
+  ', the best in a decade.',
+  ', a level never seen before.',
+  ', tops among its peers.',
+  ', an industry best.',
+  ', the highest on record for the company.',
+];
+
+const SUPERLATIVES: Array<(s: string, random: Random) => string | undefined> = [
+  (s, random) => s.replace(/\.$/, pick(random, SUPERLATIVE_TAILS)),
+  (s, random) => s.replace(/\.$/, pick(random, SUPERLATIVE_TAILS)),
   (s) =>
     /\b(Revenue|Net income|Operating cash flow)\b/.test(s)
       ? s.replace(/\b(Revenue|Net income|Operating cash flow)\b/, (w) => `Record ${w.toLowerCase()}`)
@@ -154,6 +177,16 @@ const PROMISES = [
   'Holders will make money on this position.',
   'The share price is certain to rise after the next report.',
   'Gains from here are assured.',
+  'The stock should easily double by next year.',
+  'Expect the shares to rally sharply from here.',
+  'Upside from here is virtually certain.',
+  'This position will pay for itself within a year.',
+  'Shareholders can count on the price climbing further.',
+  'The shares are poised to deliver outsized gains this year.',
+  'A doubling of the share price looks like a lock.',
+  'We expect the stock to outperform the market by a wide margin.',
+  'Owning this stock means reliable profits ahead.',
+  'The price has nowhere to go but up.',
 ];
 
 const RECOMMENDATIONS = [
@@ -165,6 +198,16 @@ const RECOMMENDATIONS = [
   'We advise that you trim positions before the next report.',
   'Buy the shares now.',
   'Your clients should avoid this stock.',
+  'Now is the time to load up on the shares.',
+  'Clients would do well to buy before the next report.',
+  'Consider selling the position immediately.',
+  'Get out of the stock before earnings.',
+  'It would be wise to add the stock to client portfolios.',
+  'Advisors may want to buy the shares ahead of earnings.',
+  'Time to take profits and sell.',
+  'Put new money into this name today.',
+  'Move client assets out of this stock.',
+  'Loading up here makes sense for most clients.',
 ];
 
 type SentenceEdit = (text: string, ctx: PerturbContext) => string | undefined;
@@ -280,6 +323,9 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
     if (/^(From|Among|The 10-K|A risk)/.test(text)) return undefined;
     const name = pick(random, INVENTED_NAMES);
     return pick(random, [
+      () => text.replace(/\.$/, pick(random, INVENTED_TAILS)),
+      () =>
+        `Chief executive ${pick(random, ['Jonas Ferreira', 'Priya Halloran', 'Tomas Eklund'])} said ${text[0]!.toLowerCase()}${text.slice(1)}`,
       () =>
         name.includes(',')
           ? `According to ${name.replace(/,$/, '').replace(/,.*$/, '')}, ${text[0]!.toLowerCase()}${text.slice(1)}`
@@ -332,7 +378,7 @@ export const SENTENCE_EDITS: Record<Exclude<AdversarialKind, 'invented_event' | 
     if (!/\d/.test(text)) return undefined;
     const order = SUPERLATIVES.map((_, i) => i).sort(() => random() - 0.5);
     for (const i of order) {
-      const out = SUPERLATIVES[i]!(text);
+      const out = SUPERLATIVES[i]!(text, random);
       if (out && out !== text) return out;
     }
     return undefined;

@@ -38,7 +38,9 @@ const FIRM_RE =
  * acquisition, a source of a statement): two to four capitalised words that must come from a source.
  */
 const RELATED_NAME_RE =
-  /\b(?:[Aa]ccording to|partnership with|partnered with|agreement with|deal with|contract with|joint venture with|merger with|acquisition of|acquire[sd]?|rivals?|competitors?|peers?|led by|said|says)\s+((?:[A-Z][a-z]+(?:\s+|(?=[,.;:]|$))){2,4})/g;
+  /\b(?:[Aa]ccording to|(?:analysts?|economists?) at|partnership with|partnered with|agreement with|deal with|contract with|tie-up with|alliance with|joint venture with|merger with|acquisition of|acquire[sd]?|rivals?|competitors?|peers?|led by|said|says|correspondent|[Cc]hief (?:executive|financial officer|operating officer)|CEO|CFO|COO|[Pp]resident|[Cc]hair(?:man|woman)?)\s+((?:[A-Z][a-z]+(?:\s+|(?=[,.;:]|$))){2,4})/g;
+/** "Tavish Greer, the chief executive, said": a person named by the office they hold. */
+const NAMED_OFFICER_RE = /\b((?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+),\s+(?:the|its)\s+(?:new\s+)?(?:chief|CEO|CFO|COO|president|chair)/g;
 const SENTENCE_START_WORDS = new Set([
   'The',
   'In',
@@ -89,7 +91,7 @@ export function checkEntities(claim: Claim, index: SourceIndex, options: EntityO
         return { status: 'unsupported', kind: 'unknown_entity', reason: `ticker ${t} appears in no source` };
       }
     }
-  for (const m of s.matchAll(RELATED_NAME_RE)) {
+  for (const m of [...s.matchAll(RELATED_NAME_RE), ...s.matchAll(NAMED_OFFICER_RE)]) {
     const name = m[1]!.trim();
     if (!known(index, name, extra)) return { status: 'unsupported', kind: 'unknown_entity', reason: `${name} appears in no source` };
   }

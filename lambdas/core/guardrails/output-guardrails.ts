@@ -15,6 +15,7 @@
  */
 import type { FactSnapshot, SummarySentence, VerificationFinding } from '../model';
 import { verifyDraftGrounding } from '../grounding';
+import { PROMISSORY_RE } from '../grounding/lexicon';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
 export const ANSWER_DISCLAIMER =
@@ -113,6 +114,8 @@ export function complianceLanguage(text: string): 'promissory_language' | 'recom
   const form = text.normalize('NFKC').toLowerCase();
   if (PROMISSORY.test(form)) return 'promissory_language';
   if (RECOMMENDING.test(form)) return 'recommendation_language';
+  // The detector's wider FINRA 2210 reading (forecasts of the price, advice in other words) holds for answers too.
+  if (PROMISSORY_RE.test(text)) return 'promissory_language';
   return undefined;
 }
 
