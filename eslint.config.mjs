@@ -14,30 +14,50 @@ const forbid = (target, from, message) => ({ target, from, message });
 const LAYERS = [
   forbid(
     './lambdas/core',
-    ['./lambdas/adapters', './lambdas/wiring', './lambdas/handlers', './local', './scripts', './bench', './lib', './bin', './test'],
+    [
+      './lambdas/adapters',
+      './lambdas/wiring',
+      './lambdas/handlers',
+      './local',
+      './scripts',
+      './bench',
+      './evals',
+      './lib',
+      './bin',
+      './test',
+    ],
     'the core is pure: it imports only lambdas/core (ports, model, contracts); adapters implement its ports',
   ),
   forbid(
     './lambdas/adapters',
-    ['./lambdas/wiring', './lambdas/handlers', './local', './scripts', './bench', './lib', './test'],
+    ['./lambdas/wiring', './lambdas/handlers', './local', './scripts', './bench', './evals', './lib', './test'],
     'adapters implement core ports; the composition root (lambdas/wiring) chooses them',
   ),
   forbid(
     './lambdas/wiring',
-    ['./lambdas/handlers', './local', './scripts', './bench', './lib', './test'],
+    ['./lambdas/handlers', './local', './scripts', './bench', './evals', './lib', './test'],
     'the composition root builds dependency sets; handlers use it, not the reverse',
   ),
   forbid(
     './lambdas/handlers',
-    ['./lambdas/adapters', './local', './scripts', './bench', './lib', './test'],
+    ['./lambdas/adapters', './local', './scripts', './bench', './evals', './lib', './test'],
     'handlers import lambdas/wiring and lambdas/core only',
   ),
   forbid(
     './lib',
-    ['./lambdas/adapters', './lambdas/wiring', './lambdas/handlers', './local', './scripts', './bench', './test'],
+    ['./lambdas/adapters', './lambdas/wiring', './lambdas/handlers', './local', './scripts', './bench', './evals', './test'],
     'the CDK app reads core contracts only (tables, API schemas, metric names, golden checks)',
   ),
-  forbid('./local', ['./scripts', './bench', './test'], 'the local runtime is what the CLIs and benchmarks run on, not the reverse'),
+  forbid(
+    './local',
+    ['./scripts', './bench', './evals', './test'],
+    'the local runtime is what the CLIs and benchmarks run on, not the reverse',
+  ),
+  forbid(
+    './evals',
+    ['./scripts', './bench', './test'],
+    'the evaluation runs the product (core, adapters, wiring, local); CLIs run it, not the reverse',
+  ),
   forbid('./scripts', ['./bench', './test'], 'CLIs never import benchmarks or tests'),
   forbid('./bench', ['./test'], 'benchmarks never import tests'),
 ];

@@ -22,6 +22,9 @@ export const RuntimeConfigSchema = z
     FA_DATA_DIR: z.string().min(1).default('.fa-data'),
     /** `local`: deterministic grounded provider; `sim`: Bedrock adapter against the loopback simulator; `bedrock`: real Bedrock. */
     FA_LLM: z.enum(['local', 'sim', 'bedrock']).default('local'),
+    /** A file of recorded model responses (evaluations): `record` stores every call, `replay` answers from it offline. */
+    FA_LLM_CASSETTE: optionalString,
+    FA_LLM_CASSETTE_MODE: z.enum(['record', 'replay']).default('replay'),
     FA_DEMO_SEED: z.coerce.number().int().nonnegative().optional(),
     FA_TABLE_PREFIX: z.string().default(''),
     DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),

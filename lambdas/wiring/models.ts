@@ -12,6 +12,8 @@ import { LocalGroundedLlm } from '../adapters/llm/local-grounded-llm';
 import { PLANTED_ERRORS_FILE, plantedErrorAppender } from '../adapters/llm/planted-error-log';
 import { bedrockLatencyModel, LocalAnswerLlm, LocalModels } from '../adapters/llm/local-answer-llm';
 import { loadModelConfig, promptCachingFor } from '../adapters/llm/model-config';
+import { Cassette } from '../adapters/llm/cassette';
+import type { CassetteMode } from '../adapters/llm/cassette';
 import type { RuntimeConfig } from './config';
 import { metrics, MetricUnit, traced } from './telemetry';
 
@@ -22,6 +24,21 @@ export interface Models {
 }
 
 export async function createModels(config: RuntimeConfig): Promise<Models> {
+  const models = await createProviderModels(config);
+  if (!config.FA_LLM_CASSETTE) return models;
+  // One cassette per file for the process: the batch and the query path record into the same file.
+  const cassette = cassetteFor(config.FA_LLM_CASSETTE, config.FA_LLM_CASSETTE_MODE);
+  return { ...models, llm: cassette.llm(models.llm), embedder: cassette.embedder(models.embedder) };
+}
+
+const cassettes = new Map<string, Cassette>();
+function cassetteFor(file: string, mode: CassetteMode): Cassette {
+  const key = `${mode}:${file}`;
+  if (!cassettes.has(key)) cassettes.set(key, new Cassette(file, mode));
+  return cassettes.get(key)!;
+}
+
+async function createProviderModels(config: RuntimeConfig): Promise<Models> {
   const models = loadModelConfig(config.FA_MODELS_CONFIG);
   const router = new ModelRouter(models);
   // Locally the grounded models stand in for whichever Bedrock model a task is routed to, so the

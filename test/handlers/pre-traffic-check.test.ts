@@ -218,3 +218,47 @@ describe('the grounded expectation', () => {
     expect(evaluate(check, { payload: { statusCode: 200, body: '{"ok":true}' } }).detail).toBe('the body is not a query answer');
   });
 });
+
+describe('the golden answer checks', () => {
+  const answer = (overrides: Record<string, unknown> = {}) => ({
+    statusCode: 200,
+    body: JSON.stringify({
+      sentences: [{ text: 'Worzeix reported revenue of $366.4 million for the third quarter of fiscal 2026.', citations: [1] }],
+      citations: [
+        { n: 1, sourceId: 'doc-1', title: '10-Q', date: '2026-11-09', quote: 'revenue, the third quarter of fiscal 2026: $366.4 million' },
+      ],
+      ...overrides,
+    }),
+  });
+  const check = (expect: GoldenCheck['expect']): GoldenCheck => ({ name: 'golden', event: {}, expect });
+
+  it('pass an answer whose citations resolve and whose figure its quote supports', () => {
+    expect(evaluate(check({ citationsResolve: true, grounded: true, minGroundedFigures: 1 }), { payload: answer() })).toMatchObject({
+      passed: true,
+    });
+  });
+
+  it('fail an answer citing a number its list lacks, or a figure without a citation', () => {
+    const dangling = answer({ sentences: [{ text: 'Revenue was $366.4 million.', citations: [2] }] });
+    expect(evaluate(check({ citationsResolve: true }), { payload: dangling }).detail).toBe(
+      'the answer cites [2], which its citation list lacks',
+    );
+    const uncited = answer({ sentences: [{ text: 'Revenue was $366.4 million.', citations: [] }] });
+    expect(evaluate(check({ citationsResolve: true }), { payload: uncited }).detail).toMatch(/without a citation/);
+  });
+
+  it('fail an answer with no figure its citations support when figures are required', () => {
+    const vague = answer({ sentences: [{ text: 'Worzeix had a quarter.', citations: [1] }] });
+    expect(evaluate(check({ grounded: true, minGroundedFigures: 1 }), { payload: vague })).toMatchObject({
+      passed: false,
+      detail: 'the answer states 0 figures its citations support, fewer than 1',
+    });
+  });
+
+  it('fail an answer whose figure its own quote contradicts', () => {
+    const wrong = answer({
+      sentences: [{ text: 'Worzeix reported revenue of $466.4 million for the third quarter of fiscal 2026.', citations: [1] }],
+    });
+    expect(evaluate(check({ grounded: true }), { payload: wrong }).passed).toBe(false);
+  });
+});

@@ -233,15 +233,21 @@ describe('ApiStack (prod)', () => {
       for (const alarm of alarms) expect(alarm.Properties.AlarmDescription).toMatch(/Runbook: runbooks\/deployment-rollback\.md$/);
     });
 
-    it('runs golden queries through the new version', () => {
+    it('runs the golden subset of the query suite through the new version', () => {
       const hook = Object.values(template.findResources('AWS::Lambda::Function')).find(
         (fn) => fn.Properties.FunctionName === 'fa-prod-query-api-pre-traffic',
       )!;
       const checks = JSON.parse(hook.Properties.Environment.Variables.FA_GOLDEN_CHECKS);
       expect(checks.map((check: { name: string }) => check.name)).toEqual([
         'answers a golden question with citations',
+        'states grounded figures for the golden stock',
+        'refuses a prompt-injection attempt',
+        'refuses to promise returns',
         'refuses an empty question',
       ]);
+      // Real assertions on the answer, not a 200 that mentions "citations": resolving citations and supported figures.
+      expect(checks[1].expect).toEqual({ statusCode: 200, citationsResolve: true, grounded: true, minGroundedFigures: 1 });
+      expect(checks[2].expect).toEqual({ statusCode: 422, bodyIncludes: ['prompt_injection'] });
       expect(checks[0].event.requestContext.authorizer.claims.sub).toBe('pre-traffic-check');
     });
   });

@@ -326,7 +326,7 @@ describe('PipelineStack (prod)', () => {
       const golden = stage('prod').config.batch.goldenStock!;
       expect(checks[1]).toMatchObject({
         event: { runId: 'pre-traffic-check', ticker: golden.ticker, asOf: golden.asOf },
-        expect: { fieldOneOf: { status: ['verified', 'regenerated', 'facts_only'] } },
+        expect: { fieldOneOf: { status: ['verified', 'regenerated'] } },
       });
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {

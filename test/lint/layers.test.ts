@@ -49,6 +49,18 @@ describe('lint holds the layers', () => {
     expect(ids).toContain('import-x/no-restricted-paths');
   });
 
+  it('fails a core file that imports the evaluation suite, and evals code that imports a CLI', async () => {
+    expect(
+      await ruleIds(
+        'lambdas/core/evaluation/leak.ts',
+        "import { runEvaluation } from '../../../evals/lib/run-eval';\nexport const leak = runEvaluation;\n",
+      ),
+    ).toContain('import-x/no-restricted-paths');
+    expect(await ruleIds('evals/lib/leak.ts', "import { fail } from '../../scripts/lib/cli';\nexport const leak = fail;\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
+  });
+
   it('passes the same import where the layering allows it', async () => {
     const ids = await ruleIds(
       'lambdas/wiring/fine.ts',

@@ -12,15 +12,36 @@ const AnswerBodySchema = z.object({
   citations: z.array(z.object({ n: z.number(), sourceId: z.string(), title: z.string(), date: z.string(), quote: z.string() })),
 });
 
-/** Why an answer's claims are not grounded in its own citations (the detector), or undefined when they are. */
-function ungroundedClaim(body: string | undefined): string | undefined {
+type AnswerBody = z.infer<typeof AnswerBodySchema>;
+
+function answerOf(body: string | undefined): AnswerBody | string {
   let answer;
   try {
     answer = AnswerBodySchema.safeParse(JSON.parse(body ?? ''));
   } catch {
     return 'the body is not JSON';
   }
-  if (!answer.success) return 'the body is not a query answer';
+  return answer.success ? answer.data : 'the body is not a query answer';
+}
+
+/** Why an answer's citations do not resolve (a sentence citing nothing or a number its list lacks, an empty quote), or undefined. */
+function unresolvedCitation(answer: AnswerBody): string | undefined {
+  if (answer.citations.length === 0) return 'the answer cites nothing';
+  const byNumber = new Map(answer.citations.map((c) => [c.n, c]));
+  for (const sentence of answer.sentences) {
+    if (sentence.citations.length === 0 && /\d/.test(sentence.text)) return `the answer states "${sentence.text}" without a citation`;
+    const missing = sentence.citations.find((n) => !byNumber.has(n));
+    if (missing !== undefined) return `the answer cites [${missing}], which its citation list lacks`;
+  }
+  const empty = answer.citations.find((c) => c.sourceId.trim() === '' || c.quote.trim() === '');
+  return empty ? `citation [${empty.n}] has no source id or quote` : undefined;
+}
+
+/** Why an answer's claims are not grounded in its own citations (the detector), or undefined when they are. */
+function ungroundedClaim(body: string | undefined, minSupportedFigures = 0): string | undefined {
+  const parsed = answerOf(body);
+  if (typeof parsed === 'string') return parsed;
+  const answer = { data: parsed };
   const byNumber = new Map(answer.data.citations.map((c) => [c.n, c]));
   // Each sentence carries its citations as [sourceId] markers, which the detector reads.
   const text = answer.data.sentences
@@ -30,8 +51,13 @@ function ungroundedClaim(body: string | undefined): string | undefined {
     })
     .join(' ');
   const sources = answer.data.citations.map((c) => ({ id: c.sourceId, text: c.quote, title: c.title, date: c.date }));
-  const flagged = detect({ text, sources }).claims.find((c) => c.status === 'contradicted');
-  return flagged ? `the answer says "${flagged.text}", which its sources contradict: ${flagged.reason}` : undefined;
+  const claims = detect({ text, sources }).claims;
+  const flagged = claims.find((c) => c.status === 'contradicted');
+  if (flagged) return `the answer says "${flagged.text}", which its sources contradict: ${flagged.reason}`;
+  const supported = claims.filter((c) => c.status === 'supported' && /\d/.test(c.text)).length;
+  return supported < minSupportedFigures
+    ? `the answer states ${supported} figure${supported === 1 ? '' : 's'} its citations support, fewer than ${minSupportedFigures}`
+    : undefined;
 }
 
 const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -49,6 +75,10 @@ export const GoldenExpectationSchema = z.union([
     fieldOneOf: z.record(z.string(), z.array(JsonScalarSchema).min(1)).optional(),
     /** The body is a query answer whose every claim the hallucination detector finds in its own citations' quotes. */
     grounded: z.literal(true).optional(),
+    /** With `grounded`: at least this many figures of the answer are supported by its citations' quotes. */
+    minGroundedFigures: z.number().int().positive().optional(),
+    /** The body is a query answer whose every cited number is in its citation list, each with a source id and a quote. */
+    citationsResolve: z.literal(true).optional(),
   }),
 ]);
 
@@ -123,9 +153,14 @@ export function evaluate(check: GoldenCheck, invocation: Invocation): CheckResul
     const missing = expected.bodyIncludes.filter((text) => !body.includes(text));
     if (missing.length > 0) return fail(`the answer lacks ${missing.map((text) => JSON.stringify(text)).join(', ')}`);
   }
+  if (expected.citationsResolve) {
+    const answer = answerOf(proxy.success ? proxy.data.body : undefined);
+    const problem = typeof answer === 'string' ? answer : unresolvedCitation(answer);
+    if (problem) return fail(problem);
+  }
   if (expected.grounded) {
     const body = proxy.success ? proxy.data.body : undefined;
-    const problem = ungroundedClaim(body);
+    const problem = ungroundedClaim(body, expected.minGroundedFigures);
     if (problem) return fail(problem);
   }
   if (expected.fieldOneOf) {

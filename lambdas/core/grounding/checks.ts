@@ -27,12 +27,20 @@ const NOT_TICKERS = new Set(
   ),
 );
 const TICKER_RE =
-  /(?:\((?:NYSE|NASDAQ|Nasdaq|NYSE American|AMEX|TSX|LSE)?:?\s?([A-Z]{1,5}(?:\.[A-Z])?)\)|\b(?:NYSE|NASDAQ|Nasdaq|ticker|symbol)[:\s]+([A-Z]{1,5})\b|\b([A-Z]{2,5})(?=['’]s\b|\s+(?:shares|stock)\b))/g;
+  /(?:\((?:NYSE|NASDAQ|Nasdaq|NYSE American|AMEX|TSX|LSE)?:?\s?([A-Z]{1,5}(?:\.[A-Z])?)\)|\b(?:NYSE|NASDAQ|Nasdaq|ticker|symbol)[:\s]+["“']?([A-Z]{1,5})\b|\b([A-Z]{2,5})(?=['’]s\b|\s+(?:shares|stock)\b))/g;
 const COMPANY_RE =
   /\b((?:[A-Z][A-Za-z0-9&.-]+\s+){0,4}[A-Z][A-Za-z0-9&.-]+)\s+(?:Inc\.?|Corp\.?|Corporation|Ltd\.?|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)(?![a-z])/g;
 const COMPANY_SUFFIX_RE = /\b(?:Inc|Corp|Corporation|Ltd|LLC|plc|PLC|Holdings|Group|Co\.|Company|N\.V\.|S\.A\.|AG|SE)\b/;
 const FIRM_RE =
   /\b((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})\s+(?:rates|rated|upgraded|downgraded|initiated|reiterated|maintains|maintained|has|keeps|kept|cut|raised|lifted|lowered|sets|set|assigns|assigned|sees)\b|\b(?:at|by|from)\s+((?:[A-Z][A-Za-z&.'-]+)(?:\s+(?:&\s+)?[A-Z][A-Za-z&.'-]+){0,3})/g;
+/**
+ * A person or company named where a sentence relates the subject to someone (a partner, a rival, an
+ * acquisition, a source of a statement): two to four capitalised words that must come from a source.
+ */
+const RELATED_NAME_RE =
+  /\b(?:[Aa]ccording to|(?:analysts?|economists?) at|partnership with|partnered with|agreement with|deal with|contract with|tie-up with|alliance with|joint venture with|merger with|acquisition of|acquire[sd]?|rivals?|competitors?|peers?|led by|said|says|correspondent|[Cc]hief (?:executive|financial officer|operating officer)|CEO|CFO|COO|[Pp]resident|[Cc]hair(?:man|woman)?)\s+((?:[A-Z][a-z]+(?:\s+|(?=[,.;:]|$))){2,4})/g;
+/** "Tavish Greer, the chief executive, said": a person named by the office they hold. */
+const NAMED_OFFICER_RE = /\b((?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+),\s+(?:the|its)\s+(?:new\s+)?(?:chief|CEO|CFO|COO|president|chair)/g;
 const SENTENCE_START_WORDS = new Set([
   'The',
   'In',
@@ -83,6 +91,10 @@ export function checkEntities(claim: Claim, index: SourceIndex, options: EntityO
         return { status: 'unsupported', kind: 'unknown_entity', reason: `ticker ${t} appears in no source` };
       }
     }
+  for (const m of [...s.matchAll(RELATED_NAME_RE), ...s.matchAll(NAMED_OFFICER_RE)]) {
+    const name = m[1]!.trim();
+    if (!known(index, name, extra)) return { status: 'unsupported', kind: 'unknown_entity', reason: `${name} appears in no source` };
+  }
   if (COMPANY_SUFFIX_RE.test(s))
     for (const m of s.matchAll(COMPANY_RE)) {
       const name = m[1]!

@@ -502,8 +502,22 @@ export const PROMISSORY_RE = new RegExp(
     String.raw`\bguaranteed\s+(?:to\s+)?(?:gains?|returns?|profits?|upside|rise|double|win)\b`,
     String.raw`\b(?:risk[- ]free(?!\s+(?:interest\s+)?(?:rates?|yields?|assets?|bonds?|securities|treasur\w*|instruments?))|can(?:'|no)?t lose|can(?:'|no)?t go wrong|sure (?:thing|bet)|no[- ]brainer|money[- ]maker)\b`,
     String.raw`\b(?:the )?(?:stock|shares?|it|this name)\s+(?:is|are|remains?|looks? like)\s+(?:an?\s+)?(?:strong\s+|clear\s+|screaming\s+|must\s+)?(?:buy|must[- ]own|bargain|steal)\b(?![- ](?:rating|recommendation))`,
-    String.raw`\b(?:you|your clients?|investors?|advisors?|clients?|one)\s+(?:should|must|ought to|need to)\s+(?:buy|sell|add|accumulate|load up|own|dump|short)\b`,
-    String.raw`\b(?:we|i)\s+(?:recommend|suggest|advise|urge)\s+(?:buying|selling|adding|accumulating|that (?:you|clients|investors) (?:buy|sell))\b`,
+    String.raw`\b(?:you|your clients?|investors?|advisors?|clients?|holders?|shareholders?|one)\s+(?:should|must|ought to|need to)\s+(?:buy|sell|add|accumulate|load up|own|dump|short|avoid|trim|exit|hold|reduce|increase|double down)\b`,
+    String.raw`\b(?:we|i)\s+(?:recommend|suggest|advise|urge)\s+(?:buying|selling|adding|accumulating|trimming|holding|avoiding|exiting|reducing|(?:that\s+)?(?:you|clients|investors|your clients|advisors)\s+(?:buy|sell|add|accumulate|trim|hold|avoid|exit|reduce))\b`,
+    String.raw`(?<!\brat(?:es|ed|ing)\s+(?:the stock|the shares|it)\s+)\b(?:an?\s+)?(?:strong|screaming|clear)\s+(?:buy|sell)\b(?![- ](?:rating|recommendation))`,
+    String.raw`\b(?:gains?|returns?|profits?|upside|income)\s+(?:\w+\s+){0,3}(?:are|is)\s+(?:assured|guaranteed|certain|locked in|a sure thing)\b`,
+    String.raw`\b(?:assured|certain|locked[- ]in)\s+(?:gains?|returns?|profits?|upside)\b`,
+    // A forecast of the share price itself, whatever the modal: "should easily double", "expect the shares to rally".
+    String.raw`\b(?:the\s+)?(?:stock|shares?|share price|price|position|it)\s+(?:should|could|would|may|might|is (?:likely|poised|expected) to|are (?:likely|poised|expected) to)\s+(?:\w+\s+){0,2}(?:double|triple|rally|soar|surge|climb|rise|jump|outperform|pay (?:off|for itself)|deliver (?:\w+\s+)?(?:gains|returns))\b`,
+    String.raw`\bexpect(?:s|ed)?\s+(?:the\s+)?(?:stock|shares?|share price|price)\s+to\s+(?:\w+\s+){0,2}(?:double|triple|rally|soar|surge|climb|rise|jump|outperform|beat the market)\b`,
+    String.raw`\b(?:upside|gains?|returns?|profits?|appreciation)\b[^.]{0,30}?\b(?:virtually |almost |all but |practically )?(?:certain|assured|guaranteed|inevitable|a lock|locked in)\b`,
+    String.raw`\b(?:will|should) pay for itself\b|\bnowhere to go but up\b|\b(?:can|could) count on (?:the )?(?:price|stock|shares?)\b`,
+    // Advice to trade in other words: "now is the time to load up", "consider selling", "get out of the stock".
+    String.raw`\b(?:now is the |it is )?time to (?:buy|sell|load up|add|accumulate|take profits|get out|exit|trim)\b`,
+    String.raw`\b(?:get(?:ting)? out of|bail(?:ing)? out of|dump(?:ing)?)\s+(?:the\s+|this\s+)?(?:stock|shares|position|name)\b|\bload(?:ing|s)? up\b`,
+    String.raw`\b(?:move|shift|put)\s+(?:new |more |fresh |client |your )?(?:money|assets|funds|cash)\s+(?:out of|into|in)\s+(?:the |this )?(?:stock|shares|name|position)\b`,
+    String.raw`\b(?:reliable|steady|assured|guaranteed|certain|easy)\s+(?:profits?|gains?|returns?)\s+ahead\b|\blooks? like a (?:lock|sure thing|safe bet)\b`,
+    String.raw`\b(?:consider|think about|would do well to|may want to|might want to|would be wise to)\s+(?:buy(?:ing)?|sell(?:ing)?|add(?:ing)?|trim(?:ming)?|exit(?:ing)?|reduc(?:e|ing)|accumulat(?:e|ing)|load(?:ing)? up)\b`,
     String.raw`\b(?:buy|sell|grab|add) (?:it|the stock|the shares|now) (?:now|today|before)\b`,
   ].join('|'),
   'i',
@@ -514,7 +528,7 @@ export const PROMISSORY_RE = new RegExp(
  * "an all-time high", "the best quarter in its history"): they need a source that says so.
  */
 export const SUPERLATIVE_RE =
-  /\b(?:(?:a|an|its|their|the|new|another)\s+record\b(?![- ](?:date|holders?|of|keeping)\b)|record[- ](?:high|low|breaking|setting|levels?|results?|revenues?|sales|earnings|profits?|income|quarters?|years?|margins?|growth|orders|backlog|volumes?)\b|all[- ]time (?:high|low|best)|best[- ]ever|highest[- ]ever|lowest[- ]ever|strongest[- ]ever|unprecedented|(?:highest|lowest|largest|biggest|strongest|best|worst) (?:\w+ ){0,2}(?:ever|on record|in (?:the company's |its |company )?history))\b/i;
+  /\b(?:(?:a|an|its|their|the|new|another)\s+record\b(?![- ](?:date|holders?|of|keeping)\b)|record[- ](?:(?:net|operating|free|gross|adjusted)\s+)?(?:cash flows?|high|low|breaking|setting|levels?|results?|revenues?|sales|earnings|profits?|income|quarters?|years?|margins?|growth|orders|backlog|volumes?)\b|all[- ]time (?:high|low|best)|best[- ]ever|highest[- ]ever|lowest[- ]ever|strongest[- ]ever|unprecedented|(?:highest|lowest|largest|biggest|strongest|best|worst) (?:\w+ ){0,2}(?:ever|on record|in (?:the company['’]s |its |company |their )?(?:history|industry|sector))|best[- ]in[- ](?:class|industry)|(?:a|an)\s+(?:company|all[- ]time|new|industry|sector)\s+record|leading (?:the|its) (?:sector|industry|peers)|the (?:best|highest|strongest|lowest|worst) in (?:a|two|three|four|five|ten|\d+) (?:decades?|years?)|never (?:been )?seen before|(?:an?\s+)(?:industry|sector|company)[- ](?:best|high)|(?:tops|first|best) (?:among|in) its (?:peers|sector|industry)|industry[- ]leading|(?:outpac\w*|beat\w*|ahead of|better than) (?:every|all|each) (?:\w+ ){0,2}(?:peers?|rivals?|competitors?))\b/i;
 
 export type Stance = 'positive' | 'neutral' | 'negative';
 

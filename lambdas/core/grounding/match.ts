@@ -130,6 +130,8 @@ export function periodFit(periods: PeriodRef[], fig: SourceFigure, _index?: Sour
 const CONFLICT_FRAMING_RE =
   /\b(?:disagree|disagreement|conflict|conflicting|differs?|discrepan\w*|against|versus|vs\.?|whereas|while (?:the )?(?:filing|vendor|consensus|notes?)|restated|restatement|previously reported)\b/i;
 
+const RESTATED_TO_RE = /\b(?:restated|revised|corrected|adjusted)\s+(?:up(?:ward)?\s+|down(?:ward)?\s+)?to\s*$/i;
+
 const LEVEL_UNITS = new Set(['usd', 'plain', 'shares']);
 
 function unitFitsDirect(claimUnit: string, fig: SourceFigure, claimScaled = false): boolean {
@@ -507,8 +509,12 @@ export function matchNumber(claim: NumericClaim, index: SourceIndex, options: Ma
       pendingMissingPeriod = v;
     }
     const loser = pendingMissingPeriod ? undefined : direct.find((s) => s.fig.conflictLoser);
+    // "restated to X" names the figure that now stands: the losing side there is stated as the winner.
+    const statedAsCurrent =
+      loser !== undefined &&
+      RESTATED_TO_RE.test(claim.ctx.sentence.slice(0, Math.max(0, claim.span[0] - claim.ctx.sentenceSpan[0])).slice(-40));
     // A sentence that reports the disagreement itself ("the filing shows X against Y in vendor data") states the losing side as such.
-    if (loser && CONFLICT_FRAMING_RE.test(claim.ctx.sentence)) {
+    if (loser && !statedAsCurrent && CONFLICT_FRAMING_RE.test(claim.ctx.sentence)) {
       return {
         status: 'supported',
         kind: 'supported',

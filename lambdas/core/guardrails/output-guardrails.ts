@@ -15,6 +15,7 @@
  */
 import type { FactSnapshot, SummarySentence, TextRiskSummary, VerificationFinding } from '../model';
 import { verifyDraftGrounding } from '../grounding';
+import { PROMISSORY_RE } from '../grounding/lexicon';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
 export const ANSWER_DISCLAIMER =
@@ -55,7 +56,7 @@ export interface OutputCheck {
 }
 
 const PROMISSORY =
-  /\b(?:will|is going to|are going to|is certain to|are certain to|is sure to|is bound to|cannot fail to|can(?:'|no)?t fail to)\s+(?:definitely\s+|certainly\s+|surely\s+|undoubtedly\s+|clearly\s+)?(?:rise|rally|climb|soar|surge|jump|double|triple|outperform|beat the market|go up|increase in value|gain|recover|rebound|pay off|make money|deliver (?:strong |high |great )?returns)\b|\bguarantee(?:d|s)?\b|\brisk[- ]free\b|\bcan(?:'|no)?t lose\b|\bsure (?:thing|bet)\b|\bno[- ]brainer\b|\bwe (?:promise|assure)\b|\b(?:you|your clients?|investors?) will (?:make|earn|profit|double|get rich)\b|\bcertain(?:ly)? to (?:rise|double|go up|outperform)\b/;
+  /\b(?:will|is going to|are going to|is certain to|are certain to|is sure to|is bound to|cannot fail to|can(?:'|no)?t fail to)\s+(?:definitely\s+|certainly\s+|surely\s+|undoubtedly\s+|clearly\s+)?(?:rise|rally|climb|soar|surge|jump|double|triple|outperform|beat the market|go up|increase in value|gain|recover|rebound|pay off|make money|deliver (?:strong |high |great )?returns)\b|\bguarantee(?:d|s)?\b|\brisk[- ]free\b|\bcan(?:'|no)?t lose\b|\bsure (?:thing|bet)\b|\bno[- ]brainer\b|\bwe (?:promise|assure)\b|\b(?:you|your clients?|investors?) will (?:make|earn|profit|double|get rich)\b|\bcertain(?:ly)? to (?:rise|double|go up|outperform)\b|\b(?:gains?|returns?|profits?|upside)\s+(?:\w+\s+){0,3}(?:are|is)\s+(?:assured|guaranteed|certain|locked in)\b|\bis set to (?:double|triple|soar|rally|surge)\b/;
 
 const RECOMMENDING =
   /\b(?:you|your clients?|investors?|advisors?|fas?|one) should (?:buy|sell|hold|add|trim|accumulate|avoid|own|short|load up)\b|\b(?:we|i) (?:recommend|suggest|advise) (?:buying|selling|holding|adding|trimming|that you|you|your)\b|\b(?:strong|must|screaming) (?:buy|sell)\b|\b(?:buy|sell) (?:it|the stock|the shares) now\b/;
@@ -109,6 +110,17 @@ export interface OutputGrounding {
   documentText?: Record<string, string>;
 }
 
+/** The compliance flag a sentence's wording raises (promises or a trade recommendation), if any. */
+export function complianceLanguage(text: string): 'promissory_language' | 'recommendation_language' | undefined {
+  // A model's sentence needs no de-obfuscation, only case folding; the full skeleton is for input.
+  const form = text.normalize('NFKC').toLowerCase();
+  if (PROMISSORY.test(form)) return 'promissory_language';
+  if (RECOMMENDING.test(form)) return 'recommendation_language';
+  // The detector's wider FINRA 2210 reading (forecasts of the price, advice in other words) holds for answers too.
+  if (PROMISSORY_RE.test(text)) return 'promissory_language';
+  return undefined;
+}
+
 /** Check one answer against the snapshot (and passages) it was grounded in, with the batch's detector. */
 /** The batch's detector, unchanged: the answer travels as the expanded length of a one-section draft. */
 function draftOf(sentences: AnswerSentence[], snapshot: FactSnapshot, grounding: OutputGrounding) {
@@ -127,10 +139,9 @@ export function checkOutput(sentences: AnswerSentence[], snapshot: FactSnapshot,
   const removed: RemovedSentence[] = [];
   const candidates: AnswerSentence[] = [];
   for (const sentence of sentences) {
-    // A model's sentence needs no de-obfuscation, only case folding; the full skeleton is for input.
-    const form = sentence.text.normalize('NFKC').toLowerCase();
-    if (PROMISSORY.test(form)) removed.push({ text: sentence.text, flag: 'promissory_language', detail: 'promises or predicts a gain' });
-    else if (RECOMMENDING.test(form)) removed.push({ text: sentence.text, flag: 'recommendation_language', detail: 'recommends a trade' });
+    const language = complianceLanguage(sentence.text);
+    if (language === 'promissory_language') removed.push({ text: sentence.text, flag: language, detail: 'promises or predicts a gain' });
+    else if (language === 'recommendation_language') removed.push({ text: sentence.text, flag: language, detail: 'recommends a trade' });
     else candidates.push(sentence);
   }
 

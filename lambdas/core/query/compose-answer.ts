@@ -78,7 +78,8 @@ function quoteFor(docId: string, sentences: AnswerSentence[], context: AnswerCon
   // A figure is quoted as the data line it came from; prose as the passage it came from.
   const factLines = context.facts
     .filter((f) => f.sources.includes(source.n) && citing.some((s) => s.text.includes(f.display)))
-    .map((f) => `${f.label}, ${f.periodLabel}: ${f.display}`);
+    // The display leaves the sign to the answer's words; a data line has no words, so it carries the sign.
+    .map((f) => `${f.label}, ${f.periodLabel}: ${f.negative ? '-' : ''}${f.display}`);
   const excerpt = context.excerpts.filter((e) => e.source === source.n).sort((a, b) => b.score - a.score)[0];
   const passage = excerpt ? chunkBodyOf(excerpt.text) : undefined;
   const prose = citing.some((s) => !/\d/.test(s.text));
