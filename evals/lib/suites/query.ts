@@ -155,7 +155,7 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
           controlFlags += 1;
           findings.push({
             check: 'answer_guardrail.false_positive_rate',
-            detail: `removed a clean sentence: ${control.removed[0]!.flag}: "${control.removed[0]!.text}"`,
+            detail: `removed a clean sentence: ${control.removed[0]!.flag}: "${control.removed[0]!.text}" (${control.removed[0]!.detail})`,
           });
         }
         const kind = ANSWER_PROBE_KINDS[i % ANSWER_PROBE_KINDS.length]!;

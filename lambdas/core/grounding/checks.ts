@@ -345,8 +345,11 @@ export function bestSentence(tokens: string[], index: SourceIndex, restrictTo?: 
   return best;
 }
 
-const DOWN_RE = /\b(decreas\w*|fell|fall\w*|declin\w*|dropped|lower|down|shrank|contract\w*|weak\w*|miss\w*|cut|reduc\w*|loss\w*)\b/i;
-const UP_RE = /\b(increas\w*|rose|ris\w*|grew|grow\w*|higher|up|gain\w*|expand\w*|strong\w*|beat|rais\w*|improv\w*|profit\w*)\b/i;
+// Verbs and adjectives of direction only: "risk", "contracts" and "mission" are not "rise", "contracted" and "missed".
+const DOWN_RE =
+  /\b(decreas\w*|fell|fall(?:s|ing|en)?|declin\w*|dropped|lower|down|shrank|contract(?:ed|ing)|weak\w*|miss(?:ed|es|ing)?|cut|reduc\w*|loss(?:es)?)\b/i;
+const UP_RE =
+  /\b(increas\w*|rose|ris(?:e|es|ing|en)|grew|grow\w*|higher|up|gain\w*|expand\w*|strong\w*|beat|rais\w*|improv\w*|profit\w*)\b/i;
 
 /** "Here is how A and B compare", "In summary:": sentences about the text, not about the world. */
 const DISCOURSE_RE =

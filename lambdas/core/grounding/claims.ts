@@ -96,7 +96,7 @@ const PROFIT_NAME_RE = /\b(income|profit|earnings|gains?)\b/i;
 const CLAUSE_SPLIT_RE = /;|,\s+(?=(?:while|whereas|but|and|although|with)\b)|\s+(?=(?:while|whereas)\b)/g;
 /** "According to the 10-K, …", "The annual report flags this risk: …": who says it, not what is said. */
 const ATTRIBUTION_RE =
-  /^\s*(?:according to [^,]{1,60},\s*|(?:the|its|our)\s+(?:annual report|10-k|10-q|filing|company|management|research note|note|analysts?|report)\s+(?:flags|says|notes|states|lists|warns|cites|highlights|mentions|reports|describes)(?:\s+(?:this|a|that|the following))?(?:\s+(?:risks?|points?))?\s*(?::|that\b)\s*)/i;
+  /^\s*(?:according to [^,]{1,60},\s*|from (?:the |its |our )?(?:filings?|news|research notes?|vendor data|annual report|10-k|10-q)(?: (?:on|of|for) [^:]{1,60})?:\s*|(?:the|its|our)\s+(?:annual report|10-k|10-q|filing|company|management|research note|note|analysts?|report)\s+(?:flags|says|notes|states|lists|warns|cites|highlights|mentions|reports|describes)(?:\s+(?:this|a|that|the following))?(?:\s+(?:risks?|points?))?\s*(?::|that\b)\s*)/i;
 
 const CITATION_RE = /\[([\w.:#|-]+)\]/g;
 const LEVEL_BEFORE_RE = /\b(?:to|at|from|of|was|were|is|reached|totaled|totalled|totaling|came in at)\s*$/i;

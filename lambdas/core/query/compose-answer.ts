@@ -71,6 +71,23 @@ export function factsOnlySentences(context: AnswerContext): NumberedSentence[] {
   });
 }
 
+/** The sentences of the passages that prose sentences quote ("From the filings on X: <sentence>"), as the passages have them. */
+function passageQuoted(passages: string[], citing: AnswerSentence[]): string | undefined {
+  const quoted = new Set<string>();
+  for (const sentence of citing) {
+    if (/\d/.test(sentence.text)) continue;
+    const body = sentence.text.replace(/^from [^:]{1,80}:\s*/i, '').replace(/[.!?]$/, '');
+    if (body.length < 20) continue;
+    for (const passage of passages) {
+      const at = passage.indexOf(body);
+      if (at < 0) continue;
+      quoted.add(passage.slice(at, at + body.length + 1));
+      break;
+    }
+  }
+  return quoted.size > 0 ? [...quoted].join(' ') : undefined;
+}
+
 function quoteFor(docId: string, sentences: AnswerSentence[], context: AnswerContext): string {
   const source = context.sources.find((s) => s.docId === docId);
   if (!source) return '';
@@ -80,9 +97,12 @@ function quoteFor(docId: string, sentences: AnswerSentence[], context: AnswerCon
     .filter((f) => f.sources.includes(source.n) && citing.some((s) => s.text.includes(f.display)))
     // The display leaves the sign to the answer's words; a data line has no words, so it carries the sign.
     .map((f) => `${f.label}, ${f.periodLabel}: ${f.negative ? '-' : ''}${f.display}`);
-  const excerpt = context.excerpts.filter((e) => e.source === source.n).sort((a, b) => b.score - a.score)[0];
-  const passage = excerpt ? chunkBodyOf(excerpt.text) : undefined;
+  const passages = context.excerpts
+    .filter((e) => e.source === source.n)
+    .sort((a, b) => b.score - a.score)
+    .map((e) => chunkBodyOf(e.text));
   const prose = citing.some((s) => !/\d/.test(s.text));
+  const passage = passageQuoted(passages, citing) ?? passages[0];
   const parts = [...factLines, ...(passage && (prose || factLines.length === 0) ? [passage] : [])];
   const quote = parts.length > 0 ? parts.join('; ') : source.title;
   return quote.length > QUOTE_CHARS ? `${quote.slice(0, QUOTE_CHARS).replace(/\s+\S*$/, '')} …` : quote;
