@@ -149,6 +149,8 @@ function selectFacts(snapshot: FactSnapshot, topics: Topic[], period: PeriodPref
     chosen.push(...spot.slice(0, 1));
     if (period === 'quarter') chosen.push(...quarters.slice(0, 2), ...(quarters.length === 0 ? years.slice(0, 1) : []));
     else if (period === 'annual') chosen.push(...years.slice(0, 2), ...(years.length === 0 ? quarters.slice(0, 1) : []));
+    // "in fiscal 2026" names the year: its full-year figure first, once reported.
+    else if (named.fiscalYears.length > 0 && named.quarters.length === 0) chosen.push(...years.slice(0, 1), ...quarters.slice(0, 1));
     else chosen.push(...quarters.slice(0, 1), ...years.slice(0, 1));
   }
   return [...new Map(chosen.map((f) => [f.id, f])).values()].slice(0, limit);

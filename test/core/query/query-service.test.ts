@@ -6,6 +6,7 @@ import { LocalAnswerLlm } from '../../../lambdas/adapters/llm/local-answer-llm';
 import { answerQuery } from '../../../lambdas/core/query/query-service';
 import type { QueryAnswer, QueryOutcome } from '../../../lambdas/core/query/query-service';
 import { ModelThrottledError } from '../../../lambdas/core/errors';
+import { formatFact } from '../../../lambdas/core/facts/format';
 import { extractClaims } from '../../../lambdas/core/grounding';
 import { COMPANIES, memoryBriefs, recording, testQueryDeps } from '../../integration/query-fixtures';
 
@@ -82,6 +83,17 @@ describe('answering a question', () => {
     expect(answer.answer).toContain('KQRV');
     expect(answer.answer).toContain('HJLN');
     await expectWellCited(answer);
+  });
+
+  it('states the full-year figure of the fiscal year a question names, not only its latest quarter', async () => {
+    const store = await memoryBriefs();
+    const fy = store.summaries
+      .get('KQRV')!
+      .snapshot.facts.filter((f) => f.metric === 'net_income' && f.period.fiscalPeriod === 'FY')
+      .sort((a, b) => b.period.fiscalYear - a.period.fiscalYear)[0]!;
+    const deps = await testQueryDeps();
+    const answer = answered(await answerQuery('fa-fy', { question: `What was KQRV net income in fiscal ${fy.period.fiscalYear}?` }, deps));
+    expect(answer.answer).toContain(formatFact(fy));
   });
 
   it('writes answers whose every figure survives the verifier, whatever the question and stocks', async () => {
