@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { IsoDateSchema, TickerSchema } from '../lambdas/core/contracts/batch-events';
 import { InputValidationError } from '../lambdas/core/errors';
 import { cli, fail, printJson, runCli } from './lib/cli';
-import { checkSourceSettings, missingFeedsNote, sourceEnvironment, SourceOptionsShape, withSourceOptions } from './lib/source-options';
+import { applySourceOptions, SourceOptionsShape, withSourceOptions } from './lib/source-options';
 import { describeRun, runBatch } from '../local/batch-runner';
 import type { BatchOptions } from '../local/batch-runner';
 
@@ -44,14 +44,7 @@ async function runOrRefuse(options: BatchOptions) {
 }
 
 runCli(program, OptionsSchema, async ({ sources, universe, feeds, edgarUrl, ...options }) => {
-  Object.assign(process.env, sourceEnvironment({ sources, universe, feeds, edgarUrl }));
-  try {
-    checkSourceSettings(process.env);
-  } catch (error) {
-    fail((error as Error).message, 2);
-  }
-  const note = missingFeedsNote(process.env);
-  if (note) process.stderr.write(`${note}\n`);
+  applySourceOptions({ sources, universe, feeds, edgarUrl });
   const summary = await runOrRefuse({ ...options, progress: true });
   process.stderr.write(`${describeRun(summary)}\n`);
   if (options.json) printJson(summary);

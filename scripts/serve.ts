@@ -17,8 +17,8 @@ import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
 import { runWorker, serveHere, startWorkers } from '../local/query-server';
 import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
-import { cli, fail, printJson, runCli, runMain } from './lib/cli';
-import { checkSourceSettings, missingFeedsNote, sourceEnvironment, SourceOptionsShape, withSourceOptions } from './lib/source-options';
+import { cli, printJson, runCli, runMain } from './lib/cli';
+import { applySourceOptions, SourceOptionsShape, withSourceOptions } from './lib/source-options';
 
 const DEMO_FA_ID = 'fa-demo';
 
@@ -85,14 +85,7 @@ if (cluster.isWorker) runMain(runWorker);
 else
   runCli(program, OptionsSchema, async ({ sources, universe, feeds, edgarUrl, ...options }) => {
     // Before the runtime starts: workers inherit the environment, and the wiring reads it once.
-    Object.assign(process.env, sourceEnvironment({ sources, universe, feeds, edgarUrl }));
-    try {
-      checkSourceSettings(process.env);
-    } catch (error) {
-      fail((error as Error).message, 2);
-    }
-    const note = missingFeedsNote(process.env);
-    if (note) process.stderr.write(`${note}\n`);
+    applySourceOptions({ sources, universe, feeds, edgarUrl });
     if (options.writeOpenapi) {
       writeFileSync(options.writeOpenapi, `${JSON.stringify(openApiDocument(), null, 2)}\n`);
       process.stderr.write(`wrote the OpenAPI document to ${options.writeOpenapi}\n`);

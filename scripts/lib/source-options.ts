@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ConfigError, InputValidationError } from '../../lambdas/core/errors';
 import { feedKindsOf, formatSourceChoice, SourceChoiceTextSchema } from '../../lambdas/core/contracts/sources';
 import { parseRuntimeConfig } from '../../lambdas/wiring/config';
+import { fail } from './cli';
 
 /** Options every CLI that reads sources accepts; add them to its zod schema with `.extend()`. */
 export const SourceOptionsShape = {
@@ -76,4 +77,20 @@ export function missingFeedsNote(env: NodeJS.ProcessEnv): string | undefined {
   const kinds = feedKindsOf(parseRuntimeConfig(env).FA_SOURCES);
   if (kinds.length === 0 || env.FA_FEEDS?.trim()) return undefined;
   return `note: no --feeds given: ${kinds.join(', ')} will be recorded as missing sources of every brief`;
+}
+
+/**
+ * A CLI's source options applied before the runtime starts (workers inherit the environment, and
+ * the wiring reads it once): settings checked, a bad one refused in one line (exit 2), and the
+ * missing-feeds note printed.
+ */
+export function applySourceOptions(options: SourceOptions): void {
+  Object.assign(process.env, sourceEnvironment(options));
+  try {
+    checkSourceSettings(process.env);
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
+  const note = missingFeedsNote(process.env);
+  if (note) process.stderr.write(`${note}\n`);
 }
