@@ -338,7 +338,8 @@ export function extractClaims(text: string, options: ExtractOptions = {}): Claim
         direction,
         signed,
         isChange,
-        isAverage: /\baverage\b|\bmean\b/i.test(clauseText),
+        // "Weighted-average shares" names a line item, not an average the claim computes.
+        isAverage: /(?<!weighted[- ])\baverage\b|\bmean\b/i.test(clauseText),
         isSum: /\b(?:sum|combined|together|in total|total of)\b/i.test(clauseText),
         basis,
         lossNamed:

@@ -401,7 +401,8 @@ function* derivations(
     }
   }
   // Sums and averages of three or more figures (a line item over the periods named, or parts of a total).
-  if (set.length >= 3 && set.length <= 12 && unit !== 'x') {
+  const summed = claim.isSum || /\b(?:sum|combined|together|both|total|aggregate|cumulative|altogether)\b/i.test(claim.clause);
+  if (set.length >= 3 && set.length <= 12 && unit !== 'x' && (summed || claim.isAverage)) {
     for (let i = 0; i < set.length; i++) {
       for (let j = i + 1; j < set.length; j++) {
         for (let k = j + 1; k < set.length; k++) {
@@ -418,8 +419,9 @@ function* derivations(
           const vals = vs.map(ev);
           const sum = vals.reduce((x, y) => x + y, 0);
           const figs = vs.map((s) => s.fig);
-          if (unit !== 'pct') yield { value: sum, program: () => vals.map(fmtOperand).join(' + '), figs };
-          yield { value: sum / 3, program: () => `(${vals.map(fmtOperand).join(' + ')}) / 3`, figs };
+          // Only what the claim says it is: a total ("total", "combined", "sum") or an average.
+          if (unit !== 'pct' && summed) yield { value: sum, program: () => vals.map(fmtOperand).join(' + '), figs };
+          if (claim.isAverage) yield { value: sum / 3, program: () => `(${vals.map(fmtOperand).join(' + ')}) / 3`, figs };
         }
       }
     }

@@ -107,6 +107,25 @@ describe('errors are flagged', () => {
     expect(r.claims[0]!.reason).toMatch(/anywhere in the sources/);
   });
   it('but not a sentence that only frames the text', () => expectSupported('Here is how Acme Corp did in fiscal 2024.'));
+  it('a "difference" that is really the average of other figures is not computed as one', () => {
+    const r = detect({
+      text: 'The difference in the Weighted-Average Useful Lives between Purchased technology and Other intangible assets was 3.',
+      sources: [
+        {
+          id: 't',
+          text: '',
+          tables: [
+            [
+              ['', 'Weighted-Average Useful Lives (in years)'],
+              ['Purchased technology', '4.2'],
+              ['Other intangible assets', '1.8'],
+            ],
+          ],
+        },
+      ],
+    });
+    expect(r.claims[0]!.status).not.toBe('supported');
+  });
   it('a company in no source', () =>
     expectFlagged('Net sales were $1.23 billion in fiscal 2024, according to Globex Holdings.', 'unknown_entity'));
   it('a figure on the losing side of a source conflict', () => {
