@@ -29,7 +29,7 @@ export const BATCH_BUNDLED_FILES = {
 } as const;
 
 /** The tables the batch reads and writes; the query-side tables (sessions, answer cache) stay out of reach. */
-export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger', 'idempotency'];
+export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger', 'idempotency', 'experiments'];
 
 export interface PipelineStackProps extends StackProps {
   readonly stage: string;

@@ -111,7 +111,12 @@ export class ExperimentAssigner {
     for (const experiment of this.experimentsOn(surface)) {
       const decision = await this.decide(experiment, surface, unitId);
       if (decision.inExperiment) {
-        choice = { label: armLabel(experiment.key, decision.arm.key), experiment: experiment.key, arm: decision.arm.key, params: decision.arm.params };
+        choice = {
+          label: armLabel(experiment.key, decision.arm.key),
+          experiment: experiment.key,
+          arm: decision.arm.key,
+          params: decision.arm.params,
+        };
         break;
       }
     }

@@ -125,23 +125,22 @@ export type ArmParams = ExperimentArm['params'];
 export type MetricDefinition = z.infer<typeof MetricSchema>;
 export type GuardrailDefinition = z.infer<typeof GuardrailSchema>;
 
-export const ExperimentFileSchema = z
-  .object({ version: z.literal(1), experiments: z.array(ExperimentSchema) })
-  .superRefine((file, ctx) => {
-    const keys = file.experiments.map((e) => e.key);
-    if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: ['experiments'], message: 'experiment keys must be unique' });
-    // Two running experiments in one namespace must not overlap, or a unit could be in both.
-    const running = file.experiments.filter((e) => e.status === 'running' && e.namespace);
-    for (const [i, a] of running.entries()) {
-      for (const b of running.slice(i + 1)) {
-        if (a.namespace!.name !== b.namespace!.name) continue;
-        const [a0, a1] = a.namespace!.range;
-        const [b0, b1] = b.namespace!.range;
-        if (a0 < b1 && b0 < a1)
-          ctx.addIssue({ code: 'custom', path: ['experiments'], message: `${a.key} and ${b.key} overlap in namespace ${a.namespace!.name}` });
-      }
+export const ExperimentFileSchema = z.object({ version: z.literal(1), experiments: z.array(ExperimentSchema) }).superRefine((file, ctx) => {
+  const keys = file.experiments.map((e) => e.key);
+  if (new Set(keys).size !== keys.length)
+    ctx.addIssue({ code: 'custom', path: ['experiments'], message: 'experiment keys must be unique' });
+  // Two running experiments in one namespace must not overlap, or a unit could be in both.
+  const running = file.experiments.filter((e) => e.status === 'running' && e.namespace);
+  for (const [i, a] of running.entries()) {
+    for (const b of running.slice(i + 1)) {
+      if (a.namespace!.name !== b.namespace!.name) continue;
+      const [a0, a1] = a.namespace!.range;
+      const [b0, b1] = b.namespace!.range;
+      if (a0 < b1 && b0 < a1)
+        ctx.addIssue({ code: 'custom', path: ['experiments'], message: `${a.key} and ${b.key} overlap in namespace ${a.namespace!.name}` });
     }
-  });
+  }
+});
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
 
 export class ExperimentConfigError extends Error {

@@ -13,7 +13,9 @@ export function experiment(overrides: Partial<Record<string, unknown>> = {}): Ex
       { key: 'v2', weight: 0.1, params: { promptVersion: 'v2' } },
     ],
     plannedDurationDays: 28,
-    metrics: { primary: { name: 'fact_check_pass_rate', kind: 'proportion', direction: 'increase', baseline: 0.8, minimumDetectableLift: 0.1 } },
+    metrics: {
+      primary: { name: 'fact_check_pass_rate', kind: 'proportion', direction: 'increase', baseline: 0.8, minimumDetectableLift: 0.1 },
+    },
     ...overrides,
   });
 }

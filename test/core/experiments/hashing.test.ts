@@ -79,8 +79,19 @@ describe('assignment from the hash', () => {
   it('a new bucket version changes the seed, and so re-randomises units', () => {
     expect(seedOf(experiment())).toBe('medium_writer');
     expect(seedOf(experiment({ bucketVersion: 2 }))).toBe('medium_writer:bv2');
-    const equal = experiment({ arms: [{ key: 'a', weight: 0.5 }, { key: 'b', weight: 0.5 }] });
-    const bumped = experiment({ arms: [{ key: 'a', weight: 0.5 }, { key: 'b', weight: 0.5 }], bucketVersion: 1 });
+    const equal = experiment({
+      arms: [
+        { key: 'a', weight: 0.5 },
+        { key: 'b', weight: 0.5 },
+      ],
+    });
+    const bumped = experiment({
+      arms: [
+        { key: 'a', weight: 0.5 },
+        { key: 'b', weight: 0.5 },
+      ],
+      bucketVersion: 1,
+    });
     const moved = Array.from({ length: 1_000 }, (_, i) => `T${i}`).filter(
       (u) => hashAssignment(equal, 'batch', u).arm.key !== hashAssignment(bumped, 'batch', u).arm.key,
     );

@@ -1,0 +1,152 @@
+/**
+ * The experiments table (lambdas/core/contracts/tables.ts): sticky first exposures written with a
+ * conditional Put (the first writer wins, and a loser reads the winner back), exposure counts and
+ * per-arm sufficient statistics as atomic counters (UpdateItem ADD, so concurrent Lambdas never
+ * lose an increment), and the run-time status set by `npm run ab -- start|stop`.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ExposureRecord, ExposureStore } from '../../core/experiments/assignment';
+import type { Experiment, Surface } from '../../core/experiments/definitions';
+import type { ArmObservation, ExperimentCounts, SufficientStats } from '../../core/experiments/stats';
+
+const experimentKey = (experiment: string, bucketVersion: number) => `EXP#${experiment}#BV#${bucketVersion}`;
+const unitKey = (surface: Surface, unitId: string) => `UNIT#${surface}#${unitId}`;
+
+export interface ExperimentState {
+  experiment: string;
+  status: Experiment['status'];
+  startedAt?: string;
+  stoppedAt?: string;
+  updatedAt: string;
+}
+
+export class DynamoExperimentRepository implements ExposureStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(experiment: string, bucketVersion: number, surface: Surface, unitId: string): Promise<ExposureRecord | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: experimentKey(experiment, bucketVersion), sk: unitKey(surface, unitId) } }),
+    );
+    return result.Item ? exposureOf(result.Item) : undefined;
+  }
+
+  async putFirst(record: ExposureRecord): Promise<{ record: ExposureRecord; created: boolean }> {
+    const pk = experimentKey(record.experiment, record.bucketVersion);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk, sk: unitKey(record.surface, record.unitId), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.get(record.experiment, record.bucketVersion, record.surface, record.unitId);
+      if (existing) return { record: existing, created: false };
+      throw error;
+    }
+    // Counted once per unit, by the writer that won: the SRM check compares these with the weights.
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk, sk: `EXPOSURES#${record.surface}#${record.arm}` },
+        UpdateExpression: 'ADD exposures :one SET arm = :arm, surface = :surface',
+        ExpressionAttributeValues: { ':one': 1, ':arm': record.arm, ':surface': record.surface },
+      }),
+    );
+    return { record, created: true };
+  }
+
+  /** Add observations to the arm's counters: one UpdateItem ADD per metric. */
+  async addObservations(observation: ArmObservation): Promise<void> {
+    const pk = experimentKey(observation.experiment, observation.bucketVersion);
+    await Promise.all(
+      Object.entries(observation.values).map(([metric, value]) =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk, sk: `METRIC#${metric}#${observation.arm}` },
+            UpdateExpression: 'ADD n :one, #sum :x, sumSq :xx SET metric = :metric, arm = :arm',
+            ExpressionAttributeNames: { '#sum': 'sum' },
+            ExpressionAttributeValues: { ':one': 1, ':x': value, ':xx': value * value, ':metric': metric, ':arm': observation.arm },
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** Everything counted for an experiment's bucket version: exposures per arm and statistics per metric and arm. */
+  async counts(experiment: string, bucketVersion: number): Promise<ExperimentCounts> {
+    const items: Array<Record<string, unknown>> = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk < :unit',
+          ExpressionAttributeValues: { ':pk': experimentKey(experiment, bucketVersion), ':unit': 'UNIT#' },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as Array<Record<string, unknown>>));
+      ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (ExclusiveStartKey);
+    const exposures: Record<string, number> = {};
+    const metrics: Record<string, Record<string, SufficientStats>> = {};
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith('EXPOSURES#')) {
+        const arm = String(item.arm);
+        exposures[arm] = (exposures[arm] ?? 0) + Number(item.exposures ?? 0);
+      } else if (sk.startsWith('METRIC#')) {
+        const metric = String(item.metric);
+        (metrics[metric] ??= {})[String(item.arm)] = { n: Number(item.n ?? 0), sum: Number(item.sum ?? 0), sumSq: Number(item.sumSq ?? 0) };
+      }
+    }
+    return { exposures, metrics };
+  }
+
+  async getState(experiment: string): Promise<ExperimentState | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `EXP#${experiment}`, sk: 'STATE' } }));
+    if (!result.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...state } = result.Item;
+    return state as ExperimentState;
+  }
+
+  /** Start or stop: `startedAt` is kept from the first start, so the planned duration counts from it. */
+  async setStatus(experiment: string, status: 'running' | 'stopped', at: Date): Promise<ExperimentState> {
+    const now = at.toISOString();
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `EXP#${experiment}`, sk: 'STATE' },
+        UpdateExpression:
+          status === 'running'
+            ? 'SET #status = :status, experiment = :experiment, updatedAt = :now, startedAt = if_not_exists(startedAt, :now) REMOVE stoppedAt'
+            : 'SET #status = :status, experiment = :experiment, updatedAt = :now, stoppedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':experiment': experiment, ':now': now },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { pk: _pk, sk: _sk, ...state } = result.Attributes ?? {};
+    return state as ExperimentState;
+  }
+}
+
+function exposureOf(item: Record<string, unknown>): ExposureRecord {
+  return {
+    experiment: String(item.experiment),
+    bucketVersion: Number(item.bucketVersion),
+    surface: item.surface as Surface,
+    unitId: String(item.unitId),
+    arm: String(item.arm),
+    firstExposedAt: String(item.firstExposedAt),
+  };
+}
