@@ -16,7 +16,8 @@ const unitKey = (surface: Surface, unitId: string) => `UNIT#${surface}#${unitId}
 
 export interface ExperimentState {
   experiment: string;
-  status: Experiment['status'];
+  /** Set by `npm run ab -- start|stop`; absent, the file's status holds. */
+  status?: Experiment['status'];
   startedAt?: string;
   stoppedAt?: string;
   updatedAt: string;
@@ -52,14 +53,26 @@ export class DynamoExperimentRepository implements ExposureStore {
       throw error;
     }
     // Counted once per unit, by the writer that won: the SRM check compares these with the weights.
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk, sk: `EXPOSURES#${record.surface}#${record.arm}` },
-        UpdateExpression: 'ADD exposures :one SET arm = :arm, surface = :surface',
-        ExpressionAttributeValues: { ':one': 1, ':arm': record.arm, ':surface': record.surface },
-      }),
-    );
+    // The first exposure of all also dates the experiment's start, unless `ab start` already did.
+    await Promise.all([
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk, sk: `EXPOSURES#${record.surface}#${record.arm}` },
+          UpdateExpression: 'ADD exposures :one SET arm = :arm, surface = :surface',
+          ExpressionAttributeValues: { ':one': 1, ':arm': record.arm, ':surface': record.surface },
+        }),
+      ),
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `EXP#${record.experiment}`, sk: 'STATE' },
+          UpdateExpression:
+            'SET experiment = :experiment, startedAt = if_not_exists(startedAt, :at), updatedAt = if_not_exists(updatedAt, :at)',
+          ExpressionAttributeValues: { ':experiment': record.experiment, ':at': record.firstExposedAt },
+        }),
+      ),
+    ]);
     return { record, created: true };
   }
 

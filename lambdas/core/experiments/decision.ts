@@ -92,7 +92,7 @@ function criterionMet(criterion: SuccessCriterion, comparison: Comparison): { me
   return { met, interval: est.sequential };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : x > 0 ? '+∞' : '−∞');
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
 
 export interface AnalyseOptions {
@@ -250,7 +250,9 @@ function decide(input: DecideInput): { decision: Decision; reason: string } {
     const why =
       primary.verdict === 'better'
         ? `primary ${primary.metric} improved (${pct(lift.value)}) but ${unmet.map((c) => `${c.metric} ${c.criterion}`).join(', ')} not yet shown`
-        : `no significant difference yet in ${primary.metric} (lift ${pct(lift.value)}, interval ${ci})`;
+        : lift.se > 0
+          ? `no significant difference yet in ${primary.metric} (lift ${pct(lift.value)}, interval ${ci})`
+          : `too few units yet to compare ${primary.metric}`;
     return {
       decision: 'continue',
       reason: `${why}; ${units} of ${plan.sequentialTotal} planned units, day ${Math.floor(elapsedDays)} of ${experiment.plannedDurationDays}`,
