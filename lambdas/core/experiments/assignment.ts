@@ -126,6 +126,25 @@ export class ExperimentAssigner {
     return choice;
   }
 
+  /**
+   * The hash alone, for when the exposure store cannot be reached: the same arm a new unit would
+   * get, so an outage moves at most the units whose weights changed since their first exposure.
+   */
+  hashOnly(surface: Surface, unitId: string): ArmChoice {
+    for (const experiment of this.experimentsOn(surface)) {
+      const decision = hashAssignment(experiment, surface, unitId, this.statusOf(experiment));
+      if (decision.inExperiment) {
+        return {
+          label: armLabel(experiment.key, decision.arm.key),
+          experiment: experiment.key,
+          arm: decision.arm.key,
+          params: decision.arm.params,
+        };
+      }
+    }
+    return NO_EXPERIMENT;
+  }
+
   /** Sticky first exposure: the stored arm wins; otherwise the hash decides and is stored. */
   async decide(experiment: Experiment, surface: Surface, unitId: string): Promise<AssignmentDecision> {
     const hashed = hashAssignment(experiment, surface, unitId, this.statusOf(experiment));

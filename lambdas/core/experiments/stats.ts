@@ -144,7 +144,8 @@ export function compare(control: SufficientStats, treatment: SufficientStats, op
   const tauAbs = options.plannedLift * Math.max(Math.abs(c.mean), 1e-9);
   const difference = estimate(t.mean - c.mean, usable ? diffSe : 0, tauAbs, options.alpha);
   const liftUsable = usable && c.mean !== 0;
-  const lift = liftUsable ? t.mean / c.mean - 1 : 0;
+  // The point estimate is shown even before the test may judge it; its interval waits for enough units.
+  const lift = c.mean !== 0 && t.n > 0 ? t.mean / c.mean - 1 : 0;
   const liftSe = liftUsable ? Math.sqrt(varT / (c.mean * c.mean) + (t.mean * t.mean * varC) / c.mean ** 4) : 0;
   const relativeLift = estimate(lift, liftSe, options.plannedLift, options.alpha);
   return { control: c, treatment: t, difference, relativeLift };
