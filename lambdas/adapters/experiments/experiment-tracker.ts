@@ -9,18 +9,10 @@ import type { ExperimentPort } from '../../core/ports';
 import type { ArmChoice, ExperimentAssigner, ExposureRecord } from '../../core/experiments/assignment';
 import type { ExperimentFile, Surface } from '../../core/experiments/definitions';
 import { describeError } from '../../core/errors';
+import { EXPERIMENT_METRICS, experimentMetricName } from '../../core/contracts/metrics';
 import type { DynamoExperimentRepository } from '../store/experiment-repository';
 
-/** EMF metric names of the experiments (lib/constructs/operations-monitoring.ts reads them). */
-export const EXPERIMENT_METRICS = {
-  exposures: 'ExperimentExposures',
-  observations: 'ExperimentObservations',
-  recordErrors: 'ExperimentRecordErrors',
-  assignErrors: 'ExperimentAssignErrors',
-} as const;
-
-/** The EMF name of an experiment metric: `Experiment_<metric>`, e.g. Experiment_facts_only_rate. */
-export const experimentMetricName = (metric: string) => `Experiment_${metric}`;
+export { EXPERIMENT_METRICS, experimentMetricName };
 
 export interface ExperimentTrackerOptions {
   file: ExperimentFile;

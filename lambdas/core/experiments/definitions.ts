@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { describeIssue } from '../validation';
+import { EXPERIMENT_OBSERVED_METRICS } from '../contracts/metrics';
 
 /** Where an experiment is assigned, and what its unit is there. */
 export const SURFACES = ['batch', 'query'] as const;
@@ -111,6 +112,14 @@ export const ExperimentSchema = z
     if (new Set(armKeys).size !== armKeys.length) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'arm keys must be unique' });
     const names = [e.metrics.primary.name, ...e.metrics.secondary.map((m) => m.name), ...e.metrics.guardrails.map((m) => m.name)];
     if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['metrics'], message: 'metric names must be unique' });
+    for (const name of names) {
+      if (!(name in EXPERIMENT_OBSERVED_METRICS))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics'],
+          message: `${name} is not observed by the code (known: ${Object.keys(EXPERIMENT_OBSERVED_METRICS).join(', ')})`,
+        });
+    }
     for (const [metric, text] of Object.entries(e.successCriteria)) {
       if (!names.includes(metric))
         ctx.addIssue({ code: 'custom', path: ['successCriteria', metric], message: 'names no metric of this experiment' });
