@@ -9,9 +9,8 @@ import { z } from 'zod';
 import type { TableNames } from '../core/contracts/tables';
 import type { ExperimentPort } from '../core/ports';
 import { ExperimentAssigner } from '../core/experiments/assignment';
-import { describeError } from '../core/errors';
 import { describeIssue } from '../core/validation';
-import { ConfigError } from '../core/errors';
+import { ConfigError, describeError } from '../core/errors';
 import { DEFAULT_EXPERIMENTS_PATH, loadExperiments } from '../adapters/experiments-file';
 import { DynamoExperimentRepository } from '../adapters/store/experiment-repository';
 import { ExperimentTracker } from '../adapters/experiments/experiment-tracker';
@@ -38,14 +37,15 @@ export async function createExperiments(
   const states = new Map(
     await Promise.all(file.experiments.map(async (e) => [e.key, (await repository.getState(e.key))?.status] as const)),
   );
-  let tracker: ExperimentTracker | undefined;
+  // The tracker counts first exposures, and the assigner it wraps tells of them: tie the knot.
+  const exposures: { to?: ExperimentTracker } = {};
   const assigner = new ExperimentAssigner(file, {
     store: repository,
     now: () => new Date(),
     statusOf: (key) => states.get(key),
-    onExposure: (record) => tracker?.exposed(record),
+    onExposure: (record) => exposures.to?.exposed(record),
   });
-  tracker = new ExperimentTracker({
+  const tracker = new ExperimentTracker({
     file,
     assigner,
     repository,
@@ -59,5 +59,6 @@ export async function createExperiments(
         error: describeError(error),
       }),
   });
+  exposures.to = tracker;
   return tracker;
 }

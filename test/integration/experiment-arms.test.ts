@@ -21,12 +21,11 @@ import { loadExperiments } from '../../lambdas/adapters/experiments-file';
 import { ExperimentAssigner, hashAssignment } from '../../lambdas/core/experiments/assignment';
 import { tableNamesFor } from '../../lambdas/core/contracts/tables';
 import { ModelRouter } from '../../lambdas/core/routing/model-router';
-import { processStock } from '../../lambdas/core/pipeline/process-stock';
+import { gatherSources, processStock } from '../../lambdas/core/pipeline/process-stock';
 import type { ProcessStockDeps } from '../../lambdas/core/pipeline/process-stock';
 import { bodyWords } from '../../lambdas/core/summary/length';
 import { parseDraft, promptVersionOf, renderWriterPrompt, writerSystemPrompt } from '../../lambdas/core/summary/writer-prompt';
 import { createDemoSources } from '../../lambdas/adapters/sources/demo/index';
-import { gatherSources } from '../../lambdas/core/pipeline/process-stock';
 import { buildFactSnapshot, sourceHashOf } from '../../lambdas/core/facts/normalise';
 import { briefInputFrom } from '../../lambdas/core/summary/brief-input';
 import { memoryUniverse } from '../support/memory-sources';
@@ -52,9 +51,9 @@ const file = loadExperiments('config/ab_tests.yaml');
 const medium = file.experiments.find((e) => e.key === 'medium_writer')!;
 
 function tracker(): ExperimentTracker {
-  let t: ExperimentTracker | undefined;
-  const assigner = new ExperimentAssigner(file, { store: repository, now: () => new Date(), onExposure: (r) => t?.exposed(r) });
-  t = new ExperimentTracker({
+  const exposures: { to?: ExperimentTracker } = {};
+  const assigner = new ExperimentAssigner(file, { store: repository, now: () => new Date(), onExposure: (r) => exposures.to?.exposed(r) });
+  const t = new ExperimentTracker({
     file,
     assigner,
     repository,
@@ -63,6 +62,7 @@ function tracker(): ExperimentTracker {
     serviceName: 'test',
     stage: 'test',
   });
+  exposures.to = t;
   return t;
 }
 
