@@ -242,12 +242,14 @@ export async function answerQuery(
   // The FA's arm (sticky; a memo in the process makes repeat questions free).
   const arm = deps.experiments ? await timed(deps.experiments.assign('query', faId)) : undefined;
   const promptVariant = arm?.label ?? deps.promptVariant;
+  // The key keeps the configured label too, so a new configured variant still starts a cold cache.
+  const cacheVariant = arm ? `${deps.promptVariant}|${arm.label}` : deps.promptVariant;
   const key = answerCacheKey({
     question,
     tickers: covered,
     briefVersions: present.map((b) => ({ ticker: b.ticker, sourceHash: b.brief.sourceHash, promptVersion: b.brief.promptVersion })),
     promptVersion: ANSWER_PROMPT_VERSION,
-    promptVariant,
+    promptVariant: cacheVariant,
     depth,
     history,
   });
