@@ -26,8 +26,10 @@ export function fitToWords(body: SummaryBody, maxWords: number): SummaryBody {
   const total = () => bodyWords({ sections });
   const first = sections[0]?.sentences[0];
   for (const section of sections) {
-    if (total() <= maxWords) break;
-    section.sentences = section.sentences.filter((s) => s === first || s.citations.length > 0 || total() <= maxWords);
+    for (let i = section.sentences.length - 1; i >= 0 && total() > maxWords; i -= 1) {
+      const sentence = section.sentences[i]!;
+      if (sentence !== first && sentence.citations.length === 0) section.sentences.splice(i, 1);
+    }
   }
   for (const name of DROP_ORDER) {
     const section = sections.find((s) => s.section === name);
