@@ -76,21 +76,32 @@ export class DynamoExperimentRepository implements ExposureStore {
     return { record, created: true };
   }
 
-  /** Add observations to the arm's counters: one UpdateItem ADD per metric. */
+  /**
+   * Add one unit's observations to the arm's counters: a single UpdateItem ADD on the arm's item,
+   * three counters per metric (`<metric>.n`, `.sum`, `.sumSq`), so a brief costs one write however
+   * many metrics it feeds.
+   */
   async addObservations(observation: ArmObservation): Promise<void> {
-    const pk = experimentKey(observation.experiment, observation.bucketVersion);
-    await Promise.all(
-      Object.entries(observation.values).map(([metric, value]) =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk, sk: `METRIC#${metric}#${observation.arm}` },
-            UpdateExpression: 'ADD n :one, #sum :x, sumSq :xx SET metric = :metric, arm = :arm',
-            ExpressionAttributeNames: { '#sum': 'sum' },
-            ExpressionAttributeValues: { ':one': 1, ':x': value, ':xx': value * value, ':metric': metric, ':arm': observation.arm },
-          }),
-        ),
-      ),
+    const entries = Object.entries(observation.values);
+    if (entries.length === 0) return;
+    const names: Record<string, string> = {};
+    const values: Record<string, number | string> = { ':one': 1, ':arm': observation.arm };
+    const adds = entries.flatMap(([metric, value], i) => {
+      names[`#n${i}`] = `${metric}.n`;
+      names[`#s${i}`] = `${metric}.sum`;
+      names[`#q${i}`] = `${metric}.sumSq`;
+      values[`:x${i}`] = value;
+      values[`:xx${i}`] = value * value;
+      return [`#n${i} :one`, `#s${i} :x${i}`, `#q${i} :xx${i}`];
+    });
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: experimentKey(observation.experiment, observation.bucketVersion), sk: `METRICS#${observation.arm}` },
+        UpdateExpression: `ADD ${adds.join(', ')} SET arm = :arm`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
     );
   }
 
@@ -117,9 +128,14 @@ export class DynamoExperimentRepository implements ExposureStore {
       if (sk.startsWith('EXPOSURES#')) {
         const arm = String(item.arm);
         exposures[arm] = (exposures[arm] ?? 0) + Number(item.exposures ?? 0);
-      } else if (sk.startsWith('METRIC#')) {
-        const metric = String(item.metric);
-        (metrics[metric] ??= {})[String(item.arm)] = { n: Number(item.n ?? 0), sum: Number(item.sum ?? 0), sumSq: Number(item.sumSq ?? 0) };
+      } else if (sk.startsWith('METRICS#')) {
+        const arm = String(item.arm);
+        for (const [attribute, value] of Object.entries(item)) {
+          const match = /^(.+)\.(n|sum|sumSq)$/.exec(attribute);
+          if (!match) continue;
+          const stats = ((metrics[match[1]!] ??= {})[arm] ??= { n: 0, sum: 0, sumSq: 0 });
+          stats[match[2] as 'n' | 'sum' | 'sumSq'] = Number(value);
+        }
       }
     }
     return { exposures, metrics };

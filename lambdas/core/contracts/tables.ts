@@ -77,7 +77,7 @@ export const TABLES = {
    * A/B tests (docs/EXPERIMENTS.md), per experiment and bucket version `pk = EXP#<key>#BV#<n>`:
    * `sk = UNIT#<surface>#<unitId>` a unit's sticky first exposure (a conditional write, so the first
    * writer wins); `sk = EXPOSURES#<surface>#<arm>` first exposures counted per arm (for the SRM
-   * check); `sk = METRIC#<metric>#<arm>` sufficient statistics (n, sum, sum of squares) as atomic
+   * check); `sk = METRICS#<arm>` sufficient statistics per metric (`<metric>.n`, `.sum`, `.sumSq`) as atomic
    * counters (UpdateItem ADD). `pk = EXP#<key>`, `sk = STATE` holds what `npm run ab -- start|stop` set.
    */
   experiments: {
