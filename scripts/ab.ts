@@ -3,7 +3,8 @@
  * config/ab_tests.yaml (docs/EXPERIMENTS.md). `list` shows them; `start`/`stop` set a test's run-time
  * status in DynamoDB; `report` prints the decision from the per-arm counters and writes an HTML
  * report with interval plots; `aa` runs seeded A/A, planted-lift and planted-SRM simulations of the
- * statistics; `simulate` (the paired pre-launch run of the evaluation suite) is not built yet.
+ * statistics; `simulate` is the paired pre-launch check (demo stocks through both arms of the writer;
+ * the evaluation suite takes its place once it is on this branch).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import type { Experiment } from '../lambdas/core/experiments/definitions';
 import { simulateStatistics } from '../lambdas/core/experiments/simulation';
 import { startLocalRuntime } from '../local/runtime';
 import { renderAbReportHtml } from './lib/ab-report-html';
+import { simulateArms } from './lib/ab-simulate';
 import { cli, fail, runCli } from './lib/cli';
 
 const ACTIONS = ['list', 'start', 'stop', 'report', 'simulate', 'aa'] as const;
@@ -37,6 +39,12 @@ const OptionsSchema = z
       .min(0)
       .max(2 ** 31)
       .default(13),
+    stocks: z.coerce.number().int().min(2).max(1_000).default(40),
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-11-24')
+      .default('2026-11-24'),
+    slipRate: z.coerce.number().min(0).max(1).default(0.03),
     config: z.string().min(1).default('config/ab_tests.yaml'),
     out: z.string().min(1).optional(),
     json: z.boolean().default(false),
@@ -49,6 +57,9 @@ const program = cli('ab', 'A/B tests of prompts and models: list, start, stop, r
   .option('--runs <n>', 'aa: simulated runs per check', '1000')
   .option('--peeks <n>', 'aa: looks at the data per run', '40')
   .option('--seed <n>', 'aa: random seed', '13')
+  .option('--stocks <n>', 'simulate: demo stocks run through both arms', '40')
+  .option('--as-of <date>', 'simulate: as-of date of the demo material', '2026-11-24')
+  .option('--slip-rate <rate>', "simulate: share of the local writer's first drafts with a planted error", '0.03')
   .option('--config <file>', 'experiment definitions', 'config/ab_tests.yaml')
   .option('--out <file>', 'report: HTML path (default: <data dir>/reports/ab-<test>.html)');
 
@@ -113,7 +124,29 @@ runCli(program, OptionsSchema, async (options) => {
   }
 
   if (options.action === 'simulate') {
-    fail('simulate runs the evaluation suite (npm run eval) through both arms, paired; that suite is not on this branch yet', 1);
+    const experiment = pick(file.experiments, options.test);
+    const started = Date.now();
+    const check = await simulateArms(experiment, {
+      stocks: options.stocks,
+      asOf: options.asOf,
+      slipRate: options.slipRate,
+      onProgress: (done, total) => {
+        if (done % 10 === 0 || done === total) process.stderr.write(`simulate: ${done}/${total} stocks through both arms\n`);
+      },
+    });
+    process.stderr.write(
+      [
+        `${experiment.key}: ${check.treatment} against ${check.control}, paired over ${check.units} demo stocks (as of ${options.asOf}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        ...check.metrics.map(
+          (m) =>
+            `  ${m.metric}: ${m.control.toPrecision(3)} → ${m.treatment.toPrecision(3)}, difference ${m.difference.toPrecision(3)} [${m.interval[0].toPrecision(3)}, ${m.interval[1].toPrecision(3)}], p ${m.p.toPrecision(2)}`,
+        ),
+        `  ${check.passed ? 'PASSED' : 'BLOCKED'}: ${check.reason}`,
+        '  (the paired run of the evaluation suite, npm run eval, replaces this once that suite is on this branch)',
+      ].join('\n') + '\n',
+    );
+    if (!check.passed) process.exitCode = 1;
+    return check;
   }
 
   if (options.action === 'list') {

@@ -1,6 +1,6 @@
 /**
  * `npm run ab` as a user meets it: `aa --json` ends with the issue's JSON line from seeded runs,
- * `simulate` says it is not built, a bad action is a one-line usage error, and the HTML report is
+ * `simulate` runs both arms paired, a bad action is a one-line usage error, and the HTML report is
  * self-contained with an interval plot per metric.
  */
 import { spawnSync } from 'node:child_process';
@@ -40,11 +40,15 @@ describe('npm run ab', () => {
     expect(stderr).toMatch(/A\/A false positives/);
   });
 
-  it('simulate exits 1 with one line saying it is not built', () => {
-    const { status, stderr } = ab(['simulate', '--test', 'medium_writer']);
-    expect(status).toBe(1);
-    expect(stderr.split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^error: simulate .*not on this branch yet/);
+  it('simulate runs demo stocks through both arms, paired, and v2 writes shorter medium briefs without failing a guardrail', () => {
+    const { status, stdout, stderr } = ab(['simulate', '--test', 'medium_writer', '--stocks', '12', '--json']);
+    expect(status, stderr).toBe(0);
+    const check = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(check).toMatchObject({ experiment: 'medium_writer', control: 'v1', treatment: 'v2', units: 12, passed: true });
+    const words = check.metrics.find((m: { metric: string }) => m.metric === 'medium_words');
+    expect(words.difference).toBeLessThan(0);
+    expect(words.interval[1]).toBeLessThan(0);
+    expect(stderr).toMatch(/PASSED: no guardrail degrades/);
   });
 
   it('an unknown action or experiment is a one-line usage error, exit 2', () => {
