@@ -79,6 +79,7 @@ export class ExperimentTracker implements ExperimentPort {
         experiment: experiment.key,
         bucketVersion: experiment.bucketVersion,
         arm: choice.arm,
+        ...(choice.unitId !== undefined ? { unitId: choice.unitId } : {}),
         values: finite,
       });
     } catch (error) {

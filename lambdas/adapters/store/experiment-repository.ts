@@ -9,7 +9,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExposureRecord, ExposureStore } from '../../core/experiments/assignment';
 import type { Experiment, Surface } from '../../core/experiments/definitions';
-import type { ArmObservation, ExperimentCounts, SufficientStats } from '../../core/experiments/stats';
+import { ratioIncrement } from '../../core/experiments/stats';
+import type { ArmObservation, ExperimentCounts, SufficientStats, UnitRatioStats } from '../../core/experiments/stats';
 
 const experimentKey = (experiment: string, bucketVersion: number) => `EXP#${experiment}#BV#${bucketVersion}`;
 const unitKey = (surface: Surface, unitId: string) => `UNIT#${surface}#${unitId}`;
@@ -78,26 +79,57 @@ export class DynamoExperimentRepository implements ExposureStore {
 
   /**
    * Add one unit's observations to the arm's counters: a single UpdateItem ADD on the arm's item,
-   * three counters per metric (`<metric>.n`, `.sum`, `.sumSq`), so a brief costs one write however
-   * many metrics it feeds.
+   * three counters per metric (`<metric>.n`, `.sum`, `.sumSq`). With a unit id, the unit's own totals
+   * are first added to its item (`VAL#<arm>#<unit>`, returning the totals before, atomically), and the
+   * arm also gets the per-unit aggregation's increments (`.units`, `.ux`, `.un`, `.uxx`, `.unn`, `.uxn`),
+   * exact under concurrency because each unit's update returns the totals it added to.
    */
   async addObservations(observation: ArmObservation): Promise<void> {
     const entries = Object.entries(observation.values);
     if (entries.length === 0) return;
+    const pk = experimentKey(observation.experiment, observation.bucketVersion);
+    let before: Record<string, { x: number; n: number }> | undefined;
+    if (observation.unitId !== undefined) {
+      const unitNames: Record<string, string> = {};
+      const unitValues: Record<string, number> = { ':one': 1 };
+      const unitAdds = entries.flatMap(([metric, value], i) => {
+        unitNames[`#x${i}`] = `${metric}.x`;
+        unitNames[`#n${i}`] = `${metric}.n`;
+        unitValues[`:x${i}`] = value;
+        return [`#x${i} :x${i}`, `#n${i} :one`];
+      });
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk, sk: `VAL#${observation.arm}#${observation.unitId}` },
+          UpdateExpression: `ADD ${unitAdds.join(', ')}`,
+          ExpressionAttributeNames: unitNames,
+          ExpressionAttributeValues: unitValues,
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const old = result.Attributes ?? {};
+      before = Object.fromEntries(
+        entries.map(([metric]) => [metric, { x: Number(old[`${metric}.x`] ?? 0), n: Number(old[`${metric}.n`] ?? 0) }]),
+      );
+    }
     const names: Record<string, string> = {};
-    const values: Record<string, number | string> = { ':one': 1, ':arm': observation.arm };
+    const values: Record<string, number | string> = { ':arm': observation.arm };
     const adds = entries.flatMap(([metric, value], i) => {
-      names[`#n${i}`] = `${metric}.n`;
-      names[`#s${i}`] = `${metric}.sum`;
-      names[`#q${i}`] = `${metric}.sumSq`;
-      values[`:x${i}`] = value;
-      values[`:xx${i}`] = value * value;
-      return [`#n${i} :one`, `#s${i} :x${i}`, `#q${i} :xx${i}`];
+      const add = (suffix: string, amount: number) => {
+        names[`#${suffix}${i}`] = `${metric}.${suffix}`;
+        values[`:${suffix}${i}`] = amount;
+        return `#${suffix}${i} :${suffix}${i}`;
+      };
+      const plain = [add('n', 1), add('sum', value), add('sumSq', value * value)];
+      if (!before) return plain;
+      const r = ratioIncrement(before[metric]!, value);
+      return [...plain, add('units', r.units), add('ux', r.x), add('un', r.n), add('uxx', r.xx), add('unn', r.nn), add('uxn', r.xn)];
     });
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: experimentKey(observation.experiment, observation.bucketVersion), sk: `METRICS#${observation.arm}` },
+        Key: { pk, sk: `METRICS#${observation.arm}` },
         UpdateExpression: `ADD ${adds.join(', ')} SET arm = :arm`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -123,6 +155,7 @@ export class DynamoExperimentRepository implements ExposureStore {
     } while (ExclusiveStartKey);
     const exposures: Record<string, number> = {};
     const metrics: Record<string, Record<string, SufficientStats>> = {};
+    const perUnit: Record<string, Record<string, UnitRatioStats>> = {};
     for (const item of items) {
       const sk = String(item.sk);
       if (sk.startsWith('EXPOSURES#')) {
@@ -131,14 +164,19 @@ export class DynamoExperimentRepository implements ExposureStore {
       } else if (sk.startsWith('METRICS#')) {
         const arm = String(item.arm);
         for (const [attribute, value] of Object.entries(item)) {
-          const match = /^(.+)\.(n|sum|sumSq)$/.exec(attribute);
+          const match = /^(.+)\.(n|sum|sumSq|units|ux|un|uxx|unn|uxn)$/.exec(attribute);
           if (!match) continue;
-          const stats = ((metrics[match[1]!] ??= {})[arm] ??= { n: 0, sum: 0, sumSq: 0 });
-          stats[match[2] as 'n' | 'sum' | 'sumSq'] = Number(value);
+          const [, metric, field] = match as unknown as [string, string, string];
+          if (field === 'n' || field === 'sum' || field === 'sumSq') {
+            ((metrics[metric] ??= {})[arm] ??= { n: 0, sum: 0, sumSq: 0 })[field] = Number(value);
+          } else {
+            const key = ({ units: 'units', ux: 'x', un: 'n', uxx: 'xx', unn: 'nn', uxn: 'xn' } as const)[field as 'units'];
+            ((perUnit[metric] ??= {})[arm] ??= { units: 0, x: 0, n: 0, xx: 0, nn: 0, xn: 0 })[key] = Number(value);
+          }
         }
       }
     }
-    return { exposures, metrics };
+    return { exposures, metrics, ...(Object.keys(perUnit).length > 0 ? { perUnit } : {}) };
   }
 
   async getState(experiment: string): Promise<ExperimentState | undefined> {

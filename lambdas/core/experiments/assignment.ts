@@ -68,6 +68,8 @@ export interface ArmChoice {
   label: string;
   experiment?: string;
   arm?: string;
+  /** The unit assigned (observations are aggregated per unit). */
+  unitId?: string;
   params: ArmParams;
 }
 
@@ -115,6 +117,7 @@ export class ExperimentAssigner {
           label: armLabel(experiment.key, decision.arm.key),
           experiment: experiment.key,
           arm: decision.arm.key,
+          unitId,
           params: decision.arm.params,
         };
         break;
@@ -138,6 +141,7 @@ export class ExperimentAssigner {
           label: armLabel(experiment.key, decision.arm.key),
           experiment: experiment.key,
           arm: decision.arm.key,
+          unitId,
           params: decision.arm.params,
         };
       }

@@ -6,8 +6,18 @@
  */
 import type { Experiment, GuardrailDefinition, MetricDefinition, SuccessCriterion } from './definitions';
 import { controlArm, parseCriterion } from './definitions';
-import type { Comparison, ExperimentCounts, SampleSize, SrmResult, SufficientStats } from './stats';
-import { EMPTY_STATS, benjaminiHochberg, compare, holm, msprtRatio, sampleRatioMismatch, sampleSize } from './stats';
+import type { Comparison, ExperimentCounts, MeanEstimate, SampleSize, SrmResult, SufficientStats } from './stats';
+import {
+  EMPTY_STATS,
+  benjaminiHochberg,
+  compareEstimates,
+  holm,
+  meanEstimate,
+  msprtRatio,
+  ratioEstimate,
+  sampleRatioMismatch,
+  sampleSize,
+} from './stats';
 
 export type Decision = 'ship' | 'roll_back' | 'continue' | 'inconclusive';
 
@@ -69,6 +79,17 @@ function statsOf(counts: ExperimentCounts, metric: string, arm: string): Suffici
   return counts.metrics[metric]?.[arm] ?? EMPTY_STATS;
 }
 
+const NO_UNITS = { units: 0, x: 0, n: 0, xx: 0, nn: 0, xn: 0 };
+
+/**
+ * An arm's estimate of a metric: per unit (the ratio over units) where observations carried their
+ * unit, else each observation as its own unit.
+ */
+function estimateOf(counts: ExperimentCounts, metric: string, arm: string): MeanEstimate {
+  const perUnit = counts.perUnit?.[metric];
+  return perUnit ? ratioEstimate(perUnit[arm] ?? NO_UNITS) : meanEstimate(statsOf(counts, metric, arm));
+}
+
 function verdictOf(direction: MetricDefinition['direction'], comparison: Comparison, significant: boolean): MetricResult['verdict'] {
   if (!significant) return 'flat';
   const up = comparison.relativeLift.value > 0 || (comparison.relativeLift.se === 0 && comparison.difference.value > 0);
@@ -120,7 +141,7 @@ export function analyse(experiment: Experiment, counts: ExperimentCounts, option
     power: experiment.power,
     weights: [experiment.arms[0]!.weight, treatments.reduce((s, a) => s + a.weight, 0) / Math.max(1, treatments.length)],
   });
-  const units = experiment.arms.reduce((s, a) => s + statsOf(counts, primaryDef.name, a.key).n, 0);
+  const units = experiment.arms.reduce((s, a) => s + estimateOf(counts, primaryDef.name, a.key).n, 0);
 
   const arms = treatments.map((arm): ArmReport => {
     const result = (def: MetricDefinition, adjustedP: number, comparison: Comparison): MetricResult => {
@@ -135,7 +156,8 @@ export function analyse(experiment: Experiment, counts: ExperimentCounts, option
         verdict: verdictOf(def.direction, comparison, significant),
       };
     };
-    const comparisonOf = (metric: string) => compare(statsOf(counts, metric, control), statsOf(counts, metric, arm.key), compareOptions);
+    const comparisonOf = (metric: string) =>
+      compareEstimates(estimateOf(counts, metric, control), estimateOf(counts, metric, arm.key), compareOptions);
 
     const primaryComparison = comparisonOf(primaryDef.name);
     const primary = result(primaryDef, primaryComparison.relativeLift.sequentialP, primaryComparison);

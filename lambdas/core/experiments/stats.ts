@@ -27,7 +27,54 @@ export interface ArmObservation {
   experiment: string;
   bucketVersion: number;
   arm: string;
+  /** The unit observed: its observations are also aggregated per unit (a ratio metric over units). */
+  unitId?: string;
   values: Record<string, number>;
+}
+
+/**
+ * Per-unit aggregation (a ratio metric): unit u has X_u (sum of its values) and N_u (its number of
+ * observations); the arm keeps the number of units and Σ X_u, Σ N_u, Σ X_u², Σ N_u², Σ X_u·N_u.
+ * The metric is ΣX/ΣN, and its variance comes from the units, so a unit observed many times (an FA
+ * asking many questions, a stock rewritten daily) counts as one draw, not many.
+ */
+export interface UnitRatioStats {
+  units: number;
+  x: number;
+  n: number;
+  xx: number;
+  nn: number;
+  xn: number;
+}
+
+/** What a unit's next observation adds to its arm's ratio statistics, given the unit's totals so far. */
+export function ratioIncrement(before: { x: number; n: number }, value: number): UnitRatioStats {
+  return {
+    units: before.n === 0 ? 1 : 0,
+    x: value,
+    n: 1,
+    xx: 2 * before.x * value + value * value,
+    nn: 2 * before.n + 1,
+    xn: before.x + before.n * value + value,
+  };
+}
+
+/**
+ * The ratio ΣX/ΣN and the delta-method variance of it over units:
+ * Var(R) ≈ (s²_X − 2R·s_XN + R²·s²_N) / (k · N̄²) for k units with mean N̄ observations each.
+ */
+export function ratioMean(stats: UnitRatioStats): { mean: number; varianceOfMean: number; units: number } {
+  const k = stats.units;
+  if (k === 0 || stats.n === 0) return { mean: 0, varianceOfMean: Number.POSITIVE_INFINITY, units: k };
+  const mean = stats.x / stats.n;
+  if (k < 2) return { mean, varianceOfMean: Number.POSITIVE_INFINITY, units: k };
+  const xBar = stats.x / k;
+  const nBar = stats.n / k;
+  const sXX = (stats.xx - k * xBar * xBar) / (k - 1);
+  const sNN = (stats.nn - k * nBar * nBar) / (k - 1);
+  const sXN = (stats.xn - k * xBar * nBar) / (k - 1);
+  const varianceOfMean = Math.max(0, (sXX - 2 * mean * sXN + mean * mean * sNN) / (k * nBar * nBar));
+  return { mean, varianceOfMean, units: k };
 }
 
 /** Everything counted for one experiment and bucket version. */
@@ -36,6 +83,8 @@ export interface ExperimentCounts {
   exposures: Record<string, number>;
   /** metric → arm → statistics. */
   metrics: Record<string, Record<string, SufficientStats>>;
+  /** metric → arm → per-unit aggregation, where observations carried their unit. */
+  perUnit?: Record<string, Record<string, UnitRatioStats>>;
 }
 
 export const EMPTY_STATS: SufficientStats = { n: 0, sum: 0, sumSq: 0 };
@@ -129,15 +178,40 @@ export interface CompareOptions {
 
 export const MIN_UNITS_PER_ARM = 100;
 
+/** One arm's estimate: its units, mean, the variance of one unit's value, and the variance of the mean. */
+export interface MeanEstimate {
+  n: number;
+  mean: number;
+  variance: number;
+  varianceOfMean: number;
+}
+
+/** An arm's estimate from plain sufficient statistics (each observation a unit). */
+export function meanEstimate(stats: SufficientStats): MeanEstimate {
+  const { mean, variance } = meanAndVariance(stats);
+  return { n: stats.n, mean, variance, varianceOfMean: stats.n > 0 ? variance / stats.n : Number.POSITIVE_INFINITY };
+}
+
+/** An arm's estimate from per-unit aggregation (the ratio ΣX/ΣN, its variance over units). */
+export function ratioEstimate(stats: UnitRatioStats): MeanEstimate {
+  const { mean, varianceOfMean, units } = ratioMean(stats);
+  return { n: units, mean, variance: Number.isFinite(varianceOfMean) ? varianceOfMean * units : 0, varianceOfMean };
+}
+
 /**
  * Treatment against control. The relative lift's variance is the delta method's:
  * Var(T/C) ≈ Var(T)/C² + T²·Var(C)/C⁴ for independent arm means T and C.
  */
 export function compare(control: SufficientStats, treatment: SufficientStats, options: CompareOptions): Comparison {
-  const c = { n: control.n, ...meanAndVariance(control) };
-  const t = { n: treatment.n, ...meanAndVariance(treatment) };
-  const varC = c.n > 0 ? c.variance / c.n : Number.POSITIVE_INFINITY;
-  const varT = t.n > 0 ? t.variance / t.n : Number.POSITIVE_INFINITY;
+  return compareEstimates(meanEstimate(control), meanEstimate(treatment), options);
+}
+
+/** `compare` over arm estimates of any kind (plain means or per-unit ratios). */
+export function compareEstimates(control: MeanEstimate, treatment: MeanEstimate, options: CompareOptions): Comparison {
+  const c = { n: control.n, mean: control.mean, variance: control.variance };
+  const t = { n: treatment.n, mean: treatment.mean, variance: treatment.variance };
+  const varC = control.varianceOfMean;
+  const varT = treatment.varianceOfMean;
   const diffSe = Math.sqrt(varC + varT);
   const minimum = Math.max(2, options.minUnitsPerArm ?? MIN_UNITS_PER_ARM);
   const usable = c.n >= minimum && t.n >= minimum && Number.isFinite(diffSe);

@@ -138,6 +138,37 @@ describe('per-arm sufficient statistics', () => {
     expect(counts.metrics.pass!.v2!.sum).toBe(values.filter((x) => x > 0).length);
   });
 
+  it('aggregates per unit exactly under concurrent writes: a unit seen many times is one unit', async () => {
+    const observations = Array.from({ length: 60 }, (_, i) => ({ unit: `FA${i % 7}`, value: (i * 13) % 5 }));
+    await Promise.all(
+      observations.map((o) =>
+        repository.addObservations({
+          experiment: 'per_unit',
+          bucketVersion: 0,
+          arm: 'v1',
+          unitId: o.unit,
+          values: { answer_cost_usd: o.value },
+        }),
+      ),
+    );
+    const perUnit = new Map<string, { x: number; n: number }>();
+    for (const o of observations) {
+      const u = perUnit.get(o.unit) ?? { x: 0, n: 0 };
+      perUnit.set(o.unit, { x: u.x + o.value, n: u.n + 1 });
+    }
+    const units = [...perUnit.values()];
+    const counts = await repository.counts('per_unit', 0);
+    expect(counts.perUnit!.answer_cost_usd!.v1).toEqual({
+      units: 7,
+      x: units.reduce((s, u) => s + u.x, 0),
+      n: 60,
+      xx: units.reduce((s, u) => s + u.x * u.x, 0),
+      nn: units.reduce((s, u) => s + u.n * u.n, 0),
+      xn: units.reduce((s, u) => s + u.x * u.n, 0),
+    });
+    expect(counts.metrics.answer_cost_usd!.v1!.n).toBe(60);
+  });
+
   it('start keeps the first start time; stop records when', async () => {
     const started = await repository.setStatus('lifecycle', 'running', new Date('2026-12-01T00:00:00Z'));
     await repository.setStatus('lifecycle', 'stopped', new Date('2026-12-02T00:00:00Z'));

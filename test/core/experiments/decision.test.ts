@@ -76,4 +76,20 @@ describe('the experiment decision', () => {
     expect(report.decision).toBe('inconclusive');
     expect(report.reason).toMatch(/sample ratio mismatch/);
   });
+
+  it('judges per unit where observations carried their unit: many observations of a few units are few draws', () => {
+    const observed = counts({ pass: 0.9, factsOnly: 0.05, words: 110 });
+    // The same observations, but from only 50 stocks per arm, each seen hundreds of times.
+    const few = (n: number, p: number, units: number) => {
+      const per = n / units;
+      const x = Math.round(n * p);
+      return { units, x, n, xx: units * (x / units) ** 2, nn: units * per * per, xn: units * (x / units) * per };
+    };
+    const perUnit = { fact_check_pass_rate: { v1: few(18_000, 0.8, 50), v2: few(2_000, 0.9, 50) } };
+    expect(analyse(definition, observed, { elapsedDays: 10 }).decision).toBe('ship');
+    const report = analyse(definition, { ...observed, perUnit }, { elapsedDays: 10 });
+    expect(report.arms[0]!.primary.comparison.treatment.n).toBe(50);
+    expect(report.decision).toBe('continue');
+    expect(report.reason).toMatch(/too few units/);
+  });
 });
