@@ -204,6 +204,7 @@ runCli(program, OptionsSchema, async (options) => {
   );
 
   const variant = `load-${Date.now().toString(36)}`;
+  const runStartedAt = new Date().toISOString();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FA_DATA_DIR: dataDir,
@@ -457,9 +458,10 @@ runCli(program, OptionsSchema, async (options) => {
         values: { ':fa': 'FA#fa-load-' },
       });
       const answers = await deleteMatching(services.info.endpoint, names.answerCache, {
-        expression: 'contains(#answer, :variant)',
-        names: { '#answer': 'answer' },
-        values: { ':variant': `"promptVariant":"${variant}"` },
+        // With an A/B test live the answers carry the FA's arm, not the run's variant: cached since the start.
+        expression: 'contains(#answer, :variant) OR #cachedAt >= :since',
+        names: { '#answer': 'answer', '#cachedAt': 'cachedAt' },
+        values: { ':variant': `"promptVariant":"${variant}"`, ':since': runStartedAt },
       });
       say(`load: removed the run's ${sessions} session turns and ${answers} cached answers`);
     } catch (error) {

@@ -9,6 +9,7 @@ import type { BedrockModels } from './constructs/bedrock-models';
 import { stackNames } from './names';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
+import type { ExperimentMonitoring } from './constructs/operations-monitoring';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
@@ -17,6 +18,8 @@ export interface StageStacksOptions {
   readonly bedrock: BedrockModels;
   /** Path of the query handler. Infrastructure tests leave it out to build the batch stacks alone, faster. */
   readonly queryEntry?: string;
+  /** Running A/B tests (config/ab_tests.yaml): a dashboard row each and alarms on their guardrails. */
+  readonly experiments?: readonly ExperimentMonitoring[];
 }
 
 export interface StageStacks {
@@ -64,6 +67,7 @@ export function createStageStacks(app: App, stage: Stage, options: StageStacksOp
     pipeline,
     api,
     bedrock: options.bedrock,
+    experiments: options.experiments,
   });
 
   const all = [data, network, pipeline, ...(api ? [api] : []), monitoring];

@@ -17,6 +17,7 @@ export const RUNBOOKS = [
   'bedrock-throttling.md',
   'dynamodb-throttling.md',
   'deployment-rollback.md',
+  'ab-guardrail.md',
 ] as const;
 export type Runbook = (typeof RUNBOOKS)[number];
 

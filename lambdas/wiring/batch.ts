@@ -16,6 +16,7 @@ import { createCostDependencies } from './cost';
 import { createModels } from './models';
 import { createSources } from './sources';
 import { createStores } from './stores';
+import { createExperiments } from './experiments';
 import type { Stores } from './stores';
 import { currentUnitScope, withUnitScope } from './unit-scope';
 
@@ -73,6 +74,7 @@ export function batchDependencies(): Promise<BatchDependencies> {
     const cache = await createHashCache(config);
     const { llm, embedder, router } = await createModels(config);
     const cost = createCostDependencies(config, doc);
+    const experiments = await createExperiments(doc, names);
     const processStock: ProcessStockDeps = {
       sources,
       extractMetrics,
@@ -85,6 +87,7 @@ export function batchDependencies(): Promise<BatchDependencies> {
       chooseModel: (task, context) => router.route(task, context),
       prices: loadPriceTable(config.FA_PRICES_CONFIG),
       experimentVariant: 'control',
+      ...(experiments ? { experiments } : {}),
       cacheDegradations: () => currentUnitScope()?.degraded ?? 0,
       now: () => new Date(),
       ...(cost ? { cost } : {}),

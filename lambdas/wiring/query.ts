@@ -17,6 +17,7 @@ import { runtimeConfig } from './config';
 import { createModels } from './models';
 import { createSources } from './sources';
 import { createStores } from './stores';
+import { createExperiments } from './experiments';
 
 /** What the query handler needs beyond the query core. */
 export interface QueryApiDeps extends QueryDeps {
@@ -54,6 +55,7 @@ export function queryDependencies(): Promise<QueryDependencies> {
       embedder.modelId,
     ]);
     const universe = await createSources(config).universe.list();
+    const experiments = await createExperiments(doc, names);
     const grouping = { maxInFlight: config.FA_STORE_MAX_IN_FLIGHT, lingerMs: config.FA_STORE_GROUP_MS };
     const writer = new BatchedPutWriter(doc, grouping);
     const briefs = revalidatedBriefs(
@@ -75,6 +77,7 @@ export function queryDependencies(): Promise<QueryDependencies> {
         now: () => Date.now(),
       }),
       promptVariant: config.FA_PROMPT_VARIANT,
+      ...(experiments ? { experiments } : {}),
       now: () => Date.now(),
       newId: () => randomUUID(),
       settings: DEFAULT_QUERY_SETTINGS,

@@ -16,6 +16,9 @@ import { Construct } from 'constructs';
 import {
   BATCH_METRICS,
   DEADLINE_METRIC,
+  EXPERIMENT_METRICS,
+  EXPERIMENT_OBSERVED_METRICS,
+  experimentMetricName,
   METRICS_NAMESPACE,
   QUERY_METRICS,
   SERVICE_NAMES,
@@ -39,6 +42,20 @@ export interface QueryMonitoringProps {
   readonly queryFunction: ServiceFunction;
 }
 
+/** A running A/B test to watch (bin/app.ts maps config/ab_tests.yaml to these). */
+export interface ExperimentMonitoring {
+  readonly key: string;
+  /** Arm keys; the first is the control. */
+  readonly arms: readonly string[];
+  readonly primary: string;
+  readonly guardrails: ReadonlyArray<{
+    readonly metric: string;
+    readonly direction: 'increase' | 'decrease';
+    /** How much worse than control, in the metric's units, before the alarm fires. */
+    readonly allowedDegradation: number;
+  }>;
+}
+
 export interface OperationsMonitoringProps {
   readonly prefix: string;
   readonly stage: string;
@@ -50,6 +67,8 @@ export interface OperationsMonitoringProps {
   readonly tables: Readonly<Record<string, dynamodb.ITableV2>>;
   readonly cacheName: string;
   readonly bedrockModelIds: readonly string[];
+  /** Running experiments: one dashboard row each and one alarm per guardrail and treatment arm. */
+  readonly experiments?: readonly ExperimentMonitoring[];
   readonly thresholds: {
     readonly maxCostPerStockUsd: number;
     readonly maxCostPerQueryUsd: number;
@@ -83,6 +102,7 @@ export class OperationsMonitoring extends Construct {
     this.batchDashboardAndAlarms();
     if (props.query) this.queryDashboardAndAlarms(props.query);
     this.bedrockDashboardAndAlarms();
+    if (props.experiments && props.experiments.length > 0) this.experimentDashboardAndAlarms(props.experiments);
     this.healthDashboardAndAlarms();
   }
 
@@ -417,6 +437,71 @@ export class OperationsMonitoring extends Construct {
       [graph('Latency p95 (ms)', 'InvocationLatency', 'p95'), graph('Server and client errors', 'InvocationServerErrors', 'Sum')],
       [graph('Input tokens', 'InputTokenCount', 'Sum'), graph('Output tokens', 'OutputTokenCount', 'Sum')],
     ]);
+  }
+
+  /**
+   * One row per experiment (exposures per arm, and the daily mean of the primary and every guardrail
+   * per arm) and, per guardrail and treatment arm, an alarm on the daily gap between the arm and
+   * control past the allowed degradation. It is the fast signal; `npm run ab -- report` makes the
+   * statistically sound call (runbooks/ab-guardrail.md).
+   */
+  private experimentDashboardAndAlarms(experiments: readonly ExperimentMonitoring[]): void {
+    const day = Duration.days(1);
+    const rows: cloudwatch.IWidget[][] = [];
+    for (const experiment of experiments) {
+      if (experiment.arms.length < 2)
+        throw new Error(`OperationsMonitoring: experiment ${experiment.key} needs a control and at least one treatment arm.`);
+      const [control, ...treatments] = experiment.arms as [string, ...string[]];
+      const serviceOf = (metric: string) => {
+        const workload = (EXPERIMENT_OBSERVED_METRICS as Record<string, keyof typeof SERVICE_NAMES>)[metric];
+        if (!workload) throw new Error(`OperationsMonitoring: experiment ${experiment.key} watches ${metric}, which no workload observes.`);
+        return SERVICE_NAMES[workload];
+      };
+      const perArm = (
+        metric: string,
+        arm: string,
+        statistic: string,
+        metricName = experimentMetricName(metric),
+        service = serviceOf(metric),
+      ) => this.custom(service, metricName, statistic, day, { experiment: experiment.key, arm }).with({ label: arm });
+      const exposures = experiment.arms.flatMap((arm) =>
+        (['batch', 'query'] as const).map((w) =>
+          this.custom(SERVICE_NAMES[w], EXPERIMENT_METRICS.exposures, 'Sum', day, { experiment: experiment.key, arm }).with({
+            label: `${arm} (${w})`,
+          }),
+        ),
+      );
+      rows.push([
+        new cloudwatch.GraphWidget({ title: `${experiment.key}: first exposures per arm`, left: exposures, width: 8, height: 6 }),
+        ...[experiment.primary, ...experiment.guardrails.map((g) => g.metric)].map(
+          (metric) =>
+            new cloudwatch.GraphWidget({
+              title: `${experiment.key}: ${metric} per arm (daily mean)`,
+              left: experiment.arms.map((arm) => perArm(metric, arm, 'Average')),
+              width: 8,
+              height: 6,
+            }),
+        ),
+      ]);
+      for (const guardrail of experiment.guardrails) {
+        for (const arm of treatments) {
+          const worse = guardrail.direction === 'decrease' ? 'treatment - control' : 'control - treatment';
+          this.alarm(`AbGuardrail-${experiment.key}-${arm}-${guardrail.metric}`, {
+            metric: new cloudwatch.MathExpression({
+              expression: worse,
+              usingMetrics: { treatment: perArm(guardrail.metric, arm, 'Average'), control: perArm(guardrail.metric, control, 'Average') },
+              period: day,
+              label: `${guardrail.metric}: ${arm} worse than ${control} by`,
+            }),
+            threshold: guardrail.allowedDegradation,
+            comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            summary: `A/B test ${experiment.key}: arm ${arm} is worse than ${control} on guardrail ${guardrail.metric} by more than the allowed ${guardrail.allowedDegradation} over a day. Run npm run ab -- report --test ${experiment.key}; roll the arm back if the report confirms.`,
+            runbook: 'ab-guardrail.md',
+          });
+        }
+      }
+    }
+    this.dashboard('Experiments', rows);
   }
 
   private healthDashboardAndAlarms(): void {

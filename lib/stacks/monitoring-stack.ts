@@ -7,6 +7,7 @@ import { resourcePrefix } from '../config';
 import { BatchDeadlineCheck } from '../constructs/batch-deadline-check';
 import type { BedrockModels } from '../constructs/bedrock-models';
 import { OperationsMonitoring } from '../constructs/operations-monitoring';
+import type { ExperimentMonitoring } from '../constructs/operations-monitoring';
 import { stageNames } from '../names';
 import type { ApiStack } from './api-stack';
 import type { DataStack } from './data-stack';
@@ -22,6 +23,7 @@ export interface MonitoringStackProps extends StackProps {
   /** Absent until the query handler exists. */
   readonly api?: ApiStack;
   readonly bedrock: BedrockModels;
+  readonly experiments?: readonly ExperimentMonitoring[];
 }
 
 export class MonitoringStack extends Stack {
@@ -55,6 +57,7 @@ export class MonitoringStack extends Stack {
       tables: props.data.tables.tables,
       cacheName: props.network.cache.cacheName,
       bedrockModelIds: props.bedrock.modelIds,
+      experiments: props.experiments,
       thresholds: {
         maxCostPerStockUsd: config.alarms.maxCostPerStockUsd,
         maxCostPerQueryUsd: config.alarms.maxCostPerQueryUsd,

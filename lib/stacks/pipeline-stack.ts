@@ -26,10 +26,11 @@ export const BATCH_BUNDLED_FILES = {
   FA_MODELS_CONFIG: 'config/models.yaml',
   FA_PRICES_CONFIG: 'config/prices.yaml',
   FA_BUDGETS_CONFIG: 'config/budgets.yaml',
+  FA_AB_TESTS_CONFIG: 'config/ab_tests.yaml',
 } as const;
 
 /** The tables the batch reads and writes; the query-side tables (sessions, answer cache) stay out of reach. */
-export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger', 'idempotency'];
+export const BATCH_TABLES: readonly TableKey[] = ['summaries', 'chunks', 'runs', 'costLedger', 'idempotency', 'experiments'];
 
 export interface PipelineStackProps extends StackProps {
   readonly stage: string;

@@ -11,7 +11,8 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { LlmPort, LlmRequest, LlmResponse } from '../../core/ports';
 import { composeBrief } from '../../core/summary/compose-brief';
-import { parseWriterPrompt } from '../../core/summary/writer-prompt';
+import { parseWriterPrompt, mediumWordLimit } from '../../core/summary/writer-prompt';
+import { bodyWords, fitToWords } from '../../core/summary/length';
 import { ModelValidationError } from '../../core/errors';
 import { plantRandomModelError } from './model-errors';
 import type { ModelErrorKind, PlantedError } from './model-errors';
@@ -67,7 +68,14 @@ export class LocalGroundedLlm implements LlmPort {
     const redraft = parsed.findings.length > 0;
     const rate = redraft ? this.options.slipRate / 5 : this.options.slipRate;
     const random = seededRandom(request.prompt, request.modelId);
-    const composed = composeBrief(parsed.input, 'narrative');
+    const brief = composeBrief(parsed.input, 'narrative');
+    // It follows the length its instructions ask for: a tighter medium brief drops whole sentences
+    // (prompt v2 of the medium_writer experiment); the material and the wording stay the same.
+    const mediumWords = mediumWordLimit(request.system);
+    const composed =
+      mediumWords !== undefined && bodyWords(brief.medium) > mediumWords
+        ? { ...brief, medium: fitToWords(brief.medium, mediumWords) }
+        : brief;
     let draft = this.options.surfaceForms === 'varied' ? varySurfaceForms(composed, random) : composed;
     if (random() < rate) {
       const planted = plantRandomModelError(draft, parsed.input, random, this.options.errorKinds);

@@ -116,7 +116,7 @@ export class DynamoSummaryRepository implements SummaryRepository {
       new GetCommand({
         TableName: this.table,
         Key: { pk: tickerKey(ticker), sk: 'LATEST' },
-        ProjectionExpression: 'sourceHash, promptVersion, embeddingKey, #status, asOf',
+        ProjectionExpression: 'sourceHash, promptVersion, embeddingKey, #status, asOf, experimentVariant',
         ExpressionAttributeNames: { '#status': 'status' },
       }),
     );

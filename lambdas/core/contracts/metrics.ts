@@ -65,3 +65,29 @@ export const QUERY_METRICS = {
 
 /** Published by the 08:00 America/New_York deadline check: 1 when no batch finished since 02:00. */
 export const DEADLINE_METRIC = 'BatchMissedDeadline';
+
+/**
+ * A/B tests (lambdas/adapters/experiments/experiment-tracker.ts), with dimensions
+ * { service, stage, experiment, arm }: one line per first exposure and one per observation, each
+ * observed metric as `Experiment_<metric>` (its mean per arm is what the dashboard and the guardrail
+ * alarms read).
+ */
+export const EXPERIMENT_METRICS = {
+  exposures: 'ExperimentExposures',
+  observations: 'ExperimentObservations',
+  recordErrors: 'ExperimentRecordErrors',
+  assignErrors: 'ExperimentAssignErrors',
+} as const;
+
+/** The EMF name of an experiment metric: `Experiment_<metric>`, e.g. Experiment_facts_only_rate. */
+export const experimentMetricName = (metric: string): string => `Experiment_${metric}`;
+
+/** The metrics the code observes per unit, and the workload that observes each (its `service`). */
+export const EXPERIMENT_OBSERVED_METRICS = {
+  fact_check_pass_rate: 'batch',
+  facts_only_rate: 'batch',
+  medium_words: 'batch',
+  cost_usd: 'batch',
+  answer_flagged_rate: 'query',
+  answer_cost_usd: 'query',
+} as const satisfies Record<string, keyof typeof SERVICE_NAMES>;

@@ -74,6 +74,19 @@ export const TABLES = {
     description: 'Cost ledger: spend per run, per agent/model/task and per stock or query, with budget status',
   },
   /**
+   * A/B tests (docs/EXPERIMENTS.md), per experiment and bucket version `pk = EXP#<key>#BV#<n>`:
+   * `sk = UNIT#<surface>#<unitId>` a unit's sticky first exposure (a conditional write, so the first
+   * writer wins); `sk = EXPOSURES#<surface>#<arm>` first exposures counted per arm (for the SRM
+   * check); `sk = METRICS#<arm>` sufficient statistics per metric (`<metric>.n`, `.sum`, `.sumSq`) as atomic
+   * counters (UpdateItem ADD). `pk = EXP#<key>`, `sk = STATE` holds what `npm run ab -- start|stop` set.
+   */
+  experiments: {
+    id: 'experiments',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'A/B test first exposures, exposure counts and per-arm metric sufficient statistics',
+  },
+  /**
    * Powertools Idempotency records of the stock processor: `pk = idempotency#<function>`,
    * `sk = <hash of (runId, ticker)>`, so a redelivered or retried stock that finished returns its
    * stored result and one still in progress is not processed twice at once.

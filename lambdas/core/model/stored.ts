@@ -39,7 +39,8 @@ export interface StoredSummary {
 }
 
 /** What the skip-unchanged check needs of the latest brief, without reading the brief itself. */
-export type SummaryFingerprint = Pick<StoredSummary, 'sourceHash' | 'promptVersion' | 'embeddingKey' | 'status' | 'asOf'>;
+export type SummaryFingerprint = Pick<StoredSummary, 'sourceHash' | 'promptVersion' | 'embeddingKey' | 'status' | 'asOf'> &
+  Partial<Pick<StoredSummary, 'experimentVariant'>>;
 
 export interface StoredChunk {
   ticker: string;

@@ -2,7 +2,15 @@
  * One Distributed Map child: gather → normalise → embed (cache) → skip unchanged → write → verify
  * → store, for one ticker and as-of date (docs/DESIGN.md §5). Every dependency is injected.
  */
-import type { ChunkRepository, EmbedderPort, EmbeddingHashCache, RunRepository, Sources, SummaryRepository } from '../ports';
+import type {
+  ChunkRepository,
+  EmbedderPort,
+  EmbeddingHashCache,
+  ExperimentPort,
+  RunRepository,
+  Sources,
+  SummaryRepository,
+} from '../ports';
 import type {
   StockOutcome,
   StoredSummary,
@@ -19,7 +27,9 @@ import { describeError, NotFoundError } from '../errors';
 import type { FiledMetric } from '../facts/normalise';
 import { buildFactSnapshot, sourceHashOf } from '../facts/normalise';
 import { briefInputFrom } from '../summary/brief-input';
-import { PROMPT_VERSION } from '../summary/writer-prompt';
+import { promptVersionOf } from '../summary/writer-prompt';
+import type { ArmChoice } from '../experiments/assignment';
+import { bodyWords } from '../summary/length';
 import { chunkSourcesOf, embedChangedChunks, embeddingKeyOf } from './embed-chunks';
 import type { EmbedStats } from './embed-chunks';
 import { costOfUsage } from '../cost/price-table';
@@ -36,8 +46,10 @@ export interface ProcessStockDeps extends WriteDeps {
   chunks: ChunkRepository;
   cache: EmbeddingHashCache;
   embedder: EmbedderPort;
-  /** Variant of the running experiment, recorded on every output (A/B tests come later). */
+  /** Label recorded on every output when no experiment assigns the stock (`control`). */
   experimentVariant: string;
+  /** A/B tests (docs/EXPERIMENTS.md): the stock's arm decides the writer prompt and model parameters. */
+  experiments?: ExperimentPort;
   /** Cache degradations seen while this stock ran (the adapter counts them). */
   cacheDegradations: () => number;
   now: () => Date;
@@ -88,28 +100,37 @@ export function confidenceOf(status: StoredSummary['status'], snapshot: FactSnap
   return Math.max(0.1, Math.round((base - penalty) * 100) / 100);
 }
 
-function isReusable(latest: SummaryFingerprint | undefined, sourceHash: string, embeddingKey: string): latest is SummaryFingerprint {
+function isReusable(
+  latest: SummaryFingerprint | undefined,
+  sourceHash: string,
+  embeddingKey: string,
+  arm: ArmChoice | undefined,
+): latest is SummaryFingerprint {
   return (
     latest !== undefined &&
     latest.sourceHash === sourceHash &&
     latest.embeddingKey === embeddingKey &&
-    latest.promptVersion === PROMPT_VERSION &&
+    latest.promptVersion === promptVersionOf(arm?.params.promptVersion) &&
+    // A stock in an experiment shows its arm on the brief: one written under another label is rewritten.
+    (arm?.experiment === undefined || latest.experimentVariant === arm.label) &&
     (latest.status === 'verified' || latest.status === 'regenerated')
   );
 }
 
 export async function processStock(input: ProcessStockInput, deps: ProcessStockDeps): Promise<StockOutcome> {
   const started = deps.now().getTime();
+  const arm = await deps.experiments?.assign('batch', input.ticker);
+  const variant = arm?.label ?? deps.experimentVariant;
   // Idempotency on (runId, ticker) is the handler's (Powertools Idempotency): a redelivered item
   // that finished never reaches this function again.
   const tracker = deps.cost
     ? await UnitCostTracker.begin(
         { ...deps.cost, prices: deps.prices, now: deps.now },
-        { runId: input.runId, kind: 'stock', unitId: input.ticker, variant: deps.experimentVariant },
+        { runId: input.runId, kind: 'stock', unitId: input.ticker, variant },
       )
     : undefined;
   try {
-    return await processChangedStock(input, deps, started, tracker);
+    return await processChangedStock(input, withArm(deps, arm), started, tracker, arm);
   } catch (error) {
     // What a failed attempt spent is in the ledger too; a retry adds its own.
     await tracker?.abandon();
@@ -117,11 +138,31 @@ export async function processStock(input: ProcessStockInput, deps: ProcessStockD
   }
 }
 
+/** The arm's parameters applied: its writer prompt, and its model settings over the router's choice. */
+function withArm(deps: ProcessStockDeps, arm: ArmChoice | undefined): ProcessStockDeps {
+  const params = arm?.params;
+  if (!params || Object.keys(params).length === 0) return deps;
+  return {
+    ...deps,
+    ...(params.promptVersion ? { writerPromptVariant: params.promptVersion } : {}),
+    chooseModel: (task, context) => {
+      const choice = deps.chooseModel(task, context);
+      return {
+        ...choice,
+        ...(params.modelId ? { modelId: params.modelId } : {}),
+        ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+        ...(params.maxTokens !== undefined ? { maxTokens: params.maxTokens } : {}),
+      };
+    },
+  };
+}
+
 async function processChangedStock(
   input: ProcessStockInput,
   deps: ProcessStockDeps,
   started: number,
   tracker: UnitCostTracker | undefined,
+  arm: ArmChoice | undefined,
 ): Promise<StockOutcome> {
   const company = await deps.sources.universe.get(input.ticker);
   if (!company) throw new NotFoundError(`ticker ${input.ticker} is not in the universe`);
@@ -135,7 +176,7 @@ async function processChangedStock(
   // Skip unchanged first: when no source changed, neither did any chunk, so there is nothing to
   // parse, embed or write, and the stored brief is reused with no model call.
   const latest = await deps.summaries.getLatestFingerprint(input.ticker);
-  if (deps.skipUnchanged !== false && isReusable(latest, sourceHash, embeddingKey)) {
+  if (deps.skipUnchanged !== false && isReusable(latest, sourceHash, embeddingKey, arm)) {
     const cost = await tracker?.finish();
     const outcome: StockOutcome = {
       ...base,
@@ -193,16 +234,24 @@ async function processChangedStock(
     snapshot,
     documents: snapshot.documents,
     sourceHash: snapshot.sourceHash,
-    promptVersion: PROMPT_VERSION,
+    promptVersion: promptVersionOf(arm?.params.promptVersion),
     modelId: written.modelId,
     embeddingKey,
-    experimentVariant: deps.experimentVariant,
+    experimentVariant: arm?.label ?? deps.experimentVariant,
     calls: written.calls,
     costUsd: modelCost + embeddingCost,
     costEstimated: estimated,
     generatedAt: deps.now().toISOString(),
   };
   await deps.summaries.putSummary(summary);
+  if (arm) {
+    await deps.experiments?.record(arm, {
+      fact_check_pass_rate: written.status === 'verified' ? 1 : 0,
+      facts_only_rate: written.status === 'facts_only' ? 1 : 0,
+      medium_words: bodyWords(summary.summary.medium),
+      cost_usd: summary.costUsd,
+    });
+  }
 
   const sum = (pick: (c: (typeof written.calls)[number]) => number) => written.calls.reduce((total, c) => total + pick(c), 0);
   // The unit's full cost in this run: every attempt's models, embeddings and infrastructure.

@@ -12,7 +12,8 @@ import type { RouteContext } from '../routing/model-router';
 import type { BriefInput } from '../summary/brief-input';
 import { excerptTextByDoc } from '../summary/brief-input';
 import { composeBrief } from '../summary/compose-brief';
-import { parseDraft, renderWriterPrompt, WRITER_SYSTEM_PROMPT } from '../summary/writer-prompt';
+import { parseDraft, renderWriterPrompt, writerSystemPrompt } from '../summary/writer-prompt';
+import type { WriterPromptVariant } from '../summary/writer-prompt';
 import { verifyDraftGrounding } from '../grounding';
 import type { GroundedVerificationResult } from '../grounding';
 
@@ -28,6 +29,8 @@ export interface WriteDeps {
   /** The model router: with a context carrying the remaining budget it may downgrade. */
   chooseModel: (task: LlmTask, context?: RouteContext) => ModelChoice;
   prices: PriceTable;
+  /** The writer prompt variant of the unit's A/B arm (default v1). */
+  writerPromptVariant?: WriterPromptVariant;
 }
 
 /** The unit's budget while it writes: calls are planned so none can take it past the cap. */
@@ -76,7 +79,7 @@ async function draft(
       prices: deps.prices,
       budget: budget.budget,
       spentUsd: budget.spentUsd + calls.reduce((sum, c) => sum + c.costUsd, 0),
-      inputTokens: planningTokens(WRITER_SYSTEM_PROMPT) + planningTokens(prompt),
+      inputTokens: planningTokens(writerSystemPrompt(deps.writerPromptVariant)) + planningTokens(prompt),
       optional: budget.optionalTasks.includes(task),
     });
     if (plan.skip) {
@@ -88,7 +91,7 @@ async function draft(
   }
   const response = await deps.llm.converse({
     task,
-    system: WRITER_SYSTEM_PROMPT,
+    system: writerSystemPrompt(deps.writerPromptVariant),
     prompt,
     modelId: choice.modelId,
     maxTokens: choice.maxTokens,

@@ -8,3 +8,4 @@ export * from './embedder';
 export * from './llm';
 export * from './sources';
 export * from './store';
+export * from './experiments';

@@ -8,7 +8,7 @@
  * blocked question makes no model call and stores nothing. Everything is injected: the handler maps
  * the outcome to HTTP; tests drive this directly.
  */
-import type { EmbedderPort, LlmPort, AnswerCacheStore, ChunkReader, SessionStore, SummaryReader } from '../ports';
+import type { EmbedderPort, ExperimentPort, LlmPort, AnswerCacheStore, ChunkReader, SessionStore, SummaryReader } from '../ports';
 import type { PriceTable } from '../cost/price-table';
 import { costOfUsage } from '../cost/price-table';
 import type { ModelChoice, RouteContext } from '../routing/model-router';
@@ -64,8 +64,10 @@ export interface QueryDeps {
   prices: PriceTable;
   sessions: SessionStore;
   answerCache: AnswerCacheStore;
-  /** The prompt variant of the running experiment (A/B), part of the cache key and the answer. */
+  /** The label recorded when no experiment assigns the FA (`control`); part of the cache key and the answer. */
   promptVariant: string;
+  /** A/B tests (docs/EXPERIMENTS.md): the FA's arm replaces `promptVariant` on the answer and in the cache key. */
+  experiments?: ExperimentPort;
   /** Epoch milliseconds. */
   now: () => number;
   newId: () => string;
@@ -237,12 +239,17 @@ export async function answerQuery(
       `no brief is stored yet for ${missing.join(', ')}: the nightly batch has not covered ${missing.length > 1 ? 'them' : 'it'}`,
     );
   }
+  // The FA's arm (sticky; a memo in the process makes repeat questions free).
+  const arm = deps.experiments ? await timed(deps.experiments.assign('query', faId)) : undefined;
+  const promptVariant = arm?.label ?? deps.promptVariant;
+  // The key keeps the configured label too, so a new configured variant still starts a cold cache.
+  const cacheVariant = arm ? `${deps.promptVariant}|${arm.label}` : deps.promptVariant;
   const key = answerCacheKey({
     question,
     tickers: covered,
     briefVersions: present.map((b) => ({ ticker: b.ticker, sourceHash: b.brief.sourceHash, promptVersion: b.brief.promptVersion })),
     promptVersion: ANSWER_PROMPT_VERSION,
-    promptVariant: deps.promptVariant,
+    promptVariant: cacheVariant,
     depth,
     history,
   });
@@ -290,7 +297,7 @@ export async function answerQuery(
       flags: [...flags, ...models.flags],
       modelIds: [...new Set(models.calls.map((c) => c.modelId))],
       promptVersion: ANSWER_PROMPT_VERSION,
-      promptVariant: deps.promptVariant,
+      promptVariant,
       missingTickers: missing,
     });
     payload = composed.payload;
@@ -355,6 +362,11 @@ export async function answerQuery(
           }),
     ]),
   );
+
+  // One observation per answer the models wrote (a cached answer was observed when it was written).
+  if (arm && !cached) {
+    await timed(deps.experiments!.record(arm, { answer_flagged_rate: telemetry.hallucinationFlagged ? 1 : 0, answer_cost_usd: cost.usd }));
+  }
 
   const totalMs = deps.now() - started;
   telemetry.costUsd = cost.usd;

@@ -14,7 +14,30 @@ import { describeIssue } from '../validation';
 /** Bump when the instructions or output contract change: stored summaries are then rewritten. */
 export const PROMPT_VERSION = 'brief-v2';
 
-export const WRITER_SYSTEM_PROMPT = `You write stock briefs for financial advisors. Prompt version ${PROMPT_VERSION}.
+/**
+ * Writer prompt variants under A/B test (config/ab_tests.yaml, experiment medium_writer). v1 is the
+ * prompt as it was; v2 asks for a tighter medium brief. A variant's stored prompt version differs,
+ * so a stock that changes arm is rewritten rather than reused.
+ */
+export const WRITER_PROMPT_VARIANTS = {
+  v1: { mediumWords: 150, promptVersion: PROMPT_VERSION },
+  v2: { mediumWords: 110, promptVersion: `${PROMPT_VERSION}.medium-v2` },
+} as const;
+export type WriterPromptVariant = keyof typeof WRITER_PROMPT_VARIANTS;
+
+/** The prompt version stored with a brief written under a variant. */
+export function promptVersionOf(variant: WriterPromptVariant = 'v1'): string {
+  return WRITER_PROMPT_VARIANTS[variant].promptVersion;
+}
+
+/** The static instructions of a variant (v1's text is the original prompt, byte for byte). */
+export function writerSystemPrompt(variant: WriterPromptVariant = 'v1'): string {
+  const { mediumWords } = WRITER_PROMPT_VARIANTS[variant];
+  const tighter =
+    variant === 'v2'
+      ? `\n- medium, tighter: at most ${mediumWords} words; keep the sentences with figures and the risks, drop the rest.`
+      : '';
+  return `You write stock briefs for financial advisors. Prompt version ${PROMPT_VERSION}.
 
 Rules:
 1. Use only the material in <facts>, <conflicts>, <excerpts> and <gaps>. Never add a figure, date or claim that is not there.
@@ -28,9 +51,18 @@ Answer with JSON only, in this shape:
 {"hook": Body, "medium": Body, "expanded": Body}
 Body = {"sections": [{"section": one of ${SUMMARY_SECTIONS.map((s) => `"${s}"`).join(', ')}, "sentences": [{"text": string, "citations": [docId, ...]}]}]}
 - hook: one sentence of about 25 words.
-- medium: about 150 words across the sections.
+- medium: about ${mediumWords} words across the sections.${tighter}
 - expanded: about 500 words, all six sections where material exists.
 If <findings> is present, your previous draft failed fact-checking: fix every finding and change nothing else.`;
+}
+
+export const WRITER_SYSTEM_PROMPT = writerSystemPrompt('v1');
+
+/** The hard limit on the medium brief a writer prompt sets, if any ("about N words" is a target, not a limit). */
+export function mediumWordLimit(system: string): number | undefined {
+  const match = /- medium, tighter: at most (\d+) words/.exec(system);
+  return match ? Number(match[1]) : undefined;
+}
 
 function block(tag: string, value: unknown): string {
   return `<${tag}>\n${JSON.stringify(value)}\n</${tag}>`;
