@@ -34,9 +34,13 @@ export async function createExperiments(
   if (settings.FA_EXPERIMENTS === 'off') return undefined;
   const file = loadExperiments(settings.FA_AB_TESTS_CONFIG);
   const repository = new DynamoExperimentRepository(doc, names.experiments);
-  const states = new Map(
-    await Promise.all(file.experiments.map(async (e) => [e.key, (await repository.getState(e.key))?.status] as const)),
-  );
+  // A table that cannot be read leaves each test at the status its definition gives: the process still starts.
+  const stateOf = (key: string) =>
+    repository.getState(key).catch((error: unknown) => {
+      logger.warn('experiment state unavailable; using the status in the definitions', { experiment: key, error: describeError(error) });
+      return undefined;
+    });
+  const states = new Map(await Promise.all(file.experiments.map(async (e) => [e.key, (await stateOf(e.key))?.status] as const)));
   // The tracker counts first exposures, and the assigner it wraps tells of them: tie the knot.
   const exposures: { to?: ExperimentTracker } = {};
   const assigner = new ExperimentAssigner(file, {

@@ -22,6 +22,8 @@ describe('the query wiring with a CSV universe', () => {
       EDGAR_USER_AGENT: 'Acme Advisors ops@acme.example',
       FA_LLM: 'local',
       FA_COST_LEDGER: 'off',
+      // This test is about the universe; experiments read their state from DynamoDB, which it does not start.
+      FA_EXPERIMENTS: 'off',
     });
     const { queryDependencies } = await import('../../lambdas/wiring/query');
     const deps = await queryDependencies();
