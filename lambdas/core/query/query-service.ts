@@ -360,13 +360,13 @@ export async function answerQuery(
             cachedAt: new Date(now).toISOString(),
             expiresAt: Math.floor(now / 1000) + deps.settings.answerCacheTtlSeconds,
           }),
+      // One observation per answer the models wrote (a cached answer was observed when it was written),
+      // written beside the turn and the cache entry rather than after them.
+      arm && !cached
+        ? deps.experiments!.record(arm, { answer_flagged_rate: telemetry.hallucinationFlagged ? 1 : 0, answer_cost_usd: cost.usd })
+        : Promise.resolve(),
     ]),
   );
-
-  // One observation per answer the models wrote (a cached answer was observed when it was written).
-  if (arm && !cached) {
-    await timed(deps.experiments!.record(arm, { answer_flagged_rate: telemetry.hallucinationFlagged ? 1 : 0, answer_cost_usd: cost.usd }));
-  }
 
   const totalMs = deps.now() - started;
   telemetry.costUsd = cost.usd;
