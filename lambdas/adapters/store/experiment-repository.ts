@@ -9,7 +9,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExposureRecord, ExposureStore } from '../../core/experiments/assignment';
 import type { Experiment, Surface } from '../../core/experiments/definitions';
-import { ratioIncrement } from '../../core/experiments/stats';
+import { unitRatioStats } from '../../core/experiments/stats';
 import type { ArmObservation, ExperimentCounts, SufficientStats, UnitRatioStats } from '../../core/experiments/stats';
 
 const experimentKey = (experiment: string, bucketVersion: number) => `EXP#${experiment}#BV#${bucketVersion}`;
@@ -78,41 +78,15 @@ export class DynamoExperimentRepository implements ExposureStore {
   }
 
   /**
-   * Add one unit's observations to the arm's counters: a single UpdateItem ADD on the arm's item,
-   * three counters per metric (`<metric>.n`, `.sum`, `.sumSq`). With a unit id, the unit's own totals
-   * are first added to its item (`VAL#<arm>#<unit>`, returning the totals before, atomically), and the
-   * arm also gets the per-unit aggregation's increments (`.units`, `.ux`, `.un`, `.uxx`, `.unn`, `.uxn`),
-   * exact under concurrency because each unit's update returns the totals it added to.
+   * Add one observation to the counters: a single UpdateItem ADD, three counters per metric
+   * (`<metric>.n`, `.sum`, `.sumSq`). With a unit id they are the unit's own (`VAL#<arm>#<unit>`),
+   * so concurrent answers for different FAs never contend for one item and each costs one round
+   * trip; `counts` sums the units into the arm's statistics and the per-unit aggregation. Without
+   * one, they go on the arm's item (`METRICS#<arm>`).
    */
   async addObservations(observation: ArmObservation): Promise<void> {
     const entries = Object.entries(observation.values);
     if (entries.length === 0) return;
-    const pk = experimentKey(observation.experiment, observation.bucketVersion);
-    let before: Record<string, { x: number; n: number }> | undefined;
-    if (observation.unitId !== undefined) {
-      const unitNames: Record<string, string> = {};
-      const unitValues: Record<string, number> = { ':one': 1 };
-      const unitAdds = entries.flatMap(([metric, value], i) => {
-        unitNames[`#x${i}`] = `${metric}.x`;
-        unitNames[`#n${i}`] = `${metric}.n`;
-        unitValues[`:x${i}`] = value;
-        return [`#x${i} :x${i}`, `#n${i} :one`];
-      });
-      const result = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk, sk: `VAL#${observation.arm}#${observation.unitId}` },
-          UpdateExpression: `ADD ${unitAdds.join(', ')}`,
-          ExpressionAttributeNames: unitNames,
-          ExpressionAttributeValues: unitValues,
-          ReturnValues: 'UPDATED_OLD',
-        }),
-      );
-      const old = result.Attributes ?? {};
-      before = Object.fromEntries(
-        entries.map(([metric]) => [metric, { x: Number(old[`${metric}.x`] ?? 0), n: Number(old[`${metric}.n`] ?? 0) }]),
-      );
-    }
     const names: Record<string, string> = {};
     const values: Record<string, number | string> = { ':arm': observation.arm };
     const adds = entries.flatMap(([metric, value], i) => {
@@ -121,15 +95,13 @@ export class DynamoExperimentRepository implements ExposureStore {
         values[`:${suffix}${i}`] = amount;
         return `#${suffix}${i} :${suffix}${i}`;
       };
-      const plain = [add('n', 1), add('sum', value), add('sumSq', value * value)];
-      if (!before) return plain;
-      const r = ratioIncrement(before[metric]!, value);
-      return [...plain, add('units', r.units), add('ux', r.x), add('un', r.n), add('uxx', r.xx), add('unn', r.nn), add('uxn', r.xn)];
+      return [add('n', 1), add('sum', value), add('sumSq', value * value)];
     });
+    const sk = observation.unitId !== undefined ? `VAL#${observation.arm}#${observation.unitId}` : `METRICS#${observation.arm}`;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk, sk: `METRICS#${observation.arm}` },
+        Key: { pk: experimentKey(observation.experiment, observation.bucketVersion), sk },
         UpdateExpression: `ADD ${adds.join(', ')} SET arm = :arm`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -145,8 +117,8 @@ export class DynamoExperimentRepository implements ExposureStore {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk < :unit',
-          ExpressionAttributeValues: { ':pk': experimentKey(experiment, bucketVersion), ':unit': 'UNIT#' },
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': experimentKey(experiment, bucketVersion) },
           ExclusiveStartKey,
         }),
       );
@@ -156,26 +128,31 @@ export class DynamoExperimentRepository implements ExposureStore {
     const exposures: Record<string, number> = {};
     const metrics: Record<string, Record<string, SufficientStats>> = {};
     const perUnit: Record<string, Record<string, UnitRatioStats>> = {};
+    const unitTotals: Record<string, Record<string, Array<{ x: number; n: number }>>> = {};
     for (const item of items) {
       const sk = String(item.sk);
       if (sk.startsWith('EXPOSURES#')) {
         const arm = String(item.arm);
         exposures[arm] = (exposures[arm] ?? 0) + Number(item.exposures ?? 0);
-      } else if (sk.startsWith('METRICS#')) {
+      } else if (sk.startsWith('METRICS#') || sk.startsWith('VAL#')) {
         const arm = String(item.arm);
+        const unit = sk.startsWith('VAL#');
         for (const [attribute, value] of Object.entries(item)) {
-          const match = /^(.+)\.(n|sum|sumSq|units|ux|un|uxx|unn|uxn)$/.exec(attribute);
+          const match = /^(.+)\.(n|sum|sumSq)$/.exec(attribute);
           if (!match) continue;
-          const [, metric, field] = match as unknown as [string, string, string];
-          if (field === 'n' || field === 'sum' || field === 'sumSq') {
-            ((metrics[metric] ??= {})[arm] ??= { n: 0, sum: 0, sumSq: 0 })[field] = Number(value);
-          } else {
-            const key = ({ units: 'units', ux: 'x', un: 'n', uxx: 'xx', unn: 'nn', uxn: 'xn' } as const)[field as 'units'];
-            ((perUnit[metric] ??= {})[arm] ??= { units: 0, x: 0, n: 0, xx: 0, nn: 0, xn: 0 })[key] = Number(value);
-          }
+          const [, metric, field] = match as unknown as [string, string, 'n' | 'sum' | 'sumSq'];
+          ((metrics[metric] ??= {})[arm] ??= { n: 0, sum: 0, sumSq: 0 })[field] += Number(value);
         }
+        // A unit's totals are one draw of the per-unit aggregation (summed by unitRatioStats below).
+        if (unit)
+          for (const [attribute, value] of Object.entries(item)) {
+            const match = /^(.+)\.n$/.exec(attribute);
+            if (match) ((unitTotals[match[1]!] ??= {})[arm] ??= []).push({ x: Number(item[`${match[1]!}.sum`] ?? 0), n: Number(value) });
+          }
       }
     }
+    for (const [metric, byArm] of Object.entries(unitTotals))
+      for (const [arm, units] of Object.entries(byArm)) (perUnit[metric] ??= {})[arm] = unitRatioStats(units);
     return { exposures, metrics, ...(Object.keys(perUnit).length > 0 ? { perUnit } : {}) };
   }
 

@@ -47,16 +47,19 @@ export interface UnitRatioStats {
   xn: number;
 }
 
-/** What a unit's next observation adds to its arm's ratio statistics, given the unit's totals so far. */
-export function ratioIncrement(before: { x: number; n: number }, value: number): UnitRatioStats {
-  return {
-    units: before.n === 0 ? 1 : 0,
-    x: value,
-    n: 1,
-    xx: 2 * before.x * value + value * value,
-    nn: 2 * before.n + 1,
-    xn: before.x + before.n * value + value,
-  };
+/** The per-unit aggregation over units' totals (Σx and Σn of each unit): one draw per unit. */
+export function unitRatioStats(units: Iterable<{ x: number; n: number }>): UnitRatioStats {
+  const s: UnitRatioStats = { units: 0, x: 0, n: 0, xx: 0, nn: 0, xn: 0 };
+  for (const { x, n } of units) {
+    if (n === 0) continue;
+    s.units += 1;
+    s.x += x;
+    s.n += n;
+    s.xx += x * x;
+    s.nn += n * n;
+    s.xn += x * n;
+  }
+  return s;
 }
 
 /**

@@ -18,10 +18,9 @@ import {
   sequentialPower,
   meanEstimate,
   ratioEstimate,
-  ratioIncrement,
   ratioMean,
+  unitRatioStats,
 } from '../../../lambdas/core/experiments/stats';
-import type { UnitRatioStats } from '../../../lambdas/core/experiments/stats';
 import { rejectionRate, seededRandom, simulateStatistics } from '../../../lambdas/core/experiments/simulation';
 
 const statsOf = (values: number[]) => ({
@@ -187,63 +186,34 @@ describe('power and sample size', () => {
 });
 
 describe('per-unit aggregation (ratio metrics)', () => {
-  const add = (a: UnitRatioStats, b: UnitRatioStats): UnitRatioStats => ({
-    units: a.units + b.units,
-    x: a.x + b.x,
-    n: a.n + b.n,
-    xx: a.xx + b.xx,
-    nn: a.nn + b.nn,
-    xn: a.xn + b.xn,
-  });
-  const EMPTY = { units: 0, x: 0, n: 0, xx: 0, nn: 0, xn: 0 };
-
-  it('increments, applied observation by observation, give the sums over units exactly', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 60 }),
-        (obs) => {
-          const totals = new Map<number, { x: number; n: number }>();
-          let arm = EMPTY;
-          for (const [unit, value] of obs) {
-            const before = totals.get(unit) ?? { x: 0, n: 0 };
-            arm = add(arm, ratioIncrement(before, value));
-            totals.set(unit, { x: before.x + value, n: before.n + 1 });
-          }
-          const units = [...totals.values()];
-          expect(arm).toEqual({
-            units: units.length,
-            x: units.reduce((s, u) => s + u.x, 0),
-            n: units.reduce((s, u) => s + u.n, 0),
-            xx: units.reduce((s, u) => s + u.x * u.x, 0),
-            nn: units.reduce((s, u) => s + u.n * u.n, 0),
-            xn: units.reduce((s, u) => s + u.x * u.n, 0),
-          });
-        },
-      ),
-    );
-  });
-
   it('with one observation per unit, the ratio is the plain mean and its variance the plain one', () => {
     const values = [0, 1, 1, 0, 1, 1, 1, 0, 1, 1];
-    let arm = EMPTY;
-    for (const v of values) arm = add(arm, ratioIncrement({ x: 0, n: 0 }, v));
     const plain = meanEstimate({ n: values.length, sum: 7, sumSq: 7 });
-    const ratio = ratioEstimate(arm);
+    const ratio = ratioEstimate(unitRatioStats(values.map((x) => ({ x, n: 1 }))));
     expect(ratio.mean).toBeCloseTo(plain.mean, 12);
     expect(ratio.varianceOfMean).toBeCloseTo(plain.varianceOfMean, 12);
   });
 
   it('a unit observed many times counts as one draw: its repeats do not shrink the variance', () => {
     // Two units, one always 1, one always 0: 100 observations each are still two draws.
-    let arm = EMPTY;
-    for (let i = 0; i < 100; i += 1) {
-      arm = add(arm, ratioIncrement({ x: i, n: i }, 1));
-      arm = add(arm, ratioIncrement({ x: 0, n: i }, 0));
-    }
     const naive = meanEstimate({ n: 200, sum: 100, sumSq: 100 });
-    const { mean, varianceOfMean, units } = ratioMean(arm);
+    const { mean, varianceOfMean, units } = ratioMean(
+      unitRatioStats([
+        { x: 100, n: 100 },
+        { x: 0, n: 100 },
+      ]),
+    );
     expect(units).toBe(2);
     expect(mean).toBe(0.5);
     expect(varianceOfMean).toBeGreaterThan(50 * naive.varianceOfMean);
+  });
+
+  it('leaves out units with no observation of the metric', () => {
+    expect(
+      unitRatioStats([
+        { x: 0, n: 0 },
+        { x: 2, n: 1 },
+      ]),
+    ).toEqual({ units: 1, x: 2, n: 1, xx: 4, nn: 1, xn: 2 });
   });
 });
