@@ -294,8 +294,6 @@ export interface GroundedVerificationResult extends VerificationResult {
   findings: GroundedFinding[];
   /** Weakly supported or unsupported statements that do not fail the draft (hedge candidates). */
   advisories: GroundedFinding[];
-  score: number;
-  decision: Decision;
   risk: TextRiskSummary;
 }
 
@@ -443,5 +441,5 @@ export function verifyDraftGrounding(
     }
   }
   const decision: Decision = !anyFlag ? (worst >= 0.25 ? 'hedge' : 'publish') : contradictedCount >= 3 ? 'facts_only' : 'regenerate';
-  return { passed: findings.length === 0, claimsChecked, findings, advisories, score: worst, decision, risk: { score: worst, decision } };
+  return { passed: findings.length === 0, claimsChecked, findings, advisories, risk: { score: worst, decision } };
 }

@@ -291,7 +291,7 @@ describe('verifyDraftGrounding', () => {
     const r = verifyDraftGrounding(draft('Revenue was $1.23 billion in fiscal 2024, up 12.0%.'), snapshot);
     expect(r.passed).toBe(true);
     expect(r.claimsChecked).toBe(2);
-    expect(r.decision).toBe('publish');
+    expect(r.risk.decision).toBe('publish');
   });
 
   it('fails a wrong line item and a missing citation with legacy finding kinds', () => {
