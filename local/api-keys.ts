@@ -13,14 +13,19 @@ import { describeIssue } from '../lambdas/core/validation';
 
 export const KEY_STORE_FILE = 'api-keys.json';
 
+export const ApiKeyRoleSchema = z.enum(['fa', 'operator']);
+export type ApiKeyRole = z.infer<typeof ApiKeyRoleSchema>;
+
 const RecordSchema = z.object({
   keyId: z.string().regex(/^key_[0-9a-f]{12}$/),
   faId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/),
   label: z.string().max(200),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: z.string(),
+  /** `operator` keys also reach the operator routes (in AWS: membership of the Cognito operators group). */
+  role: ApiKeyRoleSchema.default('fa'),
 });
-export type ApiKeyRecord = z.infer<typeof RecordSchema>;
+export type ApiKeyRecord = z.output<typeof RecordSchema>;
 
 const StoreSchema = z.object({ version: z.literal(1), keys: z.array(RecordSchema) });
 
@@ -61,20 +66,32 @@ function writeRecords(file: string, keys: ApiKeyRecord[]): void {
  * Create a key for `faId`, store its hash, and return the key itself — the only time it exists in
  * clear. Keys are 32 random bytes, base64url, behind a recognisable prefix.
  */
-export function createApiKey(file: string, faId: string, label: string, now: Date = new Date()): { apiKey: string; record: ApiKeyRecord } {
+export function createApiKey(
+  file: string,
+  faId: string,
+  label: string,
+  options: { now?: Date; role?: ApiKeyRole } = {},
+): { apiKey: string; record: ApiKeyRecord } {
   const apiKey = `faak_${randomBytes(32).toString('base64url')}`;
   const sha256 = hashKey(apiKey);
-  const record = RecordSchema.parse({ keyId: `key_${sha256.slice(0, 12)}`, faId, label, sha256, createdAt: now.toISOString() });
+  const createdAt = (options.now ?? new Date()).toISOString();
+  const record = RecordSchema.parse({ keyId: `key_${sha256.slice(0, 12)}`, faId, label, sha256, createdAt, role: options.role ?? 'fa' });
   writeRecords(file, [...readKeyRecords(file), record]);
   return { apiKey, record };
 }
 
 /** Add pre-hashed records (the load test's FAs) in one write. */
-export function addKeyRecords(file: string, records: ApiKeyRecord[]): void {
+export function addKeyRecords(file: string, records: z.input<typeof RecordSchema>[]): void {
   writeRecords(file, [...readKeyRecords(file), ...records.map((r) => RecordSchema.parse(r))]);
 }
 
-export type Authentication = { faId: string; keyId: string } | 'missing' | 'invalid';
+export interface KeyIdentity {
+  faId: string;
+  keyId: string;
+  role: ApiKeyRole;
+}
+
+export type Authentication = KeyIdentity | 'missing' | 'invalid';
 
 /** Verifies presented keys against the store's hashes. */
 export class KeyStore {
@@ -115,6 +132,6 @@ export class KeyStore {
     }
     // The map lookup already matched; compare again in constant time so no timing reveals how close a guess came.
     if (!record || !timingSafeEqual(Buffer.from(record.sha256, 'hex'), Buffer.from(hash, 'hex'))) return 'invalid';
-    return { faId: record.faId, keyId: record.keyId };
+    return { faId: record.faId, keyId: record.keyId, role: record.role };
   }
 }

@@ -10,8 +10,15 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { OPERATOR_GROUP } from '../lambdas/core/contracts/api';
 
-export type LocalAuthentication = { faId: string; keyId: string } | 'missing' | 'invalid';
+export interface LocalIdentity {
+  faId: string;
+  keyId: string;
+  role: 'fa' | 'operator';
+}
+
+export type LocalAuthentication = LocalIdentity | 'missing' | 'invalid';
 
 export interface HttpApiOptions {
   /** 0 picks a free port. */
@@ -59,7 +66,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | '
 export function proxyEventOf(
   req: IncomingMessage,
   body: string,
-  identity: { faId: string; keyId: string } | undefined,
+  identity: LocalIdentity | undefined,
   requestId: string,
   stage: string,
 ): Record<string, unknown> {
@@ -104,7 +111,10 @@ export function proxyEventOf(
         userAgent: req.headers['user-agent'] ?? null,
         apiKeyId: identity?.keyId ?? null,
       },
-      ...(identity ? { authorizer: { claims: { sub: identity.faId } } } : {}),
+      // Shaped as a Cognito user pool authorizer's claims: operators are members of the operators group.
+      ...(identity
+        ? { authorizer: { claims: { sub: identity.faId, ...(identity.role === 'operator' ? { 'cognito:groups': OPERATOR_GROUP } : {}) } } }
+        : {}),
     },
   };
 }
@@ -117,7 +127,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       const requestId = randomUUID();
       try {
         const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/(.)\/+$/, '$1');
-        let identity: { faId: string; keyId: string } | undefined;
+        let identity: LocalIdentity | undefined;
         if (!options.publicPaths.includes(path)) {
           const header = req.headers['x-api-key'];
           const auth = options.authenticate(Array.isArray(header) ? header[0] : header);

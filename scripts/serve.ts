@@ -1,7 +1,7 @@
 /**
  * `npm run serve -- [--port P] [--json]`: the FA query API on 127.0.0.1, on the embedded runtime
  * (dynalite shared with a running batch through the data dir). Also:
- *   --new-key FA_ID [--label TEXT]   create an API key for an FA (printed once, stored as a hash) and exit
+ *   --new-key FA_ID [--label TEXT] [--role fa|operator]   create an API key (printed once, stored as a hash) and exit
  *   --write-openapi FILE             write the OpenAPI document generated from the zod schemas and exit
  *   --sources … --universe FILE        resolve tickers from the same universe as the batch (see npm run batch)
  * On first start, with no key in the store, it creates a demo key and prints it with a curl example.
@@ -16,7 +16,7 @@ import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
 import { runWorker, serveHere, startWorkers } from '../local/query-server';
-import { createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
+import { ApiKeyRoleSchema, createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
 import { cli, printJson, runCli, runMain } from './lib/cli';
 import { applySourceOptions, SourceOptionsShape, withSourceOptions } from './lib/source-options';
 
@@ -31,6 +31,7 @@ const OptionsSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be an FA id such as fa-jane.doe')
       .optional(),
     label: z.string().max(200).default(''),
+    role: ApiKeyRoleSchema.default('fa'),
     writeOpenapi: z.string().min(1).optional(),
     workers: z.coerce.number().int().min(1).max(64).default(1),
     ...SourceOptionsShape,
@@ -43,6 +44,7 @@ const program = withSourceOptions(
     .option('--json', 'when ready, print {url, port, pid} as one JSON line on stdout')
     .option('--new-key <faId>', 'create an API key for this FA, print it once, and exit')
     .option('--label <text>', 'a note stored with a new key')
+    .option('--role <role>', "a new key's role: fa (default) or operator (also reads the operator routes)")
     .option('--write-openapi <file>', 'write the OpenAPI document to this file and exit')
     .option('--workers <n>', 'serve from N processes sharing the port (default 1)'),
 );
@@ -96,11 +98,11 @@ else
     const runtime = await startLocalRuntime('query');
     const keyFile = keyStorePath(runtime.dataDir);
     if (options.newKey) {
-      const { apiKey, record } = createApiKey(keyFile, options.newKey, options.label);
+      const { apiKey, record } = createApiKey(keyFile, options.newKey, options.label, { role: options.role });
       process.stderr.write(
-        `created API key ${record.keyId} for FA ${record.faId} (stored as a sha256 hash in ${keyFile}; shown only now):\n${apiKey}\n`,
+        `created ${record.role} API key ${record.keyId} for ${record.faId} (stored as a sha256 hash in ${keyFile}; shown only now):\n${apiKey}\n`,
       );
-      if (options.json) printJson({ faId: record.faId, keyId: record.keyId, apiKey });
+      if (options.json) printJson({ faId: record.faId, keyId: record.keyId, role: record.role, apiKey });
       await runtime.close();
       return;
     }

@@ -23,6 +23,7 @@ import {
   API_VERSION,
   MAX_BODY_BYTES,
   openApiDocument,
+  OPERATOR_GROUP,
   QueryRequestSchema,
   SessionIdSchema,
   SummaryQuerySchema,
@@ -55,7 +56,7 @@ const ProxyEventSchema = z.object({
       requestId: z.string().optional(),
       authorizer: z
         .object({
-          claims: z.object({ sub: z.unknown().optional() }).loose().nullable().optional(),
+          claims: z.object({ sub: z.unknown().optional(), 'cognito:groups': z.unknown().optional() }).loose().nullable().optional(),
           faId: z.unknown().optional(),
           principalId: z.unknown().optional(),
         })
@@ -100,13 +101,33 @@ function error(
   return { status, body: { error: { code, message: message.split('\n')[0]!.slice(0, 500), ...details } }, headers };
 }
 
+interface Caller {
+  faId: string;
+  /** A member of the Cognito operators group (locally: an operator key), who may read the operator routes. */
+  operator: boolean;
+}
+
+/**
+ * Cognito's groups claim as API Gateway hands it over: a REST authorizer passes `"a,b"`, an HTTP API
+ * JWT authorizer `"[a b]"`, a direct invocation may pass an array.
+ */
+function groupsOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((g): g is string => typeof g === 'string');
+  if (typeof claim !== 'string') return [];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[,\s]+/)
+    .filter(Boolean);
+}
+
 /** The FA behind the request, from the authorizer context only. */
-function identityOf(event: ProxyEvent): { faId: string } | { status: 401 | 403 } {
+function identityOf(event: ProxyEvent): Caller | { status: 401 | 403 } {
   const authorizer = event.requestContext?.authorizer;
   const candidate = authorizer?.claims?.sub ?? authorizer?.faId ?? authorizer?.principalId;
   if (candidate === undefined || candidate === null || candidate === '') return { status: 401 };
   const parsed = FaIdSchema.safeParse(candidate);
-  return parsed.success ? { faId: parsed.data } : { status: 403 };
+  if (!parsed.success) return { status: 403 };
+  return { faId: parsed.data, operator: groupsOf(authorizer?.claims?.['cognito:groups']).includes(OPERATOR_GROUP) };
 }
 
 /** A 400 naming the first invalid field. */

@@ -96,6 +96,15 @@ describe('the local HTTP API', () => {
     expect(events.length).toBe(count);
   });
 
+  it("passes an operator key's role on as membership of the Cognito operators group, and an FA key's as none", async () => {
+    const { apiKey } = createApiKey(keyFile, 'ops-olga', 'operator', { role: 'operator' });
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the store re-reads at most once a second
+    await fetch(`${api.url}/v1/query`, { method: 'POST', headers: { 'x-api-key': apiKey }, body: '{}' });
+    expect(events.at(-1).requestContext.authorizer.claims).toEqual({ sub: 'ops-olga', 'cognito:groups': 'operators' });
+    await fetch(`${api.url}/v1/query`, { method: 'POST', headers: { 'x-api-key': aliceKey }, body: '{}' });
+    expect(events.at(-1).requestContext.authorizer.claims).toEqual({ sub: 'fa-alice' });
+  });
+
   it('picks up a key created while the server runs', async () => {
     const { apiKey } = createApiKey(keyFile, 'fa-bob', 'later');
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the store re-reads at most once a second
@@ -127,7 +136,8 @@ describe('the local API key store', () => {
     addKeyRecords(file, [
       { keyId: 'key_0123456789ab', faId: 'fa-load-1', label: '', sha256: hashKey('k1'), createdAt: new Date().toISOString() },
     ]);
-    expect(new KeyStore(file).authenticate('k1')).toMatchObject({ faId: 'fa-load-1' });
+    // A record written before keys had roles is an FA's key.
+    expect(new KeyStore(file).authenticate('k1')).toEqual({ faId: 'fa-load-1', keyId: 'key_0123456789ab', role: 'fa' });
     expect(() => addKeyRecords(file, [{ keyId: 'nope', faId: 'x', label: '', sha256: 'y', createdAt: '' }])).toThrow();
     expect(readKeyRecords(join(dir, 'absent.json'))).toEqual([]);
   });

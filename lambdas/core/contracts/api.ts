@@ -237,6 +237,13 @@ function withoutIds(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The Cognito group whose members may call the operator routes. An operator-only route says so in the
+ * OpenAPI document with `x-fa-roles: ["operator"]`, so tests can derive who may call what.
+ */
+export const OPERATOR_GROUP = 'operators';
+export const ROLES_EXTENSION = 'x-fa-roles';
+
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const errors = (statuses: Record<string, string>) =>
