@@ -3,8 +3,8 @@
  * config/ab_tests.yaml (docs/EXPERIMENTS.md). `list` shows them; `start`/`stop` set a test's run-time
  * status in DynamoDB; `report` prints the decision from the per-arm counters and writes an HTML
  * report with interval plots; `aa` runs seeded A/A, planted-lift and planted-SRM simulations of the
- * statistics; `simulate` is the paired pre-launch check (demo stocks through both arms of the writer;
- * the evaluation suite takes its place once it is on this branch).
+ * statistics; `simulate` is the paired pre-launch check: the evaluation suite run through each arm,
+ * paired item by item.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -39,12 +39,8 @@ const OptionsSchema = z
       .min(0)
       .max(2 ** 31)
       .default(13),
-    stocks: z.coerce.number().int().min(2).max(1_000).default(40),
-    asOf: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-11-24')
-      .default('2026-11-24'),
-    slipRate: z.coerce.number().min(0).max(1).default(0.03),
+    stocks: z.coerce.number().int().min(2).max(1_000).optional(),
+    reportDir: z.string().min(1).optional(),
     config: z.string().min(1).default('config/ab_tests.yaml'),
     out: z.string().min(1).optional(),
     json: z.boolean().default(false),
@@ -57,9 +53,8 @@ const program = cli('ab', 'A/B tests of prompts and models: list, start, stop, r
   .option('--runs <n>', 'aa: simulated runs per check', '1000')
   .option('--peeks <n>', 'aa: looks at the data per run', '40')
   .option('--seed <n>', 'aa: random seed', '13')
-  .option('--stocks <n>', 'simulate: demo stocks run through both arms', '40')
-  .option('--as-of <date>', 'simulate: as-of date of the demo material', '2026-11-24')
-  .option('--slip-rate <rate>', "simulate: share of the local writer's first drafts with a planted error", '0.03')
+  .option('--stocks <n>', 'simulate: only the first N regression stocks of the evaluation suite (default all)')
+  .option('--report-dir <dir>', "simulate: keep each arm's evaluation reports in DIR/<arm>/")
   .option('--config <file>', 'experiment definitions', 'config/ab_tests.yaml')
   .option('--out <file>', 'report: HTML path (default: <data dir>/reports/ab-<test>.html)');
 
@@ -125,24 +120,26 @@ runCli(program, OptionsSchema, async (options) => {
 
   if (options.action === 'simulate') {
     const experiment = pick(file.experiments, options.test);
-    const started = Date.now();
+    // The children read the same definitions this process was given.
+    process.env.FA_AB_TESTS_CONFIG = options.config;
     const check = await simulateArms(experiment, {
-      stocks: options.stocks,
-      asOf: options.asOf,
-      slipRate: options.slipRate,
-      onProgress: (done, total) => {
-        if (done % 10 === 0 || done === total) process.stderr.write(`simulate: ${done}/${total} stocks through both arms\n`);
-      },
+      ...(options.stocks ? { limit: options.stocks } : {}),
+      ...(options.reportDir ? { reportDir: resolve(options.reportDir) } : {}),
+      progress: (line) => process.stderr.write(`${line}\n`),
     });
+    const fmt = (v: number) => v.toPrecision(3);
     process.stderr.write(
       [
-        `${experiment.key}: ${check.treatment} against ${check.control}, paired over ${check.units} demo stocks (as of ${options.asOf}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `${experiment.key}: ${check.treatment} against ${check.control}, the evaluation suite through each arm, paired item by item`,
+        ...check.evaluations.map(
+          (e) =>
+            `  arm ${e.arm}: evaluation gates ${e.gatesPassed ? 'passed' : 'FAILED'} in ${e.seconds} s${options.reportDir ? ` (${e.reportDir})` : ''}`,
+        ),
         ...check.metrics.map(
           (m) =>
-            `  ${m.metric}: ${m.control.toPrecision(3)} → ${m.treatment.toPrecision(3)}, difference ${m.difference.toPrecision(3)} [${m.interval[0].toPrecision(3)}, ${m.interval[1].toPrecision(3)}], p ${m.p.toPrecision(2)}`,
+            `  ${m.metric} (n=${m.n}): ${fmt(m.control)} → ${fmt(m.treatment)}, difference ${fmt(m.difference)} [${fmt(m.interval[0])}, ${fmt(m.interval[1])}], p ${m.p.toPrecision(2)}`,
         ),
         `  ${check.passed ? 'PASSED' : 'BLOCKED'}: ${check.reason}`,
-        '  (the paired run of the evaluation suite, npm run eval, replaces this once that suite is on this branch)',
       ].join('\n') + '\n',
     );
     if (!check.passed) process.exitCode = 1;

@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- [--suite regression|adversarial|query|all] [--llm local|sim|bedrock] [--record|--replay]
- * [--limit N] [--report-dir DIR] [--baseline FILE|none] [--thresholds FILE] [--accept] [--json]`: the evaluation suite
+ * [--limit N] [--arm EXPERIMENT=ARM] [--report-dir DIR] [--baseline FILE|none] [--thresholds FILE] [--accept] [--json]`: the evaluation suite
  * that gates CI and deploys (evals/README.md). Progress on stderr; with --json the last stdout line
  * is {pass, suites: {NAME: {n, metrics: {METRIC: {value, low, high, threshold, pass}}}}, datasets}.
  * Exit 0: every gate passed; 100: a quality gate failed; 1: the evaluation could not run; 2: usage.
@@ -24,10 +24,15 @@ const OptionsSchema = z
     baseline: z.string().min(1).optional(),
     thresholds: z.string().min(1).default('evals/thresholds.json'),
     accept: z.boolean().default(false),
+    arm: z
+      .string()
+      .regex(/^[\w-]+=[\w-]+(?:,[\w-]+=[\w-]+)*$/, 'must be experiment=arm, e.g. medium_writer=v2')
+      .optional(),
     json: z.boolean().default(false),
   })
   .strict()
   .refine((o) => !(o.record && o.replay), { message: 'give --record or --replay, not both', path: ['record'] })
+  .refine((o) => !(o.accept && o.arm), { message: 'a baseline is accepted only from a run without --arm', path: ['accept'] })
   .refine((o) => !o.accept || o.limit === undefined, {
     message: 'a baseline is accepted only from a full run (no --limit)',
     path: ['accept'],
@@ -46,7 +51,11 @@ const program = cli(
   .option('--report-dir <dir>', 'where report.json, junit.xml, report.md and report.html go (default evals/reports)')
   .option('--baseline <file>', 'the accepted baseline to compare with, or none (default evals/baselines/<llm>.json)')
   .option('--thresholds <file>', 'the limits every metric is judged against (default evals/thresholds.json)')
-  .option('--accept', 'write this run as the new baseline (only when it passes)');
+  .option('--accept', 'write this run as the new baseline (only when it passes)')
+  .option(
+    '--arm <experiment=arm>',
+    'write and answer every unit through this arm of an A/B test (npm run ab -- simulate pairs two such runs)',
+  );
 
 runCli(program, OptionsSchema, async (options) => {
   const baselineFile = options.baseline === 'none' ? undefined : (options.baseline ?? `evals/baselines/${options.llm}.json`);
@@ -59,6 +68,7 @@ runCli(program, OptionsSchema, async (options) => {
     llm: options.llm,
     thresholdsFile: options.thresholds,
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.arm ? { arms: options.arm } : {}),
     ...(baselineFile && existsSync(baselineFile) ? { baselineFile } : {}),
     progress: (line) => process.stderr.write(`${line}\n`),
   });

@@ -32,6 +32,8 @@ export interface EvalOptions {
   /** The accepted baseline; none: no paired comparison. */
   baselineFile?: string;
   concurrency?: number;
+  /** `experiment=arm[,…]`: every unit written and answered through that arm (FA_EXPERIMENT_FORCE). */
+  arms?: string;
   progress: Progress;
 }
 
@@ -40,6 +42,8 @@ export interface SuiteReport {
   metrics: Record<string, MetricVerdict>;
   failing: ItemResult[];
   notes: SuiteRun['notes'];
+  /** Every item's verdict and what it contributes to the experiment metrics: `npm run ab -- simulate` pairs arms on these. */
+  items: Record<string, { pass: boolean; observations?: Record<string, number>; arm?: string }>;
 }
 
 export interface EvalReport {
@@ -47,6 +51,8 @@ export interface EvalReport {
   suites: Partial<Record<SuiteName, SuiteReport>>;
   datasets: Record<string, string>;
   llm: EvalLlm;
+  /** The forced arms, when the suite ran through one arm of an experiment. */
+  arms?: string;
   startedAt: string;
   seconds: number;
   baseline?: { file: string; comparable: boolean };
@@ -91,7 +97,12 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
 
   if (options.suites.includes('regression') || options.suites.includes('query')) {
     const dataDir = mkdtempSync(join(tmpdir(), 'fa-eval-'));
-    Object.assign(process.env, { FA_DATA_DIR: dataDir, FA_LLM: options.llm, FA_SIM_LATENCY: process.env.FA_SIM_LATENCY || 'none' });
+    Object.assign(process.env, {
+      FA_DATA_DIR: dataDir,
+      FA_LLM: options.llm,
+      FA_SIM_LATENCY: process.env.FA_SIM_LATENCY || 'none',
+      ...(options.arms ? { FA_EXPERIMENT_FORCE: options.arms } : {}),
+    });
     const { startLocalRuntime } = await import('../../local/runtime');
     // This runtime owns dynalite for the whole evaluation; the batch's runtime joins it.
     const runtime = await startLocalRuntime('query');
@@ -161,7 +172,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     // A sliced run is not the baseline's population: compare only full runs.
     const paired = comparable && options.limit === undefined ? baseline!.suites[name] : undefined;
     const metrics = judgeSuite(name, run.estimates, thresholds, paired);
-    suites[name] = { n: run.n, metrics, failing: run.items.filter((i) => !i.pass), notes: run.notes };
+    const items = Object.fromEntries(
+      run.items.map((i) => [i.id, { pass: i.pass, ...(i.observations ? { observations: i.observations } : {}) }]),
+    );
+    suites[name] = { n: run.n, metrics, failing: run.items.filter((i) => !i.pass), notes: run.notes, items };
   }
   const pass = Object.values(suites).every((s) => Object.values(s.metrics).every((m) => m.pass));
   return {
@@ -169,6 +183,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     suites,
     datasets: hashes,
     llm: options.llm,
+    ...(options.arms ? { arms: options.arms } : {}),
     startedAt: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 100) / 10,
     ...(options.baselineFile ? { baseline: { file: options.baselineFile, comparable } } : {}),

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { TableNames } from '../core/contracts/tables';
 import type { ExperimentPort } from '../core/ports';
+import type { ExperimentFile } from '../core/experiments/definitions';
 import { ExperimentAssigner } from '../core/experiments/assignment';
 import { describeIssue } from '../core/validation';
 import { ConfigError, describeError } from '../core/errors';
@@ -20,7 +21,31 @@ const ExperimentEnvSchema = z.object({
   FA_AB_TESTS_CONFIG: z.string().min(1).default(DEFAULT_EXPERIMENTS_PATH),
   FA_EXPERIMENTS: z.enum(['on', 'off']).default('on'),
   FA_STAGE: z.string().min(1).default('local'),
+  /** `experiment=arm[,…]`: every unit gets that arm (the evaluation suite's `--arm`); nothing is counted. */
+  FA_EXPERIMENT_FORCE: z
+    .string()
+    .regex(/^[\w-]+=[\w-]+(?:,[\w-]+=[\w-]+)*$/, 'must be experiment=arm[,experiment=arm…]')
+    .optional(),
 });
+
+/** The forced arms, each checked against the definitions. */
+function forcedArms(setting: string | undefined, file: ExperimentFile): Map<string, string> {
+  const forced = new Map(
+    (setting ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+  for (const [key, arm] of forced) {
+    const experiment = file.experiments.find((e) => e.key === key);
+    if (!experiment) throw new ConfigError(`FA_EXPERIMENT_FORCE names ${key}, which is not an experiment in the definitions`);
+    if (!experiment.arms.some((a) => a.key === arm))
+      throw new ConfigError(
+        `FA_EXPERIMENT_FORCE names arm ${arm} of ${key}, which has arms ${experiment.arms.map((a) => a.key).join(', ')}`,
+      );
+  }
+  return forced;
+}
 
 /** The process's experiments, or undefined when they are off. Run-time start/stop is read once here. */
 export async function createExperiments(
@@ -31,8 +56,12 @@ export async function createExperiments(
   const parsed = ExperimentEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) throw new ConfigError(`experiment settings are invalid at ${describeIssue(parsed.error)}`);
   const settings = parsed.data;
-  if (settings.FA_EXPERIMENTS === 'off') return undefined;
+  if (settings.FA_EXPERIMENTS === 'off') {
+    if (settings.FA_EXPERIMENT_FORCE) throw new ConfigError('FA_EXPERIMENT_FORCE needs experiments on (FA_EXPERIMENTS is off)');
+    return undefined;
+  }
   const file = loadExperiments(settings.FA_AB_TESTS_CONFIG);
+  const forced = forcedArms(settings.FA_EXPERIMENT_FORCE, file);
   const repository = new DynamoExperimentRepository(doc, names.experiments);
   // A table that cannot be read leaves each test at the status its definition gives: the process still starts.
   const stateOf = (key: string) =>
@@ -48,6 +77,7 @@ export async function createExperiments(
     now: () => new Date(),
     statusOf: (key) => states.get(key),
     onExposure: (record) => exposures.to?.exposed(record),
+    forced,
   });
   const tracker = new ExperimentTracker({
     file,

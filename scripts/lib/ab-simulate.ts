@@ -1,74 +1,76 @@
 /**
- * The pre-launch check of `npm run ab -- simulate`, until the evaluation suite (`npm run eval`) can
- * be run through both arms: the demo universe's first stocks through the real pipeline core
- * (gather → normalise → write → verify, with the local grounded writer and the model router), once
- * per arm on the same material, nothing stored. Each stock gives one pair per metric.
+ * The pre-launch check of `npm run ab -- simulate`: the evaluation suite (`npm run eval`) run once
+ * per arm, each in a process of its own with that arm forced on every unit (`--arm`, so no unit is
+ * assigned or counted), on the same pinned datasets. Items evaluated in both runs are paired per
+ * experiment metric and per suite verdict, and the treatment is judged against the guardrails.
  */
-import { createDemoSources } from '../../lambdas/adapters/sources/demo/index';
-import { extractMetrics } from '../../lambdas/adapters/sources/edgar/companyfacts';
-import { LocalGroundedLlm } from '../../lambdas/adapters/llm/local-grounded-llm';
-import { loadModelConfig } from '../../lambdas/adapters/llm/model-config';
-import { loadPriceTable } from '../../lambdas/adapters/price-table-file';
-import { buildFactSnapshot, sourceHashOf } from '../../lambdas/core/facts/normalise';
-import { gatherSources } from '../../lambdas/core/pipeline/process-stock';
-import { writeAndVerify } from '../../lambdas/core/pipeline/write-and-verify';
-import { ModelRouter } from '../../lambdas/core/routing/model-router';
-import { briefInputFrom } from '../../lambdas/core/summary/brief-input';
-import { bodyWords } from '../../lambdas/core/summary/length';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Experiment } from '../../lambdas/core/experiments/definitions';
-import { prelaunchCheck } from '../../lambdas/core/experiments/paired';
-import type { PrelaunchCheck } from '../../lambdas/core/experiments/paired';
-import type { IsoDate } from '../../lambdas/core/model';
+import { pairEvaluationItems, prelaunchCheck } from '../../lambdas/core/experiments/paired';
+import type { EvaluatedItems, PrelaunchCheck } from '../../lambdas/core/experiments/paired';
+import type { EvalReport } from '../../evals/lib/run-eval';
 
 export interface SimulateOptions {
-  stocks: number;
-  asOf: IsoDate;
-  slipRate: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Only the first N regression stocks (and the questions about them), as `npm run eval -- --limit`. */
+  limit?: number;
+  /** Where each arm's reports go: `<dir>/<arm>/report.{json,html,md}`; a temporary folder when absent. */
+  reportDir?: string;
+  progress: (line: string) => void;
 }
 
-export async function simulateArms(experiment: Experiment, options: SimulateOptions): Promise<PrelaunchCheck> {
+export interface ArmEvaluation {
+  arm: string;
+  /** Whether this arm's run passed every gate of the evaluation suite (its thresholds, no baseline). */
+  gatesPassed: boolean;
+  seconds: number;
+  reportDir: string;
+}
+
+export type SimulationResult = PrelaunchCheck & { evaluations: ArmEvaluation[] };
+
+/** One evaluation through one arm; exit 100 (a failed gate) is a result, anything else but 0 an error. */
+async function evaluateArm(experiment: Experiment, arm: string, reportDir: string, options: SimulateOptions): Promise<EvalReport> {
+  const args = ['--import', 'tsx', 'scripts/eval.ts', '--suite', 'all', '--arm', `${experiment.key}=${arm}`];
+  args.push('--baseline', 'none', '--report-dir', reportDir, ...(options.limit ? ['--limit', String(options.limit)] : []));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+  const tail: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    tail.push(line);
+    if (tail.length > 5) tail.shift();
+    options.progress(`[${arm}] ${line}`);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0 && code !== 100) throw new Error(`the evaluation through arm ${arm} could not run (exit ${code}): ${tail.at(-1) ?? ''}`);
+  return JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as EvalReport;
+}
+
+const itemsOf = (report: EvalReport): Record<string, EvaluatedItems> =>
+  Object.fromEntries(Object.entries(report.suites).map(([suite, s]) => [suite, s.items]));
+
+export async function simulateArms(experiment: Experiment, options: SimulateOptions): Promise<SimulationResult> {
   const [control, treatment] = experiment.arms;
   if (!control || !treatment) throw new Error(`${experiment.key} needs a control and a treatment arm`);
-  const sources = createDemoSources({});
-  const router = new ModelRouter(loadModelConfig('config/models.yaml'));
-  const prices = loadPriceTable('config/prices.yaml');
-  const llm = new LocalGroundedLlm({ slipRate: options.slipRate, surfaceForms: 'varied' });
-  const companies = (await sources.universe.list()).slice(0, options.stocks);
-  const values: Record<string, Array<[number, number]>> = { fact_check_pass_rate: [], facts_only_rate: [], medium_words: [], cost_usd: [] };
-  for (const [i, company] of companies.entries()) {
-    const bundle = await gatherSources(company, options.asOf, sources);
-    const metrics = bundle.companyFacts
-      ? extractMetrics(bundle.companyFacts, { asOf: options.asOf, fiscalYearEndMonth: company.fiscalYearEndMonth })
-      : [];
-    const snapshot = buildFactSnapshot(bundle, metrics, sourceHashOf(bundle));
-    const input = briefInputFrom(snapshot, bundle);
-    const [a, b] = await Promise.all(
-      [control, treatment].map(async (arm) => {
-        const chooseModel = (task: Parameters<ModelRouter['route']>[0], context?: Parameters<ModelRouter['route']>[1]) => {
-          const choice = router.route(task, context);
-          return {
-            ...choice,
-            ...(arm.params.modelId ? { modelId: arm.params.modelId } : {}),
-            ...(arm.params.maxTokens ? { maxTokens: arm.params.maxTokens } : {}),
-          };
-        };
-        const written = await writeAndVerify(snapshot, input, {
-          llm,
-          chooseModel,
-          prices,
-          ...(arm.params.promptVersion ? { writerPromptVariant: arm.params.promptVersion } : {}),
-        });
-        return {
-          fact_check_pass_rate: written.status === 'verified' ? 1 : 0,
-          facts_only_rate: written.status === 'facts_only' ? 1 : 0,
-          medium_words: bodyWords(written.summary.medium),
-          cost_usd: written.calls.reduce((s, c) => s + c.costUsd, 0),
-        };
-      }),
-    );
-    for (const key of Object.keys(values) as Array<keyof typeof a>) values[key]!.push([a![key], b![key]]);
-    options.onProgress?.(i + 1, companies.length);
+  const root = options.reportDir ?? mkdtempSync(join(tmpdir(), 'fa-ab-simulate-'));
+  try {
+    const evaluations: ArmEvaluation[] = [];
+    const reports: EvalReport[] = [];
+    // One after the other: each run is the whole suite on this machine's cores.
+    for (const arm of [control.key, treatment.key]) {
+      const reportDir = join(root, arm);
+      const report = await evaluateArm(experiment, arm, reportDir, options);
+      reports.push(report);
+      evaluations.push({ arm, gatesPassed: report.pass, seconds: report.seconds, reportDir });
+    }
+    const pairs = pairEvaluationItems(itemsOf(reports[0]!), itemsOf(reports[1]!));
+    return { ...prelaunchCheck(experiment, treatment.key, pairs), evaluations };
+  } finally {
+    if (!options.reportDir) rmSync(root, { recursive: true, force: true });
   }
-  return prelaunchCheck(experiment, treatment.key, values);
 }

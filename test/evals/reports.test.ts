@@ -19,6 +19,7 @@ const report: EvalReport = {
         'recall.wrong_scale': judgeMetric(wilson(1, 2), { min: 0.95, about: 'scale errors caught' }),
         false_positive_rate: judgeMetric(wilson(0, 1), { max: 0.05 }),
       },
+      items: {},
       failing: [
         {
           id: 'adv-wrong_scale-WJRX-0',

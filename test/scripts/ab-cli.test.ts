@@ -1,9 +1,12 @@
 /**
  * `npm run ab` as a user meets it: `aa --json` ends with the issue's JSON line from seeded runs,
- * `simulate` runs both arms paired, a bad action is a one-line usage error, and the HTML report is
+ * `simulate` runs the evaluation suite through each arm and pairs the items, a bad action is a one-line usage error, and the HTML report is
  * self-contained with an interval plot per metric.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../lambdas/core/experiments/decision';
@@ -12,11 +15,11 @@ import { renderAbReportHtml } from '../../scripts/lib/ab-report-html';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
-function ab(args: string[]) {
+function ab(args: string[], timeout = 120_000) {
   const result = spawnSync(`${repo}node_modules/.bin/tsx`, ['scripts/ab.ts', ...args], {
     cwd: repo,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true' },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
@@ -40,16 +43,42 @@ describe('npm run ab', () => {
     expect(stderr).toMatch(/A\/A false positives/);
   });
 
-  it('simulate runs demo stocks through both arms, paired, and v2 writes shorter medium briefs without failing a guardrail', () => {
-    const { status, stdout, stderr } = ab(['simulate', '--test', 'medium_writer', '--stocks', '12', '--json']);
-    expect(status, stderr).toBe(0);
-    const check = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(check).toMatchObject({ experiment: 'medium_writer', control: 'v1', treatment: 'v2', units: 12, passed: true });
-    const words = check.metrics.find((m: { metric: string }) => m.metric === 'medium_words');
-    expect(words.difference).toBeLessThan(0);
-    expect(words.interval[1]).toBeLessThan(0);
-    expect(stderr).toMatch(/PASSED: no guardrail degrades/);
-  });
+  it('simulate runs the evaluation suite through each arm, pairs the items, and v2 writes shorter medium briefs without failing a guardrail', () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'fa-ab-sim-'));
+    try {
+      const { status, stdout, stderr } = ab(
+        ['simulate', '--test', 'medium_writer', '--stocks', '12', '--report-dir', reportDir, '--json'],
+        400_000,
+      );
+      expect(status, stderr).toBe(0);
+      const check = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      expect(check).toMatchObject({ experiment: 'medium_writer', control: 'v1', treatment: 'v2', passed: true });
+      expect(check.evaluations.map((e: { arm: string }) => e.arm)).toEqual(['v1', 'v2']);
+      // Every one of the 12 stocks was written through the arm forced on it: had the hash assigned them
+      // (90/10) both runs would be mostly v1 and the difference near 0.
+      const words = check.metrics.find((m: { metric: string }) => m.metric === 'medium_words');
+      expect(words.n).toBe(12);
+      expect(words.difference).toBeLessThan(-10);
+      expect(words.interval[1]).toBeLessThan(0);
+      expect(check.metrics.map((m: { metric: string }) => m.metric)).toEqual(
+        expect.arrayContaining([
+          'fact_check_pass_rate',
+          'facts_only_rate',
+          'answer_flagged_rate',
+          'eval_pass.regression',
+          'eval_pass.query',
+        ]),
+      );
+      for (const arm of ['v1', 'v2']) {
+        const report = JSON.parse(readFileSync(join(reportDir, arm, 'report.json'), 'utf8'));
+        expect(report.arms).toBe(`medium_writer=${arm}`);
+        expect(Object.keys(report.suites.regression.items)).toHaveLength(12);
+      }
+      expect(stderr).toMatch(/PASSED: no guardrail degrades/);
+    } finally {
+      rmSync(reportDir, { recursive: true, force: true });
+    }
+  }, 420_000);
 
   it('an unknown action or experiment is a one-line usage error, exit 2', () => {
     const bad = ab(['deploy']);

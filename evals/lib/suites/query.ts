@@ -15,6 +15,7 @@ import { evaluate } from '../../../lambdas/core/contracts/golden-checks';
 import { ANSWER_DISCLAIMER, checkOutput, mergeSnapshots } from '../../../lambdas/core/guardrails/output-guardrails';
 import type { AnswerSentence } from '../../../lambdas/core/guardrails/output-guardrails';
 import type { QueryAnswer, QueryInput, QueryOutcome } from '../../../lambdas/core/query/query-service';
+import { answerObservation } from '../../../lambdas/core/experiments/observations';
 import { promise, recommendation, SENTENCE_EDITS } from '../perturb';
 import type { Random } from '../perturb';
 import { random as seeded } from '../build-datasets';
@@ -170,7 +171,20 @@ export async function runQuerySuite(rows: readonly QueryRow[], deps: QuerySuiteD
         }
       }
     }
-    items.push({ id: row.id, pass: findings.length === 0, findings });
+    items.push({
+      id: row.id,
+      pass: findings.length === 0,
+      findings,
+      ...(outcome.kind === 'answered'
+        ? {
+            observations: answerObservation({
+              hallucinationFlagged: outcome.telemetry.hallucinationFlagged,
+              costUsd: outcome.answer.cost.usd,
+            }),
+            arm: outcome.answer.promptVariant,
+          }
+        : {}),
+    });
     if ((i + 1) % 100 === 0) progress(`query: ${i + 1}/${rows.length} questions`);
   }
   const estimates: SuiteRun['estimates'] = {

@@ -6,6 +6,7 @@
 import type { StoredSummary } from '../../../lambdas/core/model';
 import type { RegressionRow } from '../../../lambdas/core/evaluation/datasets';
 import { checkBrief } from '../../../lambdas/core/evaluation/brief-checks';
+import { briefObservation } from '../../../lambdas/core/experiments/observations';
 import { meanInterval, quantileInterval, wilson } from '../../../lambdas/core/evaluation/stats';
 import type { StockMaterial } from '../build-datasets';
 import type { ItemResult, Progress, SuiteRun } from './types';
@@ -68,7 +69,13 @@ export async function runRegressionSuite(
     const findings = [...check.findings];
     if (!isVerified)
       findings.unshift({ check: 'verified_rate', detail: `published as ${stored.status}: the written draft failed verification twice` });
-    items.push({ id: row.id, pass: findings.length === 0, findings });
+    items.push({
+      id: row.id,
+      pass: findings.length === 0,
+      findings,
+      observations: briefObservation(stored),
+      arm: stored.experimentVariant,
+    });
   }
   progress(`regression: ${published}/${rows.length} briefs published, ${verified} verified`);
   const n = rows.length;

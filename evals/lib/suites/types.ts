@@ -6,6 +6,10 @@ export interface ItemResult {
   pass: boolean;
   /** The evaluators this item failed, with why (one line each). */
   findings: Array<{ check: string; detail: string }>;
+  /** What the item contributes to the experiment metrics (lambdas/core/experiments/observations.ts), for paired arms. */
+  observations?: Record<string, number>;
+  /** The A/B arm label the item was written or answered under (`medium_writer:v1`, or `control`). */
+  arm?: string;
 }
 
 export interface SuiteRun {

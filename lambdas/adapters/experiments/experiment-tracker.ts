@@ -60,7 +60,8 @@ export class ExperimentTracker implements ExperimentPort {
   }
 
   async record(choice: ArmChoice, values: Record<string, number>): Promise<void> {
-    if (!choice.experiment || !choice.arm) return;
+    // A forced arm was not randomised: counting it would bias the comparison.
+    if (!choice.experiment || !choice.arm || choice.forced) return;
     const experiment = this.options.file.experiments.find((e) => e.key === choice.experiment);
     if (!experiment) return;
     // Only the metrics this experiment defines are counted, each where it is measured.

@@ -71,6 +71,8 @@ export interface ArmChoice {
   /** The unit assigned (observations are aggregated per unit). */
   unitId?: string;
   params: ArmParams;
+  /** Set by configuration, not randomised: recorded on what it produces, never counted in the analysis. */
+  forced?: true;
 }
 
 export const NO_EXPERIMENT: ArmChoice = { label: 'control', params: {} };
@@ -82,6 +84,12 @@ export interface AssignerDeps {
   statusOf?: (experiment: string) => Experiment['status'] | undefined;
   /** Told of every first exposure (telemetry). */
   onExposure?: (record: ExposureRecord) => void;
+  /**
+   * Arms forced by configuration (experiment key → arm key), like GrowthBook's forcedVariations:
+   * every unit of a surface the experiment runs on gets that arm whatever its status, coverage or
+   * hash, and no exposure is stored. The evaluation suite runs through one arm this way.
+   */
+  forced?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -105,7 +113,28 @@ export class ExperimentAssigner {
     return this.deps.statusOf?.(experiment.key) ?? experiment.status;
   }
 
+  /** The forced arm of the first experiment on this surface that has one, if any. */
+  private forcedChoice(surface: Surface, unitId: string): ArmChoice | undefined {
+    if (!this.deps.forced?.size) return undefined;
+    for (const experiment of this.file.experiments) {
+      const arm =
+        experiment.units[surface] !== undefined ? experiment.arms.find((a) => a.key === this.deps.forced!.get(experiment.key)) : undefined;
+      if (arm)
+        return {
+          label: armLabel(experiment.key, arm.key),
+          experiment: experiment.key,
+          arm: arm.key,
+          unitId,
+          params: arm.params,
+          forced: true,
+        };
+    }
+    return undefined;
+  }
+
   async assign(surface: Surface, unitId: string): Promise<ArmChoice> {
+    const forced = this.forcedChoice(surface, unitId);
+    if (forced) return forced;
     const memoKey = `${surface}\u0000${unitId}`;
     const known = this.memo.get(memoKey);
     if (known) return known;
@@ -134,6 +163,8 @@ export class ExperimentAssigner {
    * get, so an outage moves at most the units whose weights changed since their first exposure.
    */
   hashOnly(surface: Surface, unitId: string): ArmChoice {
+    const forced = this.forcedChoice(surface, unitId);
+    if (forced) return forced;
     for (const experiment of this.experimentsOn(surface)) {
       const decision = hashAssignment(experiment, surface, unitId, this.statusOf(experiment));
       if (decision.inExperiment) {

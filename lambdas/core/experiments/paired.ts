@@ -10,6 +10,8 @@ import { phi, phiInverse } from './stats';
 
 export interface PairedMetric {
   metric: string;
+  /** Units paired. */
+  n: number;
   control: number;
   treatment: number;
   /** Mean of treatment − control over the units. */
@@ -31,6 +33,7 @@ export function pairedDifference(metric: string, pairs: ReadonlyArray<readonly [
   const z = phiInverse(1 - alpha / 2);
   return {
     metric,
+    n,
     control: mean(pairs.map(([c]) => c)),
     treatment: mean(pairs.map(([, t]) => t)),
     difference: d,
@@ -78,4 +81,34 @@ export function prelaunchCheck(
     passed: harmful.length === 0,
     reason: harmful.length > 0 ? `blocked: ${harmful.join('; ')}` : `no guardrail degrades beyond its allowance over ${units} paired units`,
   };
+}
+
+/** One evaluation run's items of one suite: each item's verdict and its experiment observations. */
+export type EvaluatedItems = Readonly<Record<string, { pass: boolean; observations?: Readonly<Record<string, number>> }>>;
+
+/**
+ * The pairs of two evaluation runs of the same items, one per arm (suite name → items): per
+ * experiment metric, the items that observed it in both runs; per suite, the items' pass verdicts as
+ * `eval_pass.<suite>`. Items only one run has are left out (they cannot be paired).
+ */
+export function pairEvaluationItems(
+  control: Readonly<Record<string, EvaluatedItems>>,
+  treatment: Readonly<Record<string, EvaluatedItems>>,
+): Record<string, Array<[number, number]>> {
+  const pairs: Record<string, Array<[number, number]>> = {};
+  const add = (metric: string, c: number, t: number) => (pairs[metric] ??= []).push([c, t]);
+  for (const [suite, items] of Object.entries(control)) {
+    const other = treatment[suite];
+    if (!other) continue;
+    for (const [id, c] of Object.entries(items)) {
+      const t = other[id];
+      if (!t) continue;
+      add(`eval_pass.${suite}`, c.pass ? 1 : 0, t.pass ? 1 : 0);
+      for (const [metric, value] of Object.entries(c.observations ?? {})) {
+        const paired = t.observations?.[metric];
+        if (paired !== undefined && Number.isFinite(value) && Number.isFinite(paired)) add(metric, value, paired);
+      }
+    }
+  }
+  return pairs;
 }

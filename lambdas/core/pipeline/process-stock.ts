@@ -29,7 +29,7 @@ import { buildFactSnapshot, sourceHashOf } from '../facts/normalise';
 import { briefInputFrom } from '../summary/brief-input';
 import { promptVersionOf } from '../summary/writer-prompt';
 import type { ArmChoice } from '../experiments/assignment';
-import { bodyWords } from '../summary/length';
+import { briefObservation } from '../experiments/observations';
 import { chunkSourcesOf, embedChangedChunks, embeddingKeyOf } from './embed-chunks';
 import type { EmbedStats } from './embed-chunks';
 import { costOfUsage } from '../cost/price-table';
@@ -245,12 +245,7 @@ async function processChangedStock(
   };
   await deps.summaries.putSummary(summary);
   if (arm) {
-    await deps.experiments?.record(arm, {
-      fact_check_pass_rate: written.status === 'verified' ? 1 : 0,
-      facts_only_rate: written.status === 'facts_only' ? 1 : 0,
-      medium_words: bodyWords(summary.summary.medium),
-      cost_usd: summary.costUsd,
-    });
+    await deps.experiments?.record(arm, briefObservation(summary));
   }
 
   const sum = (pick: (c: (typeof written.calls)[number]) => number) => written.calls.reduce((total, c) => total + pick(c), 0);

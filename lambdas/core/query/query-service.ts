@@ -28,6 +28,7 @@ import type { HistoryTurn } from './context';
 import { classifyDepth } from './intent';
 import { retrieve } from './retrieve';
 import type { TickerResolver } from './ticker-resolver';
+import { answerObservation } from '../experiments/observations';
 
 export interface QuerySettings {
   /** How long a session lives after its latest turn. */
@@ -363,7 +364,7 @@ export async function answerQuery(
       // One observation per answer the models wrote (a cached answer was observed when it was written),
       // written beside the turn and the cache entry rather than after them.
       arm && !cached
-        ? deps.experiments!.record(arm, { answer_flagged_rate: telemetry.hallucinationFlagged ? 1 : 0, answer_cost_usd: cost.usd })
+        ? deps.experiments!.record(arm, answerObservation({ hallucinationFlagged: telemetry.hallucinationFlagged, costUsd: cost.usd }))
         : Promise.resolve(),
     ]),
   );

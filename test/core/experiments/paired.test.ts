@@ -1,6 +1,6 @@
 /** The paired pre-launch check: the mean paired difference and its interval, and a guardrail that blocks. */
 import { describe, expect, it } from 'vitest';
-import { pairedDifference, prelaunchCheck } from '../../../lambdas/core/experiments/paired';
+import { pairEvaluationItems, pairedDifference, prelaunchCheck } from '../../../lambdas/core/experiments/paired';
 import { experiment } from './fixtures';
 
 describe('the paired comparison', () => {
@@ -31,5 +31,40 @@ describe('the paired comparison', () => {
       reason: expect.stringMatching(/^blocked: facts_only_rate is worse by 0\.5/),
     });
     expect(prelaunchCheck(e, 'v2', { facts_only_rate: same })).toMatchObject({ passed: true, units: 100 });
+  });
+
+  it("pairs two evaluation runs item by item: each metric both runs observed, and each suite's pass verdicts", () => {
+    const control = {
+      regression: {
+        a: { pass: true, observations: { medium_words: 150, cost_usd: 0.01 } },
+        b: { pass: false, observations: { medium_words: 140 } },
+      },
+      query: { q1: { pass: true }, q2: { pass: true, observations: { answer_flagged_rate: 0 } } },
+      adversarial: { x: { pass: true } },
+    };
+    const treatment = {
+      regression: {
+        a: { pass: true, observations: { medium_words: 110, cost_usd: 0.008 } },
+        b: { pass: true, observations: { medium_words: 105, cost_usd: 0.007 } },
+        c: { pass: true, observations: { medium_words: 99 } },
+      },
+      query: { q1: { pass: false }, q2: { pass: true, observations: { answer_flagged_rate: 1 } } },
+    };
+    expect(pairEvaluationItems(control, treatment)).toEqual({
+      'eval_pass.regression': [
+        [1, 1],
+        [0, 1],
+      ],
+      medium_words: [
+        [150, 110],
+        [140, 105],
+      ],
+      cost_usd: [[0.01, 0.008]],
+      'eval_pass.query': [
+        [1, 0],
+        [1, 1],
+      ],
+      answer_flagged_rate: [[0, 1]],
+    });
   });
 });
