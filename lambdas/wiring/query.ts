@@ -18,6 +18,7 @@ import { createModels } from './models';
 import { createSources } from './sources';
 import { createStores } from './stores';
 import { createExperiments } from './experiments';
+import { createCostDependencies } from './cost';
 
 /** What the query handler needs beyond the query core. */
 export interface QueryApiDeps extends QueryDeps {
@@ -56,6 +57,7 @@ export function queryDependencies(): Promise<QueryDependencies> {
     ]);
     const universe = await createSources(config).universe.list();
     const experiments = await createExperiments(doc, names);
+    const cost = createCostDependencies(config, doc);
     const grouping = { maxInFlight: config.FA_STORE_MAX_IN_FLIGHT, lingerMs: config.FA_STORE_GROUP_MS };
     const writer = new BatchedPutWriter(doc, grouping);
     const briefs = revalidatedBriefs(
@@ -78,6 +80,7 @@ export function queryDependencies(): Promise<QueryDependencies> {
       }),
       promptVariant: config.FA_PROMPT_VARIANT,
       ...(experiments ? { experiments } : {}),
+      ...(cost ? { cost: { ...cost, prices, now: () => new Date() } } : {}),
       now: () => Date.now(),
       newId: () => randomUUID(),
       settings: DEFAULT_QUERY_SETTINGS,

@@ -120,6 +120,11 @@ export class UnitCostTracker {
     };
   }
 
+  /** Record calls another component metered already (the query path prices its own calls as they return). */
+  addCalls(calls: readonly ModelCallRecord[]): void {
+    this.calls.push(...calls);
+  }
+
   /** Record the unit's embedding calls. */
   addEmbedding(modelId: string, inputTokens: number, texts: number, estimated: boolean): void {
     const usage = { inputTokens, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };

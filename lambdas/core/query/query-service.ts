@@ -29,6 +29,9 @@ import { classifyDepth } from './intent';
 import { retrieve } from './retrieve';
 import type { TickerResolver } from './ticker-resolver';
 import { answerObservation } from '../experiments/observations';
+import type { CostDeps } from '../cost/unit-cost';
+import { recordQueryCost } from './query-cost';
+import type { AnsweredQueryCost } from './query-cost';
 
 export interface QuerySettings {
   /** How long a session lives after its latest turn. */
@@ -69,6 +72,8 @@ export interface QueryDeps {
   promptVariant: string;
   /** A/B tests (docs/EXPERIMENTS.md): the FA's arm replaces `promptVariant` on the answer and in the cache key. */
   experiments?: ExperimentPort;
+  /** The cost ledger: every answer is a `query` unit of the day's `queries-<date>` run. Absent: cost only on the answer and in EMF. */
+  cost?: CostDeps;
   /** Epoch milliseconds. */
   now: () => number;
   newId: () => string;
@@ -259,6 +264,7 @@ export async function answerQuery(
   const cached = await timed(deps.answerCache.get(key, nowSeconds()));
   let payload: AnswerPayload;
   let cost: QueryCost = { usd: 0, estimated: false, embeddingUsd: 0, calls: [] };
+  let ledgerCost: Omit<AnsweredQueryCost, 'requestId' | 'variant' | 'cached'> = { calls: [] };
   let llmMs = 0;
   let removedSentences = 0;
   let claimsChecked = 0;
@@ -313,6 +319,14 @@ export async function answerQuery(
       cacheWriteInputTokens: 0,
     };
     const embeddingUsd = costOfUsage(deps.prices, retrieval.embedding.modelId, embeddingUsage);
+    ledgerCost = {
+      calls: models.calls,
+      embedding: {
+        modelId: retrieval.embedding.modelId,
+        inputTokens: embeddingUsage.inputTokens,
+        estimated: retrieval.embedding.estimated,
+      },
+    };
     cost = {
       usd: round(models.calls.reduce((sum, c) => sum + c.costUsd, 0) + embeddingUsd, 8),
       estimated: retrieval.embedding.estimated || models.calls.some((c) => c.estimated),
@@ -365,6 +379,9 @@ export async function answerQuery(
       // written beside the turn and the cache entry rather than after them.
       arm && !cached
         ? deps.experiments!.record(arm, answerObservation({ hallucinationFlagged: telemetry.hallucinationFlagged, costUsd: cost.usd }))
+        : Promise.resolve(),
+      deps.cost
+        ? recordQueryCost(deps.cost, { requestId, variant: promptVariant, cached: Boolean(cached), ...ledgerCost })
         : Promise.resolve(),
     ]),
   );
