@@ -77,12 +77,19 @@ interface Run {
 /** Run a command with a deadline; never throws (a missing npm is a result too). */
 function run(command: string, args: readonly string[], cwd: string, timeoutSeconds: number): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    // A process group of its own, so a deadline ends npm and anything it started (which would
+    // otherwise hold stdout open).
+    const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     let stdout = '';
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      done({ code: null, stdout, timedOut });
     }, timeoutSeconds * 1000);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', (error) => {
