@@ -124,6 +124,12 @@ export const StageConfigSchema = z
         clients: z.array(ApiClientSchema).min(1),
         /** WAF rate-based rule: requests per 5 minutes per client IP before blocking. */
         wafRequestsPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
+        /**
+         * WAF rate-based rule per FA credential (the Authorization header, an FA's ID token): requests
+         * per 5 minutes before that FA is blocked, so one FA (or a stolen token) cannot use up the
+         * tool's usage plan for every other FA. 300 is one question a second, sustained.
+         */
+        wafRequestsPer5MinPerFa: z.number().int().min(10).max(2_000_000_000).default(300),
         /** Provisioned concurrency on the query alias (0 = none) so 500 concurrent FAs meet no cold starts. */
         provisionedConcurrency: z.number().int().min(0).max(3000),
         queryMemoryMb: z.number().int().min(128).max(10240),

@@ -2,8 +2,8 @@
  * The FA query API: API Gateway REST with Lambda proxy integration to the query function's `live`
  * alias (so CodeDeploy's canary applies), Cognito authorization (see fa-identity.ts for why),
  * request validation, one usage plan and API key per FA tool, stage throttling, JSON access logs,
- * X-Ray, CORS limited to configured origins, and a WAF web ACL with AWS managed rules and a
- * per-IP rate rule.
+ * X-Ray, CORS limited to configured origins, and a WAF web ACL with AWS managed rules and rate
+ * rules per IP and per FA credential.
  */
 import {
   ArnFormat,
@@ -21,6 +21,9 @@ import { DepthSchema, MAX_REQUEST_TICKERS, QUESTION_MAX_CHARS } from '../../lamb
 import type { ApiClientConfig } from '../config';
 import { managedPolicyFinding } from '../nag';
 import type { ServiceFunction } from './service-function';
+
+/** WAF requests per 5 minutes per FA credential when the stage does not say (one a second, sustained). */
+export const DEFAULT_WAF_REQUESTS_PER_5_MIN_PER_FA = 300;
 
 /** The API Gateway stage, also in the URL (`…/live/v1/query`). */
 export const API_STAGE_NAME = 'live';
@@ -57,6 +60,8 @@ export interface QueryApiProps {
   /** One usage plan and API key each. */
   readonly clients: readonly ApiClientConfig[];
   readonly wafRequestsPer5MinPerIp: number;
+  /** Requests per 5 minutes per FA credential (Authorization header) before WAF blocks it; default 300. */
+  readonly wafRequestsPer5MinPerFa?: number;
   readonly logRetentionDays: number;
   readonly protectData: boolean;
 }
@@ -265,9 +270,27 @@ export class QueryApi extends Construct {
           statement: { rateBasedStatement: { limit: props.wafRequestsPer5MinPerIp, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
-        managed('AWSManagedRulesAmazonIpReputationList', 1),
-        managed('AWSManagedRulesCommonRuleSet', 2),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+        {
+          // Throttling per FA: usage plans meter each FA tool (API key), so without this one FA's
+          // runaway script or a stolen token could spend the whole tool's allowance. Keyed on the
+          // credential itself (WAF cannot read the token's `sub`); requests without one are left to
+          // the per-IP rule and the authorizer.
+          name: 'RateLimitPerFaCredential',
+          priority: 1,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: props.wafRequestsPer5MinPerFa ?? DEFAULT_WAF_REQUESTS_PER_5_MIN_PER_FA,
+              aggregateKeyType: 'CUSTOM_KEYS',
+              customKeys: [{ header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+              evaluationWindowSec: 300,
+            },
+          },
+          visibilityConfig: visibility('RateLimitPerFaCredential'),
+        },
+        managed('AWSManagedRulesAmazonIpReputationList', 2),
+        managed('AWSManagedRulesCommonRuleSet', 3),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 4),
       ],
     });
     // WAF logs must go to a log group whose name starts with aws-waf-logs-; tokens and keys redacted.

@@ -84,6 +84,7 @@ export class ApiStack extends Stack {
       stageBurstLimit: config.api.stageBurstLimit,
       clients: config.api.clients,
       wafRequestsPer5MinPerIp: config.api.wafRequestsPer5MinPerIp,
+      wafRequestsPer5MinPerFa: config.api.wafRequestsPer5MinPerFa,
       logRetentionDays: config.logRetentionDays,
       protectData: config.protectData,
     });
