@@ -226,7 +226,8 @@ export class OperationsMonitoring extends Construct {
       runbook: 'cost-overrun.md',
     });
     this.alarm('VerificationPassRateLow', {
-      metric: run(BATCH_METRICS.verificationPassRate, 'Minimum'),
+      // The seed's metric name; VerificationPassRate carries the same value (contracts/metrics.ts).
+      metric: run(BATCH_METRICS.factCheckPassRate, 'Minimum'),
       threshold: 90,
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       summary: 'Fewer than 90 % of summaries passed fact verification on the first or second draft.',
@@ -269,7 +270,7 @@ export class OperationsMonitoring extends Construct {
         graph('Cost per stock (USD)', [run(BATCH_METRICS.costPerStockUsd, 'Average')]),
       ],
       [
-        graph('Verification pass rate (%)', [run(BATCH_METRICS.verificationPassRate, 'Average')]),
+        graph('Fact-check pass rate (%), FactCheckPassRate', [run(BATCH_METRICS.factCheckPassRate, 'Average')]),
         graph('Embedding-cache hit rate (%)', [run(BATCH_METRICS.embeddingCacheHitRate, 'Average')]),
         graph('Stocks processed / failed / facts-only (5 min)', [
           perStock(STOCK_METRICS.processed),

@@ -16,12 +16,18 @@ export const SERVICE_NAMES = {
   local: 'fa-advisor-ai',
 } as const;
 
-/** Emitted by lambdas/handlers/finalize-batch.ts once per run. */
+/**
+ * Emitted by lambdas/handlers/finalize-batch.ts once per run. The run's fact-check pass rate is
+ * published twice, with the same value: `FactCheckPassRate` is the seed's name (its validation
+ * command reads it back) and what the Batch dashboard and the VerificationPassRateLow alarm read;
+ * `VerificationPassRate` is the earlier name, kept so existing queries keep working.
+ */
 export const BATCH_METRICS = {
   stocks: 'BatchStocks',
   failures: 'BatchFailures',
   durationMs: 'BatchDurationMs',
   costPerStockUsd: 'CostPerStockUsd',
+  factCheckPassRate: 'FactCheckPassRate',
   verificationPassRate: 'VerificationPassRate',
   embeddingCacheHitRate: 'EmbeddingCacheHitRate',
   completed: 'BatchCompleted',
