@@ -46,6 +46,12 @@ export const STOCK_METRICS = {
   sourceFailures: 'SourceFailures',
 } as const;
 
+/** Emitted by the model wiring (lambdas/wiring/models.ts) as calls happen, in the batch and the query path. */
+export const MODEL_METRICS = {
+  throttled: 'ModelThrottled',
+  fallbacks: 'ModelFallbacks',
+} as const;
+
 /** Emitted by the source adapters' wiring (lambdas/wiring/sources.ts) as things happen. */
 export const SOURCE_METRICS = {
   feedLinesMalformed: 'FeedLinesMalformed',
