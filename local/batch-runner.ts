@@ -20,6 +20,8 @@ export interface BatchOptions {
   concurrency: number;
   asOf?: string;
   tickers?: string[];
+  /** Continue an existing run (a redrive): its audit is kept and FinalizeBatch re-counts all of it. */
+  runId?: string;
   /** Show the progress bar on stderr. */
   progress: boolean;
 }
@@ -119,6 +121,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       ...(options.asOf ? { asOf: options.asOf } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.tickers ? { tickers: options.tickers } : {}),
+      ...(options.runId ? { runId: options.runId } : {}),
     };
     const result = (await runStockBatch(input, handlers, {
       prepared: (run) => {

@@ -19,6 +19,7 @@ import { createStores } from './stores';
 import { createExperiments } from './experiments';
 import type { Stores } from './stores';
 import { currentUnitScope, withUnitScope } from './unit-scope';
+import { withInjectedStockFailures } from './faults';
 
 export interface BatchDependencies {
   repositories: Repositories;
@@ -79,7 +80,7 @@ export function batchDependencies(): Promise<BatchDependencies> {
       sources,
       extractMetrics,
       summaries: repositories.summaries,
-      runs: repositories.runs,
+      runs: withInjectedStockFailures(repositories.runs, new Set(config.FA_FAULT_FAIL_TICKERS)),
       chunks: repositories.chunks,
       cache,
       embedder,

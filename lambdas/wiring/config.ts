@@ -99,6 +99,19 @@ export const RuntimeConfigSchema = z
      * server, which serves every FA from one process against a single-threaded dynalite, uses 1.
      */
     FA_STORE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+    /**
+     * Drills only (lambdas/wiring/faults.ts): tickers whose ProcessStock fails, so a run ends with
+     * failed stocks to redrive. Never set in a deployed stage.
+     */
+    FA_FAULT_FAIL_TICKERS: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((t) => t.trim().toUpperCase())
+          .filter(Boolean),
+      ),
     /** How long a DynamoDB batch waits for more requests to join it (ms); 0 for Lambda. */
     FA_STORE_GROUP_MS: z.coerce.number().min(0).max(100).default(0),
   })

@@ -4,6 +4,8 @@
  * with the router's fallback. Bedrock adapters are imported only when used, so a local start stays quick.
  */
 import type { EmbedderPort, LlmPort } from '../core/ports';
+import { ModelThrottledError } from '../core/errors';
+import { MODEL_METRICS } from '../core/contracts/metrics';
 import { ModelRouter } from '../core/routing/model-router';
 import { withFallback } from '../core/routing/routed-llm';
 import { LocalEmbedder } from '../adapters/embedder/local-embedder';
@@ -21,6 +23,24 @@ export interface Models {
   llm: LlmPort;
   embedder: EmbedderPort;
   router: ModelRouter;
+}
+
+/**
+ * Every call Bedrock throttled (after the SDK's own retries), as `ModelThrottled` in our namespace:
+ * the local runtime has no AWS/Bedrock InvocationThrottles, and this one also counts what the
+ * router then sent to the fallback model (runbooks/bedrock-throttling.md reads it).
+ */
+function countingThrottles(llm: LlmPort): LlmPort {
+  return {
+    converse: async (request) => {
+      try {
+        return await llm.converse(request);
+      } catch (error) {
+        if (error instanceof ModelThrottledError) metrics.addMetric(MODEL_METRICS.throttled, MetricUnit.Count, 1);
+        throw error;
+      }
+    },
+  };
 }
 
 export async function createModels(config: RuntimeConfig): Promise<Models> {
@@ -68,7 +88,7 @@ async function createProviderModels(config: RuntimeConfig): Promise<Models> {
     import('../adapters/embedder/titan-embedder'),
   ]);
   const client = traced(createBedrockRuntimeClient({ region: models.region, endpoint: config.FA_BEDROCK_ENDPOINT }));
-  const bedrock = new BedrockConverseLlm({ client, promptCaching: promptCachingFor(models) });
+  const bedrock = countingThrottles(new BedrockConverseLlm({ client, promptCaching: promptCachingFor(models) }));
   return {
     llm: withFallback(bedrock, router, { onFallback: () => metrics.addMetric('ModelFallbacks', MetricUnit.Count, 1) }),
     embedder: new TitanEmbedder({ client, modelId: models.embeddings.modelId, dimensions: models.embeddings.dimensions }),

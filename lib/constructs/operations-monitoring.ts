@@ -4,6 +4,7 @@
  * runbook in its description. Custom metrics follow lib/metric-names.ts: namespace FAAdvisorAI,
  * dimensions { service, stage }.
  */
+import { BATCH_ALARM_THRESHOLDS } from '../alarm-thresholds';
 import { Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions } from 'aws-cdk-lib';
 import type {
   aws_apigateway as apigw,
@@ -213,7 +214,7 @@ export class OperationsMonitoring extends Construct {
         period: ONE_HOUR,
         label: 'failed stocks (%)',
       }),
-      threshold: 2,
+      threshold: BATCH_ALARM_THRESHOLDS.maxStockFailurePercent,
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       summary: 'More than 2 % of the stocks in a batch failed (the map tolerates 5 % before failing the run).',
       runbook: 'stock-failures.md',
@@ -226,15 +227,16 @@ export class OperationsMonitoring extends Construct {
       runbook: 'cost-overrun.md',
     });
     this.alarm('VerificationPassRateLow', {
-      metric: run(BATCH_METRICS.verificationPassRate, 'Minimum'),
-      threshold: 90,
+      // The seed's metric name; VerificationPassRate carries the same value (contracts/metrics.ts).
+      metric: run(BATCH_METRICS.factCheckPassRate, 'Minimum'),
+      threshold: BATCH_ALARM_THRESHOLDS.minFactCheckPassPercent,
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       summary: 'Fewer than 90 % of summaries passed fact verification on the first or second draft.',
       runbook: 'verification-quality.md',
     });
     this.alarm('EmbeddingCacheHitRateLow', {
       metric: run(BATCH_METRICS.embeddingCacheHitRate, 'Minimum'),
-      threshold: 60,
+      threshold: BATCH_ALARM_THRESHOLDS.minEmbeddingCacheHitPercent,
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       summary: 'Fewer than 60 % of chunks were embedding-cache hits in a batch (expected on the very first run only).',
       runbook: 'embedding-cache.md',
@@ -269,7 +271,7 @@ export class OperationsMonitoring extends Construct {
         graph('Cost per stock (USD)', [run(BATCH_METRICS.costPerStockUsd, 'Average')]),
       ],
       [
-        graph('Verification pass rate (%)', [run(BATCH_METRICS.verificationPassRate, 'Average')]),
+        graph('Fact-check pass rate (%), FactCheckPassRate', [run(BATCH_METRICS.factCheckPassRate, 'Average')]),
         graph('Embedding-cache hit rate (%)', [run(BATCH_METRICS.embeddingCacheHitRate, 'Average')]),
         graph('Stocks processed / failed / facts-only (5 min)', [
           perStock(STOCK_METRICS.processed),

@@ -38,6 +38,26 @@ describe('DataStack (prod)', () => {
     }
   });
 
+  it('leaves no DynamoDB table in any prod stack without point-in-time recovery and deletion protection', () => {
+    const { stacks } = buildStage(stage('prod'));
+    let tables = 0;
+    for (const stack of Object.values(stacks)) {
+      const template = Template.fromStack(stack);
+      // A plain AWS::DynamoDB::Table anywhere would escape the DataTables construct and its protection.
+      expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual([]);
+      for (const table of Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))) {
+        tables += 1;
+        for (const replica of table.Properties.Replicas as Array<Record<string, unknown>>) {
+          expect(replica).toMatchObject({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          });
+        }
+      }
+    }
+    expect(tables).toBe(Object.keys(TABLES).length);
+  });
+
   it('keeps the artifacts bucket encrypted, private, TLS-only and logged, with lifecycle rules per prefix', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: { 'Fn::Join': ['', ['fa-prod-run-artifacts-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },

@@ -85,7 +85,7 @@ describe('MonitoringStack (prod, with the query API)', () => {
       ]),
     });
     expect(byName('VerificationPassRateLow').Properties).toMatchObject({
-      MetricName: 'VerificationPassRate',
+      MetricName: 'FactCheckPassRate',
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 90,
     });
@@ -95,6 +95,25 @@ describe('MonitoringStack (prod, with the query API)', () => {
       Threshold: 60,
     });
     expect(JSON.stringify(byName('StockFailureRate').Properties.Metrics)).toContain('100 * failures / stocks');
+  });
+
+  it("alarms on and draws the fact-check pass rate under the seed's name, FactCheckPassRate in FAAdvisorAI", () => {
+    const alarm = alarms.find((candidate) => candidate.Properties.AlarmName === 'fa-prod-VerificationPassRateLow')!;
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'FAAdvisorAI',
+      MetricName: 'FactCheckPassRate',
+      Statistic: 'Minimum',
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'fa-stock-batch' },
+        { Name: 'stage', Value: 'prod' },
+      ]),
+    });
+    const batch = Object.values(template.findResources('AWS::CloudWatch::Dashboard')).find(
+      (dashboard) => (dashboard as Resource).Properties.DashboardName === 'fa-prod-batch',
+    ) as Resource;
+    const body = JSON.stringify(batch.Properties.DashboardBody);
+    expect(body).toContain('FactCheckPassRate');
+    expect(body).not.toMatch(/VerificationPassRate(?!Low)/);
   });
 
   it('watches Step Functions failures, timeouts and aborts of the batch', () => {
@@ -132,7 +151,7 @@ describe('MonitoringStack (prod, with the query API)', () => {
       'BatchFailures',
       'BatchDurationMs',
       'CostPerStockUsd',
-      'VerificationPassRate',
+      'FactCheckPassRate',
       'EmbeddingCacheHitRate',
     ])
       expect(body('batch')).toContain(metric);

@@ -16,12 +16,18 @@ export const SERVICE_NAMES = {
   local: 'fa-advisor-ai',
 } as const;
 
-/** Emitted by lambdas/handlers/finalize-batch.ts once per run. */
+/**
+ * Emitted by lambdas/handlers/finalize-batch.ts once per run. The run's fact-check pass rate is
+ * published twice, with the same value: `FactCheckPassRate` is the seed's name (its validation
+ * command reads it back) and what the Batch dashboard and the VerificationPassRateLow alarm read;
+ * `VerificationPassRate` is the earlier name, kept so existing queries keep working.
+ */
 export const BATCH_METRICS = {
   stocks: 'BatchStocks',
   failures: 'BatchFailures',
   durationMs: 'BatchDurationMs',
   costPerStockUsd: 'CostPerStockUsd',
+  factCheckPassRate: 'FactCheckPassRate',
   verificationPassRate: 'VerificationPassRate',
   embeddingCacheHitRate: 'EmbeddingCacheHitRate',
   completed: 'BatchCompleted',
@@ -38,6 +44,12 @@ export const STOCK_METRICS = {
   cacheMisses: 'EmbeddingCacheMisses',
   cacheDegraded: 'EmbeddingCacheDegraded',
   sourceFailures: 'SourceFailures',
+} as const;
+
+/** Emitted by the model wiring (lambdas/wiring/models.ts) as calls happen, in the batch and the query path. */
+export const MODEL_METRICS = {
+  throttled: 'ModelThrottled',
+  fallbacks: 'ModelFallbacks',
 } as const;
 
 /** Emitted by the source adapters' wiring (lambdas/wiring/sources.ts) as things happen. */
