@@ -16,7 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -84,7 +84,13 @@ export interface ChaosResult {
 }
 
 const say = (line: string) => process.stderr.write(`chaos: ${line}\n`);
-const tsx = resolve('node_modules/.bin/tsx');
+/**
+ * Children run as `node --import tsx <file>`: one process each, so a signal reaches the process
+ * doing the work (node_modules/.bin/tsx would put a wrapper process between, which a kill -9 of
+ * its pid leaves the real batch running behind).
+ */
+const node = process.execPath;
+const withTsx = (args: string[]) => ['--import', 'tsx', ...args];
 
 function forward(child: ChildProcess, prefix: string, quiet: boolean): void {
   if (!child.stderr) return;
@@ -100,7 +106,7 @@ async function startChild<T>(
   env: NodeJS.ProcessEnv,
   ready: z.ZodType<T>,
 ): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(tsx, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, withTsx(args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   forward(child, `[${name}]`, false);
   const info = await new Promise<T>((resolveInfo, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 90 s`)), 90_000);
@@ -316,7 +322,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const batchArgs = ['bench/chaos-batch.ts', '--run-id', runId, '--as-of', asOf, '--limit', String(options.stocks)];
     batchArgs.push('--concurrency', String(options.concurrency), '--json');
     const startBatch = (incarnation: number) => {
-      const child = spawn(tsx, batchArgs, { env: { ...faultEnv, FA_MODELS_CONFIG: modelsFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(node, withTsx(batchArgs), {
+        env: { ...faultEnv, FA_MODELS_CONFIG: modelsFile },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       forward(child, `[batch ${incarnation}]`, false);
       children.push(child);
       return child;
@@ -411,8 +420,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     // The checks, against what the stores hold.
     const contents = await readStores(doc, names, runId);
-    const stores = checkStores(contents, 2 * attemptsPerExecution());
+    const stores = checkStores(contents, 2 * attemptsPerExecution(), kills > 0 ? options.concurrency : 0);
     problems.push(...stores.problems);
+    for (const finding of stores.findings) say(`finding: ${finding}`);
 
     const summaries = new DynamoSummaryRepository(doc, names.summaries);
     const snapshots = new Map<string, FactSnapshot | undefined>();
