@@ -153,6 +153,7 @@ export function checkStores(
     if (outcome.status === 'failed') {
       batch.failed += 1;
       if (!outcome.error) problems.push(`${ticker} failed without a reason`);
+      else findings.push(`${ticker} failed, recorded with its reason: ${outcome.error.slice(0, 300)}`);
     } else if (SUCCEEDED.has(outcome.status)) {
       const brief = briefs.find((b) => b.runId === contents.runId);
       if (!brief) {
@@ -186,7 +187,8 @@ const FIGURE_FLAGS: ReadonlySet<OutputFlag> = new Set(['ungrounded_number', 'wro
 export interface ServedAnswer {
   tickers: string[];
   sentences: Array<{ text: string; citations: number[] }>;
-  citations: Array<{ n: number; sourceId: string }>;
+  /** With the passage or data line each citation quotes: what a sentence's figure may rest on. */
+  citations: Array<{ n: number; sourceId: string; quote?: string }>;
 }
 
 /**
@@ -203,7 +205,8 @@ export function unverifiedFigures(answer: ServedAnswer, snapshot: FactSnapshot):
       citations: s.citations.flatMap((n) => (sourceOf.has(n) ? [sourceOf.get(n)!] : [])),
     }));
   if (sentences.length === 0) return [];
-  const check = checkOutput(sentences, snapshot, { knownEntities: answer.tickers });
+  const documentText = Object.fromEntries(answer.citations.map((c) => [c.sourceId, c.quote ?? '']));
+  const check = checkOutput(sentences, snapshot, { knownEntities: answer.tickers, documentText });
   return check.removed.filter((r) => FIGURE_FLAGS.has(r.flag)).map((r) => `${r.flag}: ${r.text}`);
 }
 
