@@ -460,7 +460,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const report: ChaosReport = {
       batch: stores.batch,
       queries: {
-        requests: served.length,
+        // Every request sent: those answered and those that got no response.
+        requests: served.length + load.errors,
         errors5xx: errors5xx.length,
         unexpected5xx: unexpected,
         p95Ms: Math.round(percentile(latencies, 95)),
