@@ -14,16 +14,22 @@ import type { DetectorScore } from './detector-score';
 import { PLANTED_ERRORS_FILE, readPlantedErrors } from '../lambdas/adapters/llm/planted-error-log';
 import { InputValidationError } from '../lambdas/core/errors';
 import type { UniverseSource } from '../lambdas/core/ports';
+import { tableNamesFor } from '../lambdas/core/contracts/tables';
+import { deleteMatching } from './ttl-sweeper';
 
 export interface BatchOptions {
   limit?: number;
   concurrency: number;
   asOf?: string;
   tickers?: string[];
-  /** Continue an existing run (a redrive): its audit is kept and FinalizeBatch re-counts all of it. */
-  runId?: string;
   /** Show the progress bar on stderr. */
   progress: boolean;
+  /**
+   * Run, resume or redrive this run id: its audit is kept, a run that was interrupted keeps its
+   * finished stocks (its restart returns them from the idempotency records instead of processing
+   * them again), and FinalizeBatch re-counts all of it. Default: a new run.
+   */
+  runId?: string;
 }
 
 export type BatchSummary = { runId: string; asOf: string } & RunTotals & {
@@ -52,11 +58,25 @@ function alive(pid: number): boolean {
  */
 async function takeBatchLock(runtime: LocalRuntime): Promise<() => void> {
   const lock = join(runtime.dataDir, 'batch.lock');
+  let takenOver = false;
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8'));
     if (pid !== process.pid && alive(pid)) throw new Error(`another batch (pid ${pid}) is running on ${runtime.dataDir}`);
+    takenOver = pid !== process.pid;
   }
   writeFileSync(lock, String(process.pid));
+  if (takenOver) {
+    // The killed batch's stocks in flight left idempotency records IN_PROGRESS that would only expire
+    // with its invocations' 15-minute deadline: a restart would meet them as "already in progress"
+    // and record those stocks failed. Their process is gone (in AWS the function timeout ends
+    // them), so they are released and the restart processes those stocks again.
+    const released = await deleteMatching(runtime.dynamo.endpoint, tableNamesFor(process.env.FA_TABLE_PREFIX ?? '').idempotency, {
+      expression: '#status = :inProgress',
+      names: { '#status': 'status' },
+      values: { ':inProgress': 'INPROGRESS' },
+    });
+    if (released > 0) process.stderr.write(`note: released ${released} stocks left in progress by a batch that was killed\n`);
+  }
   const { batchDependencies } = await import('../lambdas/wiring/batch');
   const { runs } = (await batchDependencies()).repositories;
   for (const run of await runs.runningRuns()) {

@@ -167,6 +167,8 @@ async function queryRoute(
   const outcome = await answerQuery(faId, parsed.data, deps, requestId);
   telemetry.value = outcome.telemetry;
   if (outcome.kind === 'rejected') return error(outcome.status, outcome.code, outcome.message, outcome.rule ? { rule: outcome.rule } : {});
+  if (outcome.kind === 'unavailable')
+    return error(outcome.status, outcome.code, outcome.message, { headers: { 'retry-after': String(outcome.retryAfterSeconds) } });
   const answer = outcome.answer;
   return {
     status: 200,

@@ -10,6 +10,8 @@ import { FileHashCache } from '../adapters/cache/file-hash-cache';
 import type { RuntimeConfig } from './config';
 import { logger, metrics, MetricUnit, traced } from './telemetry';
 import { currentUnitScope } from './unit-scope';
+import { withCacheBlackhole } from '../adapters/faults/cache-faults';
+import { faultPlanOf } from './faults';
 
 function onCacheDegraded(reason: CacheDegradation, detail: string): void {
   const scope = currentUnitScope();
@@ -45,6 +47,12 @@ async function readRedisCredentials(secretArn: string | undefined): Promise<{ us
 }
 
 export async function createHashCache(config: RuntimeConfig): Promise<EmbeddingHashCache> {
+  const cache = await createConfiguredHashCache(config);
+  const faults = faultPlanOf(config);
+  return faults ? withCacheBlackhole(cache, faults, onCacheDegraded) : cache;
+}
+
+async function createConfiguredHashCache(config: RuntimeConfig): Promise<EmbeddingHashCache> {
   // The naive cost baseline: every lookup misses, so every chunk is embedded again.
   if (config.FA_EMBEDDING_CACHE === 'off') {
     return { getMany: async (keys) => keys.map(() => null), setMany: async () => {}, close: async () => {} };

@@ -9,6 +9,7 @@ import { ConfigError } from '../core/errors';
 import { firstIssue } from '../core/validation';
 import { SourceChoiceTextSchema } from '../core/contracts/sources';
 import type { SourceChoice } from '../core/contracts/sources';
+import { FaultPlanTextSchema } from '../adapters/faults/fault-plan';
 
 const optionalString = z
   .string()
@@ -114,6 +115,12 @@ export const RuntimeConfigSchema = z
       ),
     /** How long a DynamoDB batch waits for more requests to join it (ms); 0 for Lambda. */
     FA_STORE_GROUP_MS: z.coerce.number().min(0).max(100).default(0),
+    /**
+     * Faults to inject, for chaos runs only (`npm run chaos`, docs/CHAOS.md): a JSON fault plan
+     * (lambdas/adapters/faults/fault-plan.ts) applied here, at the composition root, to the DynamoDB
+     * client, the embedding cache and the vendor sources. Unset in every deployed stage.
+     */
+    FA_FAULTS: FaultPlanTextSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of missingSourceSettings(config.FA_SOURCES, config)) ctx.addIssue({ code: 'custom', ...issue });

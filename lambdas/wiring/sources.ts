@@ -20,6 +20,8 @@ import type { MalformedLine } from '../adapters/sources/feeds/feed-deliveries';
 import { join } from 'node:path';
 import type { RuntimeConfig } from './config';
 import { logger, metrics, MetricUnit, traced } from './telemetry';
+import { withVendorOutage } from '../adapters/faults/source-faults';
+import { faultPlanOf } from './faults';
 
 export interface SourceWiringOptions {
   /** Fleet-wide EDGAR rate limit (ElastiCache); without it the limit is per process. */
@@ -79,7 +81,7 @@ export function createSources(config: RuntimeConfig, options: SourceWiringOption
   const files = operatorFiles(config);
   let feeds: FeedSources | undefined;
   const vendorFeeds = () => (feeds ??= feedSources(config, files));
-  return {
+  const sources: Sources = {
     universe:
       choice.universe === 'csv'
         ? createCsvUniverseSource({ blobs: files, location: required(config.FA_UNIVERSE, 'FA_UNIVERSE') })
@@ -89,4 +91,6 @@ export function createSources(config: RuntimeConfig, options: SourceWiringOption
     research: choice.research === 'feed' ? vendorFeeds().research : demoSources().research,
     news: choice.news === 'feed' ? vendorFeeds().news : demoSources().news,
   };
+  const faults = faultPlanOf(config);
+  return faults ? withVendorOutage(sources, faults) : sources;
 }

@@ -6,6 +6,8 @@ import type { TableNames } from '../core/contracts/tables';
 import { createDocumentClient, createDynamoClient } from '../adapters/store/dynamo-repositories';
 import type { RuntimeConfig } from './config';
 import { traced } from './telemetry';
+import { injectDynamoFaults } from '../adapters/faults/dynamo-faults';
+import { faultPlanOf } from './faults';
 
 export interface Stores {
   /** The low-level client (Powertools Idempotency takes this one). */
@@ -17,5 +19,7 @@ export interface Stores {
 
 export function createStores(config: RuntimeConfig): Stores {
   const dynamo = traced(createDynamoClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }));
+  const faults = faultPlanOf(config);
+  if (faults) injectDynamoFaults(dynamo, faults);
   return { dynamo, doc: createDocumentClient(dynamo), names: tableNamesFor(config.FA_TABLE_PREFIX) };
 }

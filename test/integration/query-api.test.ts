@@ -17,6 +17,7 @@ import { LocalAnswerLlm } from '../../lambdas/adapters/llm/local-answer-llm';
 import { TABLES, tableNamesFor } from '../../lambdas/core/contracts/tables';
 import {
   ERROR_CODES,
+  ErrorResponseSchema,
   openApiDocument,
   QueryRequestSchema,
   QueryResponseSchema,
@@ -25,6 +26,8 @@ import {
 } from '../../lambdas/core/contracts/api';
 import type { QueryApiDeps } from '../../lambdas/handlers/query-api';
 import { recording, seedBriefs, testQueryDeps } from './query-fixtures';
+import { startHttpApi } from '../../local/http-api';
+import { ModelThrottledError, ModelTimeoutError } from '../../lambdas/core/errors';
 
 // Logs and EMF go to files this test reads back; set before the handler (and its telemetry) is imported.
 const files = vi.hoisted(() => {
@@ -127,6 +130,64 @@ describe('the query API', () => {
     const again = await send({ path: '/v1/query', body: { question: "what drove KQRV's most recent quarter" } });
     expect(again.headers['x-fa-answer-cache']).toBe('hit');
     expect(again.body.cost.usd).toBe(0);
+  });
+
+  it('answers 503 model_unavailable with Retry-After and the documented error body when no model can answer, and stores nothing', async () => {
+    const outage = { ...deps, llm: { converse: async () => Promise.reject(new ModelThrottledError('throttled past retries')) } };
+    const { createQueryApiHandler } = await import('../../lambdas/handlers/query-api');
+    const before = await tableContents();
+    const result = await createQueryApiHandler(async () => outage)(
+      event({ path: '/v1/query', body: { question: 'How did KQRV margins develop last year?', sessionId: 'outage-1' } }),
+    );
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('5');
+    const body = ErrorResponseSchema.parse(JSON.parse(result.body));
+    expect(body.error.code).toBe('model_unavailable');
+    expect(body.requestId).toBe(result.headers?.['x-request-id']);
+    expect(await tableContents()).toBe(before);
+    const emf = readFileSync(files.emf, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf.at(-1)).toMatchObject({ QueryCount: 1, QueryErrors: 1 });
+  });
+
+  it('answers 503 with Retry-After over loopback HTTP when the model times out, and 200 again once it is back', async () => {
+    let down = true;
+    const inner = new LocalAnswerLlm();
+    const flaky = {
+      ...deps,
+      llm: {
+        converse: async (request: Parameters<LocalAnswerLlm['converse']>[0]) =>
+          down ? Promise.reject(new ModelTimeoutError('deadline')) : inner.converse(request),
+      },
+    };
+    const { createQueryApiHandler } = await import('../../lambdas/handlers/query-api');
+    const api = await startHttpApi({
+      port: 0,
+      handler: createQueryApiHandler(async () => flaky),
+      authenticate: (key) => (key === 'test-key' ? { faId: 'fa-http', keyId: 'k1', role: 'fa' as const } : 'invalid'),
+      publicPaths: ['/health'],
+      maxBodyBytes: 16 * 1024,
+    });
+    try {
+      const ask = () =>
+        fetch(`${api.url}/v1/query`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' },
+          body: JSON.stringify({ question: 'What was KQRV free cash flow last year?' }),
+        });
+      const unavailable = await ask();
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers.get('retry-after')).toBe('5');
+      expect(ErrorResponseSchema.parse(await unavailable.json()).error.code).toBe('model_unavailable');
+      down = false;
+      const back = await ask();
+      expect(back.status).toBe(200);
+      expect(QueryResponseSchema.parse(await back.json()).flags).not.toContain('model_unavailable');
+    } finally {
+      await api.close();
+    }
   });
 
   it('serves a stored brief in each length with numbered citations', async () => {

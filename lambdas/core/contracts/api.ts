@@ -293,8 +293,15 @@ export function openApiDocument(): JsonObject {
               '413': 'Request body too large (payload_too_large).',
               '415': 'Body is not JSON (unsupported_media_type).',
               '422': 'Blocked by an input guardrail: prompt_injection, out_of_scope, no_covered_ticker, unknown_ticker, compliance_*.',
-              '503': 'No model could answer (model_unavailable).',
             }),
+            '503': {
+              description:
+                'No model could answer: every model and fallback was throttled past its retries, timed out, was down or replied unusably (model_unavailable). Nothing was stored; retry after Retry-After seconds.',
+              headers: {
+                'Retry-After': { description: 'Seconds to wait before asking again.', schema: { type: 'integer', minimum: 1 } },
+              },
+              content: json('Error'),
+            },
           },
         },
       },

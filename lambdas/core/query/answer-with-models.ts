@@ -6,7 +6,7 @@
  *
  * Failures degrade instead of failing the request: a failed specialist is left out, a failed
  * synthesis falls back to the specialists' notes, and when no model answered at all the caller
- * writes a facts-only answer. Every call is priced from the usage the provider reports.
+ * answers 503 model_unavailable (query-service.ts). Every call is priced from the usage the provider reports.
  */
 import type { LlmPort, LlmResponse } from '../ports';
 import type { TokenUsage, AnswerDepth } from '../model';

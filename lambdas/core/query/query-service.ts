@@ -142,7 +142,22 @@ export type QueryOutcome =
       message: string;
       rule?: string;
       telemetry: QueryTelemetry;
+    }
+  | {
+      /** No model could answer (throttled past retries, timed out, down, or only unusable replies): retry later. */
+      kind: 'unavailable';
+      status: 503;
+      code: 'model_unavailable';
+      message: string;
+      retryAfterSeconds: number;
+      telemetry: QueryTelemetry;
     };
+
+/**
+ * How long an FA tool is told to wait after a 503: long enough for a throttling window or a
+ * model's brief outage to pass, short enough that an FA does not give up.
+ */
+export const MODEL_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 function telemetryBase(requestId: string, redactions: PiiRedaction[]): QueryTelemetry {
   return {
@@ -164,7 +179,8 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 
 /**
  * Answer one question for one FA. Never throws for bad input or a model failure (storage failures
- * propagate). `requestId` ties the answer to the gateway's request; a new one is made when absent.
+ * propagate): when no model wrote anything usable the outcome is `unavailable` (a 503 to the FA tool),
+ * while an answer a fallback model or some specialists wrote is served with its flags. `requestId` ties the answer to the gateway's request; a new one is made when absent.
  */
 export async function answerQuery(
   faId: string,
@@ -296,6 +312,25 @@ export async function answerQuery(
       now: deps.now,
     });
     telemetry.modelErrors = retrieval.embeddingError ? [retrieval.embeddingError, ...models.errors] : models.errors;
+    // Nothing a model wrote survives to compose: the answer would be the fact list alone, which the
+    // FA's brief already shows. The FA tool is told to retry instead, and nothing is stored.
+    if (models.sentences.length === 0 && models.flags.some((f) => f === 'model_unavailable' || f === 'malformed_model_output')) {
+      telemetry.flags = [...flags, ...models.flags];
+      telemetry.llmMs = models.llmMs + embeddingWaitMs;
+      telemetry.costUsd = round(
+        models.calls.reduce((sum, c) => sum + c.costUsd, 0),
+        8,
+      );
+      telemetry.totalMs = deps.now() - started;
+      return {
+        kind: 'unavailable',
+        status: 503,
+        code: 'model_unavailable',
+        message: `no model could answer just now (${models.flags.includes('malformed_model_output') ? 'unusable model output' : 'models throttled or unavailable'}); retry after ${MODEL_UNAVAILABLE_RETRY_AFTER_SECONDS} s`,
+        retryAfterSeconds: MODEL_UNAVAILABLE_RETRY_AFTER_SECONDS,
+        telemetry,
+      };
+    }
     const composed = composeAnswer({
       context,
       snapshot: mergeSnapshots(retrieval.stocks.map((s) => s.summary.snapshot)),

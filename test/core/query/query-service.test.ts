@@ -183,24 +183,44 @@ describe('answering a question', () => {
     expect(answer.confidence).toBeLessThan(0.95);
   });
 
-  it('falls back to a facts-only answer when the model is unavailable or replies with garbage, and does not cache it', async () => {
-    for (const llm of [
-      { converse: async () => Promise.reject(new ModelThrottledError('throttled')) },
-      {
-        converse: async (r: LlmRequest) => ({
-          ...(await new LocalAnswerLlm().converse(r)),
-          text: 'Sure! Here is my answer: {"sentences": [',
-        }),
-      },
-    ] satisfies LlmPort[]) {
+  it('answers 503 model_unavailable, storing no turn and no cached answer, when the model is unavailable or replies with garbage', async () => {
+    for (const [llm, reason] of [
+      [{ converse: async () => Promise.reject(new ModelThrottledError('throttled')) }, /throttled or unavailable/],
+      [
+        {
+          converse: async (r: LlmRequest) => ({
+            ...(await new LocalAnswerLlm().converse(r)),
+            text: 'Sure! Here is my answer: {"sentences": [',
+          }),
+        },
+        /unusable model output/,
+      ],
+    ] as Array<[LlmPort, RegExp]>) {
       const deps = await testQueryDeps({ llm });
-      const answer = answered(await answerQuery('fa-1', { question: 'How profitable is KQRV?' }, deps));
-      expect(answer.flags).toContain('facts_only_fallback');
-      expect(answer.flags.some((f) => f === 'model_unavailable' || f === 'malformed_model_output')).toBe(true);
-      expect(answer.citations.length).toBeGreaterThan(0);
-      await expectWellCited(answer);
+      const outcome = await answerQuery('fa-1', { question: 'How profitable is KQRV?', sessionId: 's-503' }, deps);
+      expect(outcome).toMatchObject({ kind: 'unavailable', status: 503, code: 'model_unavailable', retryAfterSeconds: 5 });
+      expect(outcome.kind === 'unavailable' && outcome.message).toMatch(reason);
+      expect(outcome.telemetry.flags.some((f) => f === 'model_unavailable' || f === 'malformed_model_output')).toBe(true);
       expect(deps.answerCache.entries.size).toBe(0);
+      expect(await deps.sessions.recentTurns('fa-1', 's-503', 5, Math.floor(Date.now() / 1000))).toEqual([]);
     }
+  });
+
+  it('keeps answering, flagged and uncached, when one specialist of a deep answer fails and the others wrote the answer', async () => {
+    const inner = new LocalAnswerLlm();
+    let specialists = 0;
+    const llm: LlmPort = {
+      async converse(request) {
+        if (request.prompt.includes('"mode":"specialist"') && specialists++ === 0) throw new ModelThrottledError('throttled');
+        return inner.converse(request);
+      },
+    };
+    const deps = await testQueryDeps({ llm });
+    const answer = answered(await answerQuery('fa-1', { question: 'Compare KQRV and its peers on margins and news', depth: 'deep' }, deps));
+    expect(answer.flags).toContain('specialist_failed');
+    expect(answer.flags).not.toContain('facts_only_fallback');
+    expect(answer.sentences.length).toBeGreaterThan(0);
+    expect(deps.answerCache.entries.size).toBe(0);
   });
 
   it('still answers, with chunks in document order and a retrieval_degraded flag, when the question cannot be embedded', async () => {
