@@ -92,9 +92,25 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     await closeRuntime(runtime);
     throw error;
   }
+  const processStock = (await import('../lambdas/handlers/process-stock')).handler;
+  // FA_FAULT_TICKERS=A,B makes ProcessStock crash for those stocks, as a Lambda that dies would: the
+  // real ASL's Catch then records the failure. How the dashboard and tests see a failed stock.
+  const faulty = new Set(
+    (process.env.FA_FAULT_TICKERS ?? '')
+      .split(',')
+      .map((t) => t.trim().toUpperCase())
+      .filter(Boolean),
+  );
   const handlers = {
     PrepareBatch: (await import('../lambdas/handlers/prepare-batch')).handler,
-    ProcessStock: (await import('../lambdas/handlers/process-stock')).handler,
+    ProcessStock:
+      faulty.size === 0
+        ? processStock
+        : (((event: { ticker?: string }, context: unknown) => {
+            if (event?.ticker && faulty.has(event.ticker.toUpperCase()))
+              return Promise.reject(new Error(`injected fault: FA_FAULT_TICKERS names ${event.ticker}`));
+            return (processStock as (e: unknown, c: unknown) => unknown)(event, context);
+          }) as typeof processStock),
     RecordFailure: (await import('../lambdas/handlers/record-failure')).handler,
     FinalizeBatch: (await import('../lambdas/handlers/finalize-batch')).handler,
   };
