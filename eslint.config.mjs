@@ -63,7 +63,7 @@ const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'tools/**', 'cdk.out/**', '.fa-data/**', 'coverage/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'tools/**', 'cdk.out/**', '.fa-data/**', 'coverage/**', 'web/dist/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -30,6 +30,11 @@ export interface HttpApiOptions {
   /** Larger bodies are refused with 413 before the handler runs. */
   maxBodyBytes: number;
   stage?: string;
+  /** The FA console (local/console-site.ts): paths it handles are served without the key check, like the public site in AWS. */
+  site?: {
+    handles(method: string, path: string): boolean;
+    serve(method: string, path: string, body: string): { status: number; headers: Record<string, string>; body: Buffer };
+  };
 }
 
 export interface HttpApi {
@@ -127,6 +132,19 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       const requestId = randomUUID();
       try {
         const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/(.)\/+$/, '$1');
+        const method = (req.method ?? 'GET').toUpperCase();
+        if (options.site?.handles(method, path)) {
+          const body = await readBody(req, options.maxBodyBytes);
+          if (body === 'too_large') {
+            gatewayError(res, 413, 'payload_too_large', `the request body is larger than ${options.maxBodyBytes} bytes`, requestId);
+            req.destroy();
+            return;
+          }
+          const page = options.site.serve(method, path, body);
+          res.writeHead(page.status, { ...page.headers, 'content-length': page.body.length, 'x-request-id': requestId });
+          res.end(method === 'HEAD' ? undefined : page.body);
+          return;
+        }
         let identity: LocalIdentity | undefined;
         if (!options.publicPaths.includes(path)) {
           const header = req.headers['x-api-key'];

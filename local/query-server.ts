@@ -7,7 +7,8 @@ import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { MAX_BODY_BYTES } from '../lambdas/core/contracts/api';
 import { startHttpApi } from './http-api';
-import { KeyStore, keyStorePath } from './api-keys';
+import { createApiKey, KeyStore, keyStorePath } from './api-keys';
+import { createConsoleSite, isSitePath, WEB_DIST } from './console-site';
 import { startLocalRuntime } from './runtime';
 
 /** Start the V8 profiler in this process; `stop()` returns the profile (a .cpuprofile document). */
@@ -35,10 +36,19 @@ export interface Served {
 }
 
 /** Serve in this process (and profile it when FA_CPU_PROFILE names a file). */
-export async function serveHere(port: number, keys: KeyStore): Promise<Served> {
+export async function serveHere(port: number, keys: KeyStore, keyFile?: string): Promise<Served> {
   const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
   const { queryDependencies } = await import('../lambdas/wiring/query');
   const deps = await queryDependencies();
+  const stage = process.env.FA_STAGE ?? 'local';
+  const site = createConsoleSite({
+    dir: process.env.FA_WEB_DIST || WEB_DIST,
+    stage,
+    // The dev sign-in mints keys into the same store the key check reads; only on the local stage.
+    ...(keyFile && stage === 'local'
+      ? { mintKey: (faId: string, role: 'fa' | 'operator') => createApiKey(keyFile, faId, 'console dev sign-in', { role }).apiKey }
+      : {}),
+  });
   let api;
   try {
     api = await startHttpApi({
@@ -47,7 +57,8 @@ export async function serveHere(port: number, keys: KeyStore): Promise<Served> {
       authenticate: (key) => keys.authenticate(key),
       publicPaths: ['/health'],
       maxBodyBytes: MAX_BODY_BYTES,
-      stage: process.env.FA_STAGE ?? 'local',
+      stage,
+      site: { handles: isSitePath, serve: site },
     });
   } catch (error) {
     await deps.close();
@@ -108,7 +119,8 @@ export async function startWorkers(count: number, port: number): Promise<Served>
 /** A worker of --workers: serve on the shared port until told to stop. */
 export async function runWorker(): Promise<void> {
   const runtime = await startLocalRuntime('query');
-  const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyStorePath(runtime.dataDir)));
+  const keyFile = keyStorePath(runtime.dataDir);
+  const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyFile), keyFile);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -16,6 +16,7 @@ import { tableNamesFor } from '../lambdas/core/contracts/tables';
 import { sweepExpired } from '../local/ttl-sweeper';
 import { startLocalRuntime } from '../local/runtime';
 import { runWorker, serveHere, startWorkers } from '../local/query-server';
+import { ensureWebBuilt } from './lib/web-build';
 import { ApiKeyRoleSchema, createApiKey, KeyStore, keyStorePath, readKeyRecords } from '../local/api-keys';
 import { cli, printJson, runCli, runMain } from './lib/cli';
 import { applySourceOptions, SourceOptionsShape, withSourceOptions } from './lib/source-options';
@@ -112,10 +113,11 @@ else
       demoKey = createApiKey(keyFile, DEMO_FA_ID, 'demo key created by the first npm run serve').apiKey;
     }
     const keys = new KeyStore(keyFile);
+    ensureWebBuilt();
 
     // One process serves all FAs by default; --workers N runs N processes on the same port, like
     // Lambda runs many instances, so a busy machine can use more than one core.
-    const served = options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys);
+    const served = options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys, keyFile);
 
     const ticker = await aCoveredTicker(runtime.dynamo.endpoint);
     const lines = [
@@ -137,6 +139,7 @@ else
       'Try:',
       curlExamples(served.url, demoKey ?? '<your API key>', ticker ?? 'TICKER'),
       '',
+      `FA console: ${served.url}/ (dev sign-in: pick an FA id, or the operator role for the dashboard)`,
       'OpenAPI: GET /openapi.json (with your key) · Ctrl-C stops the server',
       '',
     );

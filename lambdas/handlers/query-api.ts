@@ -28,7 +28,13 @@ import {
   SessionIdSchema,
   SummaryQuerySchema,
   TickerParamSchema,
+  StockSearchQuerySchema,
+  OpsRangeQuerySchema,
+  RunIdParamSchema,
+  MAX_RANGE_DAYS,
 } from '../core/contracts/api';
+import { costOf, listRuns, qualityOf, runDetail } from '../core/operations/service';
+import type { DateRange } from '../core/operations/runs';
 import type { ErrorCode } from '../core/contracts/api';
 import { describeError } from '../core/errors';
 import { firstIssue } from '../core/validation';
@@ -81,6 +87,11 @@ const routeOf = createRouter([
   { name: 'query', method: 'POST', path: '/v1/query' },
   { name: 'summary', method: 'GET', path: '/v1/stocks/{ticker}/summary' },
   { name: 'session', method: 'GET', path: '/v1/sessions/{id}' },
+  { name: 'searchStocks', method: 'GET', path: '/v1/stocks' },
+  { name: 'opsRuns', method: 'GET', path: '/v1/ops/runs' },
+  { name: 'opsRun', method: 'GET', path: '/v1/ops/runs/{id}' },
+  { name: 'opsCost', method: 'GET', path: '/v1/ops/cost' },
+  { name: 'opsQuality', method: 'GET', path: '/v1/ops/quality' },
   { name: 'health', method: 'GET', path: '/health' },
   { name: 'openapi', method: 'GET', path: '/openapi.json' },
 ]);
@@ -135,6 +146,51 @@ function invalid(zodError: z.ZodError, field?: string): Response {
   const { path, message } = firstIssue(zodError);
   const where = field ?? path;
   return error(400, 'invalid_request', where ? `${where}: ${message}` : message, where ? { field: where } : {});
+}
+
+function queryOf(event: ProxyEvent): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
+const DEFAULT_RANGE_DAYS = 30;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The operator routes' date range: defaults to the 30 days up to today, at most MAX_RANGE_DAYS long. */
+function rangeOf(event: ProxyEvent, now: number): DateRange | Response {
+  const parsed = OpsRangeQuerySchema.safeParse(queryOf(event));
+  if (!parsed.success) return invalid(parsed.error);
+  const to = parsed.data.to ?? isoDay(now);
+  const from = parsed.data.from ?? isoDay(Date.parse(`${to}T00:00:00Z`) - DEFAULT_RANGE_DAYS * 86_400_000);
+  if (Number.isNaN(Date.parse(`${from}T00:00:00Z`)) || Number.isNaN(Date.parse(`${to}T00:00:00Z`)))
+    return error(400, 'invalid_request', 'from and to must be real dates', { field: 'from' });
+  if (from > to) return error(400, 'invalid_request', 'from: must not be after to', { field: 'from' });
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS)
+    return error(400, 'invalid_request', `from: the range may span at most ${MAX_RANGE_DAYS} days`, { field: 'from' });
+  return { from, to };
+}
+
+/** The read-only operator routes; the caller is already known to be an operator. */
+async function operatorRoute(
+  name: 'opsRuns' | 'opsRun' | 'opsCost' | 'opsQuality',
+  event: ProxyEvent,
+  params: Record<string, string>,
+  deps: QueryApiDeps,
+): Promise<Response> {
+  const operations = deps.operations;
+  if (!operations) return error(404, 'not_found', 'the operator routes are not configured here');
+  if (name === 'opsRun') {
+    const id = RunIdParamSchema.safeParse(params.id);
+    if (!id.success) return invalid(id.error, 'id');
+    const detail = await runDetail(id.data, operations);
+    return detail ? { status: 200, body: detail } : error(404, 'not_found', `no run ${id.data}`);
+  }
+  const range = rangeOf(event, deps.now());
+  if ('status' in range) return range;
+  if (name === 'opsRuns') return { status: 200, body: { range, runs: await listRuns(range, operations) } };
+  if (name === 'opsCost') return { status: 200, body: await costOf(range, operations) };
+  return { status: 200, body: await qualityOf(range, operations) };
 }
 
 function decodedBody(event: ProxyEvent): string {
@@ -219,6 +275,21 @@ async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, t
       const lookup = await summaryView(ticker.data, query.data.length, deps);
       return lookup.kind === 'found' ? { status: 200, body: lookup.view } : error(404, lookup.kind, lookup.message);
     }
+    case 'searchStocks': {
+      const query = StockSearchQuerySchema.safeParse(queryOf(event));
+      if (!query.success) return invalid(query.error);
+      const results = deps.resolver
+        .search(query.data.q, query.data.limit)
+        .map((p) => ({ ticker: p.ticker, name: p.name, sector: p.sector, industry: p.industry }));
+      return { status: 200, body: { results } };
+    }
+    case 'opsRuns':
+    case 'opsRun':
+    case 'opsCost':
+    case 'opsQuality':
+      // Operators only (x-fa-roles in the OpenAPI document): an FA learns the route exists, nothing more.
+      if (!identity.operator) return error(403, 'forbidden', 'this route is for operators (the operators group)');
+      return operatorRoute(found.name, event, found.params, deps);
     case 'session': {
       const id = SessionIdSchema.safeParse(found.params.id);
       if (!id.success) return invalid(id.error, 'id');
@@ -278,7 +349,7 @@ export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>)
     if (!parsed.success) {
       response = error(400, 'invalid_request', 'the event is not an API Gateway proxy request');
     } else {
-      routeName = `${parsed.data.httpMethod.toUpperCase()} ${parsed.data.path.replace(/\/v1\/(stocks|sessions)\/[^/]+/, '/v1/$1/{id}').slice(0, 80)}`;
+      routeName = `${parsed.data.httpMethod.toUpperCase()} ${parsed.data.path.replace(/\/v1\/(stocks|sessions|ops\/runs)\/[^/]+/, '/v1/$1/{id}').slice(0, 80)}`;
       try {
         response = await route(parsed.data, requestId, deps, telemetry);
       } catch (caught) {

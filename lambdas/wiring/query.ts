@@ -19,6 +19,8 @@ import { createSources } from './sources';
 import { createStores } from './stores';
 import { createExperiments } from './experiments';
 import { createCostDependencies } from './cost';
+import { createOperations } from './operations';
+import type { OperationsDeps } from '../core/operations/service';
 
 /** What the query handler needs beyond the query core. */
 export interface QueryApiDeps extends QueryDeps {
@@ -27,6 +29,10 @@ export interface QueryApiDeps extends QueryDeps {
   functionVersion?: string;
   /** Origins allowed to call from a browser (FA tools); echoed back when they match. */
   corsOrigins: readonly string[];
+  /** The operator routes' reads (absent in tests that do not exercise them: those routes then answer 404). */
+  operations?: OperationsDeps;
+  /** Filings are real EDGAR filings, so a citation can link to its EDGAR index. */
+  filingLinks?: boolean;
 }
 
 export interface QueryDependencies extends QueryApiDeps {
@@ -87,6 +93,8 @@ export function queryDependencies(): Promise<QueryDependencies> {
       stage: config.FA_STAGE,
       functionVersion: config.AWS_LAMBDA_FUNCTION_VERSION,
       corsOrigins: config.FA_CORS_ORIGINS,
+      operations: createOperations(config, doc, names),
+      filingLinks: config.FA_SOURCES.filings === 'edgar',
       close: async () => {
         doc.destroy();
       },

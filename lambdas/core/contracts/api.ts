@@ -143,15 +143,48 @@ export const SummaryResponseSchema = z
     status: z.enum(['verified', 'regenerated', 'facts_only']),
     confidence: z.number(),
     text: z.string(),
-    sections: z.array(z.object({ section: z.enum(SUMMARY_SECTIONS), sentences: z.array(SentenceSchema) })),
+    sections: z.array(
+      z.object({
+        section: z.enum(SUMMARY_SECTIONS),
+        sentences: z.array(
+          SentenceSchema.extend({
+            status: z
+              .enum(['supported', 'hedged'])
+              .describe('supported: its claims were found in the sources; hedged: worded with a hedge, or only weakly supported.'),
+          }),
+        ),
+      }),
+    ),
     citations: z.array(
-      z.object({ n: z.number().int().positive(), sourceId: z.string(), kind: z.string(), title: z.string(), date: z.string() }),
+      z.object({
+        n: z.number().int().positive(),
+        sourceId: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        date: z.string(),
+        form: z.string().optional(),
+        accession: z.string().optional().describe('The EDGAR accession number, when the source is a filing.'),
+        url: z.string().optional().describe("The filing's EDGAR index, where the filings are real."),
+        passage: z.string().optional().describe('The stored passage of the source most like the sentences that cite it.'),
+        facts: z
+          .array(z.object({ metric: z.string(), value: z.number(), unit: z.string(), period: z.string(), filed: z.string() }))
+          .describe('Facts of the snapshot taken from this source.'),
+      }),
     ),
     verification: z.object({
       passed: z.boolean(),
       claimsChecked: z.number().int(),
       findings: z.number().int(),
       risk: RiskSchema.optional(),
+    }),
+    removed: z
+      .array(z.object({ section: z.string(), sentence: z.string(), reason: z.string() }))
+      .describe('Sentences of this length the verifier removed.'),
+    freshness: z.object({
+      ageDays: z.number().int().nonnegative(),
+      stale: z.boolean(),
+      missingSources: z.array(z.string()),
+      staleSources: z.array(z.object({ source: z.string(), newest: z.string() })),
     }),
     sourceHash: z.string(),
     promptVersion: z.string(),
@@ -178,6 +211,138 @@ export const SessionResponseSchema = z
     ),
   })
   .describe("One of the calling FA's own conversations.");
+
+// ---------------------------------------------------------------------------------------------
+// The universe search and the operator routes (read-only).
+
+export const StockSearchQuerySchema = z.strictObject({
+  q: z.string().trim().min(1).max(64).describe('A symbol or part of a company name.'),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+export const StockSearchResponseSchema = z
+  .object({ results: z.array(z.object({ ticker: z.string(), name: z.string(), sector: z.string(), industry: z.string() })) })
+  .describe('Covered companies matching a search, best first.');
+
+const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** The longest range an operator route reads at once. */
+export const MAX_RANGE_DAYS = 366;
+
+export const OpsRangeQuerySchema = z
+  .strictObject({
+    from: IsoDateSchema.optional().describe('First as-of date (default: 30 days before `to`).'),
+    to: IsoDateSchema.optional().describe('Last as-of date (default: today, UTC).'),
+  })
+  .describe('An inclusive range of as-of dates.');
+
+export const RunIdParamSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be a run id such as run-2026-12-01-abc123')
+  .describe('A batch run id.');
+
+const RangeSchema = z.object({ from: z.string(), to: z.string() });
+const RunRowSchema = z.object({
+  runId: z.string(),
+  asOf: z.string(),
+  status: z.enum(['running', 'succeeded', 'interrupted']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  stocks: z.number().int(),
+  succeeded: z.number().int(),
+  regenerated: z.number().int(),
+  factsOnly: z.number().int(),
+  failed: z.number().int(),
+  skippedUnchanged: z.number().int(),
+  durationMs: z.number(),
+  costUsd: z.number(),
+  costEstimated: z.boolean(),
+  embeddingHitRate: z.number(),
+  verificationPassRate: z.number(),
+  findings: z.number().int(),
+});
+
+export const OpsRunsResponseSchema = z.object({ range: RangeSchema, runs: z.array(RunRowSchema) }).describe('Batch runs in a range.');
+
+export const OpsRunDetailResponseSchema = z
+  .object({
+    run: RunRowSchema,
+    failed: z.array(z.object({ ticker: z.string(), error: z.string(), durationMs: z.number(), completedAt: z.string() })),
+    missing: z.array(z.string()),
+    stocks: z.array(
+      z.object({
+        ticker: z.string(),
+        status: z.string(),
+        skippedUnchanged: z.boolean(),
+        durationMs: z.number(),
+        costUsd: z.number(),
+        sourceFailures: z.array(z.string()),
+        error: z.string().optional(),
+      }),
+    ),
+    timings: z.object({ p50Ms: z.number(), p95Ms: z.number(), maxMs: z.number() }),
+  })
+  .describe('One run: its failed stocks with their errors, and every stock with its timing, slowest first.');
+
+const CostPointSchema = z.object({
+  date: z.string(),
+  runId: z.string(),
+  perUnitUsd: z.number(),
+  units: z.number().int(),
+  totalUsd: z.number(),
+});
+const StackedBarSchema = z.object({ date: z.string(), runId: z.string(), parts: z.record(z.string(), z.number()) });
+const BurnSchema = z.object({ period: z.string(), spentUsd: z.number(), budgetUsd: z.number().optional(), share: z.number().optional() });
+
+export const OpsCostResponseSchema = z
+  .object({
+    range: RangeSchema,
+    targets: z.object({ stockUsd: z.number(), stockCapUsd: z.number(), queryUsd: z.number(), queryCapUsd: z.number() }),
+    baseline: z.object({ naiveStockUsd: z.number(), measured: z.string() }).optional(),
+    stockNights: z.array(CostPointSchema),
+    queries: z.array(CostPointSchema),
+    byAgent: z.array(StackedBarSchema),
+    byModel: z.array(StackedBarSchema),
+    agents: z.array(z.string()),
+    models: z.array(z.string()),
+    burn: z.object({ day: BurnSchema, month: BurnSchema }),
+    totalUsd: z.number(),
+  })
+  .describe('Cost over a range, from the cost ledger: per stock-night and per query against targets, by agent and model, budget burn.');
+
+export const OpsQualityResponseSchema = z
+  .object({
+    range: RangeSchema,
+    runs: z.array(
+      z.object({
+        date: z.string(),
+        runId: z.string(),
+        stocks: z.number().int(),
+        passRate: z.number(),
+        flagged: z.number().int(),
+        regenerated: z.number().int(),
+        factsOnly: z.number().int(),
+        findings: z.number().int(),
+        claimsChecked: z.number().int(),
+      }),
+    ),
+    evaluation: z
+      .object({
+        pass: z.boolean(),
+        startedAt: z.string(),
+        llm: z.string(),
+        seconds: z.number(),
+        suites: z.array(z.object({ name: z.string(), pass: z.boolean() })),
+      })
+      .optional(),
+    experiments: z.array(
+      z.object({
+        key: z.string(),
+        status: z.string(),
+        arms: z.array(z.object({ key: z.string(), weight: z.number(), exposures: z.number().int() })),
+      }),
+    ),
+  })
+  .describe('Verification pass rate and hallucination flags per run, the latest evaluation, the experiments.');
 
 export const HealthResponseSchema = z.object({ status: z.literal('ok'), version: z.string(), stage: z.string() });
 
@@ -221,6 +386,11 @@ registry.add(QueryResponseSchema, { id: 'QueryResponse' });
 registry.add(SummaryResponseSchema, { id: 'SummaryResponse' });
 registry.add(SessionResponseSchema, { id: 'SessionResponse' });
 registry.add(HealthResponseSchema, { id: 'HealthResponse' });
+registry.add(StockSearchResponseSchema, { id: 'StockSearchResponse' });
+registry.add(OpsRunsResponseSchema, { id: 'OpsRunsResponse' });
+registry.add(OpsRunDetailResponseSchema, { id: 'OpsRunDetailResponse' });
+registry.add(OpsCostResponseSchema, { id: 'OpsCostResponse' });
+registry.add(OpsQualityResponseSchema, { id: 'OpsQualityResponse' });
 registry.add(ErrorResponseSchema, { id: 'Error' });
 
 type JsonObject = { [key: string]: unknown };
@@ -251,6 +421,31 @@ const errors = (statuses: Record<string, string>) =>
 const AUTH_ERRORS = { '401': 'No credentials (missing API key or token).', '403': 'Credentials not accepted.' };
 // Locally the API key alone; in AWS the Cognito ID token and the FA tool's API key together.
 const SECURED = [{ ApiKey: [] }, { ApiKey: [], CognitoIdToken: [] }];
+const RANGE_PARAMETERS = [
+  { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+  { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+];
+const OPERATOR_ERRORS = {
+  '400': 'Bad range or id (invalid_request).',
+  '401': 'No credentials (missing API key or token).',
+  '403': 'Credentials not accepted, or the caller is not in the operators group (forbidden).',
+};
+/** A read-only operator route: members of the operators group only. */
+const operatorRoute = (
+  operationId: string,
+  summary: string,
+  response: string,
+  extra: JsonObject = {},
+  more: Record<string, string> = {},
+) => ({
+  get: {
+    operationId,
+    summary,
+    [ROLES_EXTENSION]: ['operator'],
+    ...extra,
+    responses: { '200': { description: summary, content: json(response) }, ...errors({ ...OPERATOR_ERRORS, ...more }) },
+  },
+});
 
 /** The OpenAPI 3.0 document of the query API. Deterministic: same schemas, same bytes. */
 export function openApiDocument(): JsonObject {
@@ -323,6 +518,40 @@ export function openApiDocument(): JsonObject {
           },
         },
       },
+      '/v1/stocks': {
+        get: {
+          operationId: 'searchStocks',
+          summary: 'Find covered stocks by symbol or name',
+          parameters: [
+            { name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 64 } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } },
+          ],
+          responses: {
+            '200': { description: 'Matches, best first.', content: json('StockSearchResponse') },
+            ...errors({ '400': 'Missing or bad q (invalid_request).', ...AUTH_ERRORS }),
+          },
+        },
+      },
+      '/v1/ops/runs': operatorRoute('listRuns', 'Batch runs with an as-of date in the range', 'OpsRunsResponse', {
+        parameters: RANGE_PARAMETERS,
+      }),
+      '/v1/ops/runs/{id}': operatorRoute(
+        'getRun',
+        'One batch run: failed stocks and per-stock timings',
+        'OpsRunDetailResponse',
+        {
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$' } },
+          ],
+        },
+        { '404': 'No such run (not_found).' },
+      ),
+      '/v1/ops/cost': operatorRoute('getCost', 'Cost over the range from the cost ledger', 'OpsCostResponse', {
+        parameters: RANGE_PARAMETERS,
+      }),
+      '/v1/ops/quality': operatorRoute('getQuality', 'Verification and hallucination flags over the range', 'OpsQualityResponse', {
+        parameters: RANGE_PARAMETERS,
+      }),
       '/v1/sessions/{id}': {
         get: {
           operationId: 'getSession',

@@ -32,6 +32,10 @@ export const BudgetsSchema = z.strictObject({
   query: UnitBudgetSchema,
   /** Tasks a unit may go without when its budget cannot afford them (never the first draft). */
   optionalTasks: z.array(z.enum(LLM_TASK_NAMES)).default([]),
+  /** What the whole deployment may spend in a day and a month (the operator dashboard's budget burn). */
+  spend: z.strictObject({ dailyUsd: z.number().positive(), monthlyUsd: z.number().positive() }).optional(),
+  /** The naive baseline's cost per stock-night as `npm run bench:cost` measured it (drawn beside the trend). */
+  baseline: z.strictObject({ naiveStockUsd: z.number().positive(), measured: z.string().min(1) }).optional(),
 });
 export type Budgets = z.infer<typeof BudgetsSchema>;
 

@@ -9,3 +9,4 @@ export * from './llm';
 export * from './sources';
 export * from './store';
 export * from './experiments';
+export * from './operations';

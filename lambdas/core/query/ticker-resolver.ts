@@ -128,6 +128,31 @@ export class TickerResolver {
     return this.byTicker.size;
   }
 
+  /**
+   * Covered companies for a search box: an exact symbol first, then symbols starting with the text,
+   * then names with a word starting with it, then names containing it; at most `limit`.
+   */
+  search(text: string, limit: number): CompanyProfile[] {
+    const q = text.trim().toLowerCase();
+    if (q === '') return [];
+    const rank = (p: CompanyProfile): number => {
+      const ticker = p.ticker.toLowerCase();
+      const name = p.name.toLowerCase();
+      if (ticker === q) return 0;
+      if (ticker.startsWith(q)) return 1;
+      if (name.startsWith(q)) return 2;
+      if (name.split(/[^a-z0-9]+/).some((w) => w.startsWith(q))) return 3;
+      if (name.includes(q)) return 4;
+      return -1;
+    };
+    return this.companies
+      .map(({ profile }) => ({ profile, rank: rank(profile) }))
+      .filter((c) => c.rank >= 0)
+      .sort((a, b) => a.rank - b.rank || a.profile.ticker.localeCompare(b.profile.ticker))
+      .slice(0, limit)
+      .map((c) => c.profile);
+  }
+
   /** The covered company with this symbol (any case), or undefined. */
   get(ticker: string): CompanyProfile | undefined {
     return this.byTicker.get(ticker.toUpperCase());

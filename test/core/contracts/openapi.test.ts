@@ -21,13 +21,28 @@ describe('the OpenAPI document', () => {
     expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(document);
   });
 
+  it('marks every operator route, and only those, with x-fa-roles: ["operator"]', () => {
+    const marked = Object.entries(document.paths as Record<string, Record<string, Record<string, unknown>>>)
+      .filter(([, methods]) =>
+        Object.values(methods).some((op) => Array.isArray(op['x-fa-roles']) && (op['x-fa-roles'] as string[]).includes('operator')),
+      )
+      .map(([path]) => path)
+      .sort();
+    expect(marked).toEqual(['/v1/ops/cost', '/v1/ops/quality', '/v1/ops/runs', '/v1/ops/runs/{id}']);
+  });
+
   it('documents every route with OpenAPI 3 and resolves every schema reference', () => {
     expect(document.openapi).toBe('3.0.3');
     expect(Object.keys(document.paths).sort()).toEqual([
       '/health',
       '/openapi.json',
+      '/v1/ops/cost',
+      '/v1/ops/quality',
+      '/v1/ops/runs',
+      '/v1/ops/runs/{id}',
       '/v1/query',
       '/v1/sessions/{id}',
+      '/v1/stocks',
       '/v1/stocks/{ticker}/summary',
     ]);
     for (const ref of refs(document)) {
