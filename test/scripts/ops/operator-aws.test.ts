@@ -184,15 +184,13 @@ describe('npm run ops -- start --stage prod', () => {
 
 describe('npm run ops -- redrive ID --stage prod', () => {
   it('redrives a failed execution through RedriveExecution (Step Functions re-runs only its failed children)', async () => {
-    sfn
-      .on(DescribeExecutionCommand)
-      .resolves({
-        name: 'run-f',
-        status: 'FAILED',
-        startDate: NOW,
-        error: 'States.ExceedToleratedFailureThreshold',
-        cause: 'too many failed',
-      });
+    sfn.on(DescribeExecutionCommand).resolves({
+      name: 'run-f',
+      status: 'FAILED',
+      startDate: NOW,
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'too many failed',
+    });
     sfn.on(RedriveExecutionCommand).resolves({ redriveDate: NOW });
     const action = await redriveCommand(RunOptionsSchema.parse({ stage: 'prod', id: 'run-f' }), deps);
     expect(sfn.commandCalls(RedriveExecutionCommand)[0]!.args[0].input).toEqual({ executionArn: execution('run-f') });
