@@ -186,7 +186,15 @@ export class QueryApi extends Construct {
       },
       requestParameters: { 'method.request.header.Content-Type': true },
     });
-    v1.addResource('stocks')
+    const stocks = v1.addResource('stocks');
+    // Universe search for the console: by ticker or name.
+    stocks.addMethod('GET', integration, {
+      ...secured,
+      operationName: 'SearchStocks',
+      requestValidator: parameters,
+      requestParameters: { 'method.request.querystring.q': false, 'method.request.querystring.limit': false },
+    });
+    stocks
       .addResource('{ticker}')
       .addResource('summary')
       .addMethod('GET', integration, {
@@ -203,6 +211,24 @@ export class QueryApi extends Construct {
         requestValidator: parameters,
         requestParameters: { 'method.request.path.id': true },
       });
+    // Read-only operator routes (runs, cost, quality); the handler answers 403 to anyone outside the
+    // Cognito operators group, so the authorizer and the handler both stand between them and an FA.
+    const ops = v1.addResource('ops');
+    const range = { 'method.request.querystring.from': false, 'method.request.querystring.to': false };
+    const runs = ops.addResource('runs');
+    runs.addMethod('GET', integration, { ...secured, operationName: 'ListRuns', requestValidator: parameters, requestParameters: range });
+    runs.addResource('{id}').addMethod('GET', integration, {
+      ...secured,
+      operationName: 'GetRun',
+      requestValidator: parameters,
+      requestParameters: { 'method.request.path.id': true },
+    });
+    ops
+      .addResource('cost')
+      .addMethod('GET', integration, { ...secured, operationName: 'GetCost', requestValidator: parameters, requestParameters: range });
+    ops
+      .addResource('quality')
+      .addMethod('GET', integration, { ...secured, operationName: 'GetQuality', requestValidator: parameters, requestParameters: range });
     this.api.root.addResource('openapi.json').addMethod('GET', integration, { ...secured, operationName: 'GetOpenApi' });
     // Liveness for FA tools and load balancers: answers {status, version, stage} and nothing else.
     const health = this.api.root.addResource('health').addMethod('GET', integration, { operationName: 'Health', apiKeyRequired: false });

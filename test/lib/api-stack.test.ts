@@ -81,7 +81,22 @@ describe('ApiStack (prod)', () => {
     it('exposes exactly the routes the handler serves', () => {
       const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
       expect(resources.sort()).toEqual(
-        ['health', 'openapi.json', 'query', 'sessions', 'stocks', 'summary', 'v1', '{id}', '{ticker}'].sort(),
+        [
+          'health',
+          'openapi.json',
+          'query',
+          'sessions',
+          'stocks',
+          'summary',
+          'v1',
+          '{id}',
+          '{ticker}',
+          'ops',
+          'runs',
+          '{id}',
+          'cost',
+          'quality',
+        ].sort(),
       );
     });
 
