@@ -7,6 +7,7 @@ import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { MAX_BODY_BYTES } from '../lambdas/core/contracts/api';
 import { startHttpApi } from './http-api';
+import type { HttpApiOptions } from './http-api';
 import { KeyStore, keyStorePath } from './api-keys';
 import { startLocalRuntime } from './runtime';
 
@@ -34,20 +35,54 @@ export interface Served {
   close(): Promise<void>;
 }
 
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * The limits `npm run serve` applies, from the environment: per key FA_RATE_LIMIT_PER_MINUTE
+ * (default 600) with a burst of FA_RATE_LIMIT_BURST (100); per source address a lockout of
+ * FA_LOCKOUT_SECONDS (900) after FA_LOCKOUT_BAD_KEYS (20) invalid keys in FA_LOCKOUT_WINDOW_SECONDS (300).
+ */
+export function limitsFromEnv(): Pick<HttpApiOptions, 'rateLimit' | 'lockout'> {
+  return {
+    rateLimit: { requestsPerMinute: positive('FA_RATE_LIMIT_PER_MINUTE', 600), burst: positive('FA_RATE_LIMIT_BURST', 100) },
+    lockout: {
+      badKeys: positive('FA_LOCKOUT_BAD_KEYS', 20),
+      windowSeconds: positive('FA_LOCKOUT_WINDOW_SECONDS', 300),
+      lockSeconds: positive('FA_LOCKOUT_SECONDS', 900),
+    },
+  };
+}
+
+/**
+ * What a caller may change about the served API (the security suite plants weaknesses through it:
+ * a public path added, the handler wrapped).
+ */
+export interface ServeOverrides extends Partial<Pick<HttpApiOptions, 'publicPaths' | 'rateLimit' | 'lockout' | 'now'>> {
+  wrapHandler?: (handler: HttpApiOptions['handler']) => HttpApiOptions['handler'];
+}
+
 /** Serve in this process (and profile it when FA_CPU_PROFILE names a file). */
-export async function serveHere(port: number, keys: KeyStore): Promise<Served> {
+export async function serveHere(port: number, keys: KeyStore, overrides: ServeOverrides = {}): Promise<Served> {
   const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
   const { queryDependencies } = await import('../lambdas/wiring/query');
   const deps = await queryDependencies();
+  const { wrapHandler, ...options } = overrides;
+  const handler = createQueryApiHandler(async () => deps);
   let api;
   try {
     api = await startHttpApi({
       port,
-      handler: createQueryApiHandler(async () => deps),
+      handler: wrapHandler ? wrapHandler(handler) : handler,
       authenticate: (key) => keys.authenticate(key),
       publicPaths: ['/health'],
       maxBodyBytes: MAX_BODY_BYTES,
       stage: process.env.FA_STAGE ?? 'local',
+      corsOrigins: deps.corsOrigins,
+      ...limitsFromEnv(),
+      ...options,
     });
   } catch (error) {
     await deps.close();
