@@ -8,7 +8,8 @@
  * connecting to the same dynalite and simulator through the data dir, so a file can start a server
  * of its own with a weakness planted (`overrides`) without touching product code.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,8 +38,10 @@ export interface StackInfo {
 
 const NODE = resolve('node_modules/.bin/node');
 
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(NODE, ['--import', 'tsx', script, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+/** Run a CLI asynchronously: this process serves dynalite and the simulator the child talks to. */
+async function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await promisify(execFile)(NODE, ['--import', 'tsx', script, ...args], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return stdout;
 }
 
 /** Environment every process of the suite shares. */
@@ -62,9 +65,9 @@ export async function prepareStack(): Promise<{ info: StackInfo; close(): Promis
   const { startLocalRuntime } = await import('../../../local/runtime');
   const runtime: LocalRuntime = await startLocalRuntime('query');
   const env = stackEnv(info);
-  runScript('scripts/demo-feeds.ts', ['--out', info.feedsDir, '--limit', String(STOCK_LIMIT), '--json'], env);
+  await runScript('scripts/demo-feeds.ts', ['--out', info.feedsDir, '--limit', String(STOCK_LIMIT), '--json'], env);
   plantDocuments(info.feedsDir);
-  runScript(
+  await runScript(
     'scripts/batch.ts',
     ['--limit', String(STOCK_LIMIT), '--sources', 'research=feed,news=feed', '--feeds', info.feedsDir, '--json'],
     env,
