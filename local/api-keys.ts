@@ -1,8 +1,9 @@
 /**
  * The local API key store: which key identifies which FA when the API runs on this machine (in AWS,
  * Cognito and API Gateway do this). Keys are stored only as sha256 hashes, in a JSON file in the
- * data dir (mode 0600); a key is shown once, when it is created. The file is re-read when an unknown
- * key is presented (at most once a second), so a key created while the server runs works at once.
+ * data dir (mode 0600); a key is shown once, when it is created. The file is re-read when it changes
+ * (checked at most once a second) or an unknown key is presented, so a key created while the server
+ * runs works at once and a key removed from the file (revoked) stops working.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -80,6 +81,15 @@ export function createApiKey(
   return { apiKey, record };
 }
 
+/** Remove a key from the store (revoke it); true when it was there. A running server stops accepting it within a second. */
+export function revokeApiKey(file: string, keyId: string): boolean {
+  const records = readKeyRecords(file);
+  const kept = records.filter((r) => r.keyId !== keyId);
+  if (kept.length === records.length) return false;
+  writeRecords(file, kept);
+  return true;
+}
+
 /** Add pre-hashed records (the load test's FAs) in one write. */
 export function addKeyRecords(file: string, records: z.input<typeof RecordSchema>[]): void {
   writeRecords(file, [...readKeyRecords(file), ...records.map((r) => RecordSchema.parse(r))]);
@@ -98,6 +108,7 @@ export class KeyStore {
   private byHash = new Map<string, ApiKeyRecord>();
   private loadedMtimeMs = -1;
   private lastReload = 0;
+  private lastCheck = 0;
 
   constructor(
     private readonly file: string,
@@ -120,6 +131,16 @@ export class KeyStore {
   authenticate(presented: string | undefined): Authentication {
     if (presented === undefined || presented.trim() === '') return 'missing';
     const hash = hashKey(presented.trim());
+    // A revoked key (its record removed from the file) stops working within a second, as a deleted
+    // API Gateway key does: the file's mtime is checked at most once a second, even for known keys.
+    if (this.now() - this.lastCheck > 1_000) {
+      this.lastCheck = this.now();
+      try {
+        this.reload();
+      } catch {
+        // A half-written or damaged file keeps the keys already loaded.
+      }
+    }
     let record = this.byHash.get(hash);
     if (!record && this.now() - this.lastReload > 1_000) {
       this.lastReload = this.now();

@@ -11,7 +11,7 @@
  * Routes: `POST /model/{modelId}/converse`, `POST /model/{modelId}/invoke`, and for tools
  * `GET /__simulator/health`, `GET /__simulator/stats`, `POST /__simulator/reset`.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +38,11 @@ export interface BedrockSimulatorOptions {
   port?: number;
   /** Real monotonic clock in ms (tests inject one). */
   now?: () => number;
+  /**
+   * Append every model request (model id and body) to this JSONL file, so a test can read what the
+   * product sent to a model (the security suite scans it for PII). Default FA_BEDROCK_SIM_REQUEST_LOG; none when unset.
+   */
+  requestLogFile?: string;
 }
 
 export interface BedrockSimulator {
@@ -74,6 +79,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
     ...(options.content ? { content: options.content } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  const requestLog = options.requestLogFile ?? (process.env.FA_BEDROCK_SIM_REQUEST_LOG || undefined);
   const held = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
@@ -150,6 +156,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
           sendError(res, 'ValidationException', `Request body larger than ${MAX_BODY_BYTES} bytes.`, requestId);
           return done();
         }
+        if (requestLog) appendFileSync(requestLog, `${JSON.stringify({ modelId, operation: route[2], body })}\n`);
         const reply = route[2] === 'converse' ? await engine.converse(modelId, body) : await engine.invoke(modelId, body);
         deliver(res, reply, requestId, done);
       })

@@ -10,7 +10,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { OPERATOR_GROUP } from '../lambdas/core/contracts/api';
+import { MAX_PATH_CHARS, OPERATOR_GROUP, SECURITY_HEADERS } from '../lambdas/core/contracts/api';
+import { BadKeyLockout, TokenBuckets } from './rate-limit';
+import type { LockoutOptions, RateLimitOptions } from './rate-limit';
 
 export interface LocalIdentity {
   faId: string;
@@ -35,6 +37,14 @@ export interface HttpApiOptions {
     handles(method: string, path: string): boolean;
     serve(method: string, path: string, body: string): { status: number; headers: Record<string, string>; body: Buffer };
   };
+  /** Requests per API key (API Gateway's usage plan throttle); none when absent. */
+  rateLimit?: RateLimitOptions;
+  /** Refusal of a source address after repeated bad keys (WAF's rate rule); none when absent. */
+  lockout?: LockoutOptions;
+  /** Origins a browser may call from (CORS preflight answers name them). */
+  corsOrigins?: readonly string[];
+  /** Epoch milliseconds (tests move time on). */
+  now?: () => number;
 }
 
 export interface HttpApi {
@@ -45,12 +55,33 @@ export interface HttpApi {
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    ...SECURITY_HEADERS,
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
-function gatewayError(res: ServerResponse, status: number, code: string, message: string, requestId: string): void {
-  reply(res, status, { error: { code, message }, requestId }, { 'x-request-id': requestId });
+function gatewayError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
+  reply(res, status, { error: { code, message }, requestId }, { 'x-request-id': requestId, ...headers });
+}
+
+/** The path of a request target, or undefined when it cannot be parsed as one. */
+function pathOf(target: string): string | undefined {
+  try {
+    return new URL(target, 'http://127.0.0.1').pathname.replace(/(.)\/+$/, '$1');
+  } catch {
+    return undefined;
+  }
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string | 'too_large'> {
@@ -127,11 +158,23 @@ export function proxyEventOf(
 /** Start the local API on 127.0.0.1. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const stage = options.stage ?? 'local';
+  const now = options.now ?? Date.now;
+  const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit, now) : undefined;
+  const lockout = options.lockout ? new BadKeyLockout(options.lockout, now) : undefined;
   const server = createServer((req, res) => {
     void (async () => {
       const requestId = randomUUID();
       try {
-        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/(.)\/+$/, '$1');
+        const target = req.url ?? '/';
+        if (target.length > MAX_PATH_CHARS) {
+          req.resume();
+          return gatewayError(res, 414, 'uri_too_long', `the request path is longer than ${MAX_PATH_CHARS} characters`, requestId);
+        }
+        const path = pathOf(target);
+        if (path === undefined) {
+          req.resume();
+          return gatewayError(res, 400, 'invalid_request', 'the request target is not a valid path', requestId);
+        }
         const method = (req.method ?? 'GET').toUpperCase();
         if (options.site?.handles(method, path)) {
           const body = await readBody(req, options.maxBodyBytes);
@@ -145,8 +188,30 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
           res.end(method === 'HEAD' ? undefined : page.body);
           return;
         }
+        // CORS preflight: browsers send it without credentials, so it is answered before authentication.
+        if (method === 'OPTIONS') {
+          req.resume();
+          const origin = req.headers.origin;
+          res.writeHead(204, {
+            ...SECURITY_HEADERS,
+            'access-control-allow-methods': 'GET, POST, HEAD, OPTIONS',
+            'access-control-allow-headers': 'content-type, x-api-key, authorization',
+            'access-control-max-age': '600',
+            ...(origin && options.corsOrigins?.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+            'x-request-id': requestId,
+          });
+          return res.end();
+        }
         let identity: LocalIdentity | undefined;
         if (!options.publicPaths.includes(path)) {
+          const source = req.socket.remoteAddress ?? 'unknown';
+          const locked = lockout?.retryAfterSeconds(source);
+          if (locked) {
+            req.resume();
+            return gatewayError(res, 429, 'rate_limited', 'too many invalid API keys from this address; wait and retry', requestId, {
+              'retry-after': String(locked),
+            });
+          }
           const header = req.headers['x-api-key'];
           const auth = options.authenticate(Array.isArray(header) ? header[0] : header);
           if (auth === 'missing') {
@@ -155,7 +220,15 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
           }
           if (auth === 'invalid') {
             req.resume();
+            lockout?.recordFailure(source);
             return gatewayError(res, 403, 'forbidden', 'the API key is not valid', requestId);
+          }
+          const wait = buckets?.take(auth.keyId);
+          if (wait) {
+            req.resume();
+            return gatewayError(res, 429, 'rate_limited', 'too many requests for this API key; slow down and retry', requestId, {
+              'retry-after': String(wait),
+            });
           }
           identity = auth;
         }
@@ -166,10 +239,11 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
           return;
         }
         const result = await options.handler(proxyEventOf(req, body, identity, requestId, stage));
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...SECURITY_HEADERS };
         for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
         const text = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
         res.writeHead(result.statusCode, { ...headers, 'content-length': text.length });
+        // Node sends no body for HEAD on its own; the length says what GET would return.
         res.end(text);
       } catch {
         // What API Gateway answers when the integration fails.

@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from '../lambdas/core/contracts/api';
 import { startHttpApi } from './http-api';
 import { createApiKey, KeyStore, keyStorePath } from './api-keys';
 import { createConsoleSite, isSitePath, WEB_DIST } from './console-site';
+import type { HttpApiOptions } from './http-api';
 import { startLocalRuntime } from './runtime';
 
 /** Start the V8 profiler in this process; `stop()` returns the profile (a .cpuprofile document). */
@@ -35,11 +36,44 @@ export interface Served {
   close(): Promise<void>;
 }
 
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * The limits `npm run serve` applies, from the environment: per key FA_RATE_LIMIT_PER_MINUTE
+ * (default 600) with a burst of FA_RATE_LIMIT_BURST (100); per source address a lockout of
+ * FA_LOCKOUT_SECONDS (900) after FA_LOCKOUT_BAD_KEYS (20) invalid keys in FA_LOCKOUT_WINDOW_SECONDS (300).
+ */
+export function limitsFromEnv(): Pick<HttpApiOptions, 'rateLimit' | 'lockout'> {
+  return {
+    rateLimit: { requestsPerMinute: positive('FA_RATE_LIMIT_PER_MINUTE', 600), burst: positive('FA_RATE_LIMIT_BURST', 100) },
+    lockout: {
+      badKeys: positive('FA_LOCKOUT_BAD_KEYS', 20),
+      windowSeconds: positive('FA_LOCKOUT_WINDOW_SECONDS', 300),
+      lockSeconds: positive('FA_LOCKOUT_SECONDS', 900),
+    },
+  };
+}
+
+/**
+ * What a caller may change about the served API (the security suite plants weaknesses through it:
+ * a public path added, the handler wrapped).
+ */
+export interface ServeOverrides extends Partial<Pick<HttpApiOptions, 'publicPaths' | 'rateLimit' | 'lockout' | 'now'>> {
+  wrapHandler?: (handler: HttpApiOptions['handler']) => HttpApiOptions['handler'];
+  /** The key store the console's dev sign-in mints keys into (local stage only). */
+  keyFile?: string;
+}
+
 /** Serve in this process (and profile it when FA_CPU_PROFILE names a file). */
-export async function serveHere(port: number, keys: KeyStore, keyFile?: string): Promise<Served> {
+export async function serveHere(port: number, keys: KeyStore, overrides: ServeOverrides = {}): Promise<Served> {
   const { createQueryApiHandler } = await import('../lambdas/handlers/query-api');
   const { queryDependencies } = await import('../lambdas/wiring/query');
   const deps = await queryDependencies();
+  const { wrapHandler, keyFile, ...options } = overrides;
+  const handler = createQueryApiHandler(async () => deps);
   const stage = process.env.FA_STAGE ?? 'local';
   const site = createConsoleSite({
     dir: process.env.FA_WEB_DIST || WEB_DIST,
@@ -53,12 +87,15 @@ export async function serveHere(port: number, keys: KeyStore, keyFile?: string):
   try {
     api = await startHttpApi({
       port,
-      handler: createQueryApiHandler(async () => deps),
+      handler: wrapHandler ? wrapHandler(handler) : handler,
       authenticate: (key) => keys.authenticate(key),
       publicPaths: ['/health'],
       maxBodyBytes: MAX_BODY_BYTES,
       stage,
       site: { handles: isSitePath, serve: site },
+      corsOrigins: deps.corsOrigins,
+      ...limitsFromEnv(),
+      ...options,
     });
   } catch (error) {
     await deps.close();
@@ -120,7 +157,7 @@ export async function startWorkers(count: number, port: number): Promise<Served>
 export async function runWorker(): Promise<void> {
   const runtime = await startLocalRuntime('query');
   const keyFile = keyStorePath(runtime.dataDir);
-  const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyFile), keyFile);
+  const served = await serveHere(Number(process.env.FA_SERVE_WORKER_PORT ?? 0), new KeyStore(keyFile), { keyFile });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

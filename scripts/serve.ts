@@ -117,7 +117,8 @@ else
 
     // One process serves all FAs by default; --workers N runs N processes on the same port, like
     // Lambda runs many instances, so a busy machine can use more than one core.
-    const served = options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys, keyFile);
+    const served =
+      options.workers > 1 ? await startWorkers(options.workers, options.port) : await serveHere(options.port, keys, { keyFile });
 
     const ticker = await aCoveredTicker(runtime.dynamo.endpoint);
     const lines = [

@@ -22,9 +22,11 @@ import { sessionView, summaryView } from '../core/query/views';
 import {
   API_VERSION,
   MAX_BODY_BYTES,
+  MAX_PATH_CHARS,
   openApiDocument,
   OPERATOR_GROUP,
   QueryRequestSchema,
+  SECURITY_HEADERS,
   SessionIdSchema,
   SummaryQuerySchema,
   TickerParamSchema,
@@ -52,7 +54,7 @@ const StringMap = z.record(z.string(), z.string().nullable().optional()).nullabl
 // Only the parts of the proxy event the handler reads; anything else is ignored.
 const ProxyEventSchema = z.object({
   httpMethod: z.string().min(1).max(16),
-  path: z.string().max(2048),
+  path: z.string(),
   headers: StringMap,
   queryStringParameters: StringMap,
   body: z.string().nullable().optional(),
@@ -243,7 +245,11 @@ function health(deps: QueryApiDeps): Response {
 }
 
 async function route(event: ProxyEvent, requestId: string, deps: QueryApiDeps, telemetry: { value?: QueryTelemetry }): Promise<Response> {
-  const found = routeOf(event.httpMethod, event.path);
+  // A path no route could match is refused by its length alone, before anything reads it.
+  if (event.path.length > MAX_PATH_CHARS) return error(414, 'uri_too_long', `the request path is longer than ${MAX_PATH_CHARS} characters`);
+  // CORS preflight carries no credentials by design (browsers never send them on OPTIONS).
+  if (event.httpMethod.toUpperCase() === 'OPTIONS') return { status: 204, body: undefined, headers: PREFLIGHT_HEADERS };
+  const found = routeOf(event.httpMethod.toUpperCase() === 'HEAD' ? 'GET' : event.httpMethod, event.path);
   if (found.kind === 'matched' && found.name === 'health') return health(deps);
 
   // Identity before anything else: an unauthenticated caller learns nothing, not even which routes exist.
@@ -328,6 +334,12 @@ function emitQueryMetrics(deps: QueryApiDeps, status: number, telemetry: QueryTe
   m.publishStoredMetrics();
 }
 
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': 'GET, POST, HEAD, OPTIONS',
+  'access-control-allow-headers': 'content-type, x-api-key, authorization',
+  'access-control-max-age': '600',
+};
+
 function corsHeaders(event: ProxyEvent, deps: QueryApiDeps): Record<string, string> {
   const origin = header(event, 'origin');
   if (!origin || !deps.corsOrigins.includes(origin)) return {};
@@ -349,7 +361,10 @@ export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>)
     if (!parsed.success) {
       response = error(400, 'invalid_request', 'the event is not an API Gateway proxy request');
     } else {
-      routeName = `${parsed.data.httpMethod.toUpperCase()} ${parsed.data.path.replace(/\/v1\/(stocks|sessions|ops\/runs)\/[^/]+/, '/v1/$1/{id}').slice(0, 80)}`;
+      routeName = `${parsed.data.httpMethod.toUpperCase().slice(0, 16)} ${parsed.data.path
+        .slice(0, 200)
+        .replace(/\/v1\/(stocks|sessions|ops\/runs)\/[^/]+/, '/v1/$1/{id}')
+        .slice(0, 80)}`;
       try {
         response = await route(parsed.data, requestId, deps, telemetry);
       } catch (caught) {
@@ -387,17 +402,18 @@ export function createQueryApiHandler(dependencies: () => Promise<QueryApiDeps>)
     if (routeName.startsWith('POST /v1/query')) emitQueryMetrics(deps, response.status, t);
     const body =
       response.status >= 400 && response.body && typeof response.body === 'object' ? { ...response.body, requestId } : response.body;
+    const head = parsed.success && parsed.data.httpMethod.toUpperCase() === 'HEAD';
     return {
       statusCode: response.status,
       headers: {
         'content-type': 'application/json; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
+        ...SECURITY_HEADERS,
         'x-request-id': requestId,
         ...(parsed.success ? corsHeaders(parsed.data, deps) : {}),
         ...response.headers,
       },
-      body: JSON.stringify(body),
+      // HEAD and 204 carry no body (HEAD /health is a liveness probe).
+      body: head || response.status === 204 ? '' : JSON.stringify(body),
     };
   };
 }

@@ -16,6 +16,22 @@ export const QUESTION_MAX_CHARS = 2000;
 export const MAX_REQUEST_TICKERS = 10;
 /** A request body larger than this is refused before it is parsed. */
 export const MAX_BODY_BYTES = 16 * 1024;
+/** A longer request path (with its query string) is refused with 414, as API Gateway refuses long URLs. */
+export const MAX_PATH_CHARS = 2048;
+
+/**
+ * Headers on every response, errors included: JSON only, never cached, never framed or sniffed,
+ * HTTPS only, no referrer leaked. API Gateway adds the same through its gateway responses.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
 
 export const TickerParamSchema = z
   .string()
@@ -356,6 +372,8 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'method_not_allowed',
+  'uri_too_long',
+  'rate_limited',
   'session_not_found',
   'brief_not_found',
   ...INPUT_BLOCK_CODES,
@@ -416,9 +434,23 @@ export const ROLES_EXTENSION = 'x-fa-roles';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
+/** `Retry-After` on a 429: whole seconds until a retry can succeed. */
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+};
 const errors = (statuses: Record<string, string>) =>
-  Object.fromEntries(Object.entries(statuses).map(([status, description]) => [status, { description, content: json('Error') }]));
-const AUTH_ERRORS = { '401': 'No credentials (missing API key or token).', '403': 'Credentials not accepted.' };
+  Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [
+      status,
+      { description, content: json('Error'), ...(status === '429' ? { headers: RETRY_AFTER } : {}) },
+    ]),
+  );
+const AUTH_ERRORS = {
+  '401': 'No credentials (missing API key or token).',
+  '403': 'Credentials not accepted.',
+  '414': 'Request path longer than the limit (uri_too_long).',
+  '429': 'Too many requests for this key, or too many bad keys from this address (rate_limited); retry after Retry-After seconds.',
+};
 // Locally the API key alone; in AWS the Cognito ID token and the FA tool's API key together.
 const SECURED = [{ ApiKey: [] }, { ApiKey: [], CognitoIdToken: [] }];
 const RANGE_PARAMETERS = [

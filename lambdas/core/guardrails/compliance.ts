@@ -7,6 +7,8 @@
  *
  * Checks read the skeleton (text.ts). Pure: no I/O.
  */
+import { questionMeaning } from './meaning';
+import type { QuestionLabel } from './compliance-corpus';
 import { skeleton } from './text';
 
 export const COMPLIANCE_CODES = [
@@ -45,7 +47,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'insider_information',
     code: 'compliance_insider_information',
     pattern:
-      /\binsider (?:info(?:rmation)?|tips?|knowledge|scoop|intel|news|details)\b|\binside (?:info(?:rmation)?|tips?|scoop|track)\b|\bnon[- ]?public (?:info(?:rmation)?|data|results|numbers|details)\b|\bmnpi\b|\bmaterial,? non[- ]?public\b|\b(?:leaked|confidential|secret|unreleased|unannounced|embargoed) (?:earnings|results|numbers|figures|deal|merger|acquisition|information|info|guidance|data|report|financials)\b|\bbefore (?:it(?:'s| is)|they(?:'re| are)|the (?:news|deal|results|earnings) (?:is|are)) (?:announced|public|released|out)\b|\b(?:friend|contact|source|someone|buddy|cousin|guy|employee|person) (?:at|inside|in|who works at)\b[^.?!]{0,40}\b(?:told|says|said|tipped|leaked|knows)\b|\btrade (?:on|ahead of) (?:this|that|the|a) (?:tip|info(?:rmation)?|leak|news before)\b/,
+      /\binsider (?:info(?:rmation)?|tips?|knowledge|scoop|intel|news|details)\b|\binside (?:info(?:rmation)?|tips?|scoop|track)\b|\bnon[- ]?public (?:info(?:rmation)?|data|results|numbers|details)\b|\bmnpi\b|\bmaterial,? non[- ]?public\b|\b(?:leaked|confidential|secret|unreleased|unannounced|embargoed) (?:earnings|results|numbers|figures|deal|merger|acquisition|information|info|guidance|data|report|financials)\b|\bbefore (?:it(?:'s| is)|they(?:'re| are)|the (?:news|deal|results|earnings) (?:is|are)) (?:announced|public|released|out)\b|\b(?:friend|contact|source|someone|buddy|cousin|guy|employee|person) (?:at|inside|in|who works at)\b[^.?!]{0,40}\b(?:told|says|said|tipped|leaked|knows)\b|\btrade (?:on|ahead of) (?:this|that|the|a) (?:tip|info(?:rmation)?|leak|news before)\b|\b(?:heard|learned|was told|got word|found out)\b[^.?!]{0,40}\b(?:cfo|ceo|coo|cto|chair(?:man|woman)?|director|board member|treasurer|controller|insiders?)\b[^?!]{0,80}\b(?:before|ahead of|prior to)\b/,
   },
   // Personalised advice: what a particular person should do, or whether it suits them.
   {
@@ -59,7 +61,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'suitability',
     code: 'compliance_personalised_advice',
     pattern: new RegExp(
-      String.raw`\b(?:good|right|suitable|appropriate|safe|smart|best|wise|ok|okay)\s+(?:investment|buy|fit|choice|pick|stock|holding|move|idea|option|bet)?\s*for\s+${CLIENT}\b|\bsuit(?:able|s)?\s+(?:for\s+)?${CLIENT}\b|\bsuitability\b`,
+      String.raw`\b(?:good|right|suitable|appropriate|safe|smart|best|wise|ok|okay|strong|solid|great)\s+(?:investment|buy|fit|choice|pick|stock|holding|move|idea|option|bet)?\s*for\s+${CLIENT}\b|\bsuit(?:able|s)?\s+(?:for\s+)?${CLIENT}\b|\bsuitability\b`,
     ),
   },
   {
@@ -102,11 +104,22 @@ export function complianceMessage(code: ComplianceCode): string {
   return MESSAGES[code];
 }
 
-/** The first compliance rule the question trips, or undefined. */
+const MEANING_CODES: Record<Exclude<QuestionLabel, 'none'>, ComplianceCode> = {
+  guaranteed_returns: 'compliance_guaranteed_returns',
+  insider_information: 'compliance_insider_information',
+  personalised_advice: 'compliance_personalised_advice',
+};
+
+/**
+ * The first compliance rule the question trips, or undefined: the lexical rules first (their ids
+ * name the wording), then the classifier over the question's meaning (rule `meaning_<label>`), which
+ * catches rewordings no rule lists.
+ */
 export function checkCompliance(text: string): ComplianceFinding | undefined {
   const form = skeleton(text);
   for (const rule of COMPLIANCE_RULES) {
     if (rule.pattern.test(form)) return { code: rule.code, ruleId: rule.id };
   }
-  return undefined;
+  const meaning = questionMeaning(text);
+  return meaning === "none" ? undefined : { code: MEANING_CODES[meaning], ruleId: `meaning_${meaning}` };
 }

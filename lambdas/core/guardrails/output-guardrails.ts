@@ -16,6 +16,7 @@
 import type { FactSnapshot, SummarySentence, TextRiskSummary, VerificationFinding } from '../model';
 import { verifyDraftGrounding } from '../grounding';
 import { PROMISSORY_RE } from '../grounding/lexicon';
+import { answerMeaning } from './meaning';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
 export const ANSWER_DISCLAIMER =
@@ -118,6 +119,10 @@ export function complianceLanguage(text: string): 'promissory_language' | 'recom
   if (RECOMMENDING.test(form)) return 'recommendation_language';
   // The detector's wider FINRA 2210 reading (forecasts of the price, advice in other words) holds for answers too.
   if (PROMISSORY_RE.test(text)) return 'promissory_language';
+  // Rewordings no pattern lists ("the price has nowhere to go but up"): the classifier over meaning.
+  const meaning = answerMeaning(text);
+  if (meaning === 'promissory') return 'promissory_language';
+  if (meaning === 'recommendation') return 'recommendation_language';
   return undefined;
 }
 

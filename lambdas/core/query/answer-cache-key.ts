@@ -18,6 +18,11 @@ export interface AnswerCacheKeyParts {
   promptVariant: string;
   depth: AnswerDepth;
   history: readonly HistoryTurn[];
+  /**
+   * The FA asking. Only a follow-up's key holds it: an answer that carries an FA's own conversation
+   * is a personal entry, which no other FA may hit (a hit would tell them what was asked before).
+   */
+  owner?: string;
 }
 
 /**
@@ -47,6 +52,7 @@ export function answerCacheKey(parts: AnswerCacheKeyParts): string {
     v: parts.promptVariant,
     d: parts.depth,
     h: parts.history.length > 0 ? createHash('sha256').update(JSON.stringify(parts.history)).digest('hex') : null,
+    ...(parts.history.length > 0 && parts.owner !== undefined ? { o: parts.owner } : {}),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -274,6 +274,7 @@ export async function answerQuery(
     promptVariant: cacheVariant,
     depth,
     history,
+    owner: faId,
   });
 
   // 5. Answer cache, then retrieval and the models.
