@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Annotations,
+  Aspects,
   Aws,
   Duration,
   RemovalPolicy,
@@ -17,10 +18,13 @@ import {
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
   aws_cognito as cognito,
+  aws_iam as iam,
   aws_s3 as s3,
   aws_s3_deployment as s3deploy,
 } from 'aws-cdk-lib';
+import type { IAspect } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { consoleCsp } from '../console-headers';
 import { OPERATOR_GROUP } from '../../lambdas/core/contracts/api';
 import { acknowledgeWildcardResources, managedPolicyFinding } from '../nag';
@@ -206,15 +210,49 @@ export class WebConsole extends Construct {
       distributionPaths: ['/*'],
       memoryLimit: 512,
     });
-    acknowledgeDeploymentFindings(this);
+    acknowledgeDeploymentFindings(this, this.distribution);
+  }
+}
+
+/**
+ * What the deployment function does with each of CDK's wildcard grants (`aws s3 sync` from the
+ * asset, with prune, into the site bucket): the actions it needs and no others.
+ */
+const DEPLOYMENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  's3:GetObject*': ['s3:GetObject'],
+  's3:GetBucket*': ['s3:GetBucketLocation'],
+  's3:List*': ['s3:ListBucket'],
+  's3:DeleteObject*': ['s3:DeleteObject'],
+  's3:Abort*': ['s3:AbortMultipartUpload'],
+};
+
+/** Narrows CDK's grants to the deployment function: exact S3 actions, invalidations of this distribution only. */
+class DeploymentGrantNarrower implements IAspect {
+  constructor(private readonly distribution: cloudfront.IDistribution) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof iam.CfnPolicy)) return;
+    const stack = Stack.of(node);
+    const document = stack.resolve(node.policyDocument) as { Statement?: Array<Record<string, unknown>> };
+    const distributionArn = stack.resolve(
+      stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: this.distribution.distributionId }),
+    ) as unknown;
+    const statements = (document.Statement ?? []).map((statement) => {
+      const actions = ([] as string[]).concat(statement.Action as string | string[]);
+      const narrowed = [...new Set(actions.flatMap((action) => DEPLOYMENT_ACTIONS[action] ?? [action]))];
+      const invalidates = narrowed.every((action) => action.startsWith('cloudfront:'));
+      return { ...statement, Action: narrowed, ...(invalidates ? { Resource: distributionArn } : {}) };
+    });
+    node.policyDocument = { ...document, Statement: statements };
   }
 }
 
 /** The CDK-provided deployment function's findings: its role, runtime and wildcard grants are CDK's. */
-function acknowledgeDeploymentFindings(scope: Construct): void {
+function acknowledgeDeploymentFindings(scope: Construct, distribution: cloudfront.IDistribution): void {
   const stack = Stack.of(scope);
   for (const child of stack.node.children) {
     if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+    Aspects.of(child).add(new DeploymentGrantNarrower(distribution));
     Validations.of(child).acknowledge(
       {
         id: managedPolicyFinding('service-role/AWSLambdaBasicExecutionRole'),
@@ -228,7 +266,7 @@ function acknowledgeDeploymentFindings(scope: Construct): void {
     acknowledgeWildcardResources(child, [
       {
         pattern: /./,
-        reason: 'CDK grants the deployment function read of its asset objects and write of the site bucket objects only.',
+        reason: 'The deployment function reads its asset objects and writes the site bucket objects; keys change with every build.',
       },
     ]);
   }
