@@ -135,6 +135,32 @@ export const StageConfigSchema = z
         queryMemoryMb: z.number().int().min(128).max(10240),
       })
       .strict(),
+    /** The FA console in AWS (lib/constructs/web-console.ts): S3 + CloudFront, signed in through the user pool. */
+    console: z
+      .object({
+        /**
+         * Cognito hosted-UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique per
+         * region across AWS; default `fa-<stage>-console-<account>`.
+         */
+        cognitoDomainPrefix: z
+          .string()
+          .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens')
+          .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain aws, amazon or cognito (Cognito refuses them)')
+          .optional(),
+        /** Callback and sign-out URLs besides the distribution's own (a custom domain, a local dev server). */
+        extraCallbackUrls: z
+          .array(
+            z
+              .url()
+              .refine(
+                (url) => url.startsWith('https://') || url.startsWith('http://localhost'),
+                'must be https:// (or http://localhost for development)',
+              ),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ extraCallbackUrls: [] }),
     alarms: z
       .object({
         /** Rollback alarm: average cost of a query on the new version, USD (docs/DESIGN.md §9 target ≤ 0.02). */
@@ -151,6 +177,7 @@ export const StageConfigSchema = z
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 export type ApiClientConfig = z.infer<typeof ApiClientSchema>;
 export type SourceDataConfig = z.infer<typeof SourceDataSchema>;
+export type ConsoleConfig = StageConfig['console'];
 
 /** A stage name: lower-case, short, because it prefixes physical names (`fa-<stage>-summaries`). */
 export const StageNameSchema = z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'must be 2-12 lower-case letters or digits, such as dev');

@@ -2,11 +2,13 @@
  * One stage of the application: five stacks split by lifecycle — Data (tables, bucket, alarm topic),
  * Network (VPC, cache), Pipeline (batch), Api (query API; only once its handler exists), Monitoring.
  */
+import { join } from 'node:path';
 import { Tags } from 'aws-cdk-lib';
 import type { App, Environment } from 'aws-cdk-lib';
 import type { Stage } from './config';
 import type { BedrockModels } from './constructs/bedrock-models';
 import { stackNames } from './names';
+import { REPO_ROOT } from './paths';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import type { ExperimentMonitoring } from './constructs/operations-monitoring';
@@ -20,6 +22,8 @@ export interface StageStacksOptions {
   readonly queryEntry?: string;
   /** Running A/B tests (config/ab_tests.yaml): a dashboard row each and alarms on their guardrails. */
   readonly experiments?: readonly ExperimentMonitoring[];
+  /** The built FA console; default web/dist of the repository (deployed only when it exists). */
+  readonly webDistPath?: string;
 }
 
 export interface StageStacks {
@@ -57,6 +61,7 @@ export function createStageStacks(app: App, stage: Stage, options: StageStacksOp
         data,
         bedrock: options.bedrock,
         queryEntry: options.queryEntry,
+        webDistPath: options.webDistPath ?? join(REPO_ROOT, 'web', 'dist'),
       })
     : undefined;
   const monitoring = new MonitoringStack(app, stacks.monitoring, {

@@ -2,16 +2,17 @@
  * The FA query API: the query function (provisioned concurrency on its alias), Cognito identities
  * of FAs, the REST API with WAF, and the canary deployment with rollback alarms on the new version.
  */
-import { CfnOutput, Duration, Stack, aws_cloudwatch as cloudwatch, aws_codedeploy as codedeploy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, aws_cloudwatch as cloudwatch, aws_codedeploy as codedeploy } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { resourcePrefix } from '../config';
 import type { BedrockModels } from '../constructs/bedrock-models';
 import { FaIdentity } from '../constructs/fa-identity';
-import { QueryApi } from '../constructs/query-api';
+import { API_STAGE_NAME, QueryApi } from '../constructs/query-api';
 import { SafeDeployment } from '../constructs/safe-deployment';
 import { ServiceFunction } from '../constructs/service-function';
+import { WebConsole } from '../constructs/web-console';
 import { queryGoldenChecks } from '../golden-checks';
 import { METRICS_NAMESPACE, QUERY_METRICS, SERVICE_NAMES } from '../../lambdas/core/contracts/metrics';
 import { deploymentTarget, stageNames } from '../names';
@@ -34,6 +35,8 @@ export interface ApiStackProps extends StackProps {
   readonly bedrock: BedrockModels;
   /** The query handler module (lambdas/handlers/query-api.ts); tests pass a stand-in. */
   readonly queryEntry: string;
+  /** The built FA console (web/dist); deployed when it exists at synth time. */
+  readonly webDistPath: string;
 }
 
 export class ApiStack extends Stack {
@@ -41,6 +44,7 @@ export class ApiStack extends Stack {
   public readonly identity: FaIdentity;
   public readonly queryApi: QueryApi;
   public readonly deployment: SafeDeployment;
+  public readonly console: WebConsole;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -79,13 +83,29 @@ export class ApiStack extends Stack {
       prefix,
       queryFunction: this.queryFunction,
       userPool: this.identity.userPool,
-      corsOrigins: config.api.corsOrigins,
+      // The console's origin is the distribution's, known only once the console exists (below).
+      corsOrigins: [...config.api.corsOrigins, Lazy.string({ produce: () => this.console.origin })],
       stageRateLimit: config.api.stageRateLimit,
       stageBurstLimit: config.api.stageBurstLimit,
       clients: config.api.clients,
       wafRequestsPer5MinPerIp: config.api.wafRequestsPer5MinPerIp,
       wafRequestsPer5MinPerFa: config.api.wafRequestsPer5MinPerFa,
       logRetentionDays: config.logRetentionDays,
+      protectData: config.protectData,
+    });
+
+    // Built from the API's id alone: the API's stage depends (through CORS) on the distribution,
+    // so the distribution's CSP must not depend on the stage.
+    const apiOrigin = `https://${this.queryApi.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    this.console = new WebConsole(this, 'Console', {
+      prefix,
+      stage,
+      userPool: this.identity.userPool,
+      apiOrigin,
+      apiBase: `${apiOrigin}/${API_STAGE_NAME}`,
+      webDistPath: props.webDistPath,
+      cognitoDomainPrefix: config.console.cognitoDomainPrefix,
+      extraCallbackUrls: config.console.extraCallbackUrls,
       protectData: config.protectData,
     });
 
@@ -144,6 +164,8 @@ export class ApiStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.queryApi.api.url });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${this.console.origin}/` });
+    new CfnOutput(this, 'ConsoleClientId', { value: this.console.client.userPoolClientId });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     for (const [toolId, client] of Object.entries(this.identity.clients)) {
       new CfnOutput(this, `UserPoolClient-${toolId}`, { value: client.userPoolClientId });

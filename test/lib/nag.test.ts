@@ -50,6 +50,10 @@ describe('cdk-nag AwsSolutions gate', () => {
     const rules = new Set(ids.map((id) => id.replace(/\[.*$/, '')));
     expect([...rules].sort()).toEqual([
       'AwsSolutions-APIG4',
+      // The console's distribution: default certificate, no geo restriction, static files only (web-console.ts).
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR4',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4',
       'AwsSolutions-IAM5',

@@ -190,7 +190,8 @@ describe('API Gateway (prod)', () => {
       Policies: { PasswordPolicy: expect.objectContaining({ MinimumLength: 14 }) },
     });
     const clients = ofType(api, 'AWS::Cognito::UserPoolClient');
-    expect(clients).toHaveLength(prod.api.clients.length);
+    // One per FA tool, and the FA console's (lib/constructs/web-console.ts).
+    expect(clients).toHaveLength(prod.api.clients.length + 1);
     for (const [, client] of clients) {
       expect(client.Properties).toMatchObject({
         GenerateSecret: false,
