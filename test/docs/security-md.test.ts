@@ -13,11 +13,6 @@ const named = [
   ...new Set([...text.matchAll(/`([^`\s]+)`/g)].map((match) => match[1]!).filter((token) => ROOTS.test(token) || token === 'cdk.json')),
 ];
 
-// The security suite (test/security/) is built on another branch and arrives at merge; until then
-// only its files may be missing. This allowance is to be removed when that branch is merged.
-const SUITE_PENDING = !existsSync('test/security');
-const pendingFromSuite = (path: string) => SUITE_PENDING && path.startsWith('test/security/');
-
 /** Threat-table rows: `| threat | kind | control | test |` with a test cell. */
 const rows = text
   .split('\n')
@@ -28,15 +23,15 @@ const rows = text
 describe('SECURITY.md', () => {
   it('names files that exist for every control and test', () => {
     expect(named.length).toBeGreaterThan(30);
-    const missing = named.filter((path) => !existsSync(path) && !pendingFromSuite(path));
+    const missing = named.filter((path) => !existsSync(path));
     expect(missing).toEqual([]);
   });
 
-  it('gives every threat a test file under test/, and a STRIDE or OWASP LLM kind', () => {
+  it('gives every threat a test file under test/ (or says the test is planned), and a STRIDE or OWASP LLM kind', () => {
     expect(rows.length).toBeGreaterThan(25);
     for (const [threat, kind, , tests] of rows) {
       expect({ threat, kind }).toEqual({ threat, kind: expect.stringMatching(/^(S|T|R|I|D|E|LLM\d{2})(, (S|T|R|I|D|E|LLM\d{2}))*$/) });
-      expect({ threat, tests: /`test\/[^`]+\.test\.ts`/.test(tests!) }).toEqual({ threat, tests: true });
+      expect({ threat, tests: /`test\/[^`]+\.test\.ts`|planted-weaknesses check|planned: /.test(tests!) }).toEqual({ threat, tests: true });
     }
   });
 
@@ -46,10 +41,8 @@ describe('SECURITY.md', () => {
     for (const letter of ['S', 'T', 'R', 'I', 'D', 'E']) expect(kinds.split(/,\s*/)).toContain(letter);
   });
 
-  it('names the security suite files that the suite branch brings', () => {
-    for (const file of ['fuzz', 'authz', 'isolation', 'injection', 'pii', 'limits', 'planted-weaknesses']) {
-      expect(named).toContain(`test/security/${file}.test.ts`);
-    }
+  it('lists the security suite checks not built yet under its known gaps', () => {
+    expect(text).toMatch(/## Known gaps\n\n- The security suite/);
   });
 
   it('says how to report a vulnerability and how long each kind of data is kept', () => {

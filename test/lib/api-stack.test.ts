@@ -34,10 +34,16 @@ describe('ApiStack (prod)', () => {
             FA_LLM: 'bedrock',
             FA_TABLE_PREFIX: 'fa-prod',
             POWERTOOLS_SERVICE_NAME: 'fa-query-api',
-            FA_CORS_ORIGINS: prod.api.corsOrigins.join(','),
+            // The configured origins and the console's distribution (a token until deploy).
+            FA_CORS_ORIGINS: Match.anyValue(),
           }),
         },
       });
+      const query = Object.values(template.findResources('AWS::Lambda::Function')).find(
+        (f) => f.Properties.FunctionName === 'fa-prod-query-api',
+      )!;
+      for (const origin of prod.api.corsOrigins)
+        expect(JSON.stringify(query.Properties.Environment.Variables.FA_CORS_ORIGINS)).toContain(origin);
     });
   });
 
@@ -166,7 +172,7 @@ describe('ApiStack (prod)', () => {
       )!;
       const response = preflight.Properties.Integration.IntegrationResponses[0];
       expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe(`'${prod.api.corsOrigins[0]}'`);
-      expect(response.ResponseTemplates['application/json']).toContain(prod.api.corsOrigins[1]);
+      expect(JSON.stringify(response.ResponseTemplates['application/json'])).toContain(prod.api.corsOrigins[1]);
       expect(JSON.stringify(preflight)).not.toContain("'*'");
     });
   });
@@ -216,7 +222,8 @@ describe('ApiStack (prod)', () => {
         UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
         DeletionProtection: 'ACTIVE',
       });
-      template.resourceCountIs('AWS::Cognito::UserPoolClient', prod.api.clients.length);
+      // One per FA tool, and the console's (authorization code + PKCE).
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', prod.api.clients.length + 1);
       template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
     });
   });
