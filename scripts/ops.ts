@@ -1,7 +1,7 @@
 /**
  * `npm run ops -- <command> [--stage S | --local] [--json]`: the operator's view of the batch and the
  * service, in a deployed stage (Step Functions, CloudWatch, CodeDeploy) or on the embedded runtime
- * (`--local`, the default without `--stage`). See docs/OPERATIONS.md.
+ * (`--local`, the default without `--stage`). The runbooks in runbooks/ use it.
  *
  *   runs [--since 24h --until now]          run [ID]                 start [--as-of D] [--tickers A,B]
  *   redrive ID                              metrics NAME [--since --until --period 3600 --stat Average]
