@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,6 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { createStageStacks } from '../../lib/fa-advisor-app';
 import { OPERATOR_GROUP } from '../../lambdas/core/contracts/api';
 import { NO_BUNDLING, QUERY_ENTRY, TEST_BEDROCK, stage } from './fixtures';
-import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from '../../lib/paths';
 
 const cdkJson: { context: Record<string, unknown> } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8'));

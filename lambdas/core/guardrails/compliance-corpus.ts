@@ -90,7 +90,7 @@ const FACTUAL_QUESTIONS = [
   'Tell me what analysts say about JMVA.',
   'Tell me the latest news on QZTR.',
   'Tell me how the quarter went.',
-]
+];
 
 const GUARANTEE_QUESTIONS = [
   'Can you guarantee this stock will go up?',
@@ -272,7 +272,7 @@ const FACTUAL_SENTENCES = [
   'The dividend was raised for the fifth year in a row [2].',
   'The broker rates the stock Buy with a target of $60 [3].',
   'Several analysts recommend the shares, according to the vendor data [4].',
-]
+];
 
 const PROMISSORY_SENTENCES = [
   'The stock will double within a year.',

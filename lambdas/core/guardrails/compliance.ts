@@ -121,5 +121,5 @@ export function checkCompliance(text: string): ComplianceFinding | undefined {
     if (rule.pattern.test(form)) return { code: rule.code, ruleId: rule.id };
   }
   const meaning = questionMeaning(text);
-  return meaning === "none" ? undefined : { code: MEANING_CODES[meaning], ruleId: `meaning_${meaning}` };
+  return meaning === 'none' ? undefined : { code: MEANING_CODES[meaning], ruleId: `meaning_${meaning}` };
 }

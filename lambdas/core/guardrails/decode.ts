@@ -13,7 +13,18 @@ const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 const PERCENT = /%[0-9a-fA-F]{2}/;
 const HTML_REFERENCE = /&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/;
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', sol: '/', colon: ':', lpar: '(', rpar: ')' };
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  sol: '/',
+  colon: ':',
+  lpar: '(',
+  rpar: ')',
+};
 
 function readable(text: string): boolean {
   if (text.length === 0) return false;
@@ -70,7 +81,9 @@ export function decodeHtmlReferences(text: string): string | undefined {
 }
 
 function safeCodePoint(code: number): string | undefined {
-  return Number.isInteger(code) && code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : undefined;
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+    ? String.fromCodePoint(code)
+    : undefined;
 }
 
 /**

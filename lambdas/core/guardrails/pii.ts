@@ -88,7 +88,10 @@ const TLD = String.raw`(?:com|org|net|edu|gov|mil|io|co|us|uk|ca|de|fr|info|biz|
 const DOT = String.raw`\s*(?:[([{]\s*)?(?:dot|\.)(?:\s*[)\]}])?\s*`;
 const AT = String.raw`\s*(?:[([{]\s*)?(?:at|@)(?:\s*[)\]}])?\s*`;
 /** An address written out to dodge filters: "john dot doe at example dot com", "jane (at) mail [dot] co". */
-const EMAIL_SPOKEN = new RegExp(String.raw`\b(?!(?:is|was|are|be|been|look|looking|stake|it|that|this|what|who|and|or|not|stock|shares|price|priced|trading|trades)\b)[\p{L}\p{N}_%+-]+(?:${DOT}[\p{L}\p{N}_%+-]+)*${AT}[\p{L}\p{N}-]+(?:${DOT}[\p{L}\p{N}-]+)*${DOT}${TLD}\b`, 'giu');
+const EMAIL_SPOKEN = new RegExp(
+  String.raw`\b(?!(?:is|was|are|be|been|look|looking|stake|it|that|this|what|who|and|or|not|stock|shares|price|priced|trading|trades)\b)[\p{L}\p{N}_%+-]+(?:${DOT}[\p{L}\p{N}_%+-]+)*${AT}[\p{L}\p{N}-]+(?:${DOT}[\p{L}\p{N}-]+)*${DOT}${TLD}\b`,
+  'giu',
+);
 const PASSPORT_CONTEXT = /\bpassport(?:\s*(?:number|num|no\.?|nr|#|id))?[\s:#=-]*(?:is\s+)?/giu;
 const PASSPORT_NUMBER = /^[A-Z0-9]{6,9}\b/iu;
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
@@ -154,7 +157,10 @@ function replaceAfterContext(
     if (after < last) continue;
     const id = identifier.exec(text.slice(after));
     // Passport numbers may be mostly letters; the others need their digits.
-    if (!id || (kind === 'passport' ? id[0].length < minimumDigits || !/\d/.test(id[0]) : (id[0].match(/\d/g) ?? []).length < minimumDigits))
+    if (
+      !id ||
+      (kind === 'passport' ? id[0].length < minimumDigits || !/\d/.test(id[0]) : (id[0].match(/\d/g) ?? []).length < minimumDigits)
+    )
       continue;
     out += text.slice(last, after) + REDACTION_TOKENS[kind];
     last = after + id[0].trimEnd().length;

@@ -32,8 +32,10 @@ export function hygieneProblems(label: string, response: RawResponse): string[] 
     if (!pattern.test(response.headers[name] ?? '')) problems.push(`${label}: header ${name} is "${response.headers[name] ?? ''}"`);
   }
   if (response.status >= 400) {
-    if (!ErrorResponseSchema.safeParse(response.json).success) problems.push(`${label}: ${response.status} body is not the error shape: ${response.text.slice(0, 160)}`);
-    if (LEAKS.test(response.text)) problems.push(`${label}: ${response.status} body leaks a stack or a path: ${response.text.slice(0, 160)}`);
+    if (!ErrorResponseSchema.safeParse(response.json).success)
+      problems.push(`${label}: ${response.status} body is not the error shape: ${response.text.slice(0, 160)}`);
+    if (LEAKS.test(response.text))
+      problems.push(`${label}: ${response.status} body leaks a stack or a path: ${response.text.slice(0, 160)}`);
   }
   return problems;
 }
@@ -77,10 +79,16 @@ export async function checkLimits(
   for (let i = 0; i < limits.burst + 2; i += 1)
     statuses.push(await send(url, { method: 'GET', path: '/openapi.json', headers: { 'x-api-key': keys.rateLimited } }));
   const limited = statuses.find((r) => r.status === 429);
-  expect(statuses.slice(0, limits.burst).every((r) => r.status === 200), 'requests within the burst were refused');
+  expect(
+    statuses.slice(0, limits.burst).every((r) => r.status === 200),
+    'requests within the burst were refused',
+  );
   expect(limited !== undefined, `${limits.burst + 2} requests at once on one key were never refused with 429`);
   if (limited) {
-    expect(/^\d+$/.test(limited.headers['retry-after'] ?? '') && Number(limited.headers['retry-after']) >= 1, '429 without a Retry-After in seconds');
+    expect(
+      /^\d+$/.test(limited.headers['retry-after'] ?? '') && Number(limited.headers['retry-after']) >= 1,
+      '429 without a Retry-After in seconds',
+    );
     hygiene('429 rate limit', limited);
   }
   // Another key is not slowed by the first one's limit.
@@ -102,7 +110,9 @@ export async function checkLimits(
   hygiene('HEAD /health', head);
 
   // HTML in a question is neither stored nor echoed as markup.
-  const html = await ask(url, keys.fa, { question: `<script>alert(1)</script><img src=x onerror=alert(2)> What drove ${PLANTED_TICKER} revenue?` });
+  const html = await ask(url, keys.fa, {
+    question: `<script>alert(1)</script><img src=x onerror=alert(2)> What drove ${PLANTED_TICKER} revenue?`,
+  });
   expect(html.status === 200, `a question with HTML got ${html.status}: ${html.text.slice(0, 160)}`);
   expect(!/<script|<img|onerror=alert\(2\)>/i.test(html.text), 'the answer echoes the HTML of the question');
   const sessionId = (html.json as { sessionId?: string } | undefined)?.sessionId;
