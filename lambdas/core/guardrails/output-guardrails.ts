@@ -16,7 +16,6 @@
 import type { FactSnapshot, SummarySentence, TextRiskSummary, VerificationFinding } from '../model';
 import { verifyDraftGrounding } from '../grounding';
 import { PROMISSORY_RE } from '../grounding/lexicon';
-import { answerMeaning } from './meaning';
 
 /** Shown with every answer. Digit-free, so no figure check reads it. */
 export const ANSWER_DISCLAIMER =
@@ -119,10 +118,9 @@ export function complianceLanguage(text: string): 'promissory_language' | 'recom
   if (RECOMMENDING.test(form)) return 'recommendation_language';
   // The detector's wider FINRA 2210 reading (forecasts of the price, advice in other words) holds for answers too.
   if (PROMISSORY_RE.test(text)) return 'promissory_language';
-  // Rewordings no pattern lists ("the price has nowhere to go but up"): the classifier over meaning.
-  const meaning = answerMeaning(text);
-  if (meaning === 'promissory') return 'promissory_language';
-  if (meaning === 'recommendation') return 'recommendation_language';
+  // The meaning classifier reads questions only for now: on answers it removed the product's own clean
+  // sentences (the query-service tests and the evaluation suite's false-positive gate), so answers keep the
+  // lexical rules and the detector's reading until it is trained on answer text.
   return undefined;
 }
 
